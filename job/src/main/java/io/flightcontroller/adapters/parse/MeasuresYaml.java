@@ -1,0 +1,299 @@
+package io.flightcontroller.adapters.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.flightcontroller.domain.BurnRateRule;
+import io.flightcontroller.domain.InvalidMeasureException;
+import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.Slo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the measures YAML into a validated {@link MeasuresConfig}. Every error names the measure and the field.
+ *
+ * <p>Format (durations are ISO-8601, e.g. {@code PT1H}, {@code P7D}; event-type fields take one type or a list):
+ * <pre>
+ * aggregate_windows: [PT1H, P1D]        # optional
+ * measures:
+ *   - name: project_lead_time
+ *     kind: lead_time                   # lead_time (default) | cycle_count | counter | value
+ *     start: project_requested
+ *     end: [project_created]
+ *     restart_on: []                    # optional
+ *     count: []                         # cycle_count / counter: counted types (default: start)
+ *     events: []                        # counter / value: alias of count / start
+ *     timeout: P7D                      # optional
+ *     every_cycle: false                # optional
+ *     key: [correlation_id]             # optional; parts: correlation_id | payload.field
+ *     dimensions: [account_id]          # optional payload fields
+ *     expression: "..."                 # value only
+ *     process: projects                 # optional
+ *     slo:
+ *       threshold: PT1H
+ *       objective: 0.95
+ *       window: P28D
+ *       min_events: 10                  # optional, default 10
+ *       burn_rate_alerts:               # optional, default: Google SRE Workbook rules
+ *         - {severity: page, long_window: PT1H, short_window: PT5M, burn_rate: 14.4}
+ * </pre>
+ */
+public final class MeasuresYaml {
+    private MeasuresYaml() {}
+
+    /** Default minimum outcomes in a burn-rate rule's long window. */
+    public static final long DEFAULT_MIN_EVENTS = 10;
+
+    private static final Set<String> MEASURE_FIELDS = new HashSet<>(Arrays.asList("name", "kind", "start", "end",
+            "restart_on", "count", "events", "timeout", "every_cycle", "key", "dimensions", "expression", "process",
+            "slo", "description"));
+    private static final Set<String> SLO_FIELDS = new HashSet<>(Arrays.asList("threshold", "objective", "window",
+            "min_events", "burn_rate_alerts"));
+    private static final Set<String> RULE_FIELDS = new HashSet<>(Arrays.asList("severity", "long_window",
+            "short_window", "burn_rate"));
+
+    /**
+     * Reads a measures file.
+     *
+     * @param file the YAML file
+     * @return the validated measures
+     * @throws InvalidMeasureException naming measure and field when the content is invalid
+     * @throws IOException when the file cannot be read
+     */
+    public static MeasuresConfig read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+
+    /**
+     * Reads measures YAML from a stream.
+     *
+     * @param in the YAML
+     * @return the validated measures
+     * @throws InvalidMeasureException naming measure and field when the content is invalid
+     * @throws IOException when the stream cannot be read
+     */
+    public static MeasuresConfig read(InputStream in) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidMeasureException("-", "-", "not valid YAML: " + e.getOriginalMessage());
+        }
+        return fromTree(root);
+    }
+
+    /**
+     * Reads measures YAML from a string.
+     *
+     * @param yaml the YAML text
+     * @return the validated measures
+     * @throws InvalidMeasureException naming measure and field when the content is invalid
+     */
+    public static MeasuresConfig parse(String yaml) {
+        try {
+            return read(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new InvalidMeasureException("-", "-", "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static MeasuresConfig fromTree(JsonNode root) {
+        if (root == null || !root.isObject() || !root.has("measures")) {
+            throw new InvalidMeasureException("-", "measures", "the file must be a mapping with a 'measures' list");
+        }
+        Iterator<String> top = root.fieldNames();
+        while (top.hasNext()) {
+            String f = top.next();
+            if (!f.equals("measures") && !f.equals("aggregate_windows")) {
+                throw new InvalidMeasureException("-", f, "unknown top-level field (expected measures, aggregate_windows)");
+            }
+        }
+        JsonNode list = root.get("measures");
+        if (!list.isArray()) {
+            throw new InvalidMeasureException("-", "measures", "must be a list");
+        }
+        List<MeasureDefinition> measures = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            measures.add(measure(list.get(i), i));
+        }
+        List<Duration> windows = new ArrayList<>();
+        JsonNode w = root.get("aggregate_windows");
+        if (w != null) {
+            for (String s : types("-", "aggregate_windows", w)) {
+                windows.add(duration("-", "aggregate_windows", s));
+            }
+        }
+        return new MeasuresConfig(measures, windows);
+    }
+
+    private static MeasureDefinition measure(JsonNode n, int index) {
+        String id = "#" + (index + 1);
+        if (n == null || !n.isObject()) {
+            throw new InvalidMeasureException(id, "-", "each measure must be a mapping");
+        }
+        String name = n.hasNonNull("name") ? n.get("name").asText() : null;
+        if (name == null || name.trim().isEmpty()) {
+            throw new InvalidMeasureException(id, "name", "is required");
+        }
+        Iterator<String> fields = n.fieldNames();
+        while (fields.hasNext()) {
+            String f = fields.next();
+            if (!MEASURE_FIELDS.contains(f)) {
+                throw new InvalidMeasureException(name, f, "unknown field (known: " + new java.util.TreeSet<>(MEASURE_FIELDS) + ")");
+            }
+        }
+        MeasureKind kind;
+        try {
+            kind = MeasureKind.parse(n.hasNonNull("kind") ? n.get("kind").asText() : null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMeasureException(name, "kind", e.getMessage());
+        }
+        MeasureDefinition.Builder b = MeasureDefinition.builder(name).kind(kind);
+        b.start(types(name, "start", n.get("start")));
+        b.end(types(name, "end", n.get("end")));
+        b.restartOn(types(name, "restart_on", n.get("restart_on")));
+        b.count(types(name, "count", n.get("count")));
+        List<String> events = types(name, "events", n.get("events"));
+        if (!events.isEmpty()) {
+            if (kind == MeasureKind.COUNTER) {
+                b.count(events);
+            } else if (kind == MeasureKind.VALUE) {
+                b.start(events);
+            } else {
+                throw new InvalidMeasureException(name, "events", "applies to kinds counter and value; use start/end");
+            }
+        }
+        if (n.hasNonNull("timeout")) {
+            b.timeout(duration(name, "timeout", n.get("timeout").asText()));
+        }
+        if (n.hasNonNull("every_cycle")) {
+            if (!n.get("every_cycle").isBoolean()) {
+                throw new InvalidMeasureException(name, "every_cycle", "must be true or false");
+            }
+            b.everyCycle(n.get("every_cycle").asBoolean());
+        }
+        b.key(types(name, "key", n.get("key")));
+        b.dimensions(types(name, "dimensions", n.get("dimensions")));
+        if (n.hasNonNull("expression")) {
+            b.expression(n.get("expression").asText());
+        }
+        if (n.hasNonNull("process")) {
+            b.process(n.get("process").asText());
+        }
+        if (n.hasNonNull("slo")) {
+            b.slo(slo(name, n.get("slo")));
+        }
+        return b.build();
+    }
+
+    private static Slo slo(String name, JsonNode n) {
+        if (!n.isObject()) {
+            throw new InvalidMeasureException(name, "slo", "must be a mapping with threshold, objective, window");
+        }
+        Iterator<String> fields = n.fieldNames();
+        while (fields.hasNext()) {
+            String f = fields.next();
+            if (!SLO_FIELDS.contains(f)) {
+                throw new InvalidMeasureException(name, "slo." + f, "unknown field (known: " + new java.util.TreeSet<>(SLO_FIELDS) + ")");
+            }
+        }
+        for (String req : Arrays.asList("threshold", "objective", "window")) {
+            if (!n.hasNonNull(req)) {
+                throw new InvalidMeasureException(name, "slo." + req, "is required");
+            }
+        }
+        if (!n.get("objective").isNumber()) {
+            throw new InvalidMeasureException(name, "slo.objective", "must be a number in (0, 1), e.g. 0.95");
+        }
+        List<BurnRateRule> rules = BurnRateRule.workbookDefaults();
+        JsonNode r = n.get("burn_rate_alerts");
+        if (r != null && !r.isNull()) {
+            if (!r.isArray()) {
+                throw new InvalidMeasureException(name, "slo.burn_rate_alerts", "must be a list");
+            }
+            rules = new ArrayList<>();
+            for (int i = 0; i < r.size(); i++) {
+                rules.add(rule(name, "slo.burn_rate_alerts[" + i + "]", r.get(i)));
+            }
+        }
+        long minEvents = DEFAULT_MIN_EVENTS;
+        if (n.hasNonNull("min_events")) {
+            if (!n.get("min_events").canConvertToLong()) {
+                throw new InvalidMeasureException(name, "slo.min_events", "must be a whole number");
+            }
+            minEvents = n.get("min_events").asLong();
+        }
+        return new Slo(duration(name, "slo.threshold", n.get("threshold").asText()), n.get("objective").asDouble(),
+                duration(name, "slo.window", n.get("window").asText()), rules, minEvents);
+    }
+
+    private static BurnRateRule rule(String name, String field, JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new InvalidMeasureException(name, field, "must be a mapping");
+        }
+        Iterator<String> fields = n.fieldNames();
+        while (fields.hasNext()) {
+            String f = fields.next();
+            if (!RULE_FIELDS.contains(f)) {
+                throw new InvalidMeasureException(name, field + "." + f, "unknown field (known: " + new java.util.TreeSet<>(RULE_FIELDS) + ")");
+            }
+        }
+        for (String req : Arrays.asList("long_window", "short_window", "burn_rate")) {
+            if (!n.hasNonNull(req)) {
+                throw new InvalidMeasureException(name, field + "." + req, "is required");
+            }
+        }
+        if (!n.get("burn_rate").isNumber()) {
+            throw new InvalidMeasureException(name, field + ".burn_rate", "must be a number");
+        }
+        return new BurnRateRule(n.hasNonNull("severity") ? n.get("severity").asText() : "page",
+                duration(name, field + ".long_window", n.get("long_window").asText()),
+                duration(name, field + ".short_window", n.get("short_window").asText()),
+                n.get("burn_rate").asDouble());
+    }
+
+    private static List<String> types(String name, String field, JsonNode n) {
+        if (n == null || n.isNull()) {
+            return Collections.emptyList();
+        }
+        List<String> out = new ArrayList<>();
+        if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                JsonNode e = n.get(i);
+                if (e == null || !e.isValueNode() || e.isNull()) {
+                    throw new InvalidMeasureException(name, field + "[" + i + "]", "must be a plain string");
+                }
+                out.add(e.asText());
+            }
+        } else if (n.isValueNode()) {
+            out.add(n.asText());
+        } else {
+            throw new InvalidMeasureException(name, field, "must be a string or a list of strings");
+        }
+        return out;
+    }
+
+    private static Duration duration(String name, String field, String s) {
+        try {
+            return Duration.parse(s.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidMeasureException(name, field, "'" + s + "' is not an ISO-8601 duration (e.g. PT1H, P7D)");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.flightcontroller.domain;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one measure for one case key, driven by {@link MeasureMachine}. Plain mutable fields so a stream
+ * processor can keep it as keyed state; only {@link MeasureMachine} changes it.
+ *
+ * <p>Phases: {@link #IDLE} (no open cycle), {@link #OPEN} (started, waiting for its end), {@link #DONE} (completed;
+ * kept for late corrections and to ignore repeated starts), {@link #TIMED_OUT} (the timeout passed without an end).
+ * Times are epoch ms UTC.
+ */
+public class CaseState implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int IDLE = 0;
+    public static final int OPEN = 1;
+    public static final int DONE = 2;
+    public static final int TIMED_OUT = 3;
+
+    /** Current phase. */
+    public int phase = IDLE;
+    /** Number of cycles started (1 after the first start). */
+    public int cycle;
+    /** Start of the open (or last) cycle, epoch ms. */
+    public long startMs;
+    /** When the last cycle completed or timed out, epoch ms; retention counts from here. */
+    public long closedAtMs;
+    /** Correlation id of the event that started the cycle. */
+    public String correlationId;
+    /** Dimensions taken from the event that started the cycle. */
+    public Map<String, String> dimensions;
+    /** Count events seen in the open cycle. */
+    public long cycleCount;
+    /** Running total of count events (kind counter). */
+    public long total;
+    /** Largest per-cycle count so far (kind cycle_count). */
+    public long maxCycleCount;
+    /** Whether the open (or last) cycle was already counted bad against the SLO. */
+    public boolean breached;
+    /** Events waiting for the watermark, in arrival order. */
+    public List<ProcessEvent> pending = new ArrayList<>();
+
+    public CaseState() {}
+}

@@ -1,0 +1,268 @@
+package io.flightcontroller.domain;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One measure: which events start and end it, how cases are keyed, its timeout and its SLO. Immutable; built with
+ * {@link #builder(String)}, which validates and names the offending field.
+ *
+ * <p>Fields: {@code kind} (see {@link MeasureKind}); {@code start} / {@code end} (event types; a case's lead runs from
+ * its first start event to the first end event after it); {@code restartOn} (event types that restart the clock of an
+ * open case: the start time moves to that event); {@code count} (event types counted by {@code cycle_count} and
+ * {@code counter}; default: the start types); {@code timeout} (optional; when the watermark reaches start + timeout
+ * and no end arrived, the case times out); {@code everyCycle} (measure every start..end cycle of a key, numbered from
+ * 1, instead of only the first per case); {@code key} (key parts: {@code correlation_id} and/or
+ * {@code payload.<field>}, default {@code [correlation_id]}); {@code dimensions} (payload fields carried to the
+ * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time only); {@code process}
+ * (dimension naming the process, default: the measure name up to its first underscore).
+ */
+public final class MeasureDefinition implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    /** Key part naming the event's correlation id. */
+    public static final String KEY_CORRELATION_ID = "correlation_id";
+
+    private final String name;
+    private final MeasureKind kind;
+    private final Set<String> start;
+    private final Set<String> end;
+    private final Set<String> restartOn;
+    private final Set<String> count;
+    private final Duration timeout;
+    private final boolean everyCycle;
+    private final List<String> key;
+    private final List<String> dimensions;
+    private final ValueExpression expression;
+    private final Slo slo;
+    private final String process;
+    private final Set<String> relevant;
+
+    private MeasureDefinition(Builder b) {
+        this.name = b.name;
+        this.kind = b.kind;
+        this.start = Collections.unmodifiableSet(new LinkedHashSet<>(b.start));
+        this.end = Collections.unmodifiableSet(new LinkedHashSet<>(b.end));
+        this.restartOn = Collections.unmodifiableSet(new LinkedHashSet<>(b.restartOn));
+        this.count = Collections.unmodifiableSet(new LinkedHashSet<>(b.count.isEmpty() ? b.start : b.count));
+        this.timeout = b.timeout;
+        this.everyCycle = b.everyCycle;
+        this.key = Collections.unmodifiableList(new ArrayList<>(b.key.isEmpty()
+                ? Collections.singletonList(KEY_CORRELATION_ID) : b.key));
+        this.dimensions = Collections.unmodifiableList(new ArrayList<>(b.dimensions));
+        this.expression = b.expression;
+        this.slo = b.slo;
+        this.process = b.process != null ? b.process
+                : (name.indexOf('_') > 0 ? name.substring(0, name.indexOf('_')) : name);
+        Set<String> r = new LinkedHashSet<>();
+        r.addAll(start);
+        r.addAll(end);
+        r.addAll(restartOn);
+        r.addAll(count);
+        this.relevant = Collections.unmodifiableSet(r);
+    }
+
+    /**
+     * Starts a definition.
+     *
+     * @param name measure name: a letter, then letters, digits, {@code _ . -}
+     * @return a builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String getName() { return name; }
+    public MeasureKind getKind() { return kind; }
+    public Set<String> getStart() { return start; }
+    public Set<String> getEnd() { return end; }
+    public Set<String> getRestartOn() { return restartOn; }
+    public Set<String> getCount() { return count; }
+    /** @return timeout, or null for none */
+    public Duration getTimeout() { return timeout; }
+    public boolean isEveryCycle() { return everyCycle; }
+    public List<String> getKey() { return key; }
+    public List<String> getDimensions() { return dimensions; }
+    /** @return the value expression (kind value), else null */
+    public ValueExpression getExpression() { return expression; }
+    /** @return the SLO, or null */
+    public Slo getSlo() { return slo; }
+    public String getProcess() { return process; }
+
+    /**
+     * @param eventType an event type
+     * @return whether this measure reacts to it (start, end, restart, count)
+     */
+    public boolean isRelevant(String eventType) {
+        return relevant.contains(eventType);
+    }
+
+    /** @return every event type this measure reacts to */
+    public Set<String> relevantTypes() {
+        return relevant;
+    }
+
+    /**
+     * Builds the case key of an event: its key parts joined by {@code |}.
+     *
+     * @param e the event
+     * @return the key, or null when a payload key field is missing
+     */
+    public String caseKey(ProcessEvent e) {
+        if (key.size() == 1 && key.get(0).equals(KEY_CORRELATION_ID)) {
+            return e.getCorrelationId();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : key) {
+            Object v = part.equals(KEY_CORRELATION_ID) ? e.getCorrelationId() : e.payloadField(part);
+            if (v == null || v.toString().isEmpty()) {
+                return null;
+            }
+            if (sb.length() > 0) {
+                sb.append('|');
+            }
+            sb.append(v);
+        }
+        return sb.toString();
+    }
+
+    /** Builder; {@link #build()} validates. */
+    public static final class Builder {
+        private final String name;
+        private MeasureKind kind = MeasureKind.LEAD_TIME;
+        private final List<String> start = new ArrayList<>();
+        private final List<String> end = new ArrayList<>();
+        private final List<String> restartOn = new ArrayList<>();
+        private final List<String> count = new ArrayList<>();
+        private Duration timeout;
+        private boolean everyCycle;
+        private final List<String> key = new ArrayList<>();
+        private final List<String> dimensions = new ArrayList<>();
+        private ValueExpression expression;
+        private String expressionSource;
+        private Slo slo;
+        private String process;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder kind(MeasureKind kind) { this.kind = kind; return this; }
+        public Builder start(Collection<String> types) { start.addAll(types); return this; }
+        public Builder start(String... types) { return start(java.util.Arrays.asList(types)); }
+        public Builder end(Collection<String> types) { end.addAll(types); return this; }
+        public Builder end(String... types) { return end(java.util.Arrays.asList(types)); }
+        public Builder restartOn(Collection<String> types) { restartOn.addAll(types); return this; }
+        public Builder count(Collection<String> types) { count.addAll(types); return this; }
+        /** @param timeout positive duration, or null for none */
+        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        public Builder everyCycle(boolean everyCycle) { this.everyCycle = everyCycle; return this; }
+        public Builder key(Collection<String> parts) { key.addAll(parts); return this; }
+        public Builder dimensions(Collection<String> fields) { dimensions.addAll(fields); return this; }
+        public Builder expression(String source) { this.expressionSource = source; return this; }
+        public Builder slo(Slo slo) { this.slo = slo; return this; }
+        public Builder process(String process) { this.process = process; return this; }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the definition
+         * @throws InvalidMeasureException naming the measure and the field that is wrong
+         */
+        public MeasureDefinition build() {
+            String n = name == null ? "?" : name;
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new InvalidMeasureException(n, "name",
+                        "must start with a letter and use letters, digits, '_', '.', '-'");
+            }
+            if (kind == null) {
+                throw new InvalidMeasureException(n, "kind", "is required");
+            }
+            checkTypes(n, "start", start);
+            checkTypes(n, "end", end);
+            checkTypes(n, "restart_on", restartOn);
+            checkTypes(n, "count", count);
+            switch (kind) {
+                case LEAD_TIME:
+                case CYCLE_COUNT:
+                    if (start.isEmpty()) {
+                        throw new InvalidMeasureException(n, "start", "needs at least one event type");
+                    }
+                    if (end.isEmpty()) {
+                        throw new InvalidMeasureException(n, "end", "needs at least one event type");
+                    }
+                    for (String s : start) {
+                        if (end.contains(s)) {
+                            throw new InvalidMeasureException(n, "end", "'" + s + "' is also a start event type");
+                        }
+                    }
+                    break;
+                case COUNTER:
+                    if (count.isEmpty() && start.isEmpty()) {
+                        throw new InvalidMeasureException(n, "count", "needs at least one event type to count");
+                    }
+                    break;
+                case VALUE:
+                    if (start.isEmpty()) {
+                        throw new InvalidMeasureException(n, "event", "needs at least one event type");
+                    }
+                    if (expressionSource == null) {
+                        throw new InvalidMeasureException(n, "expression", "is required for kind value");
+                    }
+                    break;
+                default:
+                    break;
+            }
+            if (expressionSource != null) {
+                if (kind != MeasureKind.VALUE) {
+                    throw new InvalidMeasureException(n, "expression", "applies to kind value only");
+                }
+                try {
+                    expression = ValueExpression.compile(expressionSource);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidMeasureException(n, "expression", e.getMessage());
+                }
+            }
+            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+                throw new InvalidMeasureException(n, "timeout", "must be a positive ISO-8601 duration, e.g. P7D");
+            }
+            if (timeout != null && kind != MeasureKind.LEAD_TIME && kind != MeasureKind.CYCLE_COUNT) {
+                throw new InvalidMeasureException(n, "timeout", "applies to lead_time and cycle_count only");
+            }
+            if (slo != null) {
+                if (kind != MeasureKind.LEAD_TIME) {
+                    throw new InvalidMeasureException(n, "slo", "applies to kind lead_time only");
+                }
+                slo.validate(n);
+            }
+            for (int i = 0; i < key.size(); i++) {
+                String k = key.get(i);
+                if (!k.equals(KEY_CORRELATION_ID) && !(k.startsWith("payload.") && k.length() > "payload.".length())) {
+                    throw new InvalidMeasureException(n, "key[" + i + "]",
+                            "must be 'correlation_id' or 'payload.<field>', was '" + k + "'");
+                }
+            }
+            for (int i = 0; i < dimensions.size(); i++) {
+                if (dimensions.get(i) == null || dimensions.get(i).trim().isEmpty()) {
+                    throw new InvalidMeasureException(n, "dimensions[" + i + "]", "is empty");
+                }
+            }
+            return new MeasureDefinition(this);
+        }
+
+        private static void checkTypes(String n, String field, List<String> types) {
+            for (int i = 0; i < types.size(); i++) {
+                if (types.get(i) == null || types.get(i).trim().isEmpty()) {
+                    throw new InvalidMeasureException(n, field + "[" + i + "]", "is an empty event type");
+                }
+            }
+        }
+    }
+}

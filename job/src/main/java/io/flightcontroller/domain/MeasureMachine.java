@@ -1,0 +1,364 @@
+package io.flightcontroller.domain;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The matching and measuring rules of one measure, applied to one case key's {@link CaseState} in event time.
+ *
+ * <p>Events are buffered with {@link #buffer} and applied by {@link #advanceTo} once the watermark has passed them, in
+ * event-time order with ties kept in arrival order (a stable sort), so the result does not depend on arrival order
+ * within the out-of-orderness bound. Definitions:
+ * <ul>
+ *   <li>Lead of a case = from its FIRST start event to the first end event after it (an end at the same instant,
+ *       arriving later, counts with lead 0). Events of other types in between are ignored (relaxed contiguity). A
+ *       repeated start does not restart the clock; {@code restart_on} events do.</li>
+ *   <li>Deadlines are inclusive for the case: an end at exactly start + T is in time. A deadline fires when the
+ *       watermark reaches start + T (all events at or before it have been seen) and the end has not arrived.</li>
+ *   <li>SLO breach: when the watermark reaches start + threshold without the end, one BREACH alert and one bad
+ *       outcome (proactive). A completion at or before the threshold is one good outcome. A later completion still
+ *       yields its lead (marked bad) but no second verdict.</li>
+ *   <li>Timeout: when the watermark reaches start + timeout without the end, one TIMEOUT alert and the case becomes
+ *       timed out; an end arriving afterwards yields a correction measurement ({@code afterTimeout}) with the true
+ *       duration.</li>
+ *   <li>Late events (at or behind the watermark) are not matched, with one exception: a late end event completes a
+ *       case that is still open or timed out and started at or before it (flagged {@code late}).</li>
+ *   <li>An end event when no cycle is open and none completed is an orphan.</li>
+ * </ul>
+ */
+public final class MeasureMachine implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Receives what the machine produces. */
+    public interface Listener {
+        /** A completed lead, a cycle count, a counter value or an expression value. */
+        void measurement(Measurement m);
+
+        /** A TIMEOUT or BREACH alert. */
+        void alert(Alert a);
+
+        /** An SLO outcome or completed lead for aggregates and burn rates. */
+        void outcome(Outcome o);
+
+        /** An end event with no open cycle. */
+        void orphan(ProcessEvent e);
+
+        /** A value-kind event whose expression gave no value. */
+        void noValue(ProcessEvent e);
+    }
+
+    private static final Comparator<ProcessEvent> BY_TIME = Comparator.comparingLong(ProcessEvent::getTimeMs);
+
+    private final MeasureDefinition def;
+
+    /** @param def the measure */
+    public MeasureMachine(MeasureDefinition def) {
+        this.def = def;
+    }
+
+    /** @return the measure */
+    public MeasureDefinition getDefinition() {
+        return def;
+    }
+
+    /**
+     * Buffers an on-time event until the watermark passes it.
+     *
+     * @param s the case state
+     * @param e the event (its time must be ahead of the current watermark)
+     */
+    public void buffer(CaseState s, ProcessEvent e) {
+        s.pending.add(e);
+    }
+
+    /**
+     * Applies every buffered event at or before {@code watermark} in event-time order, firing deadlines that fall
+     * strictly before each event, then every deadline at or before {@code watermark}.
+     *
+     * @param caseKey the case key
+     * @param s the case state
+     * @param watermark current watermark, epoch ms
+     * @param out receives results
+     */
+    public void advanceTo(String caseKey, CaseState s, long watermark, Listener out) {
+        if (!s.pending.isEmpty()) {
+            List<ProcessEvent> due = new ArrayList<>();
+            for (Iterator<ProcessEvent> it = s.pending.iterator(); it.hasNext(); ) {
+                ProcessEvent e = it.next();
+                if (e.getTimeMs() <= watermark) {
+                    due.add(e);
+                    it.remove();
+                }
+            }
+            Collections.sort(due, BY_TIME); // stable: ties keep arrival order
+            for (ProcessEvent e : due) {
+                fireDeadlines(caseKey, s, e.getTimeMs() - 1, out);
+                apply(caseKey, s, e, false, out);
+            }
+        }
+        fireDeadlines(caseKey, s, watermark, out);
+    }
+
+    /**
+     * Applies a late event (at or behind the watermark): only an end event for a case still open or timed out that
+     * started at or before it has an effect (it completes the case, flagged late).
+     *
+     * @param caseKey the case key
+     * @param s the case state
+     * @param e the late event
+     * @param out receives results
+     * @return whether the event completed a case
+     */
+    public boolean applyLate(String caseKey, CaseState s, ProcessEvent e, Listener out) {
+        if ((def.getKind() == MeasureKind.LEAD_TIME || def.getKind() == MeasureKind.CYCLE_COUNT)
+                && def.getEnd().contains(e.getEventType())
+                && (s.phase == CaseState.OPEN || s.phase == CaseState.TIMED_OUT)
+                && e.getTimeMs() >= s.startMs) {
+            complete(caseKey, s, e, s.phase == CaseState.TIMED_OUT, true, out);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The next event time at which {@link #advanceTo} has work: the earliest buffered event or pending deadline.
+     *
+     * @param s the case state
+     * @return epoch ms, or {@link Long#MAX_VALUE} when nothing is pending
+     */
+    public long nextDueTime(CaseState s) {
+        long t = Long.MAX_VALUE;
+        for (ProcessEvent e : s.pending) {
+            t = Math.min(t, e.getTimeMs());
+        }
+        if (s.phase == CaseState.OPEN) {
+            Slo slo = def.getSlo();
+            if (slo != null && !s.breached) {
+                t = Math.min(t, s.startMs + slo.getThreshold().toMillis());
+            }
+            if (def.getTimeout() != null) {
+                t = Math.min(t, s.startMs + def.getTimeout().toMillis());
+            }
+        }
+        return t;
+    }
+
+    /**
+     * When the state may be dropped: never while events are buffered or a cycle is open; for measures that keep
+     * per-key history (every cycle, counters, values) never; a completed or timed-out case after
+     * {@code retentionMs} (kept that long for late corrections and to ignore repeated starts); a state that never
+     * started at once.
+     *
+     * @param s the case state
+     * @param retentionMs retention after completion or timeout, ms
+     * @return epoch ms from which the state may be cleared, or {@link Long#MAX_VALUE} for never
+     */
+    public long disposableFrom(CaseState s, long retentionMs) {
+        if (!s.pending.isEmpty() || s.phase == CaseState.OPEN) {
+            return Long.MAX_VALUE;
+        }
+        if (s.cycle == 0 && s.total == 0) {
+            return Long.MIN_VALUE;
+        }
+        boolean keepsHistory = def.isEveryCycle() || def.getKind() == MeasureKind.COUNTER
+                || def.getKind() == MeasureKind.VALUE;
+        if (keepsHistory) {
+            return Long.MAX_VALUE;
+        }
+        return s.closedAtMs + retentionMs;
+    }
+
+    /**
+     * Reports an open case when a bounded input ends.
+     *
+     * @param caseKey the case key
+     * @param s the case state
+     * @param lastEventTimeMs last event time seen (the final watermark), epoch ms
+     * @return the open case, or null when the state holds no open cycle
+     */
+    public OpenCase openCase(String caseKey, CaseState s, long lastEventTimeMs) {
+        if (s.phase != CaseState.OPEN) {
+            return null;
+        }
+        return OpenCase.of(def.getName(), caseKey, s.correlationId, s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
+    }
+
+    private void fireDeadlines(String caseKey, CaseState s, long t, Listener out) {
+        if (s.phase != CaseState.OPEN) {
+            return;
+        }
+        Slo slo = def.getSlo();
+        long breachAt = slo != null && !s.breached ? s.startMs + slo.getThreshold().toMillis() : Long.MAX_VALUE;
+        long timeoutAt = def.getTimeout() != null ? s.startMs + def.getTimeout().toMillis() : Long.MAX_VALUE;
+        if (breachAt <= t && breachAt <= timeoutAt) {
+            breach(caseKey, s, breachAt, t, out);
+        }
+        if (timeoutAt <= t) {
+            if (slo != null && !s.breached) {
+                s.breached = true;
+                out.outcome(Outcome.of(def.getName(), timeoutAt, Boolean.FALSE, true, null));
+            }
+            s.phase = CaseState.TIMED_OUT;
+            s.closedAtMs = timeoutAt;
+            out.alert(caseAlert(Alert.Kind.TIMEOUT, "info", caseKey, s, timeoutAt, t,
+                    "not completed within timeout " + def.getTimeout()));
+        }
+    }
+
+    private void breach(String caseKey, CaseState s, long breachAt, long now, Listener out) {
+        s.breached = true;
+        out.outcome(Outcome.of(def.getName(), breachAt, Boolean.FALSE, true, null));
+        out.alert(caseAlert(Alert.Kind.BREACH, "ticket", caseKey, s, breachAt, now,
+                "not completed within SLO threshold " + def.getSlo().getThreshold()));
+    }
+
+    private Alert caseAlert(Alert.Kind kind, String severity, String caseKey, CaseState s, long deadline, long now,
+            String what) {
+        Alert a = new Alert();
+        a.setKind(kind);
+        a.setSeverity(severity);
+        a.setMeasure(def.getName());
+        a.setCaseKey(caseKey);
+        a.setCorrelationId(s.correlationId);
+        a.setStartMs(s.startMs);
+        a.setDeadlineMs(deadline);
+        a.setObservedLeadMs(Math.max(deadline, now) - s.startMs);
+        if (def.getSlo() != null) {
+            a.setObjective(def.getSlo().getObjective());
+        }
+        a.setAlertId(def.getName() + "/" + caseKey + "/" + s.cycle + "/" + kind.name().toLowerCase(java.util.Locale.ROOT));
+        a.setSubject("[" + kind + "] " + def.getName() + ": case " + caseKey + " " + what + " (started "
+                + EventTimes.iso(s.startMs) + ", deadline " + EventTimes.iso(deadline) + ")");
+        return a;
+    }
+
+    private void apply(String caseKey, CaseState s, ProcessEvent e, boolean late, Listener out) {
+        String type = e.getEventType();
+        switch (def.getKind()) {
+            case COUNTER:
+                if (def.getCount().contains(type)) {
+                    s.total++;
+                    out.measurement(single(caseKey, e, (int) Math.min(Integer.MAX_VALUE, s.total), s.total));
+                }
+                return;
+            case VALUE:
+                if (def.getStart().contains(type)) {
+                    Double v = def.getExpression().evaluate(e);
+                    if (v == null) {
+                        out.noValue(e);
+                    } else {
+                        s.cycle++;
+                        out.measurement(single(caseKey, e, s.cycle, v));
+                    }
+                }
+                return;
+            default:
+                break;
+        }
+        boolean isStart = def.getStart().contains(type);
+        boolean isEnd = def.getEnd().contains(type);
+        if (s.phase == CaseState.OPEN) {
+            if (isEnd) {
+                complete(caseKey, s, e, false, late, out);
+                return;
+            }
+            if (def.getRestartOn().contains(type)) {
+                s.startMs = e.getTimeMs();
+            }
+            if (def.getCount().contains(type)) {
+                s.cycleCount++;
+            }
+            return;
+        }
+        if (isStart && (s.phase == CaseState.IDLE || def.isEveryCycle())) {
+            s.phase = CaseState.OPEN;
+            s.cycle++;
+            s.startMs = e.getTimeMs();
+            s.correlationId = e.getCorrelationId();
+            s.dimensions = dimensions(e);
+            s.cycleCount = def.getCount().contains(type) ? 1 : 0;
+            s.breached = false;
+            return;
+        }
+        if (isEnd) {
+            if (s.phase == CaseState.TIMED_OUT) {
+                complete(caseKey, s, e, true, late, out);
+            } else if (s.phase == CaseState.IDLE) {
+                out.orphan(e);
+            }
+        }
+    }
+
+    private void complete(String caseKey, CaseState s, ProcessEvent e, boolean afterTimeout, boolean late,
+            Listener out) {
+        long lead = e.getTimeMs() - s.startMs;
+        Slo slo = def.getSlo();
+        Measurement m = new Measurement();
+        m.setMeasure(def.getName());
+        m.setKind(def.getKind().yamlName());
+        m.setCaseKey(caseKey);
+        m.setCorrelationId(s.correlationId);
+        m.setCycle(s.cycle);
+        m.setStartMs(s.startMs);
+        m.setEndMs(e.getTimeMs());
+        m.setLate(late);
+        m.setAfterTimeout(afterTimeout);
+        m.setDimensions(s.dimensions);
+        if (def.getKind() == MeasureKind.CYCLE_COUNT) {
+            s.maxCycleCount = Math.max(s.maxCycleCount, s.cycleCount);
+            m.setValue(s.cycleCount);
+            m.setMaxValue((double) s.maxCycleCount);
+        } else {
+            m.setValue(lead);
+            if (slo != null) {
+                boolean good = !afterTimeout && !s.breached && lead <= slo.getThreshold().toMillis();
+                m.setGood(good);
+                if (s.breached) {
+                    out.outcome(Outcome.of(def.getName(), e.getTimeMs(), Boolean.FALSE, false, lead));
+                } else {
+                    s.breached = !good;
+                    out.outcome(Outcome.of(def.getName(), e.getTimeMs(), good, true, lead));
+                }
+            } else {
+                out.outcome(Outcome.of(def.getName(), e.getTimeMs(), null, false, lead));
+            }
+        }
+        out.measurement(m);
+        s.phase = def.isEveryCycle() ? CaseState.IDLE : CaseState.DONE;
+        s.closedAtMs = e.getTimeMs();
+    }
+
+    private Measurement single(String caseKey, ProcessEvent e, int seq, double value) {
+        Measurement m = new Measurement();
+        m.setMeasure(def.getName());
+        m.setKind(def.getKind().yamlName());
+        m.setCaseKey(caseKey);
+        m.setCorrelationId(e.getCorrelationId());
+        m.setCycle(seq);
+        m.setStartMs(e.getTimeMs());
+        m.setEndMs(e.getTimeMs());
+        m.setValue(value);
+        m.setDimensions(dimensions(e));
+        return m;
+    }
+
+    private Map<String, String> dimensions(ProcessEvent e) {
+        if (def.getDimensions().isEmpty()) {
+            return null;
+        }
+        Map<String, String> d = new LinkedHashMap<>();
+        for (String f : def.getDimensions()) {
+            Object v = e.payloadField(f);
+            if (v != null) {
+                d.put(f.startsWith("payload.") ? f.substring("payload.".length()) : f, String.valueOf(v));
+            }
+        }
+        return d;
+    }
+}

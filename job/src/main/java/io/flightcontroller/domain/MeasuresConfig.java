@@ -1,0 +1,77 @@
+package io.flightcontroller.domain;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The measures file: every measure plus the tumbling windows of the SLO aggregates (default 1 hour and 1 day).
+ * Measure names are unique.
+ */
+public final class MeasuresConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Default aggregate windows: PT1H and P1D. */
+    public static final List<Duration> DEFAULT_AGGREGATE_WINDOWS =
+            Collections.unmodifiableList(Arrays.asList(Duration.ofHours(1), Duration.ofDays(1)));
+
+    private final List<MeasureDefinition> measures;
+    private final List<Duration> aggregateWindows;
+
+    /**
+     * @param measures the measures, at least one, unique names
+     * @param aggregateWindows positive window lengths (null or empty: the defaults)
+     * @throws InvalidMeasureException on an empty list, a duplicate name or a non-positive window
+     */
+    public MeasuresConfig(List<MeasureDefinition> measures, List<Duration> aggregateWindows) {
+        if (measures == null || measures.isEmpty()) {
+            throw new InvalidMeasureException("-", "measures", "the file defines no measure");
+        }
+        Set<String> names = new HashSet<>();
+        for (MeasureDefinition m : measures) {
+            if (!names.add(m.getName())) {
+                throw new InvalidMeasureException(m.getName(), "name", "is defined twice");
+            }
+        }
+        List<Duration> w = aggregateWindows == null || aggregateWindows.isEmpty()
+                ? DEFAULT_AGGREGATE_WINDOWS : aggregateWindows;
+        for (Duration d : w) {
+            if (d.isZero() || d.isNegative()) {
+                throw new InvalidMeasureException("-", "aggregate_windows", "windows must be positive, was " + d);
+            }
+        }
+        this.measures = Collections.unmodifiableList(new ArrayList<>(measures));
+        this.aggregateWindows = Collections.unmodifiableList(new ArrayList<>(w));
+    }
+
+    public List<MeasureDefinition> getMeasures() { return measures; }
+    public List<Duration> getAggregateWindows() { return aggregateWindows; }
+
+    /** @return every event type some measure reacts to */
+    public Set<String> relevantTypes() {
+        Set<String> s = new LinkedHashSet<>();
+        for (MeasureDefinition m : measures) {
+            s.addAll(m.relevantTypes());
+        }
+        return s;
+    }
+
+    /**
+     * @param name a measure name
+     * @return its index in {@link #getMeasures()}, or -1
+     */
+    public int indexOf(String name) {
+        for (int i = 0; i < measures.size(); i++) {
+            if (measures.get(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

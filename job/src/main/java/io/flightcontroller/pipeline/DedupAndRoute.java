@@ -1,0 +1,125 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.EventTimes;
+import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.ProcessEvent;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by correlation id: drops duplicates, flags late events and routes each event to the measures that use it.
+ *
+ * <ul>
+ *   <li>Duplicate = same EventBridge {@code id}, or without one the same event type, time and payload for the same
+ *       correlation id. Counted ({@code duplicate}) and dropped. A key is remembered until the watermark passes
+ *       event time + {@code dedupRetentionMs}; a copy arriving later is behind the watermark and so handled as late.
+ *       State is therefore bounded in event time.</li>
+ *   <li>Late = event time at or behind the current watermark. Counted ({@code late}) and sent to the dead-letter
+ *       output with reason {@code late}; it is still routed, flagged, so a measure can apply it as a correction.</li>
+ *   <li>Routing: one {@link RoutedEvent} per measure that reacts to the event type; a measure keyed on a payload field
+ *       the event lacks gets a dead letter {@code missing_key_field} instead.</li>
+ * </ul>
+ * Also publishes gauges {@code watermarkLagMs} (wall clock minus current watermark) and {@code eventTimeLagMs}
+ * (largest event time seen minus current watermark).
+ */
+class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final MeasuresConfig measures;
+    private final long dedupRetentionMs;
+    private transient MapState<Long, Long> seen;
+    private transient PipelineCounters counters;
+    private transient volatile long lastWatermark;
+    private transient volatile long maxEventTime;
+
+    DedupAndRoute(MeasuresConfig measures, long dedupRetentionMs) {
+        this.measures = measures;
+        this.dedupRetentionMs = dedupRetentionMs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("dedup", Types.LONG, Types.LONG));
+        counters = new PipelineCounters(getRuntimeContext());
+        lastWatermark = Long.MIN_VALUE;
+        maxEventTime = Long.MIN_VALUE;
+        getRuntimeContext().getMetricGroup().gauge("watermarkLagMs",
+                () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
+        getRuntimeContext().getMetricGroup().gauge("eventTimeLagMs",
+                () -> lastWatermark == Long.MIN_VALUE ? -1L : maxEventTime - lastWatermark);
+    }
+
+    @Override
+    public void processElement(ProcessEvent e, Context ctx, Collector<RoutedEvent> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        lastWatermark = watermark;
+        maxEventTime = Math.max(maxEventTime, e.getTimeMs());
+        long key = dedupKey(e);
+        if (seen.contains(key)) {
+            counters.inc(PipelineCounters.DUPLICATE);
+            return;
+        }
+        boolean late = e.getTimeMs() <= watermark;
+        if (late) {
+            counters.inc(PipelineCounters.LATE);
+            ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("dedup", DeadLetter.REASON_LATE,
+                    "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
+                            + EventTimes.iso(watermark), e.toString()).withEvent(e.getCorrelationId(), e.getTimeMs()));
+        } else {
+            long expiry = e.getTimeMs() + dedupRetentionMs;
+            seen.put(key, expiry);
+            ctx.timerService().registerEventTimeTimer(expiry);
+        }
+        List<MeasureDefinition> defs = measures.getMeasures();
+        for (int i = 0; i < defs.size(); i++) {
+            MeasureDefinition d = defs.get(i);
+            if (!d.isRelevant(e.getEventType())) {
+                continue;
+            }
+            String caseKey = d.caseKey(e);
+            if (caseKey == null) {
+                counters.inc(PipelineCounters.MISSING_KEY_FIELD);
+                ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("route",
+                        DeadLetter.REASON_MISSING_KEY_FIELD, "measure '" + d.getName() + "' keys on " + d.getKey()
+                                + " and the event lacks a part", e.toString())
+                        .withEvent(e.getCorrelationId(), e.getTimeMs()));
+                continue;
+            }
+            out.collect(new RoutedEvent(i, caseKey, e, late));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RoutedEvent> out) throws Exception {
+        lastWatermark = ctx.timerService().currentWatermark();
+        for (Iterator<Map.Entry<Long, Long>> it = seen.iterator(); it.hasNext(); ) {
+            if (it.next().getValue() <= timestamp) {
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * A 64-bit key of the event's identity: the EventBridge id when present, else type, time and payload (FNV-1a over
+     * their text; the correlation id is the state key already).
+     */
+    static long dedupKey(ProcessEvent e) {
+        String s = e.getEventId() != null ? "id:" + e.getEventId()
+                : e.getEventType() + '\u0001' + e.getTimeMs() + '\u0001' + e.getPayload();
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,56 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.CaseState;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.OpenCase;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Runs {@link MeasureFunction} and, when a bounded input ends, reports every case still open (with its age at the last
+ * event time seen) on {@link FlightControllerTopology#OPEN_CASES}, then releases downstream event-time windows with a
+ * final watermark. Upstream, {@link EndOfInputWatermarkCap} has already made sure the end of input fired only the
+ * deadlines at or before the last event time.
+ */
+class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurement> implements BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    private final MeasureFunction function;
+    private long lastWatermark = Long.MIN_VALUE;
+    private transient PipelineCounters counters;
+
+    MeasureOperator(MeasureFunction function) {
+        super(function);
+        this.function = function;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        counters = new PipelineCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                MeasureFunction.STATE, (key, state) -> {
+                    CaseState s = state.value();
+                    OpenCase open = s == null ? null : function.openCase(key, s, lastWatermark);
+                    if (open != null) {
+                        counters.inc(PipelineCounters.OPEN_AT_END);
+                        output.collect(FlightControllerTopology.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
+                    }
+                });
+        output.emitWatermark(Watermark.MAX_WATERMARK);
+    }
+}

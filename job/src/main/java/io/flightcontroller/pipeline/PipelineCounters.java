@@ -1,0 +1,75 @@
+package io.flightcontroller.pipeline;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * The job's counters. Each is both a Flink metric (live, e.g. in the web UI or CloudWatch) and an accumulator (read
+ * from the job result for the end-of-run summary). Names are the constants below; malformed records are counted per
+ * reason as {@code malformed.<reason>}.
+ */
+public final class PipelineCounters {
+    public static final String RECORDS_IN = "records_in";
+    public static final String EVENTS_PARSED = "events_parsed";
+    public static final String MALFORMED_PREFIX = "malformed.";
+    public static final String UNKNOWN_TYPE = "unknown_type";
+    public static final String DUPLICATE = "duplicate";
+    public static final String LATE = "late";
+    public static final String LATE_APPLIED = "late_applied";
+    public static final String MISSING_KEY_FIELD = "missing_key_field";
+    public static final String ORPHAN = "orphan";
+    public static final String MATCHED = "matched";
+    public static final String TIMED_OUT = "timed_out";
+    public static final String BREACHED = "breached";
+    public static final String NO_VALUE = "no_value";
+    public static final String OPEN_AT_END = "open_at_end";
+    public static final String BURN_RATE_ALERTS = "burn_rate_alerts";
+
+    private final RuntimeContext ctx;
+    private final Map<String, Pair> counters = new HashMap<>();
+
+    /** @param ctx the operator's runtime context */
+    public PipelineCounters(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Increments a counter, registering it on first use.
+     *
+     * @param name counter name
+     */
+    public void inc(String name) {
+        add(name, 1);
+    }
+
+    /**
+     * Adds to a counter, registering it on first use.
+     *
+     * @param name counter name
+     * @param n amount
+     */
+    public void add(String name, long n) {
+        Pair p = counters.get(name);
+        if (p == null) {
+            LongCounter acc = new LongCounter();
+            ctx.addAccumulator(name, acc);
+            p = new Pair(ctx.getMetricGroup().counter(name.replace('.', '_')), acc);
+            counters.put(name, p);
+        }
+        p.metric.inc(n);
+        p.acc.add(n);
+    }
+
+    private static final class Pair {
+        final Counter metric;
+        final LongCounter acc;
+
+        Pair(Counter metric, LongCounter acc) {
+            this.metric = metric;
+            this.acc = acc;
+        }
+    }
+}
