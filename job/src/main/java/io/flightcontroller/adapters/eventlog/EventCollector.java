@@ -2,6 +2,7 @@ package io.flightcontroller.adapters.eventlog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -21,7 +22,10 @@ import java.util.Set;
  * stable (ties keep file order). Not thread-safe.
  */
 final class EventCollector {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Does not close the shared in-memory buffer when a generator is closed. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
 
     private final TimestampParser timestamps;
     private final List<Line> lines = new ArrayList<>();

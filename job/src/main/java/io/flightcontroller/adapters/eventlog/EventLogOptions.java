@@ -25,7 +25,8 @@ import java.util.Optional;
  *   <tr><td>{@code timeColumn}</td><td>{@code time:timestamp}</td><td>CSV column / XES event attribute holding the
  *       event time</td></tr>
  *   <tr><td>{@code delimiter}</td><td>{@code ','}</td><td>CSV field separator (ignored for XES)</td></tr>
- *   <tr><td>{@code zone}</td><td>UTC</td><td>zone for timestamps written without an offset</td></tr>
+ *   <tr><td>{@code zone}</td><td>UTC</td><td>zone for timestamps written without an offset (a wall-clock time
+ *       in a daylight-saving gap moves forward by the gap; in an overlap the earlier offset is used)</td></tr>
  *   <tr><td>{@code timeFormat}</td><td>none</td><td>a {@link DateTimeFormatter} pattern (English month and day
  *       names); when unset, the default timestamp forms described in {@link EventLogConverter} are accepted</td></tr>
  * </table>
