@@ -9,7 +9,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Replaces the final watermark of a bounded input ({@link Long#MAX_VALUE}, which would fire every timer and turn every
  * open case into a timeout) by the largest event time seen. Deadlines at or before the last event time still fire;
  * later ones do not, and the measuring operator reports those cases as open at end of input. Also applies when an
- * unbounded job is stopped with {@code --drain}. All other watermarks pass unchanged.
+ * unbounded job is stopped with {@code --drain}. A subtask that saw no record forwards the final watermark unchanged
+ * (downstream operators take the minimum over their inputs, so the others still bound it). All other watermarks pass
+ * unchanged.
  *
  * @param <T> record type
  */
@@ -28,7 +30,7 @@ class EndOfInputWatermarkCap<T> extends AbstractStreamOperator<T> implements One
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        if (mark.getTimestamp() == Long.MAX_VALUE) {
+        if (mark.getTimestamp() == Long.MAX_VALUE && maxTimestamp != Long.MIN_VALUE) {
             super.processWatermark(new Watermark(maxTimestamp));
         } else {
             super.processWatermark(mark);

@@ -42,8 +42,9 @@ class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurem
 
     @Override
     public void endInput() throws Exception {
-        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                MeasureFunction.STATE, (key, state) -> {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                MeasureFunction.STATE, (String key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
                     CaseState s = state.value();
                     OpenCase open = s == null ? null : function.openCase(key, s, lastWatermark);
                     if (open != null) {

@@ -39,6 +39,7 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
         }
         counters.inc(PipelineCounters.EVENTS_PARSED);
         ProcessEvent e = r.getEvent();
+        counters.eventTime(e.getTimeMs());
         if (!relevantTypes.contains(e.getEventType())) {
             counters.inc(PipelineCounters.UNKNOWN_TYPE);
             return;

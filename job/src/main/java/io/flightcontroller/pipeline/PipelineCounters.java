@@ -28,7 +28,11 @@ public final class PipelineCounters {
     public static final String OPEN_AT_END = "open_at_end";
     public static final String BURN_RATE_ALERTS = "burn_rate_alerts";
 
+    /** Largest event time parsed so far, epoch ms (an accumulator only, for progress reports). */
+    public static final String MAX_EVENT_TIME = "max_event_time";
+
     private final RuntimeContext ctx;
+    private org.apache.flink.api.common.accumulators.LongMaximum maxEventTime;
     private final Map<String, Pair> counters = new HashMap<>();
 
     /** @param ctx the operator's runtime context */
@@ -61,6 +65,19 @@ public final class PipelineCounters {
         }
         p.metric.inc(n);
         p.acc.add(n);
+    }
+
+    /**
+     * Raises the {@link #MAX_EVENT_TIME} accumulator.
+     *
+     * @param eventTimeMs an event time, epoch ms
+     */
+    public void eventTime(long eventTimeMs) {
+        if (maxEventTime == null) {
+            maxEventTime = new org.apache.flink.api.common.accumulators.LongMaximum();
+            ctx.addAccumulator(MAX_EVENT_TIME, maxEventTime);
+        }
+        maxEventTime.add(eventTimeMs);
     }
 
     private static final class Pair {

@@ -1,0 +1,68 @@
+package io.flightcontroller.adapters.jdbc;
+
+import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.pipeline.FlightControllerTopology;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Attaches the JDBC sinks (flink-connector-jdbc's Sink V2 {@link JdbcSink}, at-least-once with idempotent upserts) for
+ * every output of the topology to one database. Batches of up to 1,000 rows, flushed at least every 200 ms, on each
+ * checkpoint and at end of input; 3 retries per batch. SQLite allows one writer at a time, so for a {@code jdbc:sqlite:}
+ * URL every sink runs at parallelism 1 and the connection waits up to 60 s for the file lock.
+ */
+public final class JdbcOutputs {
+    private JdbcOutputs() {}
+
+    /**
+     * Adds SQLite's lock wait to a {@code jdbc:sqlite:} URL; other URLs are returned unchanged.
+     *
+     * @param url JDBC URL
+     * @return the URL to connect with
+     */
+    public static String effectiveUrl(String url) {
+        if (url.startsWith("jdbc:sqlite:") && !url.contains("busy_timeout")) {
+            return url + (url.contains("?") ? "&" : "?") + "busy_timeout=60000";
+        }
+        return url;
+    }
+
+    /**
+     * Attaches all sinks.
+     *
+     * @param outputs the topology's outputs
+     * @param jdbcUrl database URL (tables must exist: {@link JdbcTables#createIfMissing})
+     */
+    public static void attach(FlightControllerTopology.Outputs outputs, String jdbcUrl) {
+        String url = effectiveUrl(jdbcUrl);
+        boolean sqlite = url.startsWith("jdbc:sqlite:");
+        sink(outputs.measurements.filter(m -> MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+                .name("lead times only").uid("jdbc-lead-times-filter"),
+                "lead_times", JdbcTables.LEAD_TIMES_SQL, JdbcTables.LEAD_TIMES, url, sqlite);
+        sink(outputs.measurements.filter(m -> !MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+                .name("other measurements").uid("jdbc-measurements-filter"),
+                "measurements", JdbcTables.MEASUREMENTS_SQL, JdbcTables.MEASUREMENTS, url, sqlite);
+        sink(outputs.alerts, "alerts", JdbcTables.ALERTS_SQL, JdbcTables.ALERTS, url, sqlite);
+        sink(outputs.aggregates, "window_aggregates", JdbcTables.AGGREGATES_SQL, JdbcTables.AGGREGATES, url, sqlite);
+        sink(outputs.errorBudgets, "error_budgets", JdbcTables.BUDGETS_SQL, JdbcTables.BUDGETS, url, sqlite);
+        sink(outputs.openCases, "open_cases", JdbcTables.OPEN_CASES_SQL, JdbcTables.OPEN_CASES, url, sqlite);
+        sink(outputs.deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, sqlite);
+    }
+
+    private static <T> void sink(DataStream<T> stream, String table, String sql, JdbcStatementBuilder<T> binder,
+            String url, boolean sqlite) {
+        JdbcSink<T> sink = JdbcSink.<T>builder()
+                .withQueryStatement(sql, binder)
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(3).build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url).build());
+        org.apache.flink.streaming.api.datastream.DataStreamSink<T> s =
+                stream.sinkTo(sink).name("jdbc " + table).uid("jdbc-" + table);
+        if (sqlite) {
+            s.setParallelism(1);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.flightcontroller.app;
+
+import io.flightcontroller.adapters.file.JsonLinesFileSink;
+import io.flightcontroller.adapters.file.JsonLinesFormat;
+import io.flightcontroller.adapters.jdbc.JdbcOutputs;
+import io.flightcontroller.adapters.jdbc.JdbcTables;
+import io.flightcontroller.adapters.parse.EventParser;
+import io.flightcontroller.domain.EventTimes;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.pipeline.FlightControllerTopology;
+import io.flightcontroller.pipeline.PipelineCounters;
+import io.flightcontroller.pipeline.PipelineOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A bounded local run on a Flink mini-cluster: JSON Lines files in, results into a JDBC database (SQLite by default),
+ * alerts and dead letters also into JSON Lines files, progress on the terminal and a summary at the end.
+ */
+public final class LocalRun {
+    private LocalRun() {}
+
+    /** What to run. */
+    public static final class Settings {
+        public MeasuresConfig measures;
+        public List<Path> inputs = new ArrayList<>();
+        public String jdbcUrl;
+        public Path alertsFile;
+        public Path deadLettersFile;
+        public PipelineOptions.Builder pipeline;
+        public int parallelism = 2;
+        public boolean webUi;
+        public int webPort = 8081;
+        public boolean progress = true;
+        /** Optional hook that attaches more sinks (e.g. SNS) to the outputs. */
+        public java.util.function.Consumer<FlightControllerTopology.Outputs> extraSinks;
+    }
+
+    /** What the run produced. */
+    public static final class Result {
+        public JobExecutionResult job;
+        public List<RunSummary.MeasureLine> lines = Collections.emptyList();
+
+        /**
+         * @param name a counter name ({@link PipelineCounters})
+         * @return its value, 0 when never incremented
+         */
+        public long counter(String name) {
+            Object v = job.getAllAccumulatorResults().get(name);
+            return v == null ? 0 : ((Number) v).longValue();
+        }
+    }
+
+    /**
+     * Runs the job to the end of its input.
+     *
+     * @param s settings
+     * @param console where progress and the summary go (null for silence)
+     * @return the job result and the per-measure summary
+     * @throws Exception when the job cannot start or fails
+     */
+    public static Result run(Settings s, PrintStream console) throws Exception {
+        PipelineOptions options = s.pipeline.build();
+        JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+        JdbcTables.clearOpenCases(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+        if (s.alertsFile != null) {
+            JsonLinesFileSink.truncate(s.alertsFile);
+        }
+        if (s.deadLettersFile != null) {
+            JsonLinesFileSink.truncate(s.deadLettersFile);
+        }
+
+        Configuration conf = new Configuration();
+        StreamExecutionEnvironment env;
+        if (s.webUi) {
+            conf.set(RestOptions.PORT, s.webPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            env.setParallelism(s.parallelism);
+        } else {
+            env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism, conf);
+        }
+
+        org.apache.flink.core.fs.Path[] paths = new org.apache.flink.core.fs.Path[s.inputs.size()];
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = new org.apache.flink.core.fs.Path(s.inputs.get(i).toAbsolutePath().toUri());
+        }
+        FileSource<ParsedRecord> source =
+                FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths).build();
+        // one reader: a replayed log is merged in event-time order already; the keyed operators run in parallel
+        DataStream<ParsedRecord> input = env
+                .fromSource(source, FlightControllerTopology.watermarkStrategy(options), "event files")
+                .uid("source-files").setParallelism(1);
+
+        FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
+        JdbcOutputs.attach(out, s.jdbcUrl);
+        if (s.alertsFile != null) {
+            out.alerts.sinkTo(new JsonLinesFileSink<>(s.alertsFile)).name("alerts file").uid("file-alerts")
+                    .setParallelism(1);
+        }
+        if (s.deadLettersFile != null) {
+            out.deadLetters.sinkTo(new JsonLinesFileSink<>(s.deadLettersFile)).name("dead-letter file")
+                    .uid("file-dead-letters").setParallelism(1);
+        }
+        if (s.extraSinks != null) {
+            s.extraSinks.accept(out);
+        }
+
+        JobClient client = env.executeAsync("flight-controller");
+        Thread progress = null;
+        if (console != null && s.progress) {
+            progress = new Thread(() -> report(client, console), "progress");
+            progress.setDaemon(true);
+            progress.start();
+        }
+        Result r = new Result();
+        try {
+            r.job = client.getJobExecutionResult().get();
+        } finally {
+            if (progress != null) {
+                progress.interrupt();
+            }
+        }
+        r.lines = RunSummary.read(JdbcOutputs.effectiveUrl(s.jdbcUrl), options.getMeasures());
+        if (console != null) {
+            RunSummary.print(console, r.lines, r.job.getAllAccumulatorResults());
+        }
+        return r;
+    }
+
+    private static void report(JobClient client, PrintStream console) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                TimeUnit.SECONDS.sleep(2);
+                Map<String, Object> acc = client.getAccumulators().get(5, TimeUnit.SECONDS);
+                Object t = acc.get(PipelineCounters.MAX_EVENT_TIME);
+                console.printf("progress: %s records read, event time %s, %s matched, %s timed out%n",
+                        acc.getOrDefault(PipelineCounters.RECORDS_IN, 0),
+                        t instanceof Number && ((Number) t).longValue() != Long.MIN_VALUE
+                                ? EventTimes.iso(((Number) t).longValue()) : "-",
+                        acc.getOrDefault(PipelineCounters.MATCHED, 0),
+                        acc.getOrDefault(PipelineCounters.TIMED_OUT, 0));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // the job finished or the cluster is shutting down: stop reporting
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.flightcontroller.app;
+
+import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.Quantiles;
+import io.flightcontroller.pipeline.PipelineCounters;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The end-of-run summary of a bounded run: per measure the cases measured, exact p50 / p90 / p95 lead (type-7
+ * quantiles over the {@code lead_times} rows), timeouts, breaches and open cases; then every pipeline counter.
+ */
+public final class RunSummary {
+    private RunSummary() {}
+
+    /** Per-measure figures. */
+    public static final class MeasureLine {
+        public String measure;
+        public String kind;
+        public long measured;
+        public Double p50Ms;
+        public Double p90Ms;
+        public Double p95Ms;
+        public long timeouts;
+        public long breaches;
+        public long open;
+    }
+
+    /**
+     * Reads the per-measure figures from the results database.
+     *
+     * @param jdbcUrl the database written by the run
+     * @param measures the measures of the run
+     * @return one line per measure, in file order
+     * @throws SQLException when the database cannot be read
+     */
+    public static List<MeasureLine> read(String jdbcUrl, MeasuresConfig measures) throws SQLException {
+        List<MeasureLine> lines = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            for (MeasureDefinition d : measures.getMeasures()) {
+                MeasureLine l = new MeasureLine();
+                l.measure = d.getName();
+                l.kind = d.getKind().yamlName();
+                if (d.getKind() == MeasureKind.LEAD_TIME) {
+                    List<Long> v = new ArrayList<>();
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT duration_ms FROM lead_times WHERE measure = ?")) {
+                        ps.setString(1, d.getName());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                v.add(rs.getLong(1));
+                            }
+                        }
+                    }
+                    long[] a = v.stream().mapToLong(Long::longValue).toArray();
+                    l.measured = a.length;
+                    if (a.length > 0) {
+                        l.p50Ms = Quantiles.type7(a, 0.5);
+                        l.p90Ms = Quantiles.type7(a, 0.9);
+                        l.p95Ms = Quantiles.type7(a, 0.95);
+                    }
+                } else {
+                    l.measured = count(c, "SELECT COUNT(*) FROM measurements WHERE measure = ?", d.getName());
+                }
+                l.timeouts = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", d.getName());
+                l.breaches = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'BREACH'", d.getName());
+                l.open = count(c, "SELECT COUNT(*) FROM open_cases WHERE measure = ?", d.getName());
+                lines.add(l);
+            }
+        }
+        return lines;
+    }
+
+    private static long count(Connection c, String sql, String measure) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, measure);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Prints the summary.
+     *
+     * @param out where to print
+     * @param lines per-measure figures (may be empty when no database was written)
+     * @param accumulators the job's accumulator results (counter name to value)
+     */
+    public static void print(PrintStream out, List<MeasureLine> lines, Map<String, Object> accumulators) {
+        out.println();
+        out.println("Summary per measure");
+        out.println(String.format(Locale.ROOT, "  %-40s %-11s %9s %12s %12s %12s %9s %9s %7s", "measure", "kind",
+                "measured", "p50", "p90", "p95", "timeouts", "breaches", "open"));
+        for (MeasureLine l : lines) {
+            out.println(String.format(Locale.ROOT, "  %-40s %-11s %9d %12s %12s %12s %9d %9d %7d", l.measure, l.kind,
+                    l.measured, dur(l.p50Ms), dur(l.p90Ms), dur(l.p95Ms), l.timeouts, l.breaches, l.open));
+        }
+        out.println();
+        out.println("Counters");
+        Map<String, Object> sorted = new TreeMap<>(accumulators);
+        sorted.remove(PipelineCounters.MAX_EVENT_TIME);
+        for (Map.Entry<String, Object> e : sorted.entrySet()) {
+            out.println(String.format(Locale.ROOT, "  %-40s %12s", e.getKey(), e.getValue()));
+        }
+    }
+
+    /**
+     * Formats a duration in ms for people: {@code 27m 52s}, {@code 23h 40m 35.2s}.
+     *
+     * @param ms milliseconds, or null
+     * @return the text, {@code -} for null
+     */
+    public static String dur(Double ms) {
+        if (ms == null) {
+            return "-";
+        }
+        double s = ms / 1000.0;
+        long d = (long) (s / 86400);
+        s -= d * 86400;
+        long h = (long) (s / 3600);
+        s -= h * 3600;
+        long m = (long) (s / 60);
+        s -= m * 60;
+        StringBuilder sb = new StringBuilder();
+        if (d > 0) {
+            sb.append(d).append("d ");
+        }
+        if (d > 0 || h > 0) {
+            sb.append(h).append("h ");
+        }
+        if (d > 0 || h > 0 || m > 0) {
+            sb.append(m).append("m ");
+        }
+        sb.append(s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.1f", s)).append('s');
+        return sb.toString();
+    }
+}

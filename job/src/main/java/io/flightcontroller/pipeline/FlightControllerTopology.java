@@ -1,0 +1,150 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.ErrorBudget;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.WindowAggregate;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The whole Flight Controller dataflow, in one place. Sources and sinks are not part of it: the caller hands in the
+ * parsed input and attaches sinks to the returned {@link Outputs}, so tests swap in collections and the application
+ * wires files, JDBC, SNS, Timestream or InfluxDB.
+ *
+ * <pre>
+ * parsed records --split--> events --end-of-input cap--> keyBy(correlation id): dedup, late, route
+ *      |                                                        |
+ *   dead letters                                 keyBy(measure:case key): measure machine (event time)
+ *                                                 |            |           |              |
+ *                                           measurements    alerts      outcomes       open cases
+ *                                                                    /          \
+ *                                              keyBy(measure): tumbling windows   keyBy(measure): burn rates
+ *                                                    (aggregates)                  (alerts, error budgets)
+ * </pre>
+ * Every operator has a stable {@code uid} so savepoints survive changes to the job.
+ */
+public final class FlightControllerTopology {
+    private FlightControllerTopology() {}
+
+    /** Records that could not be used, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    /** Case alerts (timeouts, breaches). */
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+    /** SLO outcomes and leads for aggregates and burn rates. */
+    public static final OutputTag<Outcome> OUTCOMES = new OutputTag<>("outcomes", TypeInformation.of(Outcome.class));
+    /** Cases still open at the end of a bounded input. */
+    public static final OutputTag<OpenCase> OPEN_CASES =
+            new OutputTag<>("open-cases", TypeInformation.of(OpenCase.class));
+    /** Error budget snapshots. */
+    public static final OutputTag<ErrorBudget> ERROR_BUDGETS =
+            new OutputTag<>("error-budgets", TypeInformation.of(ErrorBudget.class));
+
+    /** The streams the topology produces. */
+    public static final class Outputs {
+        /** Leads, counts and values. */
+        public final DataStream<Measurement> measurements;
+        /** Timeout, breach and burn-rate alerts. */
+        public final DataStream<Alert> alerts;
+        /** Malformed, late and unroutable records. */
+        public final DataStream<DeadLetter> deadLetters;
+        /** Tumbling-window SLO statistics. */
+        public final DataStream<WindowAggregate> aggregates;
+        /** Error budget snapshots. */
+        public final DataStream<ErrorBudget> errorBudgets;
+        /** Open cases at end of input. */
+        public final DataStream<OpenCase> openCases;
+
+        Outputs(DataStream<Measurement> measurements, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+                DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets,
+                DataStream<OpenCase> openCases) {
+            this.measurements = measurements;
+            this.alerts = alerts;
+            this.deadLetters = deadLetters;
+            this.aggregates = aggregates;
+            this.errorBudgets = errorBudgets;
+            this.openCases = openCases;
+        }
+    }
+
+    /**
+     * The watermark strategy every source uses: bounded out-of-orderness on the event's own time, and idleness so a
+     * silent partition or shard does not hold the watermark back (per split/shard when the source supports it).
+     *
+     * @param options out-of-orderness and idle timeout
+     * @return the strategy
+     */
+    public static WatermarkStrategy<ParsedRecord> watermarkStrategy(PipelineOptions options) {
+        WatermarkStrategy<ParsedRecord> s = WatermarkStrategy
+                .<ParsedRecord>forBoundedOutOfOrderness(options.getOutOfOrderness())
+                .withTimestampAssigner((r, previous) -> r.isEvent() ? r.eventTimeOrMin() : previous);
+        Duration idle = options.getIdleTimeout();
+        return idle == null ? s : s.withIdleness(idle);
+    }
+
+    /**
+     * Builds the dataflow on a parsed input that already carries event-time timestamps and watermarks (see
+     * {@link #watermarkStrategy}).
+     *
+     * @param input parsed records with timestamps and watermarks
+     * @param options measures and event-time settings
+     * @return the output streams
+     */
+    public static Outputs build(DataStream<ParsedRecord> input, PipelineOptions options) {
+        SingleOutputStreamOperator<ProcessEvent> events = input
+                .process(new ParseSplitter(options.getMeasures().relevantTypes()))
+                .name("split malformed and unused events").uid("parse-split");
+
+        SingleOutputStreamOperator<ProcessEvent> capped = events
+                .transform("end-of-input watermark cap", TypeInformation.of(ProcessEvent.class),
+                        new EndOfInputWatermarkCap<>())
+                .uid("end-of-input-cap");
+
+        SingleOutputStreamOperator<RoutedEvent> routed = capped
+                .keyBy(ProcessEvent::getCorrelationId)
+                .process(new DedupAndRoute(options.getMeasures(), options.getDedupRetention().toMillis()))
+                .name("dedup, late, route").uid("dedup-route");
+
+        SingleOutputStreamOperator<Measurement> measured = routed
+                .keyBy(RoutedEvent::key)
+                .transform("measure", TypeInformation.of(Measurement.class), new MeasureOperator(
+                        new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
+                .uid("measure");
+
+        DataStream<Outcome> outcomes = measured.getSideOutput(OUTCOMES);
+
+        SingleOutputStreamOperator<Alert> burnRate = outcomes
+                .keyBy(Outcome::getMeasure)
+                .process(new BurnRateFunction(options.getMeasures(), options.getBurnRateBucketMs()))
+                .name("burn rates").uid("burn-rate");
+
+        DataStream<WindowAggregate> aggregates = null;
+        for (Duration w : options.getMeasures().getAggregateWindows()) {
+            DataStream<WindowAggregate> a = outcomes
+                    .keyBy(Outcome::getMeasure)
+                    .window(TumblingEventTimeWindows.of(w))
+                    .aggregate(new SloAggregates.Aggregate(), new SloAggregates.ToAggregate(w))
+                    .name("aggregate " + w).uid("aggregate-" + w);
+            aggregates = aggregates == null ? a : aggregates.union(a);
+        }
+
+        return new Outputs(
+                measured,
+                measured.getSideOutput(ALERTS).union(burnRate),
+                events.getSideOutput(DEAD_LETTERS).union(routed.getSideOutput(DEAD_LETTERS)),
+                aggregates,
+                burnRate.getSideOutput(ERROR_BUDGETS),
+                measured.getSideOutput(OPEN_CASES));
+    }
+}

@@ -1,0 +1,97 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.BurnRateEvaluator;
+import io.flightcontroller.domain.MeasuresConfig;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the topology needs besides its input: the measures and the event-time settings. Immutable.
+ *
+ * <p>Defaults: out-of-orderness 5 s; idle timeout 1 min (a silent partition or shard stops holding back the
+ * watermark after that much wall-clock time); de-duplication retention 1 h of event time; case retention 1 day of
+ * event time (how long a completed or timed-out case is kept for late corrections and to ignore repeated starts);
+ * burn-rate bucket 1 min.
+ */
+public final class PipelineOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(1);
+    public static final Duration DEFAULT_CASE_RETENTION = Duration.ofDays(1);
+
+    private final MeasuresConfig measures;
+    private final Duration outOfOrderness;
+    private final Duration idleTimeout;
+    private final Duration dedupRetention;
+    private final Duration caseRetention;
+    private final long burnRateBucketMs;
+
+    private PipelineOptions(Builder b) {
+        this.measures = Objects.requireNonNull(b.measures, "measures");
+        this.outOfOrderness = b.outOfOrderness;
+        this.idleTimeout = b.idleTimeout;
+        this.dedupRetention = b.dedupRetention;
+        this.caseRetention = b.caseRetention;
+        this.burnRateBucketMs = b.burnRateBucketMs;
+    }
+
+    /** @param measures the measures @return a builder with the defaults */
+    public static Builder builder(MeasuresConfig measures) {
+        return new Builder(measures);
+    }
+
+    public MeasuresConfig getMeasures() { return measures; }
+    public Duration getOutOfOrderness() { return outOfOrderness; }
+    /** @return idle timeout, or null to never mark inputs idle */
+    public Duration getIdleTimeout() { return idleTimeout; }
+    public Duration getDedupRetention() { return dedupRetention; }
+    public Duration getCaseRetention() { return caseRetention; }
+    public long getBurnRateBucketMs() { return burnRateBucketMs; }
+
+    /** Builder; {@link #build()} validates. */
+    public static final class Builder {
+        private final MeasuresConfig measures;
+        private Duration outOfOrderness = DEFAULT_OUT_OF_ORDERNESS;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
+        private Duration caseRetention = DEFAULT_CASE_RETENTION;
+        private long burnRateBucketMs = BurnRateEvaluator.DEFAULT_BUCKET_MS;
+
+        private Builder(MeasuresConfig measures) {
+            this.measures = measures;
+        }
+
+        public Builder outOfOrderness(Duration d) { this.outOfOrderness = d; return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        public Builder dedupRetention(Duration d) { this.dedupRetention = d; return this; }
+        public Builder caseRetention(Duration d) { this.caseRetention = d; return this; }
+        public Builder burnRateBucketMs(long ms) { this.burnRateBucketMs = ms; return this; }
+
+        /**
+         * @return the options
+         * @throws IllegalArgumentException naming the option that is negative or missing
+         */
+        public PipelineOptions build() {
+            check("out.of.orderness", outOfOrderness, true);
+            if (idleTimeout != null) {
+                check("idle.timeout", idleTimeout, false);
+            }
+            check("dedup.retention", dedupRetention, true);
+            check("case.retention", caseRetention, true);
+            if (burnRateBucketMs <= 0) {
+                throw new IllegalArgumentException("burn-rate bucket must be > 0 ms");
+            }
+            return new PipelineOptions(this);
+        }
+
+        private static void check(String name, Duration d, boolean zeroOk) {
+            if (d == null || d.isNegative() || (!zeroOk && d.isZero())) {
+                throw new IllegalArgumentException(name + " must be a " + (zeroOk ? "non-negative" : "positive")
+                        + " ISO-8601 duration, was " + d);
+            }
+        }
+    }
+}

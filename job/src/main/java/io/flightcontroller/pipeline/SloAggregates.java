@@ -1,0 +1,101 @@
+package io.flightcontroller.pipeline;
+
+import com.tdunning.math.stats.MergingDigest;
+import com.tdunning.math.stats.TDigest;
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.WindowAggregate;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Window statistics per measure: counts of completed leads, good and bad verdicts, and lead percentiles from a
+ * mergeable t-digest (Ted Dunning's {@code com.tdunning:t-digest}, {@link MergingDigest}, compression 100: relative
+ * error well under 1% at p50..p99 for these sizes).
+ */
+final class SloAggregates {
+    private SloAggregates() {}
+
+    /** Accumulator: counts plus a digest of lead times in ms. */
+    static final class Acc implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long completed;
+        long good;
+        long bad;
+        TDigest digest = new MergingDigest(100);
+    }
+
+    /** Adds outcomes into an {@link Acc}. */
+    static final class Aggregate implements AggregateFunction<Outcome, Acc, Acc> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Acc createAccumulator() {
+            return new Acc();
+        }
+
+        @Override
+        public Acc add(Outcome o, Acc acc) {
+            if (o.getLeadMs() != null) {
+                acc.completed++;
+                acc.digest.add(o.getLeadMs());
+            }
+            if (o.isDecided() && o.getGood() != null) {
+                if (o.getGood()) {
+                    acc.good++;
+                } else {
+                    acc.bad++;
+                }
+            }
+            return acc;
+        }
+
+        @Override
+        public Acc getResult(Acc acc) {
+            return acc;
+        }
+
+        @Override
+        public Acc merge(Acc a, Acc b) {
+            a.completed += b.completed;
+            a.good += b.good;
+            a.bad += b.bad;
+            a.digest.add(b.digest);
+            return a;
+        }
+    }
+
+    /** Turns an {@link Acc} into a {@link WindowAggregate} with the window bounds. */
+    static final class ToAggregate extends ProcessWindowFunction<Acc, WindowAggregate, String, TimeWindow> {
+        private static final long serialVersionUID = 1L;
+        private final String window;
+
+        ToAggregate(Duration window) {
+            this.window = window.toString();
+        }
+
+        @Override
+        public void process(String measure, Context ctx, Iterable<Acc> accs, Collector<WindowAggregate> out) {
+            Acc acc = accs.iterator().next();
+            WindowAggregate w = new WindowAggregate();
+            w.setMeasure(measure);
+            w.setWindow(window);
+            w.setWindowStartMs(ctx.window().getStart());
+            w.setWindowEndMs(ctx.window().getEnd());
+            w.setCompleted(acc.completed);
+            w.setGood(acc.good);
+            w.setBad(acc.bad);
+            w.setCompliance(acc.good + acc.bad == 0 ? null : (double) acc.good / (acc.good + acc.bad));
+            if (acc.completed > 0) {
+                w.setP50(acc.digest.quantile(0.50));
+                w.setP90(acc.digest.quantile(0.90));
+                w.setP95(acc.digest.quantile(0.95));
+                w.setP99(acc.digest.quantile(0.99));
+            }
+            out.collect(w);
+        }
+    }
+}
