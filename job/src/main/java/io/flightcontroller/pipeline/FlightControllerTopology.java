@@ -23,7 +23,7 @@ import org.apache.flink.util.OutputTag;
  * wires files, JDBC, SNS, Timestream or InfluxDB.
  *
  * <pre>
- * parsed records --split--> events --end-of-input cap--> keyBy(correlation id): dedup, late, route
+ * parsed records --end-of-input cap--split--> events --> keyBy(correlation id): dedup, late, route
  *      |                                                        |
  *   dead letters                                 keyBy(measure:case key): measure machine (event time)
  *                                                 |            |           |              |
@@ -102,16 +102,20 @@ public final class FlightControllerTopology {
      * @return the output streams
      */
     public static Outputs build(DataStream<ParsedRecord> input, PipelineOptions options) {
-        SingleOutputStreamOperator<ProcessEvent> events = input
+        // cap and split run at the source's parallelism (chained), so each sees exactly its source's records and
+        // the end-of-input watermark is the largest event time read, including events no measure uses
+        int sourceParallelism = input.getParallelism();
+        SingleOutputStreamOperator<ParsedRecord> capped = input
+                .transform("end-of-input watermark cap", TypeInformation.of(ParsedRecord.class),
+                        new EndOfInputWatermarkCap<>())
+                .setParallelism(sourceParallelism).uid("end-of-input-cap");
+
+        SingleOutputStreamOperator<ProcessEvent> events = capped
                 .process(new ParseSplitter(options.getMeasures().relevantTypes()))
+                .setParallelism(sourceParallelism)
                 .name("split malformed and unused events").uid("parse-split");
 
-        SingleOutputStreamOperator<ProcessEvent> capped = events
-                .transform("end-of-input watermark cap", TypeInformation.of(ProcessEvent.class),
-                        new EndOfInputWatermarkCap<>())
-                .uid("end-of-input-cap");
-
-        SingleOutputStreamOperator<RoutedEvent> routed = capped
+        SingleOutputStreamOperator<RoutedEvent> routed = events
                 .keyBy(ProcessEvent::getCorrelationId)
                 .process(new DedupAndRoute(options.getMeasures(), options.getDedupRetention().toMillis()))
                 .name("dedup, late, route").uid("dedup-route");
