@@ -134,6 +134,14 @@ public class FlightControllerStack extends Stack {
                         .maxEventAge(Duration.hours(24))
                         .build())))
                 .build();
+        // The Kinesis target does not add this itself: EventBridge may send undeliverable events of this rule only.
+        deliveryDlq.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("AllowUndeliverableEventsOfTheRule")
+                .principals(List.of(new ServicePrincipal("events.amazonaws.com")))
+                .actions(List.of("sqs:SendMessage"))
+                .resources(List.of(deliveryDlq.getQueueArn()))
+                .conditions(Map.of("ArnEquals", Map.of("aws:SourceArn", rule.getRuleArn())))
+                .build());
 
         // ---- artifacts: application jar and measures ----------------------------------------------------------------
         Bucket artifacts = Bucket.Builder.create(this, "ArtifactBucket")
