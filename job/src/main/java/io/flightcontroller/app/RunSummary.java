@@ -110,7 +110,14 @@ public final class RunSummary {
         }
         out.println();
         out.println("Counters");
-        Map<String, Object> sorted = new TreeMap<>(accumulators);
+        Map<String, Object> sorted = new TreeMap<>();
+        for (String c : java.util.Arrays.asList(PipelineCounters.RECORDS_IN, PipelineCounters.EVENTS_PARSED,
+                PipelineCounters.UNKNOWN_TYPE, PipelineCounters.DUPLICATE, PipelineCounters.LATE,
+                PipelineCounters.ORPHAN, PipelineCounters.MATCHED, PipelineCounters.TIMED_OUT,
+                PipelineCounters.BREACHED, PipelineCounters.OPEN_AT_END)) {
+            sorted.put(c, 0L); // always shown, also when zero
+        }
+        sorted.putAll(accumulators);
         sorted.remove(PipelineCounters.MAX_EVENT_TIME);
         for (Map.Entry<String, Object> e : sorted.entrySet()) {
             out.println(String.format(Locale.ROOT, "  %-40s %12s", e.getKey(), e.getValue()));

@@ -41,15 +41,6 @@ final class EventLogTestSupport {
      * copied.
      */
     static Path sharedData(String name) {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("shared").resolve("data").resolve(name);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new AssertionError("shared/data/" + name + " not found above " + Paths.get("").toAbsolutePath()
-                + "; the replay logs are expected at ../shared/data/ relative to the repository root");
+        return io.flightcontroller.testing.SharedData.path(name);
     }
 }
