@@ -23,6 +23,7 @@ public final class MeasuresConfig implements Serializable {
 
     private final List<MeasureDefinition> measures;
     private final List<Duration> aggregateWindows;
+    private final Set<String> relevantTypes;
 
     /**
      * @param measures the measures, at least one, unique names
@@ -48,6 +49,11 @@ public final class MeasuresConfig implements Serializable {
         }
         this.measures = Collections.unmodifiableList(new ArrayList<>(measures));
         this.aggregateWindows = Collections.unmodifiableList(new ArrayList<>(w));
+        Set<String> types = new LinkedHashSet<>();
+        for (MeasureDefinition m : measures) {
+            types.addAll(m.relevantTypes());
+        }
+        this.relevantTypes = Collections.unmodifiableSet(types);
     }
 
     public List<MeasureDefinition> getMeasures() { return measures; }
@@ -55,11 +61,7 @@ public final class MeasuresConfig implements Serializable {
 
     /** @return every event type some measure reacts to */
     public Set<String> relevantTypes() {
-        Set<String> s = new LinkedHashSet<>();
-        for (MeasureDefinition m : measures) {
-            s.addAll(m.relevantTypes());
-        }
-        return s;
+        return relevantTypes;
     }
 
     /**

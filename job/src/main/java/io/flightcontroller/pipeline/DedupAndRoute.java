@@ -16,7 +16,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by correlation id: drops duplicates, flags late events and routes each event to the measures that use it.
+ * Keyed by correlation id: drops duplicates, counts events of types no measure uses ({@code unknown_type}), flags
+ * late events and routes each event to the measures that use it.
  *
  * <ul>
  *   <li>Duplicate = same EventBridge {@code id}, or without one the same event type, time and payload for the same
@@ -68,16 +69,23 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             counters.inc(PipelineCounters.DUPLICATE);
             return;
         }
+        boolean relevant = measures.relevantTypes().contains(e.getEventType());
         boolean late = e.getTimeMs() <= watermark;
+        if (!relevant) {
+            // counted, not dead-lettered: nothing measures it; remembered so its duplicates are counted too
+            counters.inc(PipelineCounters.UNKNOWN_TYPE);
+            if (!late) {
+                remember(key, e, ctx);
+            }
+            return;
+        }
         if (late) {
             counters.inc(PipelineCounters.LATE);
             ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("dedup", DeadLetter.REASON_LATE,
                     "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
                             + EventTimes.iso(watermark), e.toString()).withEvent(e.getCorrelationId(), e.getTimeMs()));
         } else {
-            long expiry = e.getTimeMs() + dedupRetentionMs;
-            seen.put(key, expiry);
-            ctx.timerService().registerEventTimeTimer(expiry);
+            remember(key, e, ctx);
         }
         List<MeasureDefinition> defs = measures.getMeasures();
         for (int i = 0; i < defs.size(); i++) {
@@ -96,6 +104,12 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             }
             out.collect(new RoutedEvent(i, caseKey, e, late));
         }
+    }
+
+    private void remember(long key, ProcessEvent e, Context ctx) throws Exception {
+        long expiry = e.getTimeMs() + dedupRetentionMs;
+        seen.put(key, expiry);
+        ctx.timerService().registerEventTimeTimer(expiry);
     }
 
     @Override
