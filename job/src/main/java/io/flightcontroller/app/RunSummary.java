@@ -134,7 +134,7 @@ public final class RunSummary {
         if (ms == null) {
             return "-";
         }
-        double s = ms / 1000.0;
+        double s = Math.round(ms / 100.0) / 10.0; // tenths of a second
         long d = (long) (s / 86400);
         s -= d * 86400;
         long h = (long) (s / 3600);
