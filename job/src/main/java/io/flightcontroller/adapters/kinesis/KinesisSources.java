@@ -26,11 +26,12 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *       FLIP-27 source does not meet the requirement.</li>
  *   <li><b>Per-shard watermarks and idle shards.</b> The FLIP-27 source would get per-split watermarks from the
  *       framework ({@code WatermarkStrategy.withIdleness}). {@code FlinkKinesisConsumer} has its own per-shard
- *       mechanism: a periodic assigner cloned per shard ({@link ShardWatermarks}) and
- *       {@code flink.shard.idle.interval}: a shard that delivered nothing for that long no longer holds back the
- *       subtask's watermark, and a subtask with only idle shards (or none) marks itself idle. So a silent shard never
- *       stops timeouts from firing; the test proves it with one of two shards silent.</li>
- *   <li><b>Stream by ARN.</b> The FLIP-27 builder needs an ARN; the consumer needs a name. {@link KinesisSourceOptions}
+ *       mechanism: a periodic assigner cloned per shard ({@link ShardWatermarks}); the subtask emits the minimum over
+ *       its shards' watermarks. A shard that has not delivered a record yet is not counted; a shard that delivered
+ *       and then stays silent for {@code flink.shard.idle.interval} (set from {@code idle.timeout}) is left out, and a
+ *       subtask whose shards are all idle (or that has none) marks itself idle. So a silent shard never stops timeouts
+ *       from firing; the kinesalite test proves both cases and shows the stall without idleness.</li>
+  <li><b>Stream by ARN.</b> The FLIP-27 builder needs an ARN; the consumer needs a name. {@link KinesisSourceOptions}
  *       accepts either and derives the name (and region) from an ARN.</li>
  *   <li><b>Verified here.</b> The consumer was verified against kinesalite on this build's Flink 1.20.3; the
  *       FLIP-27 source of this version was not.</li>

@@ -8,9 +8,10 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 /**
  * Bounded out-of-orderness watermarks for ONE Kinesis shard, the same rule as
  * {@code FlightControllerTopology.watermarkStrategy}: watermark = largest event time seen in the shard minus the
- * out-of-orderness minus 1 ms. {@code FlinkKinesisConsumer} clones one instance per shard and emits, per subtask, the
- * minimum over its non-idle shards (shards silent for longer than {@code flink.shard.idle.interval} are left out,
- * and a subtask whose shards are all idle marks itself idle).
+ * out-of-orderness minus 1 ms. {@code FlinkKinesisConsumer} clones one instance per shard, records each shard's
+ * watermark after every record, and emits, per subtask, the minimum over the shards that have delivered a record and
+ * are not idle (silent for longer than {@code flink.shard.idle.interval}); a subtask whose shards are all idle marks
+ * itself idle.
  *
  * <p>Event time is the parsed event's own time. Dead letters keep the record's Kinesis approximate arrival time
  * (epoch ms) and do not move the watermark.

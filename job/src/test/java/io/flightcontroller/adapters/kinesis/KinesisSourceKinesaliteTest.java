@@ -45,15 +45,15 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
- * End to end against a real Kinesis API on loopback (kinesalite): a 2-shard stream where every record goes to one
- * shard and the other stays silent; the job built by {@link ManagedFlinkJob#build} from a {@link JobConfig} reads it
- * with {@link KinesisSources} on a mini-cluster (one source subtask holding both shards). Proves that EventBridge
- * envelopes are parsed, lead times are measured, and the watermark passes a case's deadline (TIMEOUT alert) although
- * one shard never delivers anything, because idle shards stop holding back the watermark after
- * {@code idle.timeout}.
+ * End to end against a real Kinesis API on loopback (kinesalite, started per test class on a free port): 2-shard
+ * streams fed with EventBridge envelopes using explicit hash keys; the job built by {@link ManagedFlinkJob#build} from a
+ * {@link JobConfig} reads them with {@link KinesisSources} on a mini-cluster, one source subtask holding both shards.
+ * Proves that envelopes are parsed (and a malformed record is dead-lettered), lead times are measured, and the
+ * watermark passes a case's deadline (TIMEOUT alert) although one shard is silent: whether it never delivered
+ * anything, or delivered and then went quiet (the case {@code idle.timeout} exists for, with a control run showing the
+ * stall without it).
  */
 class KinesisSourceKinesaliteTest {
-    private static final String STREAM = "flight-controller-events";
     private static final String REGION = "us-east-1";
 
     @RegisterExtension
@@ -63,6 +63,7 @@ class KinesisSourceKinesaliteTest {
 
     private static Kinesalite kinesalite;
     private static KinesisClient kinesis;
+    private static volatile String currentStream;
 
     private static final Map<String, Queue<Object>> COLLECTED = new ConcurrentHashMap<>();
 
@@ -92,39 +93,114 @@ class KinesisSourceKinesaliteTest {
         }
     }
 
+    /**
+     * The issue's scenario: every record goes to one shard, the other shard never delivers anything.
+     */
     @Test
-    void readsEventBridgeRecordsFromOneShardMeasuresLeadTimesAndTimesOutWhileTheOtherShardIsSilent()
-            throws Exception {
-        kinesis.createStream(b -> b.streamName(STREAM).shardCount(2));
-        awaitActive();
-        List<Shard> shards = kinesis.listShards(b -> b.streamName(STREAM)).shards();
+    void allRecordsOnOneShardTheOtherNeverDeliversLeadTimesAndTimeoutAreEmitted() throws Exception {
+        String scenario = "one-shard";
+        Shard[] s = createStream(scenario);
+        Shard busy = s[0];
+        putCases(busy);
+        assertThat(records(scenario, s[1])).as("the second shard must stay silent").isEmpty();
+
+        JobClient job = startJob(scenario, "PT1S");
+        try {
+            awaitOutputs(scenario, job);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        assertCases(scenario, false);
+    }
+
+    /**
+     * The hazard idleness exists for: both shards deliver, then one goes quiet while the other keeps going. The
+     * connector keeps the quiet shard's last watermark (10:00:25 here) as the subtask minimum until the shard has been
+     * silent for {@code idle.timeout}; after that it is left out and the watermark passes c3's deadline.
+     */
+    @Test
+    void aShardThatGoesQuietStopsHoldingBackTheWatermarkAfterTheIdleTimeout() throws Exception {
+        String scenario = "goes-quiet";
+        Shard[] s = createStream(scenario);
+        putQuietShardCase(scenario, s[1]);
+        putCases(s[0]);
+
+        JobClient job = startJob(scenario, "PT1S");
+        try {
+            awaitOutputs(scenario, job);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        assertCases(scenario, true);
+    }
+
+    /**
+     * Control for the test above: with an idle timeout far longer than the test, the quiet shard holds the watermark
+     * at its last event time and c3 does not time out (proving the previous test depends on the idleness).
+     */
+    @Test
+    void withoutIdlenessTheQuietShardHoldsBackTheWatermark() throws Exception {
+        String scenario = "no-idleness";
+        Shard[] s = createStream(scenario);
+        putQuietShardCase(scenario, s[1]);
+        putCases(s[0]);
+
+        JobClient job = startJob(scenario, "PT1H");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // wait until everything has been read (c0 measured means both shards were consumed), then a while longer
+            while (System.nanoTime() < deadline && collected(scenario, "dead-letters").isEmpty()) {
+                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
+                Thread.sleep(200);
+            }
+            assertThat(collected(scenario, "dead-letters")).as("records read").hasSize(1);
+            Thread.sleep(6000);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(timeouts(scenario)).as("no timeout while the quiet shard holds the watermark").isEmpty();
+    }
+
+    private static Shard[] createStream(String stream) throws InterruptedException {
+        currentStream = stream;
+        kinesis.createStream(b -> b.streamName(stream).shardCount(2));
+        for (int i = 0; i < 100 && kinesis.describeStreamSummary(b -> b.streamName(stream))
+                .streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE; i++) {
+            Thread.sleep(50);
+        }
+        List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
         assertThat(shards).hasSize(2);
-        Shard busy = shards.get(0);
-        Shard silent = shards.get(1);
+        return shards.toArray(new Shard[0]);
+    }
 
-        // order_placed -> order_shipped, timeout 10 min; times are event times in the records, not wall clock
-        put(busy, envelope("c1", "order_placed", "2026-11-02T10:00:00Z"));
-        put(busy, envelope("c2", "order_placed", "2026-11-02T10:01:00Z"));
-        put(busy, envelope("c3", "order_placed", "2026-11-02T10:02:00Z")); // never shipped: deadline 10:12
-        put(busy, envelope("c2", "order_shipped", "2026-11-02T10:03:00Z"));
-        put(busy, envelope("c1", "order_shipped", "2026-11-02T10:05:00Z"));
-        put(busy, "this is not JSON");
-        put(busy, envelope("c4", "order_placed", "2026-11-02T10:30:00Z")); // moves the watermark past 10:12
+    /** c1 and c2 complete (5 and 2 min), c3 never completes (deadline 10:12), c4 moves event time to 10:30. */
+    private static void putCases(Shard shard) {
+        put(shard, envelope("c1", "order_placed", "2026-11-02T10:00:00Z"));
+        put(shard, envelope("c2", "order_placed", "2026-11-02T10:01:00Z"));
+        put(shard, envelope("c3", "order_placed", "2026-11-02T10:02:00Z"));
+        put(shard, envelope("c2", "order_shipped", "2026-11-02T10:03:00Z"));
+        put(shard, envelope("c1", "order_shipped", "2026-11-02T10:05:00Z"));
+        put(shard, "this is not JSON");
+        put(shard, envelope("c4", "order_placed", "2026-11-02T10:30:00Z"));
+    }
 
-        GetRecordsResponse onSilent = kinesis.getRecords(b -> b.shardIterator(kinesis.getShardIterator(i -> i
-                .streamName(STREAM).shardId(silent.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                .shardIterator()));
-        assertThat(onSilent.records()).as("the second shard must stay silent").isEmpty();
+    /** One complete case (c0, 30 s) on the shard that then goes quiet: its watermark stays at 10:00:25. */
+    private static void putQuietShardCase(String stream, Shard quiet) {
+        put(quiet, envelope("c0", "order_placed", "2026-11-02T10:00:00Z"));
+        put(quiet, envelope("c0", "order_shipped", "2026-11-02T10:00:30Z"));
+        assertThat(records(stream, quiet)).hasSize(2);
+    }
 
+    private static JobClient startJob(String stream, String idleTimeout) throws Exception {
         Map<String, Properties> groups = new HashMap<>();
         Properties source = new Properties();
-        source.setProperty(RuntimePropertyKeys.KINESIS_STREAM, STREAM);
+        source.setProperty(RuntimePropertyKeys.KINESIS_STREAM, stream);
         source.setProperty(RuntimePropertyKeys.KINESIS_REGION, REGION);
         source.setProperty(RuntimePropertyKeys.KINESIS_ENDPOINT, kinesalite.endpoint());
         source.setProperty(RuntimePropertyKeys.KINESIS_INITIAL_POSITION, "TRIM_HORIZON");
         groups.put(RuntimePropertyKeys.GROUP_SOURCE, source);
         Properties time = new Properties();
-        time.setProperty(RuntimePropertyKeys.IDLE_TIMEOUT, "PT1S");
+        time.setProperty(RuntimePropertyKeys.IDLE_TIMEOUT, idleTimeout);
         time.setProperty(RuntimePropertyKeys.OUT_OF_ORDERNESS, "PT5S");
         groups.put(RuntimePropertyKeys.GROUP_TIME, time);
         Properties measures = new Properties();
@@ -137,69 +213,74 @@ class KinesisSourceKinesaliteTest {
         Properties sinks = new Properties();
         sinks.setProperty(RuntimePropertyKeys.METRICS_SINK, "none");
         groups.put(RuntimePropertyKeys.GROUP_SINKS, sinks);
+        Properties alerts = new Properties();
+        alerts.setProperty(RuntimePropertyKeys.ALERTS_SINK, "log");
+        groups.put(RuntimePropertyKeys.GROUP_ALERTS, alerts);
         JobConfig config = JobConfig.fromPropertyGroups(groups);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1); // one source subtask reads both shards: the silent one must not stall it
+        env.setParallelism(1); // one source subtask reads both shards: per-shard watermarks decide
         env.getConfig().setAutoWatermarkInterval(100);
         FlightControllerTopology.Outputs out = ManagedFlinkJob.build(env, config);
-        out.measurements.sinkTo(new CollectSink<>("measurements")).name("collect measurements");
-        out.alerts.sinkTo(new CollectSink<>("alerts")).name("collect alerts");
-        out.deadLetters.sinkTo(new CollectSink<>("dead-letters")).name("collect dead letters");
+        ManagedFlinkJob.attachSinks(out, config);
+        out.measurements.sinkTo(new CollectSink<>(stream + ":measurements")).name("collect measurements");
+        out.alerts.sinkTo(new CollectSink<>(stream + ":alerts")).name("collect alerts");
+        out.deadLetters.sinkTo(new CollectSink<>(stream + ":dead-letters")).name("collect dead letters");
+        return env.executeAsync("kinesis-source-test-" + stream);
+    }
 
-        JobClient job = env.executeAsync("kinesis-source-test");
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline && !(leadTimes().size() >= 2 && !timeouts().isEmpty()
-                    && !collected("dead-letters").isEmpty())) {
-                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
-                Thread.sleep(200);
-            }
-            Thread.sleep(1000); // let anything wrong (such as a timeout of c4) show up
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+    /** The job is unbounded: poll until the expected outputs are there (at most 120 s). */
+    private static void awaitOutputs(String scenario, JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !(leadTimes(scenario).size() >= 2 && !timeouts(scenario).isEmpty()
+                && !collected(scenario, "dead-letters").isEmpty())) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
+            Thread.sleep(200);
         }
+        Thread.sleep(1000); // let anything wrong (such as a timeout of c4) show up
+    }
 
-        assertThat(leadTimes()).containsOnly(
-                "c1=" + TimeUnit.MINUTES.toMillis(5), "c2=" + TimeUnit.MINUTES.toMillis(2));
-        List<Alert> timeouts = collected("alerts").stream().map(Alert.class::cast)
-                .filter(a -> a.getKind() == Alert.Kind.TIMEOUT).collect(Collectors.toList());
+    private static void assertCases(String scenario, boolean withC0) {
+        List<String> expected = new ArrayList<>();
+        expected.add("c1=" + TimeUnit.MINUTES.toMillis(5));
+        expected.add("c2=" + TimeUnit.MINUTES.toMillis(2));
+        if (withC0) {
+            expected.add("c0=" + TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(leadTimes(scenario)).containsExactlyInAnyOrderElementsOf(expected);
+        List<Alert> timeouts = timeouts(scenario);
         assertThat(timeouts).extracting(Alert::getCorrelationId).containsExactly("c3");
         assertThat(timeouts.get(0).getDeadlineMs())
                 .isEqualTo(java.time.Instant.parse("2026-11-02T10:12:00Z").toEpochMilli());
-        assertThat(collected("dead-letters")).hasSize(1);
-        assertThat(((DeadLetter) collected("dead-letters").get(0)).getRaw()).contains("this is not JSON");
+        assertThat(collected(scenario, "dead-letters")).hasSize(1);
+        assertThat(((DeadLetter) collected(scenario, "dead-letters").get(0)).getRaw()).contains("this is not JSON");
     }
 
-    private static List<String> leadTimes() {
-        return collected("measurements").stream().map(Measurement.class::cast)
+    private static List<software.amazon.awssdk.services.kinesis.model.Record> records(String stream, Shard shard) {
+        GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(kinesis.getShardIterator(i -> i
+                .streamName(stream).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator()));
+        return r.records();
+    }
+
+    private static List<String> leadTimes(String scenario) {
+        return collected(scenario, "measurements").stream().map(Measurement.class::cast)
                 .filter(m -> "lead_time".equals(m.getKind()))
                 .map(m -> m.getCorrelationId() + "=" + m.valueAsLong()).collect(Collectors.toList());
     }
 
-    private static List<Alert> timeouts() {
-        return collected("alerts").stream().map(Alert.class::cast)
+    private static List<Alert> timeouts(String scenario) {
+        return collected(scenario, "alerts").stream().map(Alert.class::cast)
                 .filter(a -> a.getKind() == Alert.Kind.TIMEOUT).collect(Collectors.toList());
     }
 
-    private static List<Object> collected(String name) {
-        return new ArrayList<>(COLLECTED.computeIfAbsent(name, k -> new ConcurrentLinkedQueue<>()));
-    }
-
-    private static void awaitActive() throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (kinesis.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamStatus()
-                    == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("stream " + STREAM + " did not become ACTIVE");
+    private static List<Object> collected(String scenario, String name) {
+        return new ArrayList<>(COLLECTED.computeIfAbsent(scenario + ":" + name, k -> new ConcurrentLinkedQueue<>()));
     }
 
     /** Puts one record with an explicit hash key inside {@code shard}'s range, so it lands on that shard. */
     private static void put(Shard shard, String data) {
-        PutRecordResponse r = kinesis.putRecord(b -> b.streamName(STREAM).partitionKey("pk")
+        PutRecordResponse r = kinesis.putRecord(b -> b.streamName(currentStream).partitionKey("pk")
                 .explicitHashKey(shard.hashKeyRange().startingHashKey())
                 .data(SdkBytes.fromString(data, StandardCharsets.UTF_8)));
         assertThat(r.shardId()).isEqualTo(shard.shardId());
