@@ -53,6 +53,8 @@ public final class RuntimePropertyKeys {
     public static final String MEASURES_YAML = "measures.yaml";
     /** Location of the measures YAML: {@code classpath:/x.yaml}, {@code s3://bucket/key} or a file path. */
     public static final String MEASURES_LOCATION = "measures.location";
+    /** AWS region of the S3 bucket for an {@code s3://} measures location (default: the default region chain). */
+    public static final String MEASURES_S3_REGION = "measures.s3.region";
 
     /** Group of the metric sinks. */
     public static final String GROUP_SINKS = "FlightController.Sinks";
@@ -79,6 +81,10 @@ public final class RuntimePropertyKeys {
 
     /** Group of the alert sink. */
     public static final String GROUP_ALERTS = "FlightController.Alerts";
+    /** Alert output besides the metrics sink: {@code log} (JSON lines in the job log), {@code file} or {@code none}. */
+    public static final String ALERTS_SINK = "alerts.sink";
+    /** JSON Lines file for {@code alerts.sink=file}. */
+    public static final String ALERTS_FILE_PATH = "alerts.file.path";
     /** SNS topic ARN; alerts go to SNS when set. */
     public static final String SNS_TOPIC_ARN = "sns.topic.arn";
     /** SNS region. */
@@ -91,10 +97,10 @@ public final class RuntimePropertyKeys {
             Arrays.asList(GROUP_SOURCE, SOURCE_TYPE, KINESIS_STREAM, KINESIS_REGION, KINESIS_INITIAL_POSITION,
                     KINESIS_INITIAL_TIMESTAMP, KINESIS_READER, KINESIS_EFO_CONSUMER, KINESIS_ENDPOINT, FILE_PATH),
             Arrays.asList(GROUP_TIME, OUT_OF_ORDERNESS, IDLE_TIMEOUT, DEDUP_RETENTION, CASE_RETENTION),
-            Arrays.asList(GROUP_MEASURES, MEASURES_YAML, MEASURES_LOCATION),
+            Arrays.asList(GROUP_MEASURES, MEASURES_YAML, MEASURES_LOCATION, MEASURES_S3_REGION),
             Arrays.asList(GROUP_SINKS, METRICS_SINK, JDBC_URL, TIMESTREAM_DATABASE, TIMESTREAM_TABLE,
                     TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_SECRET),
-            Arrays.asList(GROUP_ALERTS, SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)));
+            Arrays.asList(GROUP_ALERTS, ALERTS_SINK, ALERTS_FILE_PATH, SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)));
 
     /**
      * Whether {@code key} is a known key of {@code group}.

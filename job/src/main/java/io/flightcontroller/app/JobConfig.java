@@ -1,0 +1,485 @@
+package io.flightcontroller.app;
+
+import static io.flightcontroller.config.RuntimePropertyKeys.*;
+
+import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
+import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.config.RuntimePropertyKeys;
+import io.flightcontroller.domain.InvalidMeasureException;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.pipeline.PipelineOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+
+/**
+ * The one validated configuration of the job: source, event time, measures, metrics sink and alert sink. Built once at
+ * start from property groups (on Managed Service for Apache Flink: {@code KinesisAnalyticsRuntime
+ * .getApplicationProperties()}; locally: a properties file with {@code GROUP.key=value} lines, see
+ * {@link #fromPropertiesFile}). Every problem throws an {@link InvalidConfigException} naming the group and key, so a
+ * misconfigured application fails at start, not at the first record. Immutable and serializable.
+ *
+ * <p>Groups, keys and defaults (keys in {@link RuntimePropertyKeys}; durations are ISO-8601 such as {@code PT5S}):
+ * <pre>
+ * FlightController.Source
+ *   source.type               kinesis | file                        default kinesis
+ *   kinesis.stream            stream name or ARN                    required for kinesis
+ *   kinesis.region            AWS region id                         required unless the stream is an ARN
+ *   kinesis.initial.position  LATEST | TRIM_HORIZON | AT_TIMESTAMP   default LATEST
+ *   kinesis.initial.timestamp ISO-8601 instant                      required for AT_TIMESTAMP
+ *   kinesis.reader            POLLING | EFO                         default POLLING
+ *   kinesis.efo.consumer      EFO consumer name                     required for EFO
+ *   kinesis.endpoint          http(s)://host[:port]                 default: the AWS regional endpoint
+ *   file.path                 JSON Lines file or folder (bounded)   required for file
+ * FlightController.Time
+ *   out.of.orderness          duration &gt;= 0                        default PT5S
+ *   idle.timeout              duration &gt; 0                         default PT1M
+ *   dedup.retention           duration &gt;= 0                        default PT1H
+ *   case.retention            duration &gt;= 0                        default P1D
+ * FlightController.Measures   (at most one of measures.yaml and measures.location)
+ *   measures.yaml             inline YAML                           -
+ *   measures.location         classpath:/x.yaml | s3://bucket/key | file path   default classpath:/measures.yaml
+ *   measures.s3.region        region of the S3 bucket               default: AWS default region chain
+ * FlightController.Sinks
+ *   metrics.sink              jdbc | none                           required (timestream, influxdb: see below)
+ *   jdbc.url                  JDBC URL                              required for jdbc
+ * FlightController.Alerts
+ *   alerts.sink               log | file | none                     default log
+ *   alerts.file.path          JSON Lines file                       required for file
+ * </pre>
+ * {@code metrics.sink=timestream|influxdb} and {@code sns.topic.arn} are reserved for the Timestream/InfluxDB and SNS
+ * adapters (built in another branch); until they are attached in {@link ManagedFlinkJob#attachSinks} they are rejected
+ * at start rather than silently dropping output. Unknown keys in a {@code FlightController.*} group are rejected
+ * (usually a typo); other groups are ignored.
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Default measures location: the file bundled in the jar. */
+    public static final String DEFAULT_MEASURES_LOCATION = "classpath:/measures.yaml";
+
+    /** Where events come from. */
+    public enum SourceType {
+        /** Kinesis Data Streams (unbounded). */
+        KINESIS,
+        /** JSON Lines files (bounded). */
+        FILE
+    }
+
+    /**
+     * Where measurements, aggregates, error budgets, open cases and dead letters go. Hook for the sinks branch: add
+     * {@code TIMESTREAM} and {@code INFLUXDB} here and in {@link ManagedFlinkJob#attachSinks}.
+     */
+    public enum MetricsSinkType {
+        /** flink-connector-jdbc upserts into {@code jdbc.url}. */
+        JDBC,
+        /** No metrics output (alerts still go to the alert sink). */
+        NONE
+    }
+
+    /** Where alerts go besides the metrics sink. Hook: SNS is added by the SNS branch. */
+    public enum AlertSinkType {
+        /** One JSON line per alert in the job log (CloudWatch Logs on MSF), logger {@code io.flightcontroller.alerts}. */
+        LOG,
+        /** JSON Lines file. */
+        FILE,
+        /** No separate alert output. */
+        NONE
+    }
+
+    /** A configuration problem, naming the property group and key. */
+    public static final class InvalidConfigException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String group;
+        private final String key;
+
+        /**
+         * @param group property group id
+         * @param key property key
+         * @param problem what is wrong
+         */
+        public InvalidConfigException(String group, String key, String problem) {
+            super(group + " / " + key + ": " + problem);
+            this.group = group;
+            this.key = key;
+        }
+
+        /** @return the property group id */
+        public String getGroup() { return group; }
+        /** @return the property key */
+        public String getKey() { return key; }
+    }
+
+    private final SourceType sourceType;
+    private final KinesisSourceOptions kinesis;
+    private final String filePath;
+    private final PipelineOptions pipeline;
+    private final String measuresOrigin;
+    private final MetricsSinkType metricsSink;
+    private final String jdbcUrl;
+    private final AlertSinkType alertSink;
+    private final String alertsFilePath;
+
+    private JobConfig(SourceType sourceType, KinesisSourceOptions kinesis, String filePath, PipelineOptions pipeline,
+            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, AlertSinkType alertSink,
+            String alertsFilePath) {
+        this.sourceType = sourceType;
+        this.kinesis = kinesis;
+        this.filePath = filePath;
+        this.pipeline = pipeline;
+        this.measuresOrigin = measuresOrigin;
+        this.metricsSink = metricsSink;
+        this.jdbcUrl = jdbcUrl;
+        this.alertSink = alertSink;
+        this.alertsFilePath = alertsFilePath;
+    }
+
+    /** @return the source type */
+    public SourceType getSourceType() { return sourceType; }
+    /** @return the Kinesis settings when the source is Kinesis, else null */
+    public KinesisSourceOptions getKinesis() { return kinesis; }
+    /** @return the input path when the source is a file, else null */
+    public String getFilePath() { return filePath; }
+    /** @return measures and event-time settings */
+    public PipelineOptions getPipeline() { return pipeline; }
+    /** @return where the measures came from ({@code inline}, or the location) */
+    public String getMeasuresOrigin() { return measuresOrigin; }
+    /** @return the metrics sink type */
+    public MetricsSinkType getMetricsSink() { return metricsSink; }
+    /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, else null */
+    public String getJdbcUrl() { return jdbcUrl; }
+    /** @return the alert sink type */
+    public AlertSinkType getAlertSink() { return alertSink; }
+    /** @return the alerts file for {@link AlertSinkType#FILE}, else null */
+    public String getAlertsFilePath() { return alertsFilePath; }
+
+    @Override
+    public String toString() {
+        return "JobConfig{source=" + (sourceType == SourceType.KINESIS ? kinesis : "file " + filePath)
+                + ", outOfOrderness=" + pipeline.getOutOfOrderness() + ", idleTimeout=" + pipeline.getIdleTimeout()
+                + ", dedupRetention=" + pipeline.getDedupRetention() + ", caseRetention=" + pipeline.getCaseRetention()
+                + ", measures=" + measuresOrigin + " (" + pipeline.getMeasures().getMeasures().size() + ")"
+                + ", metricsSink=" + metricsSink + (jdbcUrl != null ? " " + redact(jdbcUrl) : "")
+                + ", alertSink=" + alertSink + (alertsFilePath != null ? " " + alertsFilePath : "") + "}";
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /**
+     * Reads the configuration from property groups.
+     *
+     * @param groups property group id -&gt; properties, e.g. from {@code KinesisAnalyticsRuntime.getApplicationProperties()}
+     * @return the validated configuration (measures loaded and validated)
+     * @throws InvalidConfigException naming group and key for a missing, unknown or invalid value, including measures
+     *         that cannot be read or are invalid
+     */
+    public static JobConfig fromPropertyGroups(Map<String, Properties> groups) {
+        Groups g = new Groups(groups);
+        g.rejectUnknownKeys();
+
+        SourceType sourceType = g.enumValue(GROUP_SOURCE, SOURCE_TYPE, SourceType.class, SourceType.KINESIS);
+
+        PipelineOptions.Builder pb = PipelineOptions.builder(loadMeasures(g))
+                .outOfOrderness(g.duration(GROUP_TIME, OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
+                .idleTimeout(g.duration(GROUP_TIME, IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
+                .dedupRetention(g.duration(GROUP_TIME, DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
+                .caseRetention(g.duration(GROUP_TIME, CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true));
+        PipelineOptions pipeline = pb.build();
+
+        KinesisSourceOptions kinesis = null;
+        String filePath = null;
+        if (sourceType == SourceType.KINESIS) {
+            kinesis = kinesisOptions(g);
+        } else {
+            filePath = g.required(GROUP_SOURCE, FILE_PATH, "required when source.type=file");
+        }
+
+        MetricsSinkType metricsSink = metricsSink(g);
+        String jdbcUrl = null;
+        if (metricsSink == MetricsSinkType.JDBC) {
+            jdbcUrl = g.required(GROUP_SINKS, JDBC_URL, "required when metrics.sink=jdbc");
+            if (!jdbcUrl.startsWith("jdbc:")) {
+                throw new InvalidConfigException(GROUP_SINKS, JDBC_URL, "must start with jdbc:, was " + jdbcUrl);
+            }
+        }
+
+        String sns = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
+        if (sns != null) {
+            // HOOK (SNS branch): parse sns.topic.arn / sns.region / sns.endpoint here and attach in ManagedFlinkJob.
+            throw new InvalidConfigException(GROUP_ALERTS, SNS_TOPIC_ARN,
+                    "SNS alerts are not part of this build yet (alerts.sink supports log, file, none)");
+        }
+        AlertSinkType alertSink = g.enumValue(GROUP_ALERTS, ALERTS_SINK, AlertSinkType.class, AlertSinkType.LOG);
+        String alertsFile = null;
+        if (alertSink == AlertSinkType.FILE) {
+            alertsFile = g.required(GROUP_ALERTS, ALERTS_FILE_PATH, "required when alerts.sink=file");
+        }
+        return new JobConfig(sourceType, kinesis, filePath, pipeline, g.measuresOrigin, metricsSink, jdbcUrl,
+                alertSink, alertsFile);
+    }
+
+    /**
+     * Reads the configuration from a local properties file whose keys are {@code GROUP.key}, for example
+     * {@code FlightController.Source.kinesis.stream=events}.
+     *
+     * @param file the properties file (ISO-8859-1 escapes as in {@link Properties#load}; UTF-8 is read as is)
+     * @return the validated configuration
+     * @throws IOException when the file cannot be read
+     * @throws InvalidConfigException for a key outside the known groups or any invalid value
+     */
+    public static JobConfig fromPropertiesFile(Path file) throws IOException {
+        Properties flat = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            flat.load(r);
+        }
+        return fromPropertyGroups(groupsFromFlat(flat));
+    }
+
+    /**
+     * Splits {@code GROUP.key=value} properties into groups, matching the longest known group id
+     * ({@link RuntimePropertyKeys#ALL}) as prefix.
+     *
+     * @param flat properties with group-qualified keys
+     * @return group id -&gt; properties
+     * @throws InvalidConfigException for a key that starts with no known group id
+     */
+    public static Map<String, Properties> groupsFromFlat(Properties flat) {
+        Map<String, Properties> groups = new HashMap<>();
+        for (String name : flat.stringPropertyNames()) {
+            String group = null;
+            for (List<String> g : RuntimePropertyKeys.ALL) {
+                String id = g.get(0);
+                if (name.startsWith(id + ".") && (group == null || id.length() > group.length())) {
+                    group = id;
+                }
+            }
+            if (group == null) {
+                throw new InvalidConfigException("-", name, "not in a known property group " + groupIds());
+            }
+            groups.computeIfAbsent(group, k -> new Properties())
+                    .setProperty(name.substring(group.length() + 1), flat.getProperty(name));
+        }
+        return groups;
+    }
+
+    private static List<String> groupIds() {
+        List<String> ids = new ArrayList<>();
+        for (List<String> g : RuntimePropertyKeys.ALL) {
+            ids.add(g.get(0));
+        }
+        return ids;
+    }
+
+    private static KinesisSourceOptions kinesisOptions(Groups g) {
+        String stream = g.required(GROUP_SOURCE, KINESIS_STREAM, "required when source.type=kinesis (name or ARN)");
+        KinesisSourceOptions.InitialPosition pos = g.enumValue(GROUP_SOURCE, KINESIS_INITIAL_POSITION,
+                KinesisSourceOptions.InitialPosition.class, KinesisSourceOptions.InitialPosition.LATEST);
+        Instant ts = null;
+        String tsText = g.get(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP);
+        if (pos == KinesisSourceOptions.InitialPosition.AT_TIMESTAMP) {
+            if (tsText == null) {
+                throw new InvalidConfigException(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP,
+                        "required when kinesis.initial.position=AT_TIMESTAMP (ISO-8601 instant, e.g. 2026-01-01T00:00:00Z)");
+            }
+            try {
+                ts = Instant.parse(tsText);
+            } catch (DateTimeParseException e) {
+                throw new InvalidConfigException(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP,
+                        "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
+            }
+        }
+        KinesisSourceOptions.Reader reader = g.enumValue(GROUP_SOURCE, KINESIS_READER,
+                KinesisSourceOptions.Reader.class, KinesisSourceOptions.Reader.POLLING);
+        try {
+            return KinesisSourceOptions.builder(stream)
+                    .region(g.get(GROUP_SOURCE, KINESIS_REGION))
+                    .initialPosition(pos)
+                    .initialTimestamp(ts)
+                    .reader(reader)
+                    .efoConsumerName(g.get(GROUP_SOURCE, KINESIS_EFO_CONSUMER))
+                    .endpoint(g.get(GROUP_SOURCE, KINESIS_ENDPOINT))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            String key = m.startsWith("region:") ? KINESIS_REGION
+                    : m.startsWith("EFO consumer name:") ? KINESIS_EFO_CONSUMER
+                    : m.startsWith("endpoint:") ? KINESIS_ENDPOINT
+                    : m.startsWith("initial timestamp:") ? KINESIS_INITIAL_TIMESTAMP
+                    : KINESIS_STREAM;
+            throw new InvalidConfigException(GROUP_SOURCE, key, m.substring(m.indexOf(':') + 1).trim());
+        }
+    }
+
+    private static MetricsSinkType metricsSink(Groups g) {
+        String v = g.required(GROUP_SINKS, METRICS_SINK, "required: jdbc or none");
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (lower.equals("timestream") || lower.equals("influxdb")) {
+            // HOOK (sinks branch): add TIMESTREAM / INFLUXDB to MetricsSinkType, validate their keys here.
+            throw new InvalidConfigException(GROUP_SINKS, METRICS_SINK,
+                    v + " is not part of this build yet (supported: jdbc, none)");
+        }
+        return g.enumValue(GROUP_SINKS, METRICS_SINK, MetricsSinkType.class, null);
+    }
+
+    private static MeasuresConfig loadMeasures(Groups g) {
+        String inline = g.get(GROUP_MEASURES, MEASURES_YAML);
+        String location = g.get(GROUP_MEASURES, MEASURES_LOCATION);
+        if (inline != null && location != null) {
+            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION,
+                    "set either measures.yaml or measures.location, not both");
+        }
+        if (inline != null) {
+            g.measuresOrigin = "inline";
+            try {
+                return MeasuresYaml.parse(inline);
+            } catch (InvalidMeasureException e) {
+                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_YAML, e.getMessage());
+            }
+        }
+        String loc = location != null ? location : DEFAULT_MEASURES_LOCATION;
+        g.measuresOrigin = loc;
+        try (InputStream in = openMeasures(loc, g.get(GROUP_MEASURES, MEASURES_S3_REGION))) {
+            return MeasuresYaml.read(in);
+        } catch (InvalidMeasureException e) {
+            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, loc + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidConfigException) {
+                throw (InvalidConfigException) e;
+            }
+            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "cannot read " + loc + ": " + e);
+        }
+    }
+
+    private static InputStream openMeasures(String loc, String s3Region) throws IOException {
+        if (loc.startsWith("classpath:")) {
+            String res = loc.substring("classpath:".length());
+            InputStream in = JobConfig.class.getResourceAsStream(res.startsWith("/") ? res : "/" + res);
+            if (in == null) {
+                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "no resource " + res + " in the jar");
+            }
+            return in;
+        }
+        if (loc.startsWith("s3://")) {
+            URI uri = URI.create(loc);
+            String bucket = uri.getHost();
+            String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+            if (bucket == null || key.isEmpty()) {
+                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION,
+                        "expected s3://bucket/key, was " + loc);
+            }
+            S3ClientBuilder b = S3Client.builder();
+            if (s3Region != null) {
+                b.region(Region.of(s3Region));
+            }
+            try (S3Client s3 = b.build()) {
+                byte[] bytes = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(),
+                        ResponseTransformer.toBytes()).asByteArray();
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+        }
+        Path p = loc.startsWith("file:") ? Paths.get(URI.create(loc)) : Paths.get(loc);
+        if (!Files.isReadable(p)) {
+            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "no readable file " + p);
+        }
+        return Files.newInputStream(p);
+    }
+
+    /** Property access with group/key-naming errors. */
+    private static final class Groups {
+        private final Map<String, Properties> groups;
+        private String measuresOrigin;
+
+        Groups(Map<String, Properties> groups) {
+            this.groups = new TreeMap<>(groups == null ? new HashMap<>() : groups);
+        }
+
+        void rejectUnknownKeys() {
+            for (Map.Entry<String, Properties> e : groups.entrySet()) {
+                if (!e.getKey().startsWith("FlightController.")) {
+                    continue;
+                }
+                if (!groupIds().contains(e.getKey())) {
+                    throw new InvalidConfigException(e.getKey(), "-", "unknown property group; known: " + groupIds());
+                }
+                for (String k : e.getValue().stringPropertyNames()) {
+                    if (!RuntimePropertyKeys.isKnown(e.getKey(), k)) {
+                        throw new InvalidConfigException(e.getKey(), k, "unknown key");
+                    }
+                }
+            }
+        }
+
+        /** @return the trimmed value, null when absent or blank */
+        String get(String group, String key) {
+            Properties p = groups.get(group);
+            String v = p == null ? null : p.getProperty(key);
+            return v == null || v.trim().isEmpty() ? null : v.trim();
+        }
+
+        String required(String group, String key, String why) {
+            String v = get(group, key);
+            if (v == null) {
+                throw new InvalidConfigException(group, key, why);
+            }
+            return v;
+        }
+
+        <E extends Enum<E>> E enumValue(String group, String key, Class<E> type, E dflt) {
+            String v = get(group, key);
+            if (v == null) {
+                return dflt;
+            }
+            for (E c : type.getEnumConstants()) {
+                if (c.name().equalsIgnoreCase(v)) {
+                    return c;
+                }
+            }
+            List<String> allowed = new ArrayList<>();
+            for (E c : type.getEnumConstants()) {
+                allowed.add(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new InvalidConfigException(group, key, "one of " + allowed + " (any case), was " + v);
+        }
+
+        Duration duration(String group, String key, Duration dflt, boolean zeroOk) {
+            String v = get(group, key);
+            if (v == null) {
+                return dflt;
+            }
+            Duration d;
+            try {
+                d = Duration.parse(v);
+            } catch (DateTimeParseException e) {
+                throw new InvalidConfigException(group, key, "not an ISO-8601 duration (e.g. PT5S, PT1M, P1D): " + v);
+            }
+            if (d.isNegative() || (!zeroOk && d.isZero())) {
+                throw new InvalidConfigException(group, key, "must be " + (zeroOk ? "non-negative" : "positive")
+                        + ", was " + v);
+            }
+            return d;
+        }
+    }
+}

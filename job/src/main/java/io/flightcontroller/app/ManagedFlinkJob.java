@@ -1,0 +1,137 @@
+package io.flightcontroller.app;
+
+import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import io.flightcontroller.adapters.file.JsonLinesFileSink;
+import io.flightcontroller.adapters.file.JsonLinesFormat;
+import io.flightcontroller.adapters.jdbc.JdbcOutputs;
+import io.flightcontroller.adapters.jdbc.JdbcTables;
+import io.flightcontroller.adapters.kinesis.KinesisSources;
+import io.flightcontroller.adapters.log.JsonLogSink;
+import io.flightcontroller.adapters.parse.EventParser;
+import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.pipeline.FlightControllerTopology;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point on Amazon Managed Service for Apache Flink (main class of the shaded jar).
+ *
+ * <p>Reads the runtime property groups ({@code KinesisAnalyticsRuntime.getApplicationProperties()}), or, with
+ * {@code --config FILE}, a local properties file of {@code GROUP.key=value} lines; validates them into a
+ * {@link JobConfig} (failing at start with the group and key of a bad value); builds the source (Kinesis, or JSON
+ * Lines files when {@code source.type=file}), the topology and the sinks; and runs the job. Checkpointing, parallelism
+ * and the state backend are configured by the service, not here. Every operator has a stable uid.
+ *
+ * <p>Usage: {@code ManagedFlinkJob [--config FILE.properties]}.
+ */
+public final class ManagedFlinkJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedFlinkJob.class);
+
+    /** Logger the {@code log} alert sink writes to. */
+    public static final String ALERTS_LOGGER = "io.flightcontroller.alerts";
+
+    private ManagedFlinkJob() {}
+
+    /**
+     * @param args {@code --config FILE} for a local properties file; none on MSF
+     * @throws Exception when the configuration is invalid ({@link JobConfig.InvalidConfigException}) or the job fails
+     */
+    public static void main(String[] args) throws Exception {
+        JobConfig config = loadConfig(args);
+        LOG.info("Flight Controller configuration: {}", config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FlightControllerTopology.Outputs out = build(env, config);
+        attachSinks(out, config);
+        env.execute("flight-controller");
+    }
+
+    /**
+     * Loads the configuration from {@code --config FILE} when given, else from the MSF runtime properties.
+     *
+     * @param args command-line arguments
+     * @return the validated configuration
+     * @throws Exception when the file or the runtime properties cannot be read, or a value is invalid
+     */
+    public static JobConfig loadConfig(String[] args) throws Exception {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return JobConfig.fromPropertiesFile(Paths.get(args[i + 1]));
+            }
+            if (args[i].startsWith("--config=")) {
+                return JobConfig.fromPropertiesFile(Paths.get(args[i].substring("--config=".length())));
+            }
+        }
+        Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties();
+        return JobConfig.fromPropertyGroups(groups);
+    }
+
+    /**
+     * Adds the source and the topology to {@code env}.
+     *
+     * @param env the environment
+     * @param config validated configuration
+     * @return the topology's outputs, for {@link #attachSinks} (tests attach their own)
+     */
+    public static FlightControllerTopology.Outputs build(StreamExecutionEnvironment env, JobConfig config) {
+        DataStream<ParsedRecord> input;
+        if (config.getSourceType() == JobConfig.SourceType.KINESIS) {
+            input = KinesisSources.create(env, config.getKinesis(), config.getPipeline());
+        } else {
+            FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
+                    new org.apache.flink.core.fs.Path(config.getFilePath())).build();
+            input = env.fromSource(files, FlightControllerTopology.watermarkStrategy(config.getPipeline()),
+                    "event files").uid("source-files").setParallelism(1);
+        }
+        return FlightControllerTopology.build(input, config.getPipeline());
+    }
+
+    /**
+     * Attaches the configured sinks. THE SINK HOOK: metric sinks by {@link JobConfig.MetricsSinkType} (today
+     * {@code jdbc} and {@code none}; the Timestream and InfluxDB sinks are added as further cases) and the alert sink
+     * by {@link JobConfig.AlertSinkType} (today {@code log}, {@code file}, {@code none}; SNS is added as a further
+     * case).
+     *
+     * @param out the topology's outputs
+     * @param config validated configuration
+     * @throws RuntimeException when the JDBC tables cannot be created
+     */
+    public static void attachSinks(FlightControllerTopology.Outputs out, JobConfig config) {
+        switch (config.getMetricsSink()) {
+            case JDBC:
+                try {
+                    JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(config.getJdbcUrl()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the JDBC tables at the configured jdbc.url", e);
+                }
+                JdbcOutputs.attach(out, config.getJdbcUrl());
+                break;
+            case NONE:
+                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
+                        .name("dead letters to log").uid("log-dead-letters");
+                break;
+            // HOOK (sinks branch): case TIMESTREAM / case INFLUXDB
+            default:
+                throw new IllegalStateException("no sink for metrics.sink=" + config.getMetricsSink());
+        }
+        switch (config.getAlertSink()) {
+            case LOG:
+                out.alerts.sinkTo(new JsonLogSink<>(ALERTS_LOGGER)).name("alerts to log").uid("log-alerts");
+                break;
+            case FILE:
+                out.alerts.sinkTo(new JsonLinesFileSink<>(Paths.get(config.getAlertsFilePath())))
+                        .name("alerts file").uid("file-alerts").setParallelism(1);
+                break;
+            case NONE:
+                break;
+            // HOOK (SNS branch): case SNS
+            default:
+                throw new IllegalStateException("no sink for alerts.sink=" + config.getAlertSink());
+        }
+    }
+}
