@@ -133,10 +133,21 @@ public final class MeasureMachine implements Serializable {
      * @return epoch ms, or {@link Long#MAX_VALUE} when nothing is pending
      */
     public long nextDueTime(CaseState s) {
-        long t = Long.MAX_VALUE;
+        long t = nextDeadline(s);
         for (ProcessEvent e : s.pending) {
             t = Math.min(t, e.getTimeMs());
         }
+        return t;
+    }
+
+    /**
+     * The next deadline (SLO threshold or timeout) of the open case, ignoring buffered events.
+     *
+     * @param s the case state
+     * @return epoch ms, or {@link Long#MAX_VALUE} when no deadline is pending
+     */
+    public long nextDeadline(CaseState s) {
+        long t = Long.MAX_VALUE;
         if (s.phase == CaseState.OPEN) {
             Slo slo = def.getSlo();
             if (slo != null && !s.breached) {

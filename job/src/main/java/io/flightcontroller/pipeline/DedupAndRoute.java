@@ -120,6 +120,11 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
                 it.remove();
             }
         }
+        if (seen.isEmpty()) {
+            // removing the last entry through the iterator leaves an empty map behind on the heap state backend,
+            // one per correlation id ever seen; clear() releases the key's state
+            seen.clear();
+        }
     }
 
     /**

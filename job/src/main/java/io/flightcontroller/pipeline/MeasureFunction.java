@@ -64,9 +64,10 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
             s = new CaseState();
         }
         if (r.late) {
+            long deadlineBefore = m.nextDeadline(s);
             if (m.applyLate(r.caseKey, s, r.event, listener(ctx, out))) {
                 counters.inc(PipelineCounters.LATE_APPLIED);
-                save(m, s, ctx);
+                save(m, s, ctx, deadlineBefore);
             }
             return;
         }
@@ -84,25 +85,48 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
         String key = ctx.getCurrentKey();
         int sep = key.indexOf(':');
         MeasureMachine m = machines.get(Integer.parseInt(key.substring(0, sep)));
+        long deadlineBefore = m.nextDeadline(s);
         m.advanceTo(key.substring(sep + 1), s, ctx.timerService().currentWatermark(), listener(ctx, out));
-        save(m, s, ctx);
+        save(m, s, ctx, deadlineBefore);
     }
 
-    private void save(MeasureMachine m, CaseState s, Context ctx) throws Exception {
+    /**
+     * Stores or clears the state and registers the timers it needs. The timer of a deadline that is no longer pending
+     * (the case completed, timed out or restarted) is deleted, so timers, like state, exist only for open cases and
+     * for the retention of closed ones.
+     */
+    private void save(MeasureMachine m, CaseState s, Context ctx, long deadlineBefore) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         long disposable = m.disposableFrom(s, retentionMs);
         if (disposable <= watermark) {
+            deleteStaleDeadline(ctx, deadlineBefore, watermark, Long.MAX_VALUE, Long.MAX_VALUE, null);
             state.clear();
             return;
         }
         state.update(s);
         long next = m.nextDueTime(s);
+        deleteStaleDeadline(ctx, deadlineBefore, watermark, next, disposable, s);
         if (next != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(next);
         }
         if (disposable != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(disposable);
         }
+    }
+
+    private static void deleteStaleDeadline(Context ctx, long deadline, long watermark, long next, long disposable,
+            CaseState s) {
+        if (deadline == Long.MAX_VALUE || deadline <= watermark || deadline == next || deadline == disposable) {
+            return;
+        }
+        if (s != null) {
+            for (ProcessEvent e : s.pending) {
+                if (e.getTimeMs() == deadline) {
+                    return; // the same timer also applies a buffered event
+                }
+            }
+        }
+        ctx.timerService().deleteEventTimeTimer(deadline);
     }
 
     /**

@@ -50,11 +50,11 @@ public final class JdbcTables {
             "CREATE TABLE IF NOT EXISTS alerts (alert_id TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT,"
                     + " measure TEXT NOT NULL, case_key TEXT, correlation_id TEXT, start_time TEXT, deadline TEXT,"
                     + " observed_lead_ms BIGINT, burn_rate DOUBLE PRECISION, objective DOUBLE PRECISION, subject TEXT)",
-            "CREATE TABLE IF NOT EXISTS window_aggregates (measure TEXT NOT NULL, window TEXT NOT NULL,"
+            "CREATE TABLE IF NOT EXISTS window_aggregates (measure TEXT NOT NULL, \"window\" TEXT NOT NULL,"
                     + " window_start TEXT NOT NULL, window_end TEXT NOT NULL, completed BIGINT NOT NULL, good BIGINT NOT NULL,"
                     + " bad BIGINT NOT NULL, compliance DOUBLE PRECISION, p50_ms DOUBLE PRECISION, p90_ms DOUBLE PRECISION,"
-                    + " p95_ms DOUBLE PRECISION, p99_ms DOUBLE PRECISION, PRIMARY KEY (measure, window, window_start))",
-            "CREATE TABLE IF NOT EXISTS error_budgets (measure TEXT NOT NULL, time TEXT NOT NULL, window TEXT NOT NULL,"
+                    + " p95_ms DOUBLE PRECISION, p99_ms DOUBLE PRECISION, PRIMARY KEY (measure, \"window\", window_start))",
+            "CREATE TABLE IF NOT EXISTS error_budgets (measure TEXT NOT NULL, time TEXT NOT NULL, \"window\" TEXT NOT NULL,"
                     + " events BIGINT NOT NULL, good BIGINT NOT NULL, bad BIGINT NOT NULL, budget DOUBLE PRECISION NOT NULL,"
                     + " remaining_fraction DOUBLE PRECISION, burn_rate DOUBLE PRECISION, PRIMARY KEY (measure, time))",
             "CREATE TABLE IF NOT EXISTS open_cases (measure TEXT NOT NULL, case_key TEXT NOT NULL, correlation_id TEXT,"
@@ -88,6 +88,9 @@ public final class JdbcTables {
             s.execute("DELETE FROM open_cases");
         }
     }
+
+    /** The column {@code window}, quoted: WINDOW is a reserved word in PostgreSQL (not in SQLite). */
+    static final String WINDOW = "\"window\"";
 
     static String upsert(String table, List<String> columns, List<String> key) {
         StringBuilder sb = new StringBuilder("INSERT INTO ").append(table).append(" (")
@@ -173,9 +176,9 @@ public final class JdbcTables {
     };
 
     /** Upsert of window aggregates. */
-    public static final String AGGREGATES_SQL = upsert("window_aggregates", Arrays.asList("measure", "window",
+    public static final String AGGREGATES_SQL = upsert("window_aggregates", Arrays.asList("measure", WINDOW,
             "window_start", "window_end", "completed", "good", "bad", "compliance", "p50_ms", "p90_ms", "p95_ms",
-            "p99_ms"), Arrays.asList("measure", "window", "window_start"));
+            "p99_ms"), Arrays.asList("measure", WINDOW, "window_start"));
 
     /** Binds a window aggregate. */
     public static final JdbcStatementBuilder<WindowAggregate> AGGREGATES = (ps, w) -> {
@@ -194,7 +197,7 @@ public final class JdbcTables {
     };
 
     /** Upsert of error budgets. */
-    public static final String BUDGETS_SQL = upsert("error_budgets", Arrays.asList("measure", "time", "window",
+    public static final String BUDGETS_SQL = upsert("error_budgets", Arrays.asList("measure", "time", WINDOW,
             "events", "good", "bad", "budget", "remaining_fraction", "burn_rate"), Arrays.asList("measure", "time"));
 
     /** Binds an error budget. */

@@ -1,0 +1,100 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.ProcessEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.Accumulator;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+
+/** Operator test harnesses for the keyed stages of the topology, and small helpers shared by the operator tests. */
+final class HarnessSupport {
+    private HarnessSupport() {}
+
+    static MeasuresConfig measures(String yaml) {
+        return MeasuresYaml.parse(yaml);
+    }
+
+    /** The measuring stage exactly as the topology builds it, keyed by {@link RoutedEvent#key()}. */
+    static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> measureHarness(
+            MeasuresConfig measures, long caseRetentionMs) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new MeasureOperator(new MeasureFunction(measures, caseRetentionMs)), RoutedEvent::key,
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    /** The dedup/late/route stage exactly as the topology builds it, keyed by correlation id. */
+    static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> dedupHarness(
+            MeasuresConfig measures, long dedupRetentionMs) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DedupAndRoute(measures, dedupRetentionMs)),
+                        ProcessEvent::getCorrelationId, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static long t(String isoInstant) {
+        return Instant.parse(isoInstant).toEpochMilli();
+    }
+
+    static ProcessEvent event(String correlationId, String type, long timeMs) {
+        return ProcessEvent.of(null, correlationId, type, timeMs, null);
+    }
+
+    /** Routes an on-time event to every measure that uses its type, as {@link DedupAndRoute} does. */
+    static void route(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h,
+            MeasuresConfig measures, ProcessEvent e) throws Exception {
+        List<MeasureDefinition> defs = measures.getMeasures();
+        for (int i = 0; i < defs.size(); i++) {
+            if (defs.get(i).isRelevant(e.getEventType())) {
+                h.processElement(new StreamRecord<>(new RoutedEvent(i, defs.get(i).caseKey(e), e, false),
+                        e.getTimeMs()));
+            }
+        }
+    }
+
+    static List<Measurement> measurements(AbstractStreamOperatorTestHarness<Measurement> h) {
+        return new ArrayList<>(h.extractOutputValues());
+    }
+
+    static List<Alert> alerts(AbstractStreamOperatorTestHarness<?> h) {
+        return values(h, FlightControllerTopology.ALERTS);
+    }
+
+    static List<DeadLetter> deadLetters(AbstractStreamOperatorTestHarness<?> h) {
+        return values(h, FlightControllerTopology.DEAD_LETTERS);
+    }
+
+    static <X> List<X> values(AbstractStreamOperatorTestHarness<?> h, OutputTag<X> tag) {
+        List<X> out = new ArrayList<>();
+        if (h.getSideOutput(tag) != null) {
+            for (StreamRecord<X> r : h.getSideOutput(tag)) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** A counter of {@link PipelineCounters} as registered by the operator under test (0 when never incremented). */
+    static long counter(AbstractStreamOperatorTestHarness<?> h, String name) {
+        Map<String, Accumulator<?, ?>> acc = h.getEnvironment().getAccumulatorRegistry().getUserMap();
+        Accumulator<?, ?> a = acc.get(name);
+        return a == null ? 0 : ((Number) a.getLocalValue()).longValue();
+    }
+}
