@@ -80,7 +80,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             return;
         }
         if (late) {
-            counters.inc(PipelineCounters.LATE);
+            counters.deadLetter(PipelineCounters.LATE);
             ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("dedup", DeadLetter.REASON_LATE,
                     "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
                             + EventTimes.iso(watermark), e.toString()).withEvent(e.getCorrelationId(), e.getTimeMs()));
@@ -95,7 +95,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             }
             String caseKey = d.caseKey(e);
             if (caseKey == null) {
-                counters.inc(PipelineCounters.MISSING_KEY_FIELD);
+                counters.deadLetter(PipelineCounters.MISSING_KEY_FIELD);
                 ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("route",
                         DeadLetter.REASON_MISSING_KEY_FIELD, "measure '" + d.getName() + "' keys on " + d.getKey()
                                 + " and the event lacks a part", e.toString())

@@ -26,7 +26,7 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
         counters.inc(PipelineCounters.RECORDS_IN);
         if (!r.isEvent()) {
             DeadLetter d = r.getDeadLetter();
-            counters.inc(PipelineCounters.MALFORMED_PREFIX + d.getReason());
+            counters.deadLetter(PipelineCounters.MALFORMED_PREFIX + d.getReason());
             ctx.output(FlightControllerTopology.DEAD_LETTERS, d);
             return;
         }

@@ -28,11 +28,20 @@ public final class PipelineCounters {
     public static final String OPEN_AT_END = "open_at_end";
     public static final String BURN_RATE_ALERTS = "burn_rate_alerts";
 
+    /** Total dead letters of the operator (all reasons); also the CloudWatch metric {@link #CLOUDWATCH_DEAD_LETTERS}. */
+    public static final String DEAD_LETTERS = "dead_letters";
+    /**
+     * Name of the dead-letter counter in the {@code kinesisanalytics} metric group, which Managed Service for Apache
+     * Flink exports to CloudWatch (the CDK app's dead-letter alarm watches it).
+     */
+    public static final String CLOUDWATCH_DEAD_LETTERS = "numDeadLetters";
+
     /** Largest event time parsed so far, epoch ms (an accumulator only, for progress reports). */
     public static final String MAX_EVENT_TIME = "max_event_time";
 
     private final RuntimeContext ctx;
     private org.apache.flink.api.common.accumulators.LongMaximum maxEventTime;
+    private Counter cloudWatchDeadLetters;
     private final Map<String, Pair> counters = new HashMap<>();
 
     /** @param ctx the operator's runtime context */
@@ -65,6 +74,21 @@ public final class PipelineCounters {
         }
         p.metric.inc(n);
         p.acc.add(n);
+    }
+
+    /**
+     * Counts one dead letter: under {@code reasonCounter}, under {@link #DEAD_LETTERS} and in the CloudWatch metric
+     * {@code kinesisanalytics/numDeadLetters}.
+     *
+     * @param reasonCounter the counter of its reason, e.g. {@code malformed.not_json} or {@code late}
+     */
+    public void deadLetter(String reasonCounter) {
+        inc(reasonCounter);
+        inc(DEAD_LETTERS);
+        if (cloudWatchDeadLetters == null) {
+            cloudWatchDeadLetters = ctx.getMetricGroup().addGroup("kinesisanalytics").counter(CLOUDWATCH_DEAD_LETTERS);
+        }
+        cloudWatchDeadLetters.inc();
     }
 
     /**

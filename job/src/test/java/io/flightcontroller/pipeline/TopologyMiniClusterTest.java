@@ -183,6 +183,8 @@ class TopologyMiniClusterTest {
             assertThat(dirty.counter(PipelineCounters.MALFORMED_PREFIX + reason)).as(reason).isEqualTo(1);
         }
         assertThat(dirty.counter(PipelineCounters.UNKNOWN_TYPE)).isEqualTo(1);
+        assertThat(dirty.counter(PipelineCounters.DEAD_LETTERS)).isEqualTo(7);
+        assertThat(clean.counter(PipelineCounters.DEAD_LETTERS)).isZero();
         assertThat(dirty.counter(PipelineCounters.RECORDS_IN)).isEqualTo(mixed.size());
         assertThat(dirty.counter(PipelineCounters.EVENTS_PARSED)).isEqualTo(valid.size() + 1);
         assertThat(clean.counter(PipelineCounters.UNKNOWN_TYPE)).isZero();
