@@ -120,6 +120,11 @@ final class BenchSources {
             s.duplicates = 0;
             s.malformed = 0;
             s.meanInterArrivalMs = 10;
+            // short lead times: every case ends within minutes of its start, so "within retention" really is
+            s.assignMedianMs = 60_000;
+            s.assignSigma = 0.5;
+            s.createMedianMs = 60_000;
+            s.createSigma = 0.5;
             WorkloadGenerator g = new WorkloadGenerator(s, true);
             long max = s.startMs;
             while (running && g.hasNext()) {

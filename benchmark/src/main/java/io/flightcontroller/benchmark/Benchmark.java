@@ -69,6 +69,9 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--repeat", description = "repetitions of each throughput run; the best is reported (default ${DEFAULT-VALUE})")
     int repeat = 1;
 
+    @Option(names = "--jdbc-cases", description = "cases for the (slow) SQLite run (default ${DEFAULT-VALUE})")
+    long jdbcCases = 20_000;
+
     @Option(names = "--no-jdbc", description = "skip the SQLite run") boolean noJdbc;
     @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)") boolean noJmh;
     @Option(names = "--no-state", description = "skip the state measurement") boolean noState;
@@ -136,7 +139,9 @@ public final class Benchmark implements Callable<Integer> {
             Files.deleteIfExists(db);
             String url = "jdbc:sqlite:" + db.toAbsolutePath();
             JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(url));
-            flinkRow(flink("FC end-to-end, SQLite sink", 2, shards, url, lines, true));
+            Path jf = workDir.resolve("events-" + jdbcCases + "-" + seed + ".jsonl");
+            long jl = WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(jdbcCases).seed(seed), jf);
+            flinkRow(flink("FC end-to-end, SQLite sink (" + jdbcCases + " cases)", 2, shard(jf, 2), url, jl, true));
         }
         if (!noEsper) {
             Row ej = best(() -> esper(true, single, lines));
