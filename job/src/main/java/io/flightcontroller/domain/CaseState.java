@@ -41,6 +41,11 @@ public class CaseState implements Serializable {
     public long maxCycleCount;
     /** Whether the open (or last) cycle was already counted bad against the SLO. */
     public boolean breached;
+    /**
+     * Event time (epoch ms) of the one timer the stream processor has registered to call
+     * {@link MeasureMachine#advanceTo} again, {@link Long#MAX_VALUE} for none. Kept by the processor, not the machine.
+     */
+    public long timerMs = Long.MAX_VALUE;
     /** Events waiting for the watermark, in arrival order. */
     public List<ProcessEvent> pending = new ArrayList<>();
 

@@ -104,6 +104,22 @@ public final class MeasureDefinition implements Serializable {
         return relevant.contains(eventType);
     }
 
+    /**
+     * @return whether the measure reads any payload field (a payload key part, a dimension, or a value expression);
+     *     when not, events can be routed to it without their payload
+     */
+    public boolean usesPayload() {
+        if (kind == MeasureKind.VALUE || !dimensions.isEmpty()) {
+            return true;
+        }
+        for (String k : key) {
+            if (!k.equals(KEY_CORRELATION_ID)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return every event type this measure reacts to */
     public Set<String> relevantTypes() {
         return relevant;

@@ -88,6 +88,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             remember(key, e, ctx);
         }
         List<MeasureDefinition> defs = measures.getMeasures();
+        ProcessEvent withoutPayload = null;
         for (int i = 0; i < defs.size(); i++) {
             MeasureDefinition d = defs.get(i);
             if (!d.isRelevant(e.getEventType())) {
@@ -102,28 +103,49 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
                         .withEvent(e.getCorrelationId(), e.getTimeMs()));
                 continue;
             }
-            out.collect(new RoutedEvent(i, caseKey, e, late));
+            if (d.usesPayload()) {
+                out.collect(new RoutedEvent(i, caseKey, e, late));
+            } else {
+                // the measure reads no payload field: do not ship or buffer it
+                if (withoutPayload == null) {
+                    withoutPayload = ProcessEvent.of(null, e.getCorrelationId(), e.getEventType(), e.getTimeMs(), null);
+                }
+                out.collect(new RoutedEvent(i, caseKey, withoutPayload, late));
+            }
         }
     }
 
+    /**
+     * Remembers an event's key until event time + retention. One clean-up timer per correlation id: registered when
+     * the first key is remembered; when it fires it re-registers for the earliest remaining key (invariant: the map
+     * is non-empty exactly while one timer is pending).
+     */
     private void remember(long key, ProcessEvent e, Context ctx) throws Exception {
         long expiry = e.getTimeMs() + dedupRetentionMs;
+        if (seen.isEmpty()) {
+            ctx.timerService().registerEventTimeTimer(expiry);
+        }
         seen.put(key, expiry);
-        ctx.timerService().registerEventTimeTimer(expiry);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RoutedEvent> out) throws Exception {
         lastWatermark = ctx.timerService().currentWatermark();
+        long next = Long.MAX_VALUE;
         for (Iterator<Map.Entry<Long, Long>> it = seen.iterator(); it.hasNext(); ) {
-            if (it.next().getValue() <= timestamp) {
+            long expiry = it.next().getValue();
+            if (expiry <= timestamp) {
                 it.remove();
+            } else {
+                next = Math.min(next, expiry);
             }
         }
-        if (seen.isEmpty()) {
+        if (next == Long.MAX_VALUE) {
             // removing the last entry through the iterator leaves an empty map behind on the heap state backend,
             // one per correlation id ever seen; clear() releases the key's state
             seen.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(next);
         }
     }
 

@@ -19,8 +19,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by {@code <measure index>:<case key>}: keeps one {@link CaseState} and lets the measure's
- * {@link MeasureMachine} apply events once the watermark has passed them. Event-time timers fire at each buffered
- * event's time and at the case's next deadline; a completed case is cleared after the retention.
+ * {@link MeasureMachine} apply events once the watermark has passed them. One event-time timer per key fires at the
+ * earliest buffered event, the case's next deadline or the end of its retention; a completed case is cleared after
+ * the retention.
  *
  * <p>Main output: {@link Measurement}s. Side outputs: {@link FlightControllerTopology#ALERTS},
  * {@link FlightControllerTopology#OUTCOMES}. Open cases at end of input are reported by {@link MeasureOperator}.
@@ -64,69 +65,61 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
             s = new CaseState();
         }
         if (r.late) {
-            long deadlineBefore = m.nextDeadline(s);
             if (m.applyLate(r.caseKey, s, r.event, listener(ctx, out))) {
                 counters.inc(PipelineCounters.LATE_APPLIED);
-                save(m, s, ctx, deadlineBefore);
+                save(m, s, ctx);
             }
             return;
         }
         m.buffer(s, r.event);
-        ctx.timerService().registerEventTimeTimer(r.event.getTimeMs());
+        if (r.event.getTimeMs() < s.timerMs) {
+            reschedule(ctx, s, r.event.getTimeMs());
+        }
         state.update(s);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Measurement> out) throws Exception {
         CaseState s = state.value();
-        if (s == null) {
+        if (s == null || timestamp != s.timerMs) {
             return;
         }
+        s.timerMs = Long.MAX_VALUE; // this timer has fired
         String key = ctx.getCurrentKey();
         int sep = key.indexOf(':');
         MeasureMachine m = machines.get(Integer.parseInt(key.substring(0, sep)));
-        long deadlineBefore = m.nextDeadline(s);
         m.advanceTo(key.substring(sep + 1), s, ctx.timerService().currentWatermark(), listener(ctx, out));
-        save(m, s, ctx, deadlineBefore);
+        save(m, s, ctx);
     }
 
     /**
-     * Stores or clears the state and registers the timers it needs. The timer of a deadline that is no longer pending
-     * (the case completed, timed out or restarted) is deleted, so timers, like state, exist only for open cases and
-     * for the retention of closed ones.
+     * Stores or clears the state and keeps exactly one event-time timer per key, at the earliest time the case has
+     * work: its next buffered event, its next deadline, or the end of its retention. So timers, like state, exist only
+     * for open cases and for the retention of closed ones.
      */
-    private void save(MeasureMachine m, CaseState s, Context ctx, long deadlineBefore) throws Exception {
+    private void save(MeasureMachine m, CaseState s, Context ctx) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         long disposable = m.disposableFrom(s, retentionMs);
         if (disposable <= watermark) {
-            deleteStaleDeadline(ctx, deadlineBefore, watermark, Long.MAX_VALUE, Long.MAX_VALUE, null);
+            reschedule(ctx, s, Long.MAX_VALUE);
             state.clear();
             return;
         }
+        reschedule(ctx, s, Math.min(m.nextDueTime(s), disposable));
         state.update(s);
-        long next = m.nextDueTime(s);
-        deleteStaleDeadline(ctx, deadlineBefore, watermark, next, disposable, s);
-        if (next != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(next);
-        }
-        if (disposable != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(disposable);
-        }
     }
 
-    private static void deleteStaleDeadline(Context ctx, long deadline, long watermark, long next, long disposable,
-            CaseState s) {
-        if (deadline == Long.MAX_VALUE || deadline <= watermark || deadline == next || deadline == disposable) {
+    private static void reschedule(Context ctx, CaseState s, long wakeUpMs) {
+        if (wakeUpMs == s.timerMs) {
             return;
         }
-        if (s != null) {
-            for (ProcessEvent e : s.pending) {
-                if (e.getTimeMs() == deadline) {
-                    return; // the same timer also applies a buffered event
-                }
-            }
+        if (s.timerMs != Long.MAX_VALUE) {
+            ctx.timerService().deleteEventTimeTimer(s.timerMs);
         }
-        ctx.timerService().deleteEventTimeTimer(deadline);
+        if (wakeUpMs != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(wakeUpMs);
+        }
+        s.timerMs = wakeUpMs;
     }
 
     /**
