@@ -1,0 +1,64 @@
+package io.flightcontroller.adapters.sns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flightcontroller.domain.Alert;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The alert-to-SNS mapping, option validation and error classification, without a server. */
+class SnsAlertElementConverterTest {
+    private static final String STANDARD = "arn:aws:sns:eu-west-1:123456789012:alerts";
+    private static final String FIFO = "arn:aws:sns:eu-west-1:123456789012:alerts.fifo";
+
+    @Test
+    void standardTopicEntryHasJsonBodyAndAttributesButNoFifoFields() throws Exception {
+        PublishBatchRequestEntry e = new SnsAlertElementConverter(STANDARD)
+                .convert(SnsAlertSinkIntegrationTest.breach("assign", "case-1", "a-1"));
+        JsonNode body = new ObjectMapper().readTree(e.message());
+        assertThat(body.get("start_time").asText()).isEqualTo("2024-03-01T10:00:00Z");
+        assertThat(body.get("deadline").asText()).isEqualTo("2024-03-01T11:00:00Z");
+        assertThat(e.messageAttributes()).containsOnlyKeys("severity", "measure", "kind");
+        assertThat(e.messageGroupId()).isNull();
+        assertThat(e.messageDeduplicationId()).isNull();
+    }
+
+    @Test
+    void fifoTopicEntryUsesMeasureAsGroupAndAlertIdAsDeduplicationId() {
+        Alert a = SnsAlertSinkIntegrationTest.breach("assign", "case-1", "a-1");
+        PublishBatchRequestEntry e = new SnsAlertElementConverter(FIFO).convert(a);
+        assertThat(e.messageGroupId()).isEqualTo("assign");
+        assertThat(e.messageDeduplicationId()).isEqualTo("a-1");
+        a.setAlertId(new String(new char[200]).replace('\0', 'x'));
+        assertThat(new SnsAlertElementConverter(FIFO).convert(a).messageDeduplicationId()).hasSize(64);
+    }
+
+    @Test
+    void builderNamesTheInvalidOption() {
+        assertThatThrownBy(() -> SnsAlertSink.builder().setDeadLetterHandler(d -> { }).build())
+                .hasMessageContaining("'sns.topic.arn' is required");
+        assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxBatchSize(11)
+                .setDeadLetterHandler(d -> { }).build()).hasMessageContaining("'sns.max.batch.size'");
+        assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxAttempts(0)
+                .setDeadLetterHandler(d -> { }).build()).hasMessageContaining("'sns.max.attempts'");
+        assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).build())
+                .hasMessageContaining("dead-letter handler");
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreRetriedConfigurationErrorsAreFatal() {
+        assertThat(SnsExceptionClassifier.classify("Throttling", "Rate exceeded", 400))
+                .isEqualTo(SnsExceptionClassifier.Outcome.THROTTLED);
+        assertThat(SnsExceptionClassifier.classify(null, "Rate exceeded", 400))
+                .isEqualTo(SnsExceptionClassifier.Outcome.THROTTLED);
+        assertThat(SnsExceptionClassifier.classify("InternalError", "boom", 500))
+                .isEqualTo(SnsExceptionClassifier.Outcome.RETRYABLE);
+        assertThat(SnsExceptionClassifier.classify("NotFound", "Topic does not exist", 404))
+                .isEqualTo(SnsExceptionClassifier.Outcome.FATAL);
+        assertThat(SnsExceptionClassifier.classify("AuthorizationError", "denied", 403))
+                .isEqualTo(SnsExceptionClassifier.Outcome.FATAL);
+    }
+}

@@ -1,0 +1,190 @@
+package io.flightcontroller.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A moto server (SNS, SQS, Timestream write) on a free loopback port, started by a test's setup and stopped by
+ * {@link #close()}. It runs {@code .ci/moto/fc_moto_server.py} (moto plus Timestream's record rejection rules) with
+ * the moto installed by {@code .ci/install-moto.sh}; when that is missing, {@link #start()} fails and says so.
+ *
+ * <p>Also sets the AWS SDK's credential system properties ({@code aws.accessKeyId}, {@code aws.secretAccessKey}) to
+ * dummy values, which moto accepts, unless they are set already.
+ */
+public final class MotoServer implements AutoCloseable {
+    /** Region the tests use. */
+    public static final String REGION = "us-east-1";
+    /** moto's default account id. */
+    public static final String ACCOUNT = "123456789012";
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private MotoServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts moto and waits until it answers (at most 60 s).
+     *
+     * @return the running server
+     * @throws IllegalStateException when moto is not installed (run {@code .ci/install-moto.sh}) or does not start
+     */
+    public static MotoServer start() {
+        Path root = repoRoot();
+        Path pythonPath = root.resolve(".ci/cache/moto/pythonpath");
+        if (!Files.isRegularFile(pythonPath) || !new File("/usr/bin/python3").canExecute()) {
+            throw new IllegalStateException("moto server is not installed: run .ci/install-moto.sh from the repository "
+                    + "root (" + root + ") first; expected " + pythonPath);
+        }
+        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "testing"));
+        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "testing"));
+        try {
+            int port = freePort();
+            Path log = Files.createTempFile("moto-", ".log");
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3",
+                    root.resolve(".ci/moto/fc_moto_server.py").toString(), "-H", "127.0.0.1", "-p",
+                    Integer.toString(port));
+            pb.environment().put("PYTHONPATH", new String(Files.readAllBytes(pythonPath), StandardCharsets.UTF_8).trim());
+            pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+            MotoServer server = new MotoServer(pb.start(), port, log);
+            server.awaitReady(Duration.ofSeconds(60));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start moto server", e);
+        }
+    }
+
+    /** @return the endpoint URI, e.g. {@code http://127.0.0.1:41234} */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** @return the port */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * @param path a path starting with {@code /}, e.g. {@code /moto-api/data.json}
+     * @return the response body of a GET
+     * @throws IllegalStateException on a non-200 answer
+     */
+    public String get(String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("moto server exited with " + process.exitValue() + ": " + logTail());
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        close();
+        throw new IllegalStateException("moto server not ready after " + timeout + ": " + logTail());
+    }
+
+    private String logTail() {
+        try {
+            String s = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its log. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // temp file
+        }
+    }
+
+    /**
+     * @return the repository root: the nearest folder at or above the working directory holding {@code .ci/}
+     * @throws IllegalStateException when none is found
+     */
+    public static Path repoRoot() {
+        Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        while (p != null) {
+            if (Files.isDirectory(p.resolve(".ci"))) {
+                return p;
+            }
+            p = p.getParent();
+        }
+        throw new IllegalStateException("no .ci folder above " + System.getProperty("user.dir"));
+    }
+
+    /** @return a port free on 127.0.0.1 right now */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
