@@ -140,6 +140,12 @@ public final class FlightControllerCli implements Callable<Integer> {
         int webPort;
         @Option(names = "--no-progress", description = "do not print progress lines")
         boolean noProgress;
+        @Option(names = "--sns-topic-arn", description = "also publish alerts to this Amazon SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC; .fifo for a FIFO topic)")
+        String snsTopicArn;
+        @Option(names = "--sns-region", description = "SNS region (default: the topic ARN's region)")
+        String snsRegion;
+        @Option(names = "--sns-endpoint", description = "SNS endpoint override, e.g. http://127.0.0.1:5000 for an emulator")
+        String snsEndpoint;
 
         @Override
         public Integer call() throws Exception {
@@ -162,6 +168,17 @@ public final class FlightControllerCli implements Callable<Integer> {
             s.webUi = webUi;
             s.webPort = webPort;
             s.progress = !noProgress;
+            if (snsTopicArn != null) {
+                s.snsOptions = new java.util.LinkedHashMap<>();
+                s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_TOPIC_ARN, snsTopicArn);
+                if (snsRegion != null) {
+                    s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_REGION, snsRegion);
+                }
+                if (snsEndpoint != null) {
+                    s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_ENDPOINT, snsEndpoint);
+                }
+                s.snsDeadLettersFile = outDir.resolve("sns-dead-letters.jsonl");
+            }
             if (webUi) {
                 System.out.println("Flink web dashboard: http://localhost:" + webPort);
             }

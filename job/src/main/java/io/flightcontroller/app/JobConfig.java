@@ -65,10 +65,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
  *   metrics.sink              jdbc | none                           required (timestream, influxdb: see below)
  *   jdbc.url                  JDBC URL                              required for jdbc
  * FlightController.Alerts
- *   alerts.sink               log | file | none                     default log
+ *   alerts.sink               sns | log | file | none               default sns when sns.topic.arn is set, else log
  *   alerts.file.path          JSON Lines file                       required for file
+ *   sns.topic.arn             arn:aws:sns:REGION:ACCOUNT:TOPIC      required for sns (.fifo: FIFO topic)
+ *   sns.region                region                                default: the ARN's region
+ *   sns.endpoint              http(s) URI                           default: the regional endpoint
  * </pre>
- * {@code metrics.sink=timestream|influxdb} and {@code sns.topic.arn} are reserved for the Timestream/InfluxDB and SNS
+ * {@code metrics.sink=timestream|influxdb} are reserved for the Timestream/InfluxDB
  * adapters (built in another branch); until they are attached in {@link ManagedFlinkJob#attachSinks} they are rejected
  * at start rather than silently dropping output. Unknown keys in a {@code FlightController.*} group are rejected
  * (usually a typo); other groups are ignored.
@@ -98,8 +101,10 @@ public final class JobConfig implements Serializable {
         NONE
     }
 
-    /** Where alerts go besides the metrics sink. Hook: SNS is added by the SNS branch. */
+    /** Where alerts go besides the metrics sink. */
     public enum AlertSinkType {
+        /** Amazon SNS topic {@code sns.topic.arn} (the default when a topic is set). */
+        SNS,
         /** One JSON line per alert in the job log (CloudWatch Logs on MSF), logger {@code io.flightcontroller.alerts}. */
         LOG,
         /** JSON Lines file. */
@@ -140,6 +145,7 @@ public final class JobConfig implements Serializable {
     private final String jdbcUrl;
     private final AlertSinkType alertSink;
     private final String alertsFilePath;
+    private Map<String, String> snsOptions;
 
     private JobConfig(SourceType sourceType, KinesisSourceOptions kinesis, String filePath, PipelineOptions pipeline,
             String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, AlertSinkType alertSink,
@@ -171,6 +177,11 @@ public final class JobConfig implements Serializable {
     public String getJdbcUrl() { return jdbcUrl; }
     /** @return the alert sink type */
     public AlertSinkType getAlertSink() { return alertSink; }
+    /**
+     * @return the SNS sink options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) for
+     *     {@link AlertSinkType#SNS}, else null; validated by {@code SnsAlertSink.builder()}
+     */
+    public Map<String, String> getSnsOptions() { return snsOptions; }
     /** @return the alerts file for {@link AlertSinkType#FILE}, else null */
     public String getAlertsFilePath() { return alertsFilePath; }
 
@@ -226,19 +237,43 @@ public final class JobConfig implements Serializable {
             }
         }
 
-        String sns = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
-        if (sns != null) {
-            // HOOK (SNS branch): parse sns.topic.arn / sns.region / sns.endpoint here and attach in ManagedFlinkJob.
-            throw new InvalidConfigException(GROUP_ALERTS, SNS_TOPIC_ARN,
-                    "SNS alerts are not part of this build yet (alerts.sink supports log, file, none)");
-        }
-        AlertSinkType alertSink = g.enumValue(GROUP_ALERTS, ALERTS_SINK, AlertSinkType.class, AlertSinkType.LOG);
+        String snsTopic = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
+        AlertSinkType alertSink = g.enumValue(GROUP_ALERTS, ALERTS_SINK, AlertSinkType.class,
+                snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG);
         String alertsFile = null;
         if (alertSink == AlertSinkType.FILE) {
             alertsFile = g.required(GROUP_ALERTS, ALERTS_FILE_PATH, "required when alerts.sink=file");
         }
-        return new JobConfig(sourceType, kinesis, filePath, pipeline, g.measuresOrigin, metricsSink, jdbcUrl,
-                alertSink, alertsFile);
+        Map<String, String> sns = null;
+        if (alertSink == AlertSinkType.SNS) {
+            sns = snsOptions(g);
+        }
+        JobConfig config = new JobConfig(sourceType, kinesis, filePath, pipeline, g.measuresOrigin, metricsSink,
+                jdbcUrl, alertSink, alertsFile);
+        config.snsOptions = sns;
+        return config;
+    }
+
+    /** Reads and validates the SNS keys by building the sink once; errors name the key. */
+    private static Map<String, String> snsOptions(Groups g) {
+        g.required(GROUP_ALERTS, SNS_TOPIC_ARN, "required when alerts.sink=sns");
+        Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (String key : java.util.Arrays.asList(SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)) {
+            String v = g.get(GROUP_ALERTS, key);
+            if (v != null) {
+                o.put(key, v);
+            }
+        }
+        try {
+            io.flightcontroller.adapters.sns.SnsAlertSink.builder()
+                    .fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(o))
+                    .setDeadLetterHandler(new io.flightcontroller.adapters.LoggingDeadLetterHandler()).build();
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().contains(SNS_ENDPOINT) ? SNS_ENDPOINT
+                    : e.getMessage().contains(SNS_REGION) ? SNS_REGION : SNS_TOPIC_ARN;
+            throw new InvalidConfigException(GROUP_ALERTS, key, e.getMessage());
+        }
+        return java.util.Collections.unmodifiableMap(o);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
+import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
@@ -45,7 +47,14 @@ public final class LocalRun {
         public boolean webUi;
         public int webPort = 8081;
         public boolean progress = true;
-        /** Optional hook that attaches more sinks (e.g. SNS) to the outputs. */
+        /**
+         * SNS options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) to also publish alerts to an
+         * SNS topic, or null.
+         */
+        public Map<String, String> snsOptions;
+        /** Where alerts SNS gives up on after its retries go (JSON Lines); required with {@link #snsOptions}. */
+        public Path snsDeadLettersFile;
+        /** Optional hook that attaches more sinks to the outputs. */
         public java.util.function.Consumer<FlightControllerTopology.Outputs> extraSinks;
     }
 
@@ -113,6 +122,11 @@ public final class LocalRun {
         if (s.deadLettersFile != null) {
             out.deadLetters.sinkTo(new JsonLinesFileSink<>(s.deadLettersFile)).name("dead-letter file")
                     .uid("file-dead-letters").setParallelism(1);
+        }
+        if (s.snsOptions != null) {
+            out.alerts.sinkTo(SnsAlertSink.builder().fromConfiguration(Configuration.fromMap(s.snsOptions))
+                    .setDeadLetterHandler(new JsonLinesDeadLetterHandler(s.snsDeadLettersFile.toString())).build())
+                    .name("alerts to SNS").uid("sns-alerts");
         }
         if (s.extraSinks != null) {
             s.extraSinks.accept(out);

@@ -94,8 +94,8 @@ public final class ManagedFlinkJob {
     /**
      * Attaches the configured sinks. THE SINK HOOK: metric sinks by {@link JobConfig.MetricsSinkType} (today
      * {@code jdbc} and {@code none}; the Timestream and InfluxDB sinks are added as further cases) and the alert sink
-     * by {@link JobConfig.AlertSinkType} (today {@code log}, {@code file}, {@code none}; SNS is added as a further
-     * case).
+     * by {@link JobConfig.AlertSinkType} ({@code sns}, {@code log}, {@code file}, {@code none}; alerts SNS gives up on
+     * after its retries are logged as dead letters).
      *
      * @param out the topology's outputs
      * @param config validated configuration
@@ -129,7 +129,12 @@ public final class ManagedFlinkJob {
                 break;
             case NONE:
                 break;
-            // HOOK (SNS branch): case SNS
+            case SNS:
+                out.alerts.sinkTo(io.flightcontroller.adapters.sns.SnsAlertSink.builder()
+                        .fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(config.getSnsOptions()))
+                        .setDeadLetterHandler(new io.flightcontroller.adapters.LoggingDeadLetterHandler()).build())
+                        .name("alerts to SNS").uid("sns-alerts");
+                break;
             default:
                 throw new IllegalStateException("no sink for alerts.sink=" + config.getAlertSink());
         }

@@ -135,7 +135,19 @@ class JobConfigTest {
                 Arguments.of(GROUP_SINKS, JDBC_URL, "postgres://x"),
                 Arguments.of(GROUP_ALERTS, ALERTS_SINK, "email"),
                 Arguments.of(GROUP_ALERTS, ALERTS_FILE_PATH, ""),
-                Arguments.of(GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts"));
+                Arguments.of(GROUP_ALERTS, SNS_TOPIC_ARN, "alerts-topic"),
+                Arguments.of(GROUP_ALERTS, SNS_ENDPOINT, "127.0.0.1:4566"));
+    }
+
+    @Test
+    void aTopicSendsAlertsToSns_regionFromTheArn() {
+        Map<String, Properties> g = minimal();
+        set(g, GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts.fifo");
+        JobConfig c = JobConfig.fromPropertyGroups(g);
+        assertThat(c.getAlertSink()).isEqualTo(JobConfig.AlertSinkType.SNS);
+        assertThat(c.getSnsOptions()).containsEntry(SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts.fifo");
+        set(g, GROUP_ALERTS, ALERTS_SINK, "log");
+        assertThat(JobConfig.fromPropertyGroups(g).getSnsOptions()).isNull();
     }
 
     @ParameterizedTest(name = "{0} / {1} = ''{2}''")
@@ -154,6 +166,8 @@ class JobConfigTest {
             set(g, GROUP_SINKS, METRICS_SINK, "jdbc");
         } else if (key.equals(ALERTS_FILE_PATH)) {
             set(g, GROUP_ALERTS, ALERTS_SINK, "file");
+        } else if (key.equals(SNS_ENDPOINT)) {
+            set(g, GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts");
         }
         assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g))
                 .isInstanceOfSatisfying(JobConfig.InvalidConfigException.class, e -> {
