@@ -4,6 +4,7 @@ import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
+import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.parse.EventParser;
@@ -116,7 +117,7 @@ public final class LocalRun {
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         JdbcOutputs.attach(out, s.jdbcUrl);
         if (s.alertsFile != null) {
-            out.alerts.sinkTo(new JsonLinesFileSink<>(s.alertsFile)).name("alerts file").uid("file-alerts")
+            out.alerts.sinkTo(new JsonLinesFileSink<>(s.alertsFile, AlertJson::toJson)).name("alerts file").uid("file-alerts")
                     .setParallelism(1);
         }
         if (s.deadLettersFile != null) {

@@ -121,10 +121,11 @@ public final class ManagedFlinkJob {
         }
         switch (config.getAlertSink()) {
             case LOG:
-                out.alerts.sinkTo(new JsonLogSink<>(ALERTS_LOGGER)).name("alerts to log").uid("log-alerts");
+                out.alerts.sinkTo(new JsonLogSink<>(ALERTS_LOGGER, io.flightcontroller.adapters.json.AlertJson::toJson)).name("alerts to log").uid("log-alerts");
                 break;
             case FILE:
-                out.alerts.sinkTo(new JsonLinesFileSink<>(Paths.get(config.getAlertsFilePath())))
+                out.alerts.sinkTo(new JsonLinesFileSink<>(Paths.get(config.getAlertsFilePath()),
+                        io.flightcontroller.adapters.json.AlertJson::toJson))
                         .name("alerts file").uid("file-alerts").setParallelism(1);
                 break;
             case NONE:

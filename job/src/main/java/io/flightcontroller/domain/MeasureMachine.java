@@ -200,6 +200,10 @@ public final class MeasureMachine implements Serializable {
         return OpenCase.of(def.getName(), caseKey, s.correlationId, s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
     }
 
+    /**
+     * Fires deadlines at or before event time {@code t} (the watermark, or just before the next due event); the
+     * alert's observed lead is {@code t - start}: how long the case was known to be open, at least the limit.
+     */
     private void fireDeadlines(String caseKey, CaseState s, long t, Listener out) {
         if (s.phase != CaseState.OPEN) {
             return;

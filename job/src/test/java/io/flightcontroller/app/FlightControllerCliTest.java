@@ -72,7 +72,7 @@ class FlightControllerCliTest {
                     + " AND case_key = 'project-000' AND after_timeout = 1")).containsExactly(7L * 86_400_000L + 4 * 3_600_000L);
             assertThat(longs(st, "SELECT COUNT(*) FROM dead_letters")).containsExactly(4L);
         }
-        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).anyMatch(l -> l.contains("\"kind\":\"TIMEOUT\""));
+        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).anyMatch(l -> l.contains("\"kind\":\"timeout\"") && l.contains("\"deadline\":\"2026-11-07T08:00:00Z\""));
     }
 
     static java.util.List<Long> longs(Statement st, String sql) throws Exception {

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Appends records as JSON Lines (see {@link Json}) to one local file, for local runs (alerts, dead letters). Run it at
@@ -22,10 +23,20 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     private final String path;
+    private final SerializableFunction<T, String> format;
 
-    /** @param path the output file; parent folders are created */
+    /** @param path the output file; parent folders are created; records written with {@link Json#line} */
     public JsonLinesFileSink(Path path) {
+        this(path, Json::line);
+    }
+
+    /**
+     * @param path the output file; parent folders are created
+     * @param format turns a record into one line of JSON (e.g. {@code AlertJson::toJson})
+     */
+    public JsonLinesFileSink(Path path, SerializableFunction<T, String> format) {
         this.path = path.toAbsolutePath().toString();
+        this.format = format;
     }
 
     /**
@@ -53,7 +64,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
         return new SinkWriter<T>() {
             @Override
             public void write(T element, Context ctx) throws IOException {
-                w.write(Json.line(element));
+                w.write(format.apply(element));
                 w.write('\n');
             }
 

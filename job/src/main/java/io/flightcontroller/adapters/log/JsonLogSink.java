@@ -3,6 +3,7 @@ package io.flightcontroller.adapters.log;
 import io.flightcontroller.adapters.json.Json;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,20 @@ public final class JsonLogSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     private final String loggerName;
+    private final SerializableFunction<T, String> format;
 
-    /** @param loggerName the logger, e.g. {@code io.flightcontroller.alerts} */
+    /** @param loggerName the logger, e.g. {@code io.flightcontroller.deadletters}; records written with Json.line */
     public JsonLogSink(String loggerName) {
+        this(loggerName, Json::line);
+    }
+
+    /**
+     * @param loggerName the logger, e.g. {@code io.flightcontroller.alerts}
+     * @param format turns a record into one line of JSON (e.g. {@code AlertJson::toJson})
+     */
+    public JsonLogSink(String loggerName, SerializableFunction<T, String> format) {
         this.loggerName = loggerName;
+        this.format = format;
     }
 
     @Override
@@ -30,7 +41,7 @@ public final class JsonLogSink<T> implements Sink<T> {
         return new SinkWriter<T>() {
             @Override
             public void write(T element, Context ctx) {
-                log.warn("{}", Json.line(element));
+                log.warn("{}", format.apply(element));
             }
 
             @Override

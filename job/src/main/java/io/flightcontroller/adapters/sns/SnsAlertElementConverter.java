@@ -1,8 +1,6 @@
 package io.flightcontroller.adapters.sns;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flightcontroller.domain.Alert;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -12,7 +10,6 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +37,7 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Longest subject kept in the body, in characters. */
-    public static final int MAX_SUBJECT_CHARS = 1024;
+    public static final int MAX_SUBJECT_CHARS = io.flightcontroller.adapters.json.AlertJson.MAX_SUBJECT_CHARS;
     /** Longest MessageDeduplicationId SNS accepts, in characters. */
     public static final int MAX_DEDUP_ID_CHARS = 128;
 
@@ -70,7 +67,7 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
         putAttribute(attributes, "severity", alert.getSeverity());
         putAttribute(attributes, "measure", alert.getMeasure());
         putAttribute(attributes, "kind", kind);
-        PublishBatchRequestEntry.Builder b = PublishBatchRequestEntry.builder().id("0").message(body(alert, kind))
+        PublishBatchRequestEntry.Builder b = PublishBatchRequestEntry.builder().id("0").message(body(alert))
                 .messageAttributes(attributes);
         if (fifo) {
             b.messageGroupId(alert.getMeasure() == null ? "unknown" : alert.getMeasure());
@@ -83,42 +80,10 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
 
     /**
      * @param alert the alert
-     * @return the JSON body described in the class comment
+     * @return the JSON body described in the class comment ({@link io.flightcontroller.adapters.json.AlertJson})
      */
     public static String body(Alert alert) {
-        return body(alert, alert.getKind() == null ? null : alert.getKind().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static String body(Alert alert, String kind) {
-        ObjectNode o = MAPPER.createObjectNode();
-        putIfSet(o, "kind", kind);
-        putIfSet(o, "severity", alert.getSeverity());
-        putIfSet(o, "measure", alert.getMeasure());
-        putIfSet(o, "correlation_id", alert.getCorrelationId());
-        putIfSet(o, "case_key", alert.getCaseKey());
-        o.put("start_time", Instant.ofEpochMilli(alert.getStartMs()).toString());
-        o.put("deadline", Instant.ofEpochMilli(alert.getDeadlineMs()).toString());
-        if (alert.getObservedLeadMs() != null) {
-            o.put("observed_lead_ms", alert.getObservedLeadMs());
-        }
-        if (alert.getBurnRate() != null) {
-            o.put("burn_rate", alert.getBurnRate());
-        }
-        if (alert.getObjective() != null) {
-            o.put("objective", alert.getObjective());
-        }
-        putIfSet(o, "window", alert.getWindow());
-        String subject = alert.getSubject();
-        if (subject != null && subject.length() > MAX_SUBJECT_CHARS) {
-            subject = subject.substring(0, MAX_SUBJECT_CHARS - 3) + "...";
-        }
-        putIfSet(o, "subject", subject);
-        putIfSet(o, "alert_id", alert.getAlertId());
-        try {
-            return MAPPER.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write alert JSON", e);
-        }
+        return io.flightcontroller.adapters.json.AlertJson.toJson(alert);
     }
 
     /**
@@ -153,12 +118,6 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
     private static void putAttribute(Map<String, MessageAttributeValue> attributes, String name, String value) {
         if (value != null && !value.isEmpty()) {
             attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
-        }
-    }
-
-    private static void putIfSet(ObjectNode o, String field, String value) {
-        if (value != null) {
-            o.put(field, value);
         }
     }
 }
