@@ -25,6 +25,7 @@ public class ProcessEvent implements Serializable {
     private String eventType;
     private long timeMs;
     private Map<String, Object> payload;
+    private long identity;
 
     /** For serializers; use {@link #of}. */
     public ProcessEvent() {}
@@ -81,6 +82,32 @@ public class ProcessEvent implements Serializable {
             cur = ((Map<String, Object>) cur).get(step);
         }
         return cur;
+    }
+
+    /**
+     * The event's identity for de-duplication, computed once where the event is parsed (so the payload need not
+     * travel further when no measure reads it): see {@link #identityHash()}.
+     *
+     * @return the identity hash, or 0 when not set
+     */
+    public long getIdentity() { return identity; }
+    public void setIdentity(long identity) { this.identity = identity; }
+
+    /**
+     * A 64-bit FNV-1a hash of what makes two deliveries the same event: the EventBridge id when present, else event
+     * type, time and payload (the correlation id is compared separately, as the de-duplication state is per
+     * correlation id).
+     *
+     * @return the hash (never 0 in practice; 0 means "not computed" in {@link #getIdentity()})
+     */
+    public long identityHash() {
+        String s = eventId != null ? "id:" + eventId : eventType + '\u0001' + timeMs + '\u0001' + getPayload();
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     @Override

@@ -64,7 +64,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = watermark;
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
-        long key = dedupKey(e);
+        long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
         if (seen.contains(key)) {
             counters.inc(PipelineCounters.DUPLICATE);
             return;
@@ -147,20 +147,5 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         } else {
             ctx.timerService().registerEventTimeTimer(next);
         }
-    }
-
-    /**
-     * A 64-bit key of the event's identity: the EventBridge id when present, else type, time and payload (FNV-1a over
-     * their text; the correlation id is the state key already).
-     */
-    static long dedupKey(ProcessEvent e) {
-        String s = e.getEventId() != null ? "id:" + e.getEventId()
-                : e.getEventType() + '\u0001' + e.getTimeMs() + '\u0001' + e.getPayload();
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h;
     }
 }

@@ -111,7 +111,7 @@ public final class FlightControllerTopology {
                 .setParallelism(sourceParallelism).uid("end-of-input-cap");
 
         SingleOutputStreamOperator<ProcessEvent> events = capped
-                .process(new ParseSplitter())
+                .process(new ParseSplitter(options.getMeasures()))
                 .setParallelism(sourceParallelism)
                 .name("split malformed and unused events").uid("parse-split");
 

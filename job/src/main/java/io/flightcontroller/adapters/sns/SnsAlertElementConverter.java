@@ -1,6 +1,5 @@
 package io.flightcontroller.adapters.sns;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.domain.Alert;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -34,7 +33,6 @@ import java.util.Map;
  */
 public class SnsAlertElementConverter implements ElementConverter<Alert, PublishBatchRequestEntry> {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Longest subject kept in the body, in characters. */
     public static final int MAX_SUBJECT_CHARS = io.flightcontroller.adapters.json.AlertJson.MAX_SUBJECT_CHARS;
