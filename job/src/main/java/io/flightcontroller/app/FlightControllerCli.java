@@ -130,7 +130,7 @@ public final class FlightControllerCli implements Callable<Integer> {
         Duration idleTimeout;
         @Option(names = "--dedup-retention", defaultValue = "PT1H", description = "event time a duplicate is recognised within, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration dedupRetention;
-        @Option(names = "--case-retention", defaultValue = "P1D", description = "event time a finished case is kept for late corrections, ISO-8601 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--case-retention", defaultValue = "P3650D", description = "event time a finished or timed-out case is kept for late corrections and to ignore a repeated start; a replay keeps them for the whole log, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration caseRetention;
         @Option(names = "--parallelism", defaultValue = "2", description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
         int parallelism;

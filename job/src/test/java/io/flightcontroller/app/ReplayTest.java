@@ -62,14 +62,19 @@ class ReplayTest {
         }
     }
 
+    /** Through the command line exactly as the README shows it (default options), then the database. */
     @Test
     void bpic2013_queuedToAccepted() throws Exception {
         Path events = dir.resolve("bpic.jsonl");
-        EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"), events,
-                EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
-                        .timeColumn("Change Date+Time").build());
-        LocalRun.Result r = replay(events, "measures:\n  - name: queued_to_accepted\n"
-                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n");
+        Path measures = dir.resolve("bpic.yaml");
+        java.nio.file.Files.write(measures, ("measures:\n  - name: queued_to_accepted\n"
+                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n").getBytes("UTF-8"));
+        assertThat(FlightControllerCli.execute("convert", "--case", "SR Number", "--activity", "Activity", "--time",
+                "Change Date+Time", SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz").toString(), "-o",
+                events.toString())).isZero();
+        assertThat(FlightControllerCli.execute("run", "--no-progress", "--measures", measures.toString(), "--input",
+                events.toString(), "--out-dir", dir.toString(), "--jdbc-url",
+                "jdbc:sqlite:" + dir.resolve("results.db"))).isZero();
 
         long[] leads = leads("queued_to_accepted");
         assertThat(leads).hasSize(4487);
@@ -77,11 +82,25 @@ class ReplayTest {
         assertThat(Quantiles.type7(leads, 0.9)).isCloseTo(85_235_200.0, within(0.5));
         assertThat(Quantiles.shareAtMost(leads, 3_600_000L)).isCloseTo(0.6151, within(0.00005));
         assertThat(Quantiles.shareAtMost(leads, 86_400_000L)).isCloseTo(0.9017, within(0.00005));
+        // the 286-day gap does not make anything late (the log is merged in event time), nothing is dead-lettered,
+        // and cases queued but never accepted before the log ends are open, not timed out
+        assertThat(query("SELECT COUNT(*) FROM dead_letters")).isZero();
+        assertThat(query("SELECT COUNT(*) FROM alerts")).isZero();
+        assertThat(query("SELECT COUNT(*) FROM open_cases WHERE measure = 'queued_to_accepted'")).isPositive();
+    }
+
+    /** The same log through the job API: counters of the run. */
+    @Test
+    void bpic2013_counters() throws Exception {
+        Path events = dir.resolve("bpic.jsonl");
+        EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"), events,
+                EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
+                        .timeColumn("Change Date+Time").build());
+        LocalRun.Result r = replay(events, "measures:\n  - name: queued_to_accepted\n"
+                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n");
         assertThat(r.counter(PipelineCounters.RECORDS_IN)).isEqualTo(65533);
         assertThat(r.counter(PipelineCounters.MATCHED)).isEqualTo(4487);
-        // the 286-day gap does not make anything late: the log is merged in event time
         assertThat(r.counter(PipelineCounters.LATE)).isZero();
-        // cases queued but never accepted before the log ends are open, not timed out
         assertThat(r.counter(PipelineCounters.OPEN_AT_END)).isEqualTo(query("SELECT COUNT(*) FROM open_cases"))
                 .isPositive();
         assertThat(r.lines.get(0).measured).isEqualTo(4487);
