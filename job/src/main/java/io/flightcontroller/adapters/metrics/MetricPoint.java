@@ -26,15 +26,16 @@ public final class MetricPoint implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String name;
-    private final Map<String, String> dimensions;
-    private final Map<String, Object> fields;
+    // plain TreeMap / LinkedHashMap (not unmodifiable wrappers) so that Flink's Kryo fallback can copy the point
+    private final TreeMap<String, String> dimensions;
+    private final LinkedHashMap<String, Object> fields;
     private final long timeMs;
     private final long version;
 
     private MetricPoint(Builder b) {
         this.name = b.name;
-        this.dimensions = Collections.unmodifiableMap(new TreeMap<>(b.dimensions));
-        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(b.fields));
+        this.dimensions = new TreeMap<>(b.dimensions);
+        this.fields = new LinkedHashMap<>(b.fields);
         this.timeMs = b.timeMs;
         this.version = b.version;
     }
@@ -52,9 +53,9 @@ public final class MetricPoint implements Serializable {
     /** @return the Timestream measure name / InfluxDB measurement */
     public String getName() { return name; }
     /** @return dimensions (tags), sorted by name, values non-empty */
-    public Map<String, String> getDimensions() { return dimensions; }
+    public Map<String, String> getDimensions() { return Collections.unmodifiableMap(dimensions); }
     /** @return fields: name -&gt; Long, Double (finite) or Boolean, in insertion order */
-    public Map<String, Object> getFields() { return fields; }
+    public Map<String, Object> getFields() { return Collections.unmodifiableMap(fields); }
     /** @return time, epoch ms UTC */
     public long getTimeMs() { return timeMs; }
     /** @return Timestream record version, {@code >= 1} */
