@@ -19,8 +19,9 @@ import java.util.Map;
  * <ul>
  *   <li>dimensions {@code measure}, {@code process} (from the measure definition, when it has one),
  *       {@code correlation_id} (when the measurement has one), {@code case_key}, then the measurement's own
- *       dimensions; an own dimension whose name is one of these four is kept as {@code dim_<name>} so it cannot
- *       overwrite them;</li>
+ *       dimensions; an own dimension whose name is one of these four or one of the field names below is kept as
+ *       {@code dim_<name>}, so it can neither overwrite a built-in dimension nor clash with a field (Timestream
+ *       rejects a record whose dimension and measure names overlap);</li>
  *   <li>fields {@code duration_ms} (BIGINT, lead time in ms) for {@code lead_time} or {@code value} (DOUBLE) for the
  *       other kinds, {@code good} (BOOLEAN, only with an SLO), {@code cycle} (BIGINT), {@code late} and
  *       {@code after_timeout} (BOOLEAN), {@code max_value} (DOUBLE, only for {@code cycle_count}).</li>
@@ -38,8 +39,12 @@ public final class MetricPoints implements Serializable {
 
     /** Name of aggregate points. */
     public static final String AGGREGATE_NAME = "window_aggregate";
-    /** Prefix of a measurement dimension whose name collides with a built-in dimension. */
+    /** Prefix of a measurement dimension whose name collides with a built-in dimension or a field. */
     public static final String COLLISION_PREFIX = "dim_";
+    /** Built-in dimension and field names of measurement points. */
+    private static final java.util.Set<String> RESERVED = java.util.Collections.unmodifiableSet(
+            new java.util.HashSet<>(java.util.Arrays.asList("measure", "process", "correlation_id", "case_key",
+                    "duration_ms", "value", "good", "cycle", "late", "after_timeout", "max_value")));
 
     private final Map<String, String> processByMeasure;
 
@@ -79,9 +84,7 @@ public final class MetricPoints implements Serializable {
                 .dimension("case_key", m.getCaseKey());
         for (Map.Entry<String, String> d : m.getDimensions().entrySet()) {
             String key = d.getKey();
-            boolean reserved = key.equals("measure") || key.equals("process") || key.equals("correlation_id")
-                    || key.equals("case_key");
-            b.dimension(reserved ? COLLISION_PREFIX + key : key, d.getValue());
+            b.dimension(RESERVED.contains(key) ? COLLISION_PREFIX + key : key, d.getValue());
         }
         if (MeasureKind.LEAD_TIME.yamlName().equals(kind)) {
             b.field("duration_ms", m.valueAsLong());

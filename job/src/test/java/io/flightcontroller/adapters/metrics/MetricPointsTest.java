@@ -41,6 +41,7 @@ class MetricPointsTest {
         Map<String, String> dims = new LinkedHashMap<>();
         dims.put("team", "blue");
         dims.put("measure", "payload-measure");
+        dims.put("good", "payload-good");
         dims.put("empty", "");
         m.setDimensions(dims);
         return m;
@@ -54,7 +55,8 @@ class MetricPointsTest {
         assertThat(p.getTimeMs()).isEqualTo(3_601_000L);
         assertThat(p.getVersion()).isEqualTo(42L);
         assertThat(p.getDimensions()).containsExactly(entry("case_key", "case-1"), entry("correlation_id", "case-1"),
-                entry("dim_measure", "payload-measure"), entry("measure", "assign"), entry("process", "support"),
+                entry("dim_good", "payload-good"), entry("dim_measure", "payload-measure"), entry("measure", "assign"),
+                entry("process", "support"),
                 entry("team", "blue"));
         assertThat(p.getFields()).containsExactly(entry("duration_ms", 3_600_000L), entry("good", true),
                 entry("cycle", 2L), entry("late", false), entry("after_timeout", true));
