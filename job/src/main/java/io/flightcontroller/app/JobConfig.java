@@ -62,8 +62,17 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
  *   measures.location         classpath:/x.yaml | s3://bucket/key | file path   default classpath:/measures.yaml
  *   measures.s3.region        region of the S3 bucket               default: AWS default region chain
  * FlightController.Sinks
- *   metrics.sink              jdbc | none                           required (timestream, influxdb: see below)
+ *   metrics.sink              jdbc | timestream | influxdb | none   required
  *   jdbc.url                  JDBC URL                              required for jdbc
+ *   timestream.database       Timestream database                   required for timestream
+ *   timestream.table          Timestream table                      required for timestream
+ *   timestream.region         AWS region id                         required for timestream
+ *   timestream.endpoint       http(s)://host[:port]                 default: endpoint discovery (AWS)
+ *   influxdb.url              http(s)://host[:port] (v2 write API)  required for influxdb
+ *   influxdb.org              organisation                          required for influxdb
+ *   influxdb.bucket           bucket                                required for influxdb
+ *   influxdb.token.secret     Secrets Manager secret id or ARN      one of the two token keys for influxdb
+ *   influxdb.token            plain token (tests, local runs)       one of the two token keys for influxdb
  * FlightController.Alerts
  *   alerts.sink               sns | log | file | none               default sns when sns.topic.arn is set, else log
  *   alerts.file.path          JSON Lines file                       required for file
@@ -71,9 +80,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
  *   sns.region                region                                default: the ARN's region
  *   sns.endpoint              http(s) URI                           default: the regional endpoint
  * </pre>
- * {@code metrics.sink=timestream|influxdb} are reserved for the Timestream/InfluxDB
- * adapters (built in another branch); until they are attached in {@link ManagedFlinkJob#attachSinks} they are rejected
- * at start rather than silently dropping output. Unknown keys in a {@code FlightController.*} group are rejected
+ * Unknown keys in a {@code FlightController.*} group are rejected
  * (usually a typo); other groups are ignored.
  */
 public final class JobConfig implements Serializable {
@@ -91,12 +98,16 @@ public final class JobConfig implements Serializable {
     }
 
     /**
-     * Where measurements, aggregates, error budgets, open cases and dead letters go. Hook for the sinks branch: add
-     * {@code TIMESTREAM} and {@code INFLUXDB} here and in {@link ManagedFlinkJob#attachSinks}.
+     * Where measurements, aggregates, error budgets, open cases and dead letters go (attached in
+     * {@link ManagedFlinkJob#attachSinks}).
      */
     public enum MetricsSinkType {
         /** flink-connector-jdbc upserts into {@code jdbc.url}. */
         JDBC,
+        /** Measurements and aggregates to Amazon Timestream for LiveAnalytics ({@code timestream.*}). */
+        TIMESTREAM,
+        /** Measurements and aggregates as line protocol to an InfluxDB v2 write API ({@code influxdb.*}). */
+        INFLUXDB,
         /** No metrics output (alerts still go to the alert sink). */
         NONE
     }
@@ -143,13 +154,14 @@ public final class JobConfig implements Serializable {
     private final String measuresOrigin;
     private final MetricsSinkType metricsSink;
     private final String jdbcUrl;
+    private final MetricStoreConfig metricStore;
     private final AlertSinkType alertSink;
     private final String alertsFilePath;
     private Map<String, String> snsOptions;
 
     private JobConfig(SourceType sourceType, KinesisSourceOptions kinesis, String filePath, PipelineOptions pipeline,
-            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, AlertSinkType alertSink,
-            String alertsFilePath) {
+            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, MetricStoreConfig metricStore,
+            AlertSinkType alertSink, String alertsFilePath) {
         this.sourceType = sourceType;
         this.kinesis = kinesis;
         this.filePath = filePath;
@@ -157,6 +169,7 @@ public final class JobConfig implements Serializable {
         this.measuresOrigin = measuresOrigin;
         this.metricsSink = metricsSink;
         this.jdbcUrl = jdbcUrl;
+        this.metricStore = metricStore;
         this.alertSink = alertSink;
         this.alertsFilePath = alertsFilePath;
     }
@@ -175,6 +188,8 @@ public final class JobConfig implements Serializable {
     public MetricsSinkType getMetricsSink() { return metricsSink; }
     /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, else null */
     public String getJdbcUrl() { return jdbcUrl; }
+    /** @return Timestream or InfluxDB settings for {@link MetricsSinkType#TIMESTREAM} / {@link MetricsSinkType#INFLUXDB}, else null */
+    public MetricStoreConfig getMetricStore() { return metricStore; }
     /** @return the alert sink type */
     public AlertSinkType getAlertSink() { return alertSink; }
     /**
@@ -192,6 +207,7 @@ public final class JobConfig implements Serializable {
                 + ", dedupRetention=" + pipeline.getDedupRetention() + ", caseRetention=" + pipeline.getCaseRetention()
                 + ", measures=" + measuresOrigin + " (" + pipeline.getMeasures().getMeasures().size() + ")"
                 + ", metricsSink=" + metricsSink + (jdbcUrl != null ? " " + redact(jdbcUrl) : "")
+                + (metricStore != null ? " " + metricStore : "")
                 + ", alertSink=" + alertSink + (alertsFilePath != null ? " " + alertsFilePath : "") + "}";
     }
 
@@ -236,6 +252,7 @@ public final class JobConfig implements Serializable {
                 throw new InvalidConfigException(GROUP_SINKS, JDBC_URL, "must start with jdbc:, was " + jdbcUrl);
             }
         }
+        MetricStoreConfig metricStore = metricStore(g, metricsSink);
 
         String snsTopic = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
         AlertSinkType alertSink = g.enumValue(GROUP_ALERTS, ALERTS_SINK, AlertSinkType.class,
@@ -249,7 +266,7 @@ public final class JobConfig implements Serializable {
             sns = snsOptions(g);
         }
         JobConfig config = new JobConfig(sourceType, kinesis, filePath, pipeline, g.measuresOrigin, metricsSink,
-                jdbcUrl, alertSink, alertsFile);
+                jdbcUrl, metricStore, alertSink, alertsFile);
         config.snsOptions = sns;
         return config;
     }
@@ -369,14 +386,56 @@ public final class JobConfig implements Serializable {
     }
 
     private static MetricsSinkType metricsSink(Groups g) {
-        String v = g.required(GROUP_SINKS, METRICS_SINK, "required: jdbc or none");
-        String lower = v.toLowerCase(Locale.ROOT);
-        if (lower.equals("timestream") || lower.equals("influxdb")) {
-            // HOOK (sinks branch): add TIMESTREAM / INFLUXDB to MetricsSinkType, validate their keys here.
-            throw new InvalidConfigException(GROUP_SINKS, METRICS_SINK,
-                    v + " is not part of this build yet (supported: jdbc, none)");
-        }
+        g.required(GROUP_SINKS, METRICS_SINK, "required: jdbc, timestream, influxdb or none");
         return g.enumValue(GROUP_SINKS, METRICS_SINK, MetricsSinkType.class, null);
+    }
+
+    private static MetricStoreConfig metricStore(Groups g, MetricsSinkType type) {
+        if (type == MetricsSinkType.TIMESTREAM) {
+            String why = "required when metrics.sink=timestream";
+            String endpoint = g.get(GROUP_SINKS, TIMESTREAM_ENDPOINT);
+            if (endpoint != null) {
+                httpUrl(GROUP_SINKS, TIMESTREAM_ENDPOINT, endpoint);
+            }
+            String region = g.required(GROUP_SINKS, TIMESTREAM_REGION, why);
+            if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                throw new InvalidConfigException(GROUP_SINKS, TIMESTREAM_REGION,
+                        "not an AWS region id (e.g. eu-west-1): " + region);
+            }
+            return MetricStoreConfig.timestream(g.required(GROUP_SINKS, TIMESTREAM_DATABASE, why),
+                    g.required(GROUP_SINKS, TIMESTREAM_TABLE, why), region, endpoint);
+        }
+        if (type == MetricsSinkType.INFLUXDB) {
+            String why = "required when metrics.sink=influxdb";
+            String url = httpUrl(GROUP_SINKS, INFLUX_URL, g.required(GROUP_SINKS, INFLUX_URL, why));
+            String org = g.required(GROUP_SINKS, INFLUX_ORG, why);
+            String bucket = g.required(GROUP_SINKS, INFLUX_BUCKET, why);
+            String secret = g.get(GROUP_SINKS, INFLUX_TOKEN_SECRET);
+            String token = g.get(GROUP_SINKS, INFLUX_TOKEN);
+            if (secret == null && token == null) {
+                throw new InvalidConfigException(GROUP_SINKS, INFLUX_TOKEN_SECRET,
+                        "required when metrics.sink=influxdb (Secrets Manager secret id or ARN of the token; "
+                                + INFLUX_TOKEN + " instead for local runs)");
+            }
+            if (secret != null && token != null) {
+                throw new InvalidConfigException(GROUP_SINKS, INFLUX_TOKEN,
+                        "set either " + INFLUX_TOKEN_SECRET + " or " + INFLUX_TOKEN + ", not both");
+            }
+            return MetricStoreConfig.influx(url, org, bucket, secret, token);
+        }
+        return null;
+    }
+
+    private static String httpUrl(String group, String key, String value) {
+        try {
+            URI u = URI.create(value);
+            if (u.getHost() != null && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                return value;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidConfigException(group, key, "must be an absolute http(s) URL, was " + value);
     }
 
     private static MeasuresConfig loadMeasures(Groups g) {

@@ -1,7 +1,12 @@
 package io.flightcontroller.app;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
+import io.flightcontroller.adapters.LoggingDeadLetterHandler;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
+import io.flightcontroller.adapters.influx.InfluxLineProtocolSink;
+import io.flightcontroller.adapters.influx.InfluxToken;
+import io.flightcontroller.adapters.metrics.MetricPointStreams;
+import io.flightcontroller.adapters.timestream.TimestreamSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
@@ -92,10 +97,34 @@ public final class ManagedFlinkJob {
     }
 
     /**
-     * Attaches the configured sinks. THE SINK HOOK: metric sinks by {@link JobConfig.MetricsSinkType} (today
-     * {@code jdbc} and {@code none}; the Timestream and InfluxDB sinks are added as further cases) and the alert sink
-     * by {@link JobConfig.AlertSinkType} ({@code sns}, {@code log}, {@code file}, {@code none}; alerts SNS gives up on
-     * after its retries are logged as dead letters).
+     * @param c validated Timestream settings
+     * @return the Timestream sink; rejected records go to the job log ({@link LoggingDeadLetterHandler})
+     */
+    static TimestreamSink timestreamSink(MetricStoreConfig c) {
+        return TimestreamSink.builder().setDatabase(c.getTimestreamDatabase()).setTable(c.getTimestreamTable())
+                .setRegion(c.getTimestreamRegion()).setEndpoint(c.getTimestreamEndpoint())
+                .setDeadLetterHandler(new LoggingDeadLetterHandler()).build();
+    }
+
+    /**
+     * @param c validated InfluxDB settings
+     * @return the InfluxDB sink; the token is read from Secrets Manager by each writer when it starts (or taken as
+     *     given for {@code influxdb.token}); rejected lines go to the job log ({@link LoggingDeadLetterHandler})
+     */
+    static InfluxLineProtocolSink influxSink(MetricStoreConfig c) {
+        InfluxToken token = c.getInfluxTokenSecret() != null
+                ? InfluxToken.secretsManager(c.getInfluxTokenSecret(), c.getInfluxTokenSecretRegion(), null)
+                : InfluxToken.literal(c.getInfluxToken());
+        return InfluxLineProtocolSink.builder().setUrl(c.getInfluxUrl()).setOrg(c.getInfluxOrg())
+                .setBucket(c.getInfluxBucket()).setToken(token).setDeadLetterHandler(new LoggingDeadLetterHandler())
+                .build();
+    }
+
+    /**
+     * Attaches the configured sinks: metric sinks by {@link JobConfig.MetricsSinkType} (
+     * {@code jdbc}, {@code timestream}, {@code influxdb}, {@code none}) and the alert sink by
+     * {@link JobConfig.AlertSinkType} ({@code sns}, {@code log}, {@code file}, {@code none}; alerts SNS gives up on
+     * after their retries are logged as dead letters).
      *
      * @param out the topology's outputs
      * @param config validated configuration
@@ -115,7 +144,20 @@ public final class ManagedFlinkJob {
                 out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
                         .name("dead letters to log").uid("log-dead-letters");
                 break;
-            // HOOK (sinks branch): case TIMESTREAM / case INFLUXDB
+            case TIMESTREAM:
+                MetricPointStreams.of(out.measurements, out.aggregates, config.getPipeline().getMeasures(),
+                        "timestream").sinkTo(timestreamSink(config.getMetricStore()))
+                        .name("metrics to Timestream").uid("timestream-metrics");
+                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
+                        .name("dead letters to log").uid("log-dead-letters");
+                break;
+            case INFLUXDB:
+                MetricPointStreams.of(out.measurements, out.aggregates, config.getPipeline().getMeasures(),
+                        "influxdb").sinkTo(influxSink(config.getMetricStore()))
+                        .name("metrics to InfluxDB").uid("influxdb-metrics");
+                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
+                        .name("dead letters to log").uid("log-dead-letters");
+                break;
             default:
                 throw new IllegalStateException("no sink for metrics.sink=" + config.getMetricsSink());
         }

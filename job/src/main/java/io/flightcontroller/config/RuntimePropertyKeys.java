@@ -78,6 +78,8 @@ public final class RuntimePropertyKeys {
     public static final String INFLUX_BUCKET = "influxdb.bucket";
     /** Secrets Manager secret id holding the InfluxDB token. */
     public static final String INFLUX_TOKEN_SECRET = "influxdb.token.secret";
+    /** InfluxDB token as plain text (tests and local runs only; on AWS use {@link #INFLUX_TOKEN_SECRET}). */
+    public static final String INFLUX_TOKEN = "influxdb.token";
 
     /** Group of the alert sink. */
     public static final String GROUP_ALERTS = "FlightController.Alerts";
@@ -99,7 +101,8 @@ public final class RuntimePropertyKeys {
             Arrays.asList(GROUP_TIME, OUT_OF_ORDERNESS, IDLE_TIMEOUT, DEDUP_RETENTION, CASE_RETENTION),
             Arrays.asList(GROUP_MEASURES, MEASURES_YAML, MEASURES_LOCATION, MEASURES_S3_REGION),
             Arrays.asList(GROUP_SINKS, METRICS_SINK, JDBC_URL, TIMESTREAM_DATABASE, TIMESTREAM_TABLE,
-                    TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_SECRET),
+                    TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_SECRET,
+                    INFLUX_TOKEN),
             Arrays.asList(GROUP_ALERTS, ALERTS_SINK, ALERTS_FILE_PATH, SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)));
 
     /**

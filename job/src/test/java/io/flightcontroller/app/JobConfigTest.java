@@ -131,7 +131,15 @@ class JobConfigTest {
                 Arguments.of(GROUP_MEASURES, MEASURES_LOCATION, "s3://bucket-without-key"),
                 Arguments.of(GROUP_SINKS, METRICS_SINK, ""),
                 Arguments.of(GROUP_SINKS, METRICS_SINK, "kafka"),
-                Arguments.of(GROUP_SINKS, METRICS_SINK, "timestream"),
+                Arguments.of(GROUP_SINKS, TIMESTREAM_DATABASE, ""),
+                Arguments.of(GROUP_SINKS, TIMESTREAM_TABLE, " "),
+                Arguments.of(GROUP_SINKS, TIMESTREAM_REGION, "Europe"),
+                Arguments.of(GROUP_SINKS, TIMESTREAM_ENDPOINT, "localhost:8000"),
+                Arguments.of(GROUP_SINKS, INFLUX_URL, "ftp://influx"),
+                Arguments.of(GROUP_SINKS, INFLUX_ORG, ""),
+                Arguments.of(GROUP_SINKS, INFLUX_BUCKET, ""),
+                Arguments.of(GROUP_SINKS, INFLUX_TOKEN_SECRET, ""),
+                Arguments.of(GROUP_SINKS, INFLUX_TOKEN, "token-and-secret"),
                 Arguments.of(GROUP_SINKS, JDBC_URL, "postgres://x"),
                 Arguments.of(GROUP_ALERTS, ALERTS_SINK, "email"),
                 Arguments.of(GROUP_ALERTS, ALERTS_FILE_PATH, ""),
@@ -164,6 +172,19 @@ class JobConfigTest {
             set(g, GROUP_SOURCE, SOURCE_TYPE, "file");
         } else if (key.equals(JDBC_URL)) {
             set(g, GROUP_SINKS, METRICS_SINK, "jdbc");
+        } else if (key.startsWith("timestream.")) {
+            set(g, GROUP_SINKS, METRICS_SINK, "timestream");
+            g.get(GROUP_SINKS).putIfAbsent(TIMESTREAM_DATABASE, "fc");
+            g.get(GROUP_SINKS).putIfAbsent(TIMESTREAM_TABLE, "metrics");
+            g.get(GROUP_SINKS).putIfAbsent(TIMESTREAM_REGION, "eu-west-1");
+        } else if (key.startsWith("influxdb.")) {
+            set(g, GROUP_SINKS, METRICS_SINK, "influxdb");
+            g.get(GROUP_SINKS).putIfAbsent(INFLUX_URL, "https://influx.example:8086");
+            g.get(GROUP_SINKS).putIfAbsent(INFLUX_ORG, "fc");
+            g.get(GROUP_SINKS).putIfAbsent(INFLUX_BUCKET, "metrics");
+            if (key.equals(INFLUX_TOKEN)) {
+                set(g, GROUP_SINKS, INFLUX_TOKEN_SECRET, "influx-token");
+            }
         } else if (key.equals(ALERTS_FILE_PATH)) {
             set(g, GROUP_ALERTS, ALERTS_SINK, "file");
         } else if (key.equals(SNS_ENDPOINT)) {
@@ -175,6 +196,55 @@ class JobConfigTest {
                     assertThat(e.getKey()).isEqualTo(key);
                 })
                 .hasMessageStartingWith(group + " / " + key + ": ");
+    }
+
+    @Test
+    void timestreamSinkSettingsAreRead() {
+        Map<String, Properties> g = minimal();
+        set(g, GROUP_SINKS, METRICS_SINK, "timestream");
+        set(g, GROUP_SINKS, TIMESTREAM_DATABASE, "flightcontroller");
+        set(g, GROUP_SINKS, TIMESTREAM_TABLE, "metrics");
+        set(g, GROUP_SINKS, TIMESTREAM_REGION, "eu-west-1");
+        set(g, GROUP_SINKS, TIMESTREAM_ENDPOINT, "http://127.0.0.1:5000");
+
+        JobConfig c = JobConfig.fromPropertyGroups(g);
+
+        assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.TIMESTREAM);
+        MetricStoreConfig t = c.getMetricStore();
+        assertThat(t.getTimestreamDatabase()).isEqualTo("flightcontroller");
+        assertThat(t.getTimestreamTable()).isEqualTo("metrics");
+        assertThat(t.getTimestreamRegion()).isEqualTo("eu-west-1");
+        assertThat(t.getTimestreamEndpoint()).isEqualTo("http://127.0.0.1:5000");
+        assertThat(c.toString()).contains("timestream flightcontroller.metrics in eu-west-1");
+        assertThat(ManagedFlinkJob.timestreamSink(t).getTable()).isEqualTo("metrics");
+    }
+
+    @Test
+    void influxSinkSettingsAreReadWithTheTokenFromSecretsManagerOrPlain() {
+        Map<String, Properties> g = minimal();
+        set(g, GROUP_SINKS, METRICS_SINK, "influxdb");
+        set(g, GROUP_SINKS, INFLUX_URL, "https://influx.example:8086");
+        set(g, GROUP_SINKS, INFLUX_ORG, "fc");
+        set(g, GROUP_SINKS, INFLUX_BUCKET, "metrics");
+        set(g, GROUP_SINKS, INFLUX_TOKEN_SECRET, "arn:aws:secretsmanager:eu-central-1:123456789012:secret:influx-AbC");
+
+        JobConfig c = JobConfig.fromPropertyGroups(g);
+
+        assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.INFLUXDB);
+        MetricStoreConfig i = c.getMetricStore();
+        assertThat(i.getInfluxUrl()).isEqualTo("https://influx.example:8086");
+        assertThat(i.getInfluxOrg()).isEqualTo("fc");
+        assertThat(i.getInfluxBucket()).isEqualTo("metrics");
+        assertThat(i.getInfluxTokenSecretRegion()).isEqualTo("eu-central-1");
+        assertThat(i.getInfluxToken()).isNull();
+        assertThat(ManagedFlinkJob.influxSink(i)).isNotNull(); // the secret is read by the writers, not here
+
+        g.get(GROUP_SINKS).remove(INFLUX_TOKEN_SECRET);
+        set(g, GROUP_SINKS, INFLUX_TOKEN, "very-secret-token");
+        JobConfig plain = JobConfig.fromPropertyGroups(g);
+        assertThat(plain.getMetricStore().getInfluxToken()).isEqualTo("very-secret-token");
+        assertThat(plain.getMetricStore().getInfluxTokenSecret()).isNull();
+        assertThat(plain.toString()).contains("influxdb https://influx.example:8086").doesNotContain("very-secret");
     }
 
     @Test
