@@ -90,6 +90,9 @@ public final class Benchmark implements Callable<Integer> {
     List<Long> latencyWmIntervals = List.of(200L, 50L);
     @Option(names = "--latency-ooo-ms", description = "out-of-orderness of the latency runs (default ${DEFAULT-VALUE})")
     long latencyOooMs = 200;
+    @Option(names = "--latency-buffer-timeout-ms",
+            description = "network buffer timeout of the latency runs, -1 = Flink's default 100 ms (default ${DEFAULT-VALUE})")
+    long latencyBufferTimeoutMs = -1;
     @Option(names = "--throughput-cases", split = ",",
             description = "extra scaling runs: FC p=2 JSON end to end at these case counts (e.g. 100000,1000000)")
     List<Long> throughputCases = List.of();
@@ -219,7 +222,7 @@ public final class Benchmark implements Callable<Integer> {
         LatencyRun.run(latencyRate, 8, 0, 200, java.time.Duration.ofMillis(latencyOooMs), -1);
         for (long wm : latencyWmIntervals) {
             LatencyRun.Result r = LatencyRun.run(latencyRate, latencySeconds, latencyWarmup, wm,
-                    java.time.Duration.ofMillis(latencyOooMs), -1);
+                    java.time.Duration.ofMillis(latencyOooMs), latencyBufferTimeoutMs);
             String cfg = String.format(Locale.ROOT, "%d ev/s, wm interval %d ms, ooo %d ms, buffer timeout %d ms",
                     latencyRate, wm, r.oooMs, r.bufferTimeoutMs);
             latencyRow("latency BREACH alert: arrival - (deadline + ooo)", cfg, r.breach, r);
