@@ -76,6 +76,26 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)") boolean noJmh;
     @Option(names = "--no-state", description = "skip the state measurement") boolean noState;
     @Option(names = "--no-esper", description = "skip Esper") boolean noEsper;
+    @Option(names = "--no-throughput", description = "skip the throughput, Esper and parse rows (state and latency only)")
+    boolean noThroughput;
+    @Option(names = "--no-latency", description = "skip the real-time latency runs") boolean noLatency;
+    @Option(names = "--latency-rate", description = "events/s of the latency runs (default ${DEFAULT-VALUE})")
+    int latencyRate = 10_000;
+    @Option(names = "--latency-seconds", description = "length of each latency run (default ${DEFAULT-VALUE})")
+    int latencySeconds = 40;
+    @Option(names = "--latency-warmup", description = "seconds of each latency run not sampled (default ${DEFAULT-VALUE})")
+    int latencyWarmup = 10;
+    @Option(names = "--latency-wm-intervals", split = ",",
+            description = "auto-watermark intervals in ms, one latency run each (default ${DEFAULT-VALUE})")
+    List<Long> latencyWmIntervals = List.of(200L, 50L);
+    @Option(names = "--latency-ooo-ms", description = "out-of-orderness of the latency runs (default ${DEFAULT-VALUE})")
+    long latencyOooMs = 200;
+    @Option(names = "--latency-buffer-timeout-ms",
+            description = "network buffer timeout of the latency runs, -1 = Flink's default 100 ms (default ${DEFAULT-VALUE})")
+    long latencyBufferTimeoutMs = -1;
+    @Option(names = "--throughput-cases", split = ",",
+            description = "extra scaling runs: FC p=2 JSON end to end at these case counts (e.g. 100000,1000000)")
+    List<Long> throughputCases = List.of();
 
     private final List<Row> rows = new ArrayList<>();
     private MeasuresConfig measures;
@@ -109,6 +129,24 @@ public final class Benchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d%n", cores,
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, cases, seed);
 
+        if (!noThroughput) {
+            throughput();
+        }
+        for (long n : throughputCases) {
+            scaling(n);
+        }
+        if (!noState) {
+            state();
+        }
+        if (!noLatency) {
+            latency();
+        }
+        print(cores);
+        writeCsv(cores);
+        return 0;
+    }
+
+    private void throughput() throws Exception {
         // workload: one file (p=1, Esper, parse loop) and two shards by case (p=2: one file per source reader)
         WorkloadGenerator.Settings ws = new WorkloadGenerator.Settings().cases(cases).seed(seed);
         Path single = workDir.resolve("events-" + cases + "-" + seed + ".jsonl");
@@ -156,12 +194,58 @@ public final class Benchmark implements Callable<Integer> {
         if (!noJmh) {
             jmh();
         }
-        if (!noState) {
-            state();
+    }
+
+    /** Scaling: the p=2 JSON end-to-end run (discarding sink) at {@code n} cases. */
+    private void scaling(long n) throws Exception {
+        WorkloadGenerator.Settings ws = new WorkloadGenerator.Settings().cases(n).seed(seed);
+        Path single = workDir.resolve("events-" + n + "-" + seed + ".jsonl");
+        long lines = WorkloadGenerator.writeJsonLines(ws, single);
+        List<Path> shards = shard(single, 2);
+        Files.deleteIfExists(single);
+        if (rows.stream().noneMatch(r -> r.scenario.startsWith("FC end-to-end"))) {
+            Path warm = workDir.resolve("warmup.jsonl");
+            WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(20_000).seed(1), warm);
+            flink("warm-up", 1, List.of(warm), null, null, false);
         }
-        print(cores);
-        writeCsv(cores);
-        return 0;
+        Row r = best(() -> flink("FC end-to-end, discard, " + n + " cases", 2, shards, null, lines, true));
+        r.notes = lines + " lines; " + r.notes;
+        for (Path p : shards) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    // ---------------------------------------------------------------- latency
+
+    private void latency() throws Exception {
+        // warm-up run (JIT), not reported
+        LatencyRun.run(latencyRate, 8, 0, 200, java.time.Duration.ofMillis(latencyOooMs), -1);
+        for (long wm : latencyWmIntervals) {
+            LatencyRun.Result r = LatencyRun.run(latencyRate, latencySeconds, latencyWarmup, wm,
+                    java.time.Duration.ofMillis(latencyOooMs), latencyBufferTimeoutMs);
+            String cfg = String.format(Locale.ROOT, "%d ev/s, wm interval %d ms, ooo %d ms, buffer timeout %d ms",
+                    latencyRate, wm, r.oooMs, r.bufferTimeoutMs);
+            latencyRow("latency BREACH alert: arrival - (deadline + ooo)", cfg, r.breach, r);
+            latencyRow("latency lead metric: arrival - (end time + ooo)", cfg, r.end, r);
+            latencyRow("latency lead metric raw: arrival - end time", cfg, r.endRaw, r);
+        }
+    }
+
+    private void latencyRow(String name, String cfg, org.HdrHistogram.Histogram h, LatencyRun.Result lr) {
+        Row r = new Row();
+        r.scenario = name;
+        r.parallelism = "1";
+        r.input = cfg;
+        r.events = h.getTotalCount();
+        r.wallS = lr.seconds;
+        r.eventsPerS = h.getValueAtPercentile(50);
+        r.notes = String.format(Locale.ROOT, "ms (value column = p50); p50 %d, p99 %d, max %d, mean %.1f; "
+                + "wm interval share: uniform 0-%d ms (mean %d); samples %d; %s",
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getMean(),
+                lr.wmIntervalMs, lr.wmIntervalMs / 2, h.getTotalCount(), LatencyRun.counters(lr));
+        rows.add(r);
+        System.out.printf(Locale.ROOT, "  %s [%s]: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n", name, cfg,
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
     }
 
     interface Run {
