@@ -1,7 +1,6 @@
 package io.flightcontroller.domain;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +28,7 @@ public class CaseState implements Serializable {
     public long startMs;
     /** When the last cycle completed or timed out, epoch ms; retention counts from here. */
     public long closedAtMs;
-    /** Correlation id of the event that started the cycle. */
+    /** Correlation id of the event that started the cycle; null when it equals the case key (saves a string). */
     public String correlationId;
     /** Dimensions taken from the event that started the cycle. */
     public Map<String, String> dimensions;
@@ -46,8 +45,21 @@ public class CaseState implements Serializable {
      * {@link MeasureMachine#advanceTo} again, {@link Long#MAX_VALUE} for none. Kept by the processor, not the machine.
      */
     public long timerMs = Long.MAX_VALUE;
-    /** Events waiting for the watermark, in arrival order. */
-    public List<ProcessEvent> pending = new ArrayList<>();
+    /** Events waiting for the watermark, in arrival order; null when none (most of a case's life). */
+    public List<ProcessEvent> pending;
 
     public CaseState() {}
+
+    /** @return whether events are waiting for the watermark */
+    public boolean hasPending() {
+        return pending != null && !pending.isEmpty();
+    }
+
+    /**
+     * @param caseKey the case key this state belongs to
+     * @return the correlation id of the event that started the cycle
+     */
+    public String correlationId(String caseKey) {
+        return correlationId != null ? correlationId : caseKey;
+    }
 }

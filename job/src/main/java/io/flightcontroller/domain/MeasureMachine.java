@@ -74,6 +74,9 @@ public final class MeasureMachine implements Serializable {
      * @param e the event (its time must be ahead of the current watermark)
      */
     public void buffer(CaseState s, ProcessEvent e) {
+        if (s.pending == null) {
+            s.pending = new ArrayList<>(2);
+        }
         s.pending.add(e);
     }
 
@@ -87,7 +90,7 @@ public final class MeasureMachine implements Serializable {
      * @param out receives results
      */
     public void advanceTo(String caseKey, CaseState s, long watermark, Listener out) {
-        if (!s.pending.isEmpty()) {
+        if (s.hasPending()) {
             List<ProcessEvent> due = new ArrayList<>();
             for (Iterator<ProcessEvent> it = s.pending.iterator(); it.hasNext(); ) {
                 ProcessEvent e = it.next();
@@ -95,6 +98,9 @@ public final class MeasureMachine implements Serializable {
                     due.add(e);
                     it.remove();
                 }
+            }
+            if (s.pending.isEmpty()) {
+                s.pending = null;
             }
             Collections.sort(due, BY_TIME); // stable: ties keep arrival order
             for (ProcessEvent e : due) {
@@ -134,8 +140,10 @@ public final class MeasureMachine implements Serializable {
      */
     public long nextDueTime(CaseState s) {
         long t = nextDeadline(s);
-        for (ProcessEvent e : s.pending) {
-            t = Math.min(t, e.getTimeMs());
+        if (s.pending != null) {
+            for (ProcessEvent e : s.pending) {
+                t = Math.min(t, e.getTimeMs());
+            }
         }
         return t;
     }
@@ -171,7 +179,7 @@ public final class MeasureMachine implements Serializable {
      * @return epoch ms from which the state may be cleared, or {@link Long#MAX_VALUE} for never
      */
     public long disposableFrom(CaseState s, long retentionMs) {
-        if (!s.pending.isEmpty() || s.phase == CaseState.OPEN) {
+        if (s.hasPending() || s.phase == CaseState.OPEN) {
             return Long.MAX_VALUE;
         }
         if (s.cycle == 0 && s.total == 0) {
@@ -197,7 +205,7 @@ public final class MeasureMachine implements Serializable {
         if (s.phase != CaseState.OPEN) {
             return null;
         }
-        return OpenCase.of(def.getName(), caseKey, s.correlationId, s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
+        return OpenCase.of(def.getName(), caseKey, s.correlationId(caseKey), s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
     }
 
     /**
@@ -240,7 +248,7 @@ public final class MeasureMachine implements Serializable {
         a.setSeverity(severity);
         a.setMeasure(def.getName());
         a.setCaseKey(caseKey);
-        a.setCorrelationId(s.correlationId);
+        a.setCorrelationId(s.correlationId(caseKey));
         a.setStartMs(s.startMs);
         a.setDeadlineMs(deadline);
         a.setObservedLeadMs(Math.max(deadline, now) - s.startMs);
@@ -295,7 +303,7 @@ public final class MeasureMachine implements Serializable {
             s.phase = CaseState.OPEN;
             s.cycle++;
             s.startMs = e.getTimeMs();
-            s.correlationId = e.getCorrelationId();
+            s.correlationId = caseKey.equals(e.getCorrelationId()) ? null : e.getCorrelationId();
             s.dimensions = dimensions(e);
             s.cycleCount = def.getCount().contains(type) ? 1 : 0;
             s.breached = false;
@@ -318,7 +326,7 @@ public final class MeasureMachine implements Serializable {
         m.setMeasure(def.getName());
         m.setKind(def.getKind().yamlName());
         m.setCaseKey(caseKey);
-        m.setCorrelationId(s.correlationId);
+        m.setCorrelationId(s.correlationId(caseKey));
         m.setCycle(s.cycle);
         m.setStartMs(s.startMs);
         m.setEndMs(e.getTimeMs());
