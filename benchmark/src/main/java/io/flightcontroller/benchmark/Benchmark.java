@@ -172,6 +172,7 @@ public final class Benchmark implements Callable<Integer> {
         Row fc2 = best(() -> flink("FC end-to-end, discard", 2, shards, null, lines, true));
         Row fcPre1 = best(() -> flink("FC pre-parsed, discard", 1, null, null, lines, true));
         Row fcPre2 = best(() -> flink("FC pre-parsed, discard", 2, null, null, lines, true));
+        best(() -> cep("Flink CEP matching only, discard", 2, shards, lines));
         if (!noJdbc) {
             Path db = workDir.resolve("bench.db");
             Files.deleteIfExists(db);
@@ -409,6 +410,110 @@ public final class Benchmark implements Callable<Integer> {
             System.out.println("  " + name + " p=" + p + ": " + fmt(row.eventsPerS) + " events/s; " + row.notes);
         }
         return row;
+    }
+
+    /**
+     * The same matching on flink-cep, for the record of why the job does not use it: JSON through the same parser
+     * and watermarks, keyed by correlation id, one pattern per lead-time measure ({@code begin(start)
+     * .followedBy(end).within(timeout)}, skip past last event, event time), timeouts through a
+     * {@code TimedOutPartialMatchHandler}, outputs discarded. Matching only: no de-duplication, SLOs, aggregates or
+     * burn rates (like the Esper rows).
+     */
+    private Row cep(String name, int p, List<Path> files, long lines) throws Exception {
+        PipelineOptions options = PipelineOptions.builder(measures).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, new Configuration());
+        org.apache.flink.core.fs.Path[] paths = files.stream()
+                .map(f -> new org.apache.flink.core.fs.Path(f.toAbsolutePath().toUri()))
+                .toArray(org.apache.flink.core.fs.Path[]::new);
+        FileSource<ParsedRecord> src =
+                FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths).build();
+        DataStream<io.flightcontroller.domain.ProcessEvent> events = env
+                .fromSource(src, FlightControllerTopology.watermarkStrategy(options), "event files")
+                .setParallelism(files.size())
+                .filter(ParsedRecord::isEvent).setParallelism(files.size())
+                .map(ParsedRecord::getEvent)
+                .returns(org.apache.flink.api.common.typeinfo.TypeInformation.of(
+                        io.flightcontroller.domain.ProcessEvent.class))
+                .setParallelism(files.size());
+        org.apache.flink.streaming.api.datastream.KeyedStream<io.flightcontroller.domain.ProcessEvent, String> keyed =
+                events.keyBy(io.flightcontroller.domain.ProcessEvent::getCorrelationId);
+        for (io.flightcontroller.domain.MeasureDefinition d : measures.getMeasures()) {
+            if (d.getKind() != io.flightcontroller.domain.MeasureKind.LEAD_TIME) {
+                continue;
+            }
+            java.util.Set<String> start = new java.util.HashSet<>(d.getStart());
+            java.util.Set<String> end = new java.util.HashSet<>(d.getEnd());
+            org.apache.flink.cep.pattern.Pattern<io.flightcontroller.domain.ProcessEvent, ?> pattern =
+                    org.apache.flink.cep.pattern.Pattern.<io.flightcontroller.domain.ProcessEvent>begin("start",
+                            org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy.skipPastLastEvent())
+                            .where(org.apache.flink.cep.pattern.conditions.SimpleCondition.of(
+                                    e -> start.contains(e.getEventType())))
+                            .followedBy("end")
+                            .where(org.apache.flink.cep.pattern.conditions.SimpleCondition.of(
+                                    e -> end.contains(e.getEventType())));
+            if (d.getTimeout() != null) {
+                pattern = pattern.within(d.getTimeout());
+            }
+            org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Long> leads =
+                    org.apache.flink.cep.CEP.pattern(keyed, pattern).inEventTime().process(new CepMatches());
+            leads.map(new Counting("cep_matched")).sinkTo(new BenchSources.DiscardingSink<>());
+            leads.getSideOutput(CepMatches.TIMED_OUT).map(new Counting("cep_timed_out"))
+                    .sinkTo(new BenchSources.DiscardingSink<>());
+        }
+        Meter m = new Meter();
+        JobExecutionResult r = env.execute(name);
+        Row row = new Row();
+        row.scenario = name;
+        row.parallelism = String.valueOf(p);
+        row.input = files.size() + " JSON file(s)";
+        row.notes = String.format(Locale.ROOT, "matched %d, timed_out %d (no dedup: duplicates make extra matches)",
+                num(r.getAllAccumulatorResults(), "cep_matched"), num(r.getAllAccumulatorResults(), "cep_timed_out"));
+        m.finish(row, lines);
+        System.out.println("  " + name + " p=" + p + ": " + fmt(row.eventsPerS) + " events/s; " + row.notes);
+        return row;
+    }
+
+    /** Emits each CEP match's lead in ms, and each timed-out partial match's start time on {@link #TIMED_OUT}. */
+    static final class CepMatches
+            extends org.apache.flink.cep.functions.PatternProcessFunction<io.flightcontroller.domain.ProcessEvent, Long>
+            implements org.apache.flink.cep.functions.TimedOutPartialMatchHandler<io.flightcontroller.domain.ProcessEvent> {
+        private static final long serialVersionUID = 1L;
+        static final org.apache.flink.util.OutputTag<Long> TIMED_OUT =
+                new org.apache.flink.util.OutputTag<>("timed-out", org.apache.flink.api.common.typeinfo.Types.LONG);
+
+        @Override
+        public void processMatch(Map<String, List<io.flightcontroller.domain.ProcessEvent>> match, Context ctx,
+                org.apache.flink.util.Collector<Long> out) {
+            out.collect(match.get("end").get(0).getTimeMs() - match.get("start").get(0).getTimeMs());
+        }
+
+        @Override
+        public void processTimedOutMatch(Map<String, List<io.flightcontroller.domain.ProcessEvent>> match,
+                Context ctx) {
+            ctx.output(TIMED_OUT, match.get("start").get(0).getTimeMs());
+        }
+    }
+
+    /** Counts records into an accumulator and passes them on. */
+    static final class Counting extends org.apache.flink.api.common.functions.RichMapFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private transient org.apache.flink.api.common.accumulators.LongCounter counter;
+
+        Counting(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            counter = getRuntimeContext().getLongCounter(name);
+        }
+
+        @Override
+        public Long map(Long v) {
+            counter.add(1);
+            return v;
+        }
     }
 
     private static long num(Map<String, Object> acc, String k) {
