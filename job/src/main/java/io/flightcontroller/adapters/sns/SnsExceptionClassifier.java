@@ -1,14 +1,12 @@
 package io.flightcontroller.adapters.sns;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-
+import io.flightcontroller.adapters.AwsErrors;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Classifies SNS errors once, after flink-connector-aws's exception classifiers: configuration and permission errors
@@ -48,11 +46,10 @@ public final class SnsExceptionClassifier {
      * @return the outcome
      */
     public static Outcome classify(Throwable error) {
-        Throwable t = unwrap(error);
+        Throwable t = AwsErrors.unwrap(error);
         if (t instanceof AwsServiceException) {
             AwsServiceException e = (AwsServiceException) t;
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            return classify(code, e.getMessage(), e.statusCode());
+            return classify(AwsErrors.errorCode(e), e.getMessage(), e.statusCode());
         }
         return Outcome.RETRYABLE;
     }
@@ -64,11 +61,10 @@ public final class SnsExceptionClassifier {
      * @return the outcome
      */
     public static Outcome classify(String code, String message, int httpStatus) {
-        if (code != null && THROTTLING_CODES.contains(code) || httpStatus == 429
-                || message != null && message.toLowerCase(Locale.ROOT).contains("rate exceeded")) {
+        if (AwsErrors.isThrottling(code, message, httpStatus, THROTTLING_CODES)) {
             return Outcome.THROTTLED;
         }
-        if (code != null && FATAL_CODES.contains(code) || httpStatus == 401 || httpStatus == 403) {
+        if (AwsErrors.isFatal(code, httpStatus, FATAL_CODES)) {
             return Outcome.FATAL;
         }
         return Outcome.RETRYABLE;
@@ -76,13 +72,9 @@ public final class SnsExceptionClassifier {
 
     /**
      * @param error an error, possibly wrapped
-     * @return the innermost cause of completion / execution wrappers
+     * @return the innermost cause of completion / execution wrappers ({@link AwsErrors#unwrap})
      */
     public static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return AwsErrors.unwrap(error);
     }
 }
