@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
+import io.flightcontroller.adapters.RetryingSinkBuilder;
 
 import java.net.URI;
 
@@ -11,21 +11,20 @@ import java.net.URI;
  * <p>Required: URL, org, bucket, token and a {@link DeadLetterHandler}. Defaults are those of
  * {@link InfluxSinkOptions}.
  */
-public class InfluxLineProtocolSinkBuilder {
+public class InfluxLineProtocolSinkBuilder extends RetryingSinkBuilder<InfluxLineProtocolSinkBuilder> {
     private String url;
     private String org;
     private String bucket;
     private InfluxToken token;
-    private int maxAttempts = InfluxSinkOptions.DEFAULT_MAX_ATTEMPTS;
-    private int maxBatchSize = InfluxSinkOptions.MAX_LINES_PER_WRITE;
-    private int maxInFlight = InfluxSinkOptions.DEFAULT_MAX_IN_FLIGHT;
-    private int maxBuffered = InfluxSinkOptions.DEFAULT_MAX_BUFFERED;
-    private long maxTimeInBufferMs = InfluxSinkOptions.DEFAULT_MAX_TIME_IN_BUFFER_MS;
-    private long backoffBaseMs = InfluxSinkOptions.DEFAULT_BACKOFF_BASE_MS;
-    private long backoffMaxMs = InfluxSinkOptions.DEFAULT_BACKOFF_MAX_MS;
-    private DeadLetterHandler deadLetters;
 
-    InfluxLineProtocolSinkBuilder() {}
+    private static final String SINK = "InfluxDB sink";
+
+    InfluxLineProtocolSinkBuilder() {
+        super(InfluxSinkOptions.DEFAULT_MAX_ATTEMPTS, InfluxSinkOptions.MAX_LINES_PER_WRITE,
+                InfluxSinkOptions.DEFAULT_MAX_IN_FLIGHT, InfluxSinkOptions.DEFAULT_MAX_BUFFERED,
+                InfluxSinkOptions.DEFAULT_MAX_TIME_IN_BUFFER_MS, InfluxSinkOptions.DEFAULT_BACKOFF_BASE_MS,
+                InfluxSinkOptions.DEFAULT_BACKOFF_MAX_MS);
+    }
 
     /** @param url server base URL, e.g. {@code https://host:8086} (without {@code /api/v2/write}); @return this */
     public InfluxLineProtocolSinkBuilder setUrl(String url) {
@@ -48,49 +47,6 @@ public class InfluxLineProtocolSinkBuilder {
     /** @param token where the API token comes from; @return this */
     public InfluxLineProtocolSinkBuilder setToken(InfluxToken token) {
         this.token = token;
-        return this;
-    }
-
-    /** @param maxAttempts attempts per line for retryable errors, {@code >= 1}; @return this */
-    public InfluxLineProtocolSinkBuilder setMaxAttempts(int maxAttempts) {
-        this.maxAttempts = maxAttempts;
-        return this;
-    }
-
-    /** @param maxBatchSize lines per request, 1..5000; @return this */
-    public InfluxLineProtocolSinkBuilder setMaxBatchSize(int maxBatchSize) {
-        this.maxBatchSize = maxBatchSize;
-        return this;
-    }
-
-    /** @param maxInFlight concurrent requests per writer, {@code >= 1}; @return this */
-    public InfluxLineProtocolSinkBuilder setMaxInFlightRequests(int maxInFlight) {
-        this.maxInFlight = maxInFlight;
-        return this;
-    }
-
-    /** @param maxBuffered lines buffered per writer, {@code > max batch size}; @return this */
-    public InfluxLineProtocolSinkBuilder setMaxBufferedRequests(int maxBuffered) {
-        this.maxBuffered = maxBuffered;
-        return this;
-    }
-
-    /** @param ms longest wait for a full batch, {@code >= 1} ms; @return this */
-    public InfluxLineProtocolSinkBuilder setMaxTimeInBufferMs(long ms) {
-        this.maxTimeInBufferMs = ms;
-        return this;
-    }
-
-    /** @param baseMs first retry delay cap in ms; @param maxMs largest delay in ms; @return this */
-    public InfluxLineProtocolSinkBuilder setBackoff(long baseMs, long maxMs) {
-        this.backoffBaseMs = baseMs;
-        this.backoffMaxMs = maxMs;
-        return this;
-    }
-
-    /** @param deadLetters where rejected lines go; @return this */
-    public InfluxLineProtocolSinkBuilder setDeadLetterHandler(DeadLetterHandler deadLetters) {
-        this.deadLetters = deadLetters;
         return this;
     }
 
@@ -121,31 +77,12 @@ public class InfluxLineProtocolSinkBuilder {
         if (token == null) {
             throw invalid("token", null, "is required");
         }
-        if (maxAttempts < 1) {
-            throw invalid("max attempts", maxAttempts, "must be >= 1");
-        }
-        if (maxBatchSize < 1 || maxBatchSize > InfluxSinkOptions.MAX_LINES_PER_WRITE) {
-            throw invalid("max batch size", maxBatchSize, "must be 1..5000");
-        }
-        if (maxInFlight < 1) {
-            throw invalid("max in flight", maxInFlight, "must be >= 1");
-        }
-        if (maxBuffered <= maxBatchSize) {
-            throw invalid("max buffered", maxBuffered, "must be > max batch size (" + maxBatchSize + ")");
-        }
-        if (maxTimeInBufferMs < 1) {
-            throw invalid("max time in buffer ms", maxTimeInBufferMs, "must be >= 1");
-        }
-        if (deadLetters == null) {
-            throw new IllegalArgumentException("InfluxDB sink: a dead-letter handler is required (rejected lines "
-                    + "must go somewhere)");
-        }
+        validateRetryingOptions(SINK, InfluxSinkOptions.MAX_LINES_PER_WRITE, "lines per write request");
         return new InfluxLineProtocolSink(url, org, bucket, token, maxAttempts, maxBatchSize, maxInFlight,
-                maxBuffered, maxTimeInBufferMs, new RetryBackoff(backoffBaseMs, backoffMaxMs), deadLetters);
+                maxBuffered, maxTimeInBufferMs, backoff(), deadLetters);
     }
 
     private static IllegalArgumentException invalid(String option, Object value, String problem) {
-        return new IllegalArgumentException("InfluxDB sink option '" + option + "' " + problem + " (got: " + value
-                + ")");
+        return invalid(SINK, option, value, problem);
     }
 }

@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.sns;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
+import io.flightcontroller.adapters.RetryingSinkBuilder;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -13,11 +13,30 @@ import java.net.URI;
  * <p>Required: {@link SnsSinkOptions#TOPIC_ARN} and a {@link DeadLetterHandler}. Defaults are those of
  * {@link SnsSinkOptions}.
  */
-public class SnsAlertSinkBuilder {
+public class SnsAlertSinkBuilder extends RetryingSinkBuilder<SnsAlertSinkBuilder> {
+    private static final String SINK = "SNS sink";
     private final Configuration config = new Configuration();
-    private DeadLetterHandler deadLetters;
 
-    SnsAlertSinkBuilder() {}
+    SnsAlertSinkBuilder() {
+        super(SnsSinkOptions.MAX_ATTEMPTS.defaultValue(), SnsSinkOptions.MAX_BATCH_SIZE.defaultValue(),
+                SnsSinkOptions.MAX_IN_FLIGHT.defaultValue(), SnsSinkOptions.MAX_BUFFERED.defaultValue(),
+                SnsSinkOptions.MAX_TIME_IN_BUFFER_MS.defaultValue(), SnsSinkOptions.BACKOFF_BASE_MS.defaultValue(),
+                SnsSinkOptions.BACKOFF_MAX_MS.defaultValue());
+    }
+
+    @Override
+    protected String optionName(String option) {
+        switch (option) {
+            case "max attempts": return SnsSinkOptions.MAX_ATTEMPTS.key();
+            case "max batch size": return SnsSinkOptions.MAX_BATCH_SIZE.key();
+            case "max in flight": return SnsSinkOptions.MAX_IN_FLIGHT.key();
+            case "max buffered": return SnsSinkOptions.MAX_BUFFERED.key();
+            case "max time in buffer ms": return SnsSinkOptions.MAX_TIME_IN_BUFFER_MS.key();
+            case "backoff base ms": return SnsSinkOptions.BACKOFF_BASE_MS.key();
+            case "backoff max ms": return SnsSinkOptions.BACKOFF_MAX_MS.key();
+            default: return option;
+        }
+    }
 
     /**
      * Copies the SNS options present in {@code options} (keys of {@link SnsSinkOptions}).
@@ -27,13 +46,18 @@ public class SnsAlertSinkBuilder {
      */
     public SnsAlertSinkBuilder fromConfiguration(Configuration options) {
         for (ConfigOption<?> o : new ConfigOption<?>[] {SnsSinkOptions.TOPIC_ARN, SnsSinkOptions.REGION,
-                SnsSinkOptions.ENDPOINT, SnsSinkOptions.MAX_ATTEMPTS, SnsSinkOptions.MAX_BATCH_SIZE,
-                SnsSinkOptions.MAX_IN_FLIGHT, SnsSinkOptions.MAX_BUFFERED, SnsSinkOptions.MAX_TIME_IN_BUFFER_MS,
-                SnsSinkOptions.BACKOFF_BASE_MS, SnsSinkOptions.BACKOFF_MAX_MS}) {
+                SnsSinkOptions.ENDPOINT}) {
             if (options.containsKey(o.key())) {
                 config.setString(o.key(), options.toMap().get(o.key()));
             }
         }
+        options.getOptional(SnsSinkOptions.MAX_ATTEMPTS).ifPresent(this::setMaxAttempts);
+        options.getOptional(SnsSinkOptions.MAX_BATCH_SIZE).ifPresent(this::setMaxBatchSize);
+        options.getOptional(SnsSinkOptions.MAX_IN_FLIGHT).ifPresent(this::setMaxInFlightRequests);
+        options.getOptional(SnsSinkOptions.MAX_BUFFERED).ifPresent(this::setMaxBufferedRequests);
+        options.getOptional(SnsSinkOptions.MAX_TIME_IN_BUFFER_MS).ifPresent(this::setMaxTimeInBufferMs);
+        setBackoff(options.getOptional(SnsSinkOptions.BACKOFF_BASE_MS).orElse(backoffBaseMs),
+                options.getOptional(SnsSinkOptions.BACKOFF_MAX_MS).orElse(backoffMaxMs));
         return this;
     }
 
@@ -52,49 +76,6 @@ public class SnsAlertSinkBuilder {
     /** @param endpoint endpoint override URI, e.g. {@code http://127.0.0.1:5000}; @return this */
     public SnsAlertSinkBuilder setEndpoint(String endpoint) {
         config.set(SnsSinkOptions.ENDPOINT, endpoint);
-        return this;
-    }
-
-    /** @param maxAttempts attempts per alert, {@code >= 1}; @return this */
-    public SnsAlertSinkBuilder setMaxAttempts(int maxAttempts) {
-        config.set(SnsSinkOptions.MAX_ATTEMPTS, maxAttempts);
-        return this;
-    }
-
-    /** @param maxBatchSize alerts per PublishBatch call, 1..10; @return this */
-    public SnsAlertSinkBuilder setMaxBatchSize(int maxBatchSize) {
-        config.set(SnsSinkOptions.MAX_BATCH_SIZE, maxBatchSize);
-        return this;
-    }
-
-    /** @param maxInFlight concurrent calls per writer, {@code >= 1}; @return this */
-    public SnsAlertSinkBuilder setMaxInFlightRequests(int maxInFlight) {
-        config.set(SnsSinkOptions.MAX_IN_FLIGHT, maxInFlight);
-        return this;
-    }
-
-    /** @param maxBuffered alerts buffered per writer, {@code > max batch size}; @return this */
-    public SnsAlertSinkBuilder setMaxBufferedRequests(int maxBuffered) {
-        config.set(SnsSinkOptions.MAX_BUFFERED, maxBuffered);
-        return this;
-    }
-
-    /** @param ms longest wait for a full batch, {@code >= 1} ms; @return this */
-    public SnsAlertSinkBuilder setMaxTimeInBufferMs(long ms) {
-        config.set(SnsSinkOptions.MAX_TIME_IN_BUFFER_MS, ms);
-        return this;
-    }
-
-    /** @param baseMs first retry delay cap in ms; @param maxMs largest delay in ms; @return this */
-    public SnsAlertSinkBuilder setBackoff(long baseMs, long maxMs) {
-        config.set(SnsSinkOptions.BACKOFF_BASE_MS, baseMs);
-        config.set(SnsSinkOptions.BACKOFF_MAX_MS, maxMs);
-        return this;
-    }
-
-    /** @param deadLetters where alerts go that could not be published; @return this */
-    public SnsAlertSinkBuilder setDeadLetterHandler(DeadLetterHandler deadLetters) {
-        this.deadLetters = deadLetters;
         return this;
     }
 
@@ -129,45 +110,12 @@ public class SnsAlertSinkBuilder {
                 throw invalid(SnsSinkOptions.ENDPOINT, endpoint, "must be an absolute http(s) URI");
             }
         }
-        int maxAttempts = config.get(SnsSinkOptions.MAX_ATTEMPTS);
-        if (maxAttempts < 1) {
-            throw invalid(SnsSinkOptions.MAX_ATTEMPTS, maxAttempts, "must be >= 1");
-        }
-        int batch = config.get(SnsSinkOptions.MAX_BATCH_SIZE);
-        if (batch < 1 || batch > SnsSinkOptions.SNS_MAX_BATCH_ENTRIES) {
-            throw invalid(SnsSinkOptions.MAX_BATCH_SIZE, batch, "must be 1..10 (SNS PublishBatch limit)");
-        }
-        int inFlight = config.get(SnsSinkOptions.MAX_IN_FLIGHT);
-        if (inFlight < 1) {
-            throw invalid(SnsSinkOptions.MAX_IN_FLIGHT, inFlight, "must be >= 1");
-        }
-        int buffered = config.get(SnsSinkOptions.MAX_BUFFERED);
-        if (buffered <= batch) {
-            throw invalid(SnsSinkOptions.MAX_BUFFERED, buffered, "must be > " + SnsSinkOptions.MAX_BATCH_SIZE.key()
-                    + " (" + batch + ")");
-        }
-        long bufferMs = config.get(SnsSinkOptions.MAX_TIME_IN_BUFFER_MS);
-        if (bufferMs < 1) {
-            throw invalid(SnsSinkOptions.MAX_TIME_IN_BUFFER_MS, bufferMs, "must be >= 1");
-        }
-        long base = config.get(SnsSinkOptions.BACKOFF_BASE_MS);
-        long max = config.get(SnsSinkOptions.BACKOFF_MAX_MS);
-        if (base < 0) {
-            throw invalid(SnsSinkOptions.BACKOFF_BASE_MS, base, "must be >= 0");
-        }
-        if (max < base) {
-            throw invalid(SnsSinkOptions.BACKOFF_MAX_MS, max, "must be >= " + SnsSinkOptions.BACKOFF_BASE_MS.key());
-        }
-        if (deadLetters == null) {
-            throw new IllegalArgumentException("SNS sink: a dead-letter handler is required (alerts that cannot be "
-                    + "published must go somewhere)");
-        }
-        return new SnsAlertSink(arn, region, endpoint, maxAttempts, batch, inFlight, buffered, bufferMs,
-                new RetryBackoff(base, max), deadLetters);
+        validateRetryingOptions(SINK, SnsSinkOptions.SNS_MAX_BATCH_ENTRIES, "SNS PublishBatch limit");
+        return new SnsAlertSink(arn, region, endpoint, maxAttempts, maxBatchSize, maxInFlight, maxBuffered,
+                maxTimeInBufferMs, backoff(), deadLetters);
     }
 
     private static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String problem) {
-        return new IllegalArgumentException("SNS sink option '" + option.key() + "' " + problem + " (got: " + value
-                + ")");
+        return invalid(SINK, option.key(), value, problem);
     }
 }

@@ -1,8 +1,7 @@
 package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
-
+import io.flightcontroller.adapters.RetryingSinkBuilder;
 import java.net.URI;
 
 /**
@@ -11,21 +10,20 @@ import java.net.URI;
  * <p>Required: database, table, region and a {@link DeadLetterHandler}. Defaults are those of
  * {@link TimestreamSinkOptions}.
  */
-public class TimestreamSinkBuilder {
+public class TimestreamSinkBuilder extends RetryingSinkBuilder<TimestreamSinkBuilder> {
     private String database;
     private String table;
     private String region;
     private String endpoint;
-    private int maxAttempts = TimestreamSinkOptions.DEFAULT_MAX_ATTEMPTS;
-    private int maxBatchSize = TimestreamSinkOptions.MAX_RECORDS_PER_WRITE;
-    private int maxInFlight = TimestreamSinkOptions.DEFAULT_MAX_IN_FLIGHT;
-    private int maxBuffered = TimestreamSinkOptions.DEFAULT_MAX_BUFFERED;
-    private long maxTimeInBufferMs = TimestreamSinkOptions.DEFAULT_MAX_TIME_IN_BUFFER_MS;
-    private long backoffBaseMs = TimestreamSinkOptions.DEFAULT_BACKOFF_BASE_MS;
-    private long backoffMaxMs = TimestreamSinkOptions.DEFAULT_BACKOFF_MAX_MS;
-    private DeadLetterHandler deadLetters;
 
-    TimestreamSinkBuilder() {}
+    private static final String SINK = "Timestream sink";
+
+    TimestreamSinkBuilder() {
+        super(TimestreamSinkOptions.DEFAULT_MAX_ATTEMPTS, TimestreamSinkOptions.MAX_RECORDS_PER_WRITE,
+                TimestreamSinkOptions.DEFAULT_MAX_IN_FLIGHT, TimestreamSinkOptions.DEFAULT_MAX_BUFFERED,
+                TimestreamSinkOptions.DEFAULT_MAX_TIME_IN_BUFFER_MS, TimestreamSinkOptions.DEFAULT_BACKOFF_BASE_MS,
+                TimestreamSinkOptions.DEFAULT_BACKOFF_MAX_MS);
+    }
 
     /** @param database Timestream database name; @return this */
     public TimestreamSinkBuilder setDatabase(String database) {
@@ -51,49 +49,6 @@ public class TimestreamSinkBuilder {
         return this;
     }
 
-    /** @param maxAttempts attempts per record for retryable errors, {@code >= 1}; @return this */
-    public TimestreamSinkBuilder setMaxAttempts(int maxAttempts) {
-        this.maxAttempts = maxAttempts;
-        return this;
-    }
-
-    /** @param maxBatchSize records per WriteRecords call, 1..100; @return this */
-    public TimestreamSinkBuilder setMaxBatchSize(int maxBatchSize) {
-        this.maxBatchSize = maxBatchSize;
-        return this;
-    }
-
-    /** @param maxInFlight concurrent calls per writer, {@code >= 1}; @return this */
-    public TimestreamSinkBuilder setMaxInFlightRequests(int maxInFlight) {
-        this.maxInFlight = maxInFlight;
-        return this;
-    }
-
-    /** @param maxBuffered records buffered per writer, {@code > max batch size}; @return this */
-    public TimestreamSinkBuilder setMaxBufferedRequests(int maxBuffered) {
-        this.maxBuffered = maxBuffered;
-        return this;
-    }
-
-    /** @param ms longest wait for a full batch, {@code >= 1} ms; @return this */
-    public TimestreamSinkBuilder setMaxTimeInBufferMs(long ms) {
-        this.maxTimeInBufferMs = ms;
-        return this;
-    }
-
-    /** @param baseMs first retry delay cap in ms; @param maxMs largest delay in ms; @return this */
-    public TimestreamSinkBuilder setBackoff(long baseMs, long maxMs) {
-        this.backoffBaseMs = baseMs;
-        this.backoffMaxMs = maxMs;
-        return this;
-    }
-
-    /** @param deadLetters where rejected records go; @return this */
-    public TimestreamSinkBuilder setDeadLetterHandler(DeadLetterHandler deadLetters) {
-        this.deadLetters = deadLetters;
-        return this;
-    }
-
     /**
      * @return the sink
      * @throws IllegalArgumentException naming the option when a value is missing or invalid
@@ -113,27 +68,9 @@ public class TimestreamSinkBuilder {
                 throw invalid("endpoint", endpoint, "must be an absolute http(s) URI");
             }
         }
-        if (maxAttempts < 1) {
-            throw invalid("max attempts", maxAttempts, "must be >= 1");
-        }
-        if (maxBatchSize < 1 || maxBatchSize > TimestreamSinkOptions.MAX_RECORDS_PER_WRITE) {
-            throw invalid("max batch size", maxBatchSize, "must be 1..100 (Timestream WriteRecords quota)");
-        }
-        if (maxInFlight < 1) {
-            throw invalid("max in flight", maxInFlight, "must be >= 1");
-        }
-        if (maxBuffered <= maxBatchSize) {
-            throw invalid("max buffered", maxBuffered, "must be > max batch size (" + maxBatchSize + ")");
-        }
-        if (maxTimeInBufferMs < 1) {
-            throw invalid("max time in buffer ms", maxTimeInBufferMs, "must be >= 1");
-        }
-        if (deadLetters == null) {
-            throw new IllegalArgumentException("Timestream sink: a dead-letter handler is required (rejected records "
-                    + "must go somewhere)");
-        }
+        validateRetryingOptions(SINK, TimestreamSinkOptions.MAX_RECORDS_PER_WRITE, "Timestream WriteRecords quota");
         return new TimestreamSink(database, table, region, endpoint, maxAttempts, maxBatchSize, maxInFlight,
-                maxBuffered, maxTimeInBufferMs, new RetryBackoff(backoffBaseMs, backoffMaxMs), deadLetters);
+                maxBuffered, maxTimeInBufferMs, backoff(), deadLetters);
     }
 
     private static void require(String option, String value) {
@@ -143,7 +80,6 @@ public class TimestreamSinkBuilder {
     }
 
     private static IllegalArgumentException invalid(String option, Object value, String problem) {
-        return new IllegalArgumentException("Timestream sink option '" + option + "' " + problem + " (got: " + value
-                + ")");
+        return invalid(SINK, option, value, problem);
     }
 }
