@@ -3,7 +3,6 @@ package io.flightcontroller.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A moto server (SNS, SQS, Timestream write) on a free loopback port, started by a test's setup and stopped by
@@ -46,7 +43,7 @@ public final class MotoServer implements AutoCloseable {
      * @throws IllegalStateException when moto is not installed (run {@code .ci/install-moto.sh}) or does not start
      */
     public static MotoServer start() {
-        Path root = repoRoot();
+        Path root = LoopbackServers.repoRoot();
         Path pythonPath = root.resolve(".ci/cache/moto/pythonpath");
         if (!Files.isRegularFile(pythonPath) || !new File("/usr/bin/python3").canExecute()) {
             throw new IllegalStateException("moto server is not installed: run .ci/install-moto.sh from the repository "
@@ -55,7 +52,7 @@ public final class MotoServer implements AutoCloseable {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "testing"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "testing"));
         try {
-            int port = freePort();
+            int port = LoopbackServers.freePort();
             Path log = Files.createTempFile("moto-", ".log");
             ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3",
                     root.resolve(".ci/moto/fc_moto_server.py").toString(), "-H", "127.0.0.1", "-p",
@@ -107,7 +104,7 @@ public final class MotoServer implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("moto server exited with " + process.exitValue() + ": " + logTail());
+                throw new IllegalStateException("moto server exited with " + process.exitValue() + ": " + LoopbackServers.tail(log));
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json"))
@@ -124,58 +121,17 @@ public final class MotoServer implements AutoCloseable {
             sleep(100);
         }
         close();
-        throw new IllegalStateException("moto server not ready after " + timeout + ": " + logTail());
-    }
-
-    private String logTail() {
-        try {
-            String s = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        throw new IllegalStateException("moto server not ready after " + timeout + ": " + LoopbackServers.tail(log));
     }
 
     /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its log. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopbackServers.stop(process, 5);
         try {
             Files.deleteIfExists(log);
         } catch (IOException ignored) {
             // temp file
-        }
-    }
-
-    /**
-     * @return the repository root: the nearest folder at or above the working directory holding {@code .ci/}
-     * @throws IllegalStateException when none is found
-     */
-    public static Path repoRoot() {
-        Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-        while (p != null) {
-            if (Files.isDirectory(p.resolve(".ci"))) {
-                return p;
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("no .ci folder above " + System.getProperty("user.dir"));
-    }
-
-    /** @return a port free on 127.0.0.1 right now */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

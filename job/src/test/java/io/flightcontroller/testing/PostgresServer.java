@@ -2,7 +2,6 @@ package io.flightcontroller.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -52,9 +51,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
             throw new IllegalStateException("PostgreSQL 15 server binaries not found in " + BIN
                     + ": install them with `apt-get install postgresql` (Debian 12 ships PostgreSQL 15)");
         }
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = LoopbackServers.freePort();
         dir = Files.createTempDirectory("fc-postgres-");
         exec(Arrays.asList("chown", "postgres", dir.toString()));
         asPostgres(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",

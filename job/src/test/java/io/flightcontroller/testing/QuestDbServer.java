@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -47,14 +46,14 @@ public final class QuestDbServer implements AutoCloseable {
      * @throws IllegalStateException when the jar is missing (with the install command) or the server does not start
      */
     public static QuestDbServer start() {
-        Path root = MotoServer.repoRoot();
+        Path root = LoopbackServers.repoRoot();
         Path jar = root.resolve(".ci/cache/questdb/questdb-" + VERSION + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("QuestDB is not installed: run .ci/install-questdb.sh from the repository "
                     + "root (" + root + ") first; expected " + jar);
         }
         try {
-            int port = MotoServer.freePort();
+            int port = LoopbackServers.freePort();
             Path dir = Files.createTempDirectory("questdb-");
             String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "-d", dir.toString());
@@ -102,7 +101,7 @@ public final class QuestDbServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                String log = logTail();
+                String log = LoopbackServers.tail(dir.resolve("server.log"));
                 close();
                 throw new IllegalStateException("QuestDB exited with " + process.exitValue() + ": " + log);
             }
@@ -125,31 +124,15 @@ public final class QuestDbServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        String log = logTail();
+        String log = LoopbackServers.tail(dir.resolve("server.log"));
         close();
         throw new IllegalStateException("QuestDB not ready after " + timeout + ": " + log);
-    }
-
-    private String logTail() {
-        try {
-            String s = new String(Files.readAllBytes(dir.resolve("server.log")), StandardCharsets.UTF_8);
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     /** Stops the server (SIGTERM, then SIGKILL after 10 s) and deletes its data folder. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopbackServers.stop(process, 10);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

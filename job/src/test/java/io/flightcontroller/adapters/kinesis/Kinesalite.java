@@ -3,9 +3,8 @@ package io.flightcontroller.adapters.kinesis;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.flightcontroller.testing.LoopbackServers;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -45,10 +44,7 @@ final class Kinesalite implements AutoCloseable {
             throw new IllegalStateException("kinesalite is not installed at " + dir
                     + ": run .ci/install-kinesalite.sh from the repository root (needs node and npm)");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackServers.freePort();
         Path log = Paths.get("target", "kinesalite-" + port + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         String script = "const k=require(" + jsString(dir.toString()) + ");"
@@ -61,7 +57,7 @@ final class Kinesalite implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("kinesalite exited with " + p.exitValue() + ": " + k.logText());
+                throw new IllegalStateException("kinesalite exited with " + p.exitValue() + ": " + LoopbackServers.tail(k.log));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -71,7 +67,7 @@ final class Kinesalite implements AutoCloseable {
             }
         }
         k.close();
-        throw new IllegalStateException("kinesalite did not listen on port " + port + " within 30 s: " + k.logText());
+        throw new IllegalStateException("kinesalite did not listen on port " + port + " within 30 s: " + LoopbackServers.tail(k.log));
     }
 
     private static Path packageDir() {
@@ -99,20 +95,9 @@ final class Kinesalite implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    private String logText() {
-        try {
-            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
     /** Stops the process (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        LoopbackServers.stop(process, 5);
     }
 }

@@ -182,7 +182,7 @@ class SnsAlertSinkIntegrationTest {
     @Test
     void alertsThatCannotBePublishedEndInTheDeadLetterFileAfterMaxAttempts() throws Exception {
         // an endpoint where nothing listens: every attempt fails with a retryable network error
-        String nowhere = "http://127.0.0.1:" + MotoServer.freePort();
+        String nowhere = "http://127.0.0.1:" + io.flightcontroller.testing.LoopbackServers.freePort();
         List<Alert> alerts = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             alerts.add(breach("assign", "case-" + i, "lost-" + i));
