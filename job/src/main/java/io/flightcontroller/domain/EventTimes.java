@@ -15,9 +15,32 @@ import java.time.format.DateTimeParseException;
  * ({@code 1667924526}, {@code "1667924526"}, {@code 1667924526123}, fractional seconds allowed). A numeric value whose
  * magnitude is below 10^11 is read as seconds (10^11 s is the year 5138; 10^11 ms is 1973), otherwise as milliseconds.
  * A date-time without an offset is rejected: its instant would be a guess.
+ *
+ * <p>Shape of the accepted range: [{@link #MIN_EPOCH_MS}, {@link #END_EPOCH_MS}) = [1970-01-01T00:00:00Z,
+ * 2200-01-01T00:00:00Z), checked with {@link #inRange}. A time before 1970 is a negative epoch value (a sign or unit
+ * mistake); a time from 2200 on is a unit mistake, e.g. {@code 99999999999} read as seconds (year 5138) or epoch
+ * microseconds read as milliseconds.
  */
 public final class EventTimes {
     private EventTimes() {}
+
+    /** Earliest accepted event time, inclusive: 1970-01-01T00:00:00Z in epoch milliseconds. */
+    public static final long MIN_EPOCH_MS = 0L;
+
+    /** End of the accepted event times, exclusive: 2200-01-01T00:00:00Z in epoch milliseconds. */
+    public static final long END_EPOCH_MS = 7_258_118_400_000L;
+
+    /** The accepted range as text, for messages: {@code [1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)}. */
+    public static final String RANGE = "[" + Instant.ofEpochMilli(MIN_EPOCH_MS) + ", "
+            + Instant.ofEpochMilli(END_EPOCH_MS) + ")";
+
+    /**
+     * @param epochMs an event time, epoch milliseconds UTC
+     * @return whether it lies in [{@link #MIN_EPOCH_MS}, {@link #END_EPOCH_MS})
+     */
+    public static boolean inRange(long epochMs) {
+        return epochMs >= MIN_EPOCH_MS && epochMs < END_EPOCH_MS;
+    }
 
     private static final double SECONDS_LIMIT = 1e11;
 
