@@ -140,6 +140,10 @@ public final class FlightControllerCli implements Callable<Integer> {
         int webPort;
         @Option(names = "--no-progress", description = "do not print progress lines")
         boolean noProgress;
+        @Option(names = "--arrival-order", description = "treat the lines as arrivals, in file order: events behind the watermark are late (to study lateness); default: the file is replayed sorted by event time, so line order does not matter")
+        boolean arrivalOrder;
+        @Option(names = "--max-future-skew", defaultValue = "PT15M", description = "events more than this ahead of the wall clock are dead-lettered as future_time, ISO-8601 (default: ${DEFAULT-VALUE}, Timestream's own limit)")
+        Duration maxFutureSkew;
         @Option(names = "--sns-topic-arn", description = "also publish alerts to this Amazon SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC; .fifo for a FIFO topic)")
         String snsTopicArn;
         @Option(names = "--sns-region", description = "SNS region (default: the topic ARN's region)")
@@ -163,7 +167,9 @@ public final class FlightControllerCli implements Callable<Integer> {
             s.alertsFile = alerts != null ? alerts : outDir.resolve("alerts.jsonl");
             s.deadLettersFile = deadLetters != null ? deadLetters : outDir.resolve("dead-letters.jsonl");
             s.pipeline = PipelineOptions.builder(s.measures).outOfOrderness(outOfOrderness).idleTimeout(idleTimeout)
-                    .dedupRetention(dedupRetention).caseRetention(caseRetention);
+                    .dedupRetention(dedupRetention).caseRetention(caseRetention).maxFutureSkew(maxFutureSkew);
+            s.arrivalOrder = arrivalOrder;
+            s.workDir = outDir;
             s.parallelism = parallelism;
             s.webUi = webUi;
             s.webPort = webPort;

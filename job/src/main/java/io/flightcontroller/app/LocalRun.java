@@ -1,6 +1,7 @@
 package io.flightcontroller.app;
 
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
+import io.flightcontroller.adapters.file.EventTimeSorter;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
@@ -43,7 +44,15 @@ public final class LocalRun {
         public String jdbcUrl;
         public Path alertsFile;
         public Path deadLettersFile;
+        /**
+         * Event-time settings; the inputs are replayed sorted by event time ({@link EventTimeSorter}) unless
+         * {@link #arrivalOrder}.
+         */
         public PipelineOptions.Builder pipeline;
+        /** Replay the lines in file order as arrivals (lateness by the out-of-orderness) instead of sorted. */
+        public boolean arrivalOrder;
+        /** Where a sorted copy of the input goes when one is needed (default: the system temp folder). */
+        public Path workDir;
         public int parallelism = 2;
         public boolean webUi;
         public int webPort = 8081;
@@ -62,6 +71,8 @@ public final class LocalRun {
     /** What the run produced. */
     public static final class Result {
         public JobExecutionResult job;
+        /** How the input was ordered before the replay, or null in arrival order. */
+        public EventTimeSorter.Result sort;
         public List<RunSummary.MeasureLine> lines = Collections.emptyList();
 
         /**
@@ -83,9 +94,10 @@ public final class LocalRun {
      * @throws Exception when the job cannot start or fails
      */
     public static Result run(Settings s, PrintStream console) throws Exception {
-        PipelineOptions options = s.pipeline.build();
+        PipelineOptions options = s.pipeline.sortedInput(!s.arrivalOrder).build();
+        // a run's tables are a function of its input alone: the run replaces what an earlier run left there
         JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(s.jdbcUrl));
-        JdbcTables.clearOpenCases(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+        JdbcTables.clearAll(JdbcOutputs.effectiveUrl(s.jdbcUrl));
         if (s.alertsFile != null) {
             JsonLinesFileSink.truncate(s.alertsFile);
         }
@@ -103,15 +115,26 @@ public final class LocalRun {
             env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism, conf);
         }
 
-        org.apache.flink.core.fs.Path[] paths = new org.apache.flink.core.fs.Path[s.inputs.size()];
-        for (int i = 0; i < paths.length; i++) {
-            paths[i] = new org.apache.flink.core.fs.Path(s.inputs.get(i).toAbsolutePath().toUri());
+        List<Path> inputs = s.inputs;
+        EventTimeSorter.Result sorted = null;
+        if (options.isSortedInput()) {
+            Path work = s.workDir != null ? s.workDir : Path.of(System.getProperty("java.io.tmpdir"));
+            sorted = new EventTimeSorter().sort(s.inputs, work);
+            inputs = sorted.paths();
+            if (console != null) {
+                console.println(sorted);
+            }
         }
-        FileSource<ParsedRecord> source =
-                FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths).build();
-        // one reader: a replayed log is merged in event-time order already; the keyed operators run in parallel
+        org.apache.flink.core.fs.Path[] paths = new org.apache.flink.core.fs.Path[inputs.size()];
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = new org.apache.flink.core.fs.Path(inputs.get(i).toAbsolutePath().toUri());
+        }
+        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
+                new JsonLinesFormat(new EventParser()), paths).build(); // FIXME-SKEW
+        // one reader, so the watermarks (emitted on the events themselves) are a function of the file alone; the
+        // keyed operators run in parallel
         DataStream<ParsedRecord> input = env
-                .fromSource(source, FlightControllerTopology.watermarkStrategy(options), "event files")
+                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
                 .uid("source-files").setParallelism(1);
 
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
@@ -141,16 +164,21 @@ public final class LocalRun {
             progress.start();
         }
         Result r = new Result();
+        r.sort = sorted;
         try {
             r.job = client.getJobExecutionResult().get();
         } finally {
             if (progress != null) {
                 progress.interrupt();
             }
+            if (sorted != null && sorted.sorted()) {
+                java.nio.file.Files.deleteIfExists(sorted.paths().get(0)); // the sorted copy, never an input
+            }
         }
         r.lines = RunSummary.read(JdbcOutputs.effectiveUrl(s.jdbcUrl), options.getMeasures());
         if (console != null) {
             RunSummary.print(console, r.lines, r.job.getAllAccumulatorResults());
+            RunSummary.printEventTime(console, r.job.getAllAccumulatorResults(), options);
         }
         return r;
     }

@@ -90,7 +90,7 @@ public final class ManagedFlinkJob {
         } else {
             FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
                     new org.apache.flink.core.fs.Path(config.getFilePath())).build();
-            input = env.fromSource(files, FlightControllerTopology.watermarkStrategy(config.getPipeline()),
+            input = env.fromSource(files, FlightControllerTopology.fileWatermarkStrategy(config.getPipeline()),
                     "event files").uid("source-files").setParallelism(1);
         }
         return FlightControllerTopology.build(input, config.getPipeline());

@@ -1,16 +1,19 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.MeasureDefinition;
 import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.Quantiles;
 import io.flightcontroller.pipeline.PipelineCounters;
+import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,9 +122,61 @@ public final class RunSummary {
         }
         sorted.putAll(accumulators);
         sorted.remove(PipelineCounters.MAX_EVENT_TIME);
+        sorted.remove(PipelineCounters.MAX_LATENESS_MS);
         for (Map.Entry<String, Object> e : sorted.entrySet()) {
             out.println(String.format(Locale.ROOT, "  %-40s %12s", e.getKey(), e.getValue()));
         }
+    }
+
+    /** Share of late events above which the summary warns. */
+    static final double LATE_WARNING_SHARE = 0.01;
+
+    /**
+     * Prints what happened to event time: how the input was ordered, late events (count, share of parsed events,
+     * largest lateness and the out-of-orderness that would have accepted every one), events dead-lettered for a
+     * time too far ahead of their arrival, and events held back at the end; a warning line when more than 1% of the
+     * events were late, with what to do.
+     *
+     * @param out where to print
+     * @param accumulators the job's accumulator results
+     * @param options the run's pipeline options
+     */
+    public static void printEventTime(PrintStream out, Map<String, Object> accumulators, PipelineOptions options) {
+        long parsed = num(accumulators, PipelineCounters.EVENTS_PARSED);
+        long late = num(accumulators, PipelineCounters.LATE);
+        long future = num(accumulators, PipelineCounters.MALFORMED_PREFIX + DeadLetter.REASON_FUTURE_TIME);
+        long held = num(accumulators, PipelineCounters.HELD_BACK_AT_END);
+        long maxLateness = num(accumulators, PipelineCounters.MAX_LATENESS_MS);
+        out.println();
+        out.println("Event time");
+        if (options.isSortedInput()) {
+            out.println("  order:            replayed sorted by event time (ties in file order): no event can be late");
+        } else {
+            out.println("  order:            arrival (file order), out-of-orderness " + options.getOutOfOrderness());
+        }
+        double share = parsed == 0 ? 0 : (double) late / parsed;
+        out.println(String.format(Locale.ROOT, "  late:             %d of %d events (%.2f%%)%s", late, parsed,
+                100 * share, late == 0 ? "" : ", largest lateness " + maxLateness + " ms behind the watermark"));
+        Duration needed = Duration.ofMillis(options.getOutOfOrderness().toMillis() + maxLateness + 1);
+        if (late > 0) {
+            out.println("                    an --out-of-orderness of " + needed + " would have accepted them all");
+        }
+        out.println("  future time:      " + future + " events dead-lettered (more than "
+                + (options.getMaxFutureSkew() == null ? "-" : options.getMaxFutureSkew()) + " ahead of their arrival)");
+        if (held > 0) {
+            out.println("  held back:        " + held + " events at the end, a lone jump ahead of the rest of the input"
+                    + " that nothing followed (never applied; see the dead letters and open cases)");
+        }
+        if (share > LATE_WARNING_SHARE) {
+            out.println(String.format(Locale.ROOT, "WARNING: %.1f%% of the events were late (dead-lettered; only a late"
+                    + " end of an open case is applied); replay without --arrival-order (sorted by event time) or with"
+                    + " --out-of-orderness %s", 100 * share, needed));
+        }
+    }
+
+    private static long num(Map<String, Object> acc, String name) {
+        Object v = acc.get(name);
+        return v instanceof Number ? ((Number) v).longValue() : 0;
     }
 
     /**

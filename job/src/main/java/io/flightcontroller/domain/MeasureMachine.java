@@ -53,7 +53,8 @@ public final class MeasureMachine implements Serializable {
         void noValue(ProcessEvent e);
     }
 
-    private static final Comparator<ProcessEvent> BY_TIME = Comparator.comparingLong(ProcessEvent::getTimeMs);
+    private static final Comparator<ProcessEvent> BY_TIME =
+            Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
 
     private final MeasureDefinition def;
 
@@ -102,7 +103,7 @@ public final class MeasureMachine implements Serializable {
             if (s.pending.isEmpty()) {
                 s.pending = null;
             }
-            Collections.sort(due, BY_TIME); // stable: ties keep arrival order
+            Collections.sort(due, BY_TIME); // ties in input order (sequence), whatever channel they came through
             for (ProcessEvent e : due) {
                 fireDeadlines(caseKey, s, e.getTimeMs() - 1, out);
                 apply(caseKey, s, e, false, out);
@@ -210,7 +211,8 @@ public final class MeasureMachine implements Serializable {
 
     /**
      * Fires deadlines at or before event time {@code t} (the watermark, or just before the next due event); the
-     * alert's observed lead is {@code t - start}: how long the case was known to be open, at least the limit.
+     * alert's observed lead is {@code deadline - start}, the case's age at the deadline (never the watermark at which
+     * the deadline happened to be noticed, so a replay gives the same alert whatever its watermarks).
      */
     private void fireDeadlines(String caseKey, CaseState s, long t, Listener out) {
         if (s.phase != CaseState.OPEN) {
@@ -251,7 +253,7 @@ public final class MeasureMachine implements Serializable {
         a.setCorrelationId(s.correlationId(caseKey));
         a.setStartMs(s.startMs);
         a.setDeadlineMs(deadline);
-        a.setObservedLeadMs(Math.max(deadline, now) - s.startMs);
+        a.setObservedLeadMs(deadline - s.startMs); // the case's age at its deadline: a function of the data alone
         if (def.getSlo() != null) {
             a.setObjective(def.getSlo().getObjective());
         }

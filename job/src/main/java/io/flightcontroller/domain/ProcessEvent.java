@@ -26,6 +26,8 @@ public class ProcessEvent implements Serializable {
     private long timeMs;
     private Map<String, Object> payload;
     private long identity;
+    private long seq;
+    private long lateWatermark = Long.MIN_VALUE;
 
     /** For serializers; use {@link #of}. */
     public ProcessEvent() {}
@@ -90,6 +92,26 @@ public class ProcessEvent implements Serializable {
      *
      * @return the identity hash, or 0 when not set
      */
+    /** @return the record's position in its input (file line order), the tie-breaker for equal event times */
+    public long getSeq() { return seq; }
+    public void setSeq(long seq) { this.seq = seq; }
+    /** @return the watermark this event arrived at or behind, or {@link Long#MIN_VALUE} when it was on time */
+    public long getLateWatermark() { return lateWatermark; }
+    public void setLateWatermark(long lateWatermark) { this.lateWatermark = lateWatermark; }
+    /** @return whether the event arrived at or behind the watermark */
+    public boolean isLate() { return lateWatermark != Long.MIN_VALUE; }
+
+    /**
+     * @return a copy without payload, keeping time, identity, sequence and lateness (for measures that read none)
+     */
+    public ProcessEvent withoutPayload() {
+        ProcessEvent c = of(null, correlationId, eventType, timeMs, null);
+        c.identity = identity;
+        c.seq = seq;
+        c.lateWatermark = lateWatermark;
+        return c;
+    }
+
     public long getIdentity() { return identity; }
     public void setIdentity(long identity) { this.identity = identity; }
 

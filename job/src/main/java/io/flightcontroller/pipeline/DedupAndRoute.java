@@ -1,7 +1,5 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.EventTimes;
 import io.flightcontroller.domain.MeasureDefinition;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.ProcessEvent;
@@ -24,10 +22,10 @@ import org.apache.flink.util.Collector;
  *       correlation id. Counted ({@code duplicate}) and dropped. A key is remembered until the watermark passes
  *       event time + {@code dedupRetentionMs}; a copy arriving later is behind the watermark and so handled as late.
  *       State is therefore bounded in event time.</li>
- *   <li>Late = event time at or behind the current watermark. Counted ({@code late}) and sent to the dead-letter
- *       output with reason {@code late}; it is still routed, flagged, so a measure can apply it as a correction.</li>
+ *   <li>Late events were flagged (counted and dead-lettered) at the source by {@link ParseSplitter}; they are still
+ *       routed, flagged, so a measure can apply them as a correction.</li>
  *   <li>Routing: one {@link RoutedEvent} per measure that reacts to the event type; a measure keyed on a payload field
- *       the event lacks gets a dead letter {@code missing_key_field} instead.</li>
+ *       the event lacks gets nothing (the record was dead-lettered {@code missing_key_field} at the source).</li>
  * </ul>
  * Also publishes gauges {@code watermarkLagMs} (wall clock minus current watermark) and {@code eventTimeLagMs}
  * (largest event time seen minus current watermark).
@@ -70,7 +68,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             return;
         }
         boolean relevant = measures.relevantTypes().contains(e.getEventType());
-        boolean late = e.getTimeMs() <= watermark;
+        boolean late = e.isLate(); // decided (and dead-lettered) at the source by ParseSplitter
         if (!relevant) {
             // counted, not dead-lettered: nothing measures it; remembered so its duplicates are counted too
             counters.inc(PipelineCounters.UNKNOWN_TYPE);
@@ -79,12 +77,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             }
             return;
         }
-        if (late) {
-            counters.deadLetter(PipelineCounters.LATE);
-            ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("dedup", DeadLetter.REASON_LATE,
-                    "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
-                            + EventTimes.iso(watermark), e.toString()).withEvent(e.getCorrelationId(), e.getTimeMs()));
-        } else {
+        if (!late) {
             remember(key, e, ctx);
         }
         List<MeasureDefinition> defs = measures.getMeasures();
@@ -96,19 +89,14 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             }
             String caseKey = d.caseKey(e);
             if (caseKey == null) {
-                counters.deadLetter(PipelineCounters.MISSING_KEY_FIELD);
-                ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("route",
-                        DeadLetter.REASON_MISSING_KEY_FIELD, "measure '" + d.getName() + "' keys on " + d.getKey()
-                                + " and the event lacks a part", e.toString())
-                        .withEvent(e.getCorrelationId(), e.getTimeMs()));
-                continue;
+                continue; // dead-lettered (missing_key_field) at the source by ParseSplitter, with the raw record
             }
             if (d.usesPayload()) {
                 out.collect(new RoutedEvent(i, caseKey, e, late));
             } else {
                 // the measure reads no payload field: do not ship or buffer it
                 if (withoutPayload == null) {
-                    withoutPayload = ProcessEvent.of(null, e.getCorrelationId(), e.getEventType(), e.getTimeMs(), null);
+                    withoutPayload = e.withoutPayload();
                 }
                 out.collect(new RoutedEvent(i, caseKey, withoutPayload, late));
             }

@@ -14,7 +14,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -86,11 +85,30 @@ public final class FlightControllerTopology {
      * @return the strategy
      */
     public static WatermarkStrategy<ParsedRecord> watermarkStrategy(PipelineOptions options) {
+        int k = options.getCorroboration();
+        long ooo = options.getEffectiveOutOfOrdernessMs();
         WatermarkStrategy<ParsedRecord> s = WatermarkStrategy
-                .<ParsedRecord>forBoundedOutOfOrderness(options.getOutOfOrderness())
+                .<ParsedRecord>forGenerator(ctx -> new EventTimeWatermarks(k, ooo, false))
                 .withTimestampAssigner((r, previous) -> r.isEvent() ? r.eventTimeOrMin() : previous);
         Duration idle = options.getIdleTimeout();
         return idle == null ? s : s.withIdleness(idle);
+    }
+
+    /**
+     * The watermark strategy of a file replay: watermarks emitted on the events themselves, never on the wall clock
+     * and never idle, so they are a function of the data alone and a replay gives the same results whatever the read
+     * speed. Sorted input ({@link PipelineOptions#isSortedInput()}): the watermark is the last event time minus 1 ms,
+     * nothing is late. Arrival order: corroborated time minus the out-of-orderness, as on a live stream.
+     *
+     * @param options out-of-orderness and whether the input is sorted
+     * @return the strategy
+     */
+    public static WatermarkStrategy<ParsedRecord> fileWatermarkStrategy(PipelineOptions options) {
+        int k = options.getCorroboration();
+        long ooo = options.getEffectiveOutOfOrdernessMs();
+        return WatermarkStrategy
+                .<ParsedRecord>forGenerator(ctx -> new EventTimeWatermarks(k, ooo, true))
+                .withTimestampAssigner((r, previous) -> r.isEvent() ? r.eventTimeOrMin() : previous);
     }
 
     /**
@@ -107,7 +125,7 @@ public final class FlightControllerTopology {
         int sourceParallelism = input.getParallelism();
         SingleOutputStreamOperator<ParsedRecord> capped = input
                 .transform("end-of-input watermark cap", TypeInformation.of(ParsedRecord.class),
-                        new EndOfInputWatermarkCap<>())
+                        new EndOfInputWatermarkCap(options.getCorroboration(), options.getEffectiveOutOfOrdernessMs()))
                 .setParallelism(sourceParallelism).uid("end-of-input-cap");
 
         SingleOutputStreamOperator<ProcessEvent> events = capped
@@ -137,7 +155,7 @@ public final class FlightControllerTopology {
         for (Duration w : options.getMeasures().getAggregateWindows()) {
             DataStream<WindowAggregate> a = outcomes
                     .keyBy(Outcome::getMeasure)
-                    .window(TumblingEventTimeWindows.of(w))
+                    .window(new SloAggregates.ByOutcomeTime(w))
                     .aggregate(new SloAggregates.Aggregate(), new SloAggregates.ToAggregate(w))
                     .name("aggregate " + w).uid("aggregate-" + w);
             aggregates = aggregates == null ? a : aggregates.union(a);

@@ -65,10 +65,16 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
             s = new CaseState();
         }
         if (r.late) {
-            if (m.applyLate(r.caseKey, s, r.event, listener(ctx, out))) {
+            // Judge the late event against the case as it stood at the watermark it arrived behind (this operator's
+            // own watermark may lag it, depending on other channels): deterministic whatever the parallelism.
+            long arrivedBehind = r.event.getLateWatermark();
+            m.advanceTo(r.caseKey, s, arrivedBehind, listener(ctx, out));
+            // its outcome counts where it became known: just after that watermark (the window of its end time may
+            // already be reported); the lead row keeps its true end time
+            if (m.applyLate(r.caseKey, s, r.event, listener(ctx, out, arrivedBehind + 1))) {
                 counters.inc(PipelineCounters.LATE_APPLIED);
-                save(m, s, ctx);
             }
+            save(m, s, ctx);
             return;
         }
         m.buffer(s, r.event);
@@ -134,6 +140,14 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
     }
 
     private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out) {
+        return listener(ctx, out, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param outcomesNotBefore outcomes are timestamped no earlier than this (epoch ms), so they are never behind
+     *     the downstream watermark
+     */
+    private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out, long outcomesNotBefore) {
         return new MeasureMachine.Listener() {
             @Override
             public void measurement(Measurement m) {
@@ -149,6 +163,9 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
 
             @Override
             public void outcome(Outcome o) {
+                if (o.getTimeMs() < outcomesNotBefore) {
+                    o.setTimeMs(outcomesNotBefore);
+                }
                 ctx.output(FlightControllerTopology.OUTCOMES, o);
             }
 

@@ -36,12 +36,27 @@ public final class PipelineCounters {
      */
     public static final String CLOUDWATCH_DEAD_LETTERS = "numDeadLetters";
 
+    /** Largest lateness seen, ms behind the watermark (accumulator; metric {@link #CLOUDWATCH_MAX_LATENESS}). */
+    public static final String MAX_LATENESS_MS = "max_lateness_ms";
+    /** Events held back at the end of a bounded input: a lone jump ahead that nothing corroborated. */
+    public static final String HELD_BACK_AT_END = EndOfInputWatermarkCap.HELD_BACK;
+    /** Metric (group {@code kinesisanalytics}, exported to CloudWatch by Managed Flink): late events. */
+    public static final String CLOUDWATCH_LATE = "numLateRecords";
+    /** Metric (group {@code kinesisanalytics}): largest lateness seen, ms. */
+    public static final String CLOUDWATCH_MAX_LATENESS = "maxLatenessMs";
+    /** Metric (group {@code kinesisanalytics}): events dead-lettered as {@code future_time}. */
+    public static final String CLOUDWATCH_FUTURE = "numFutureRecords";
+
     /** Largest event time parsed so far, epoch ms (an accumulator only, for progress reports). */
     public static final String MAX_EVENT_TIME = "max_event_time";
 
     private final RuntimeContext ctx;
     private org.apache.flink.api.common.accumulators.LongMaximum maxEventTime;
     private Counter cloudWatchDeadLetters;
+    private Counter cloudWatchLate;
+    private Counter cloudWatchFuture;
+    private org.apache.flink.api.common.accumulators.LongMaximum maxLateness;
+    private volatile long maxLatenessMs = -1;
     private final Map<String, Pair> counters = new HashMap<>();
 
     /** @param ctx the operator's runtime context */
@@ -89,6 +104,34 @@ public final class PipelineCounters {
             cloudWatchDeadLetters = ctx.getMetricGroup().addGroup("kinesisanalytics").counter(CLOUDWATCH_DEAD_LETTERS);
         }
         cloudWatchDeadLetters.inc();
+    }
+
+    /**
+     * Counts one late event of a type some measure uses: a dead letter ({@link #LATE}), the CloudWatch metrics
+     * {@link #CLOUDWATCH_LATE} and {@link #CLOUDWATCH_MAX_LATENESS}, and the {@link #MAX_LATENESS_MS} accumulator.
+     *
+     * @param latenessMs watermark minus event time, ms
+     */
+    public void late(long latenessMs) {
+        deadLetter(LATE);
+        if (cloudWatchLate == null) {
+            org.apache.flink.metrics.MetricGroup g = ctx.getMetricGroup().addGroup("kinesisanalytics");
+            cloudWatchLate = g.counter(CLOUDWATCH_LATE);
+            g.gauge(CLOUDWATCH_MAX_LATENESS, () -> maxLatenessMs);
+            maxLateness = new org.apache.flink.api.common.accumulators.LongMaximum();
+            ctx.addAccumulator(MAX_LATENESS_MS, maxLateness);
+        }
+        cloudWatchLate.inc();
+        maxLateness.add(latenessMs);
+        maxLatenessMs = Math.max(maxLatenessMs, latenessMs);
+    }
+
+    /** Counts one event dead-lettered for a time too far ahead of its arrival ({@link #CLOUDWATCH_FUTURE}). */
+    public void future() {
+        if (cloudWatchFuture == null) {
+            cloudWatchFuture = ctx.getMetricGroup().addGroup("kinesisanalytics").counter(CLOUDWATCH_FUTURE);
+        }
+        cloudWatchFuture.inc();
     }
 
     /**

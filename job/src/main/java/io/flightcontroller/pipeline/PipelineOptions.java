@@ -1,6 +1,7 @@
 package io.flightcontroller.pipeline;
 
 import io.flightcontroller.domain.BurnRateEvaluator;
+import io.flightcontroller.domain.CorroboratedClock;
 import io.flightcontroller.domain.MeasuresConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -21,6 +22,8 @@ public final class PipelineOptions implements Serializable {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_CASE_RETENTION = Duration.ofDays(1);
+    /** Events more than this ahead of their arrival time are dead-lettered ({@code future_time}): Timestream's limit. */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(15);
 
     private final MeasuresConfig measures;
     private final Duration outOfOrderness;
@@ -28,6 +31,8 @@ public final class PipelineOptions implements Serializable {
     private final Duration dedupRetention;
     private final Duration caseRetention;
     private final long burnRateBucketMs;
+    private final boolean sortedInput;
+    private final Duration maxFutureSkew;
 
     private PipelineOptions(Builder b) {
         this.measures = Objects.requireNonNull(b.measures, "measures");
@@ -36,6 +41,8 @@ public final class PipelineOptions implements Serializable {
         this.dedupRetention = b.dedupRetention;
         this.caseRetention = b.caseRetention;
         this.burnRateBucketMs = b.burnRateBucketMs;
+        this.sortedInput = b.sortedInput;
+        this.maxFutureSkew = b.maxFutureSkew;
     }
 
     /** @param measures the measures @return a builder with the defaults */
@@ -50,6 +57,23 @@ public final class PipelineOptions implements Serializable {
     public Duration getDedupRetention() { return dedupRetention; }
     public Duration getCaseRetention() { return caseRetention; }
     public long getBurnRateBucketMs() { return burnRateBucketMs; }
+    /** @return whether the input is in event-time order (a sorted file replay): nothing can be late */
+    public boolean isSortedInput() { return sortedInput; }
+    /** @return how far ahead of its arrival an event may be, or null for no limit */
+    public Duration getMaxFutureSkew() { return maxFutureSkew; }
+
+    /**
+     * @return distinct instants that must be seen before a jump beyond the out-of-orderness bound moves the watermark:
+     *     1 for sorted input (the file is the truth), {@link CorroboratedClock#DEFAULT_CORROBORATION} otherwise
+     */
+    public int getCorroboration() {
+        return sortedInput ? 1 : CorroboratedClock.DEFAULT_CORROBORATION;
+    }
+
+    /** @return the out-of-orderness the watermarks use: 0 for sorted input, else {@link #getOutOfOrderness()} */
+    public long getEffectiveOutOfOrdernessMs() {
+        return sortedInput ? 0 : outOfOrderness.toMillis();
+    }
 
     /** Builder; {@link #build()} validates. */
     public static final class Builder {
@@ -59,6 +83,8 @@ public final class PipelineOptions implements Serializable {
         private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
         private Duration caseRetention = DEFAULT_CASE_RETENTION;
         private long burnRateBucketMs = BurnRateEvaluator.DEFAULT_BUCKET_MS;
+        private boolean sortedInput;
+        private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
 
         private Builder(MeasuresConfig measures) {
             this.measures = measures;
@@ -69,6 +95,8 @@ public final class PipelineOptions implements Serializable {
         public Builder dedupRetention(Duration d) { this.dedupRetention = d; return this; }
         public Builder caseRetention(Duration d) { this.caseRetention = d; return this; }
         public Builder burnRateBucketMs(long ms) { this.burnRateBucketMs = ms; return this; }
+        public Builder sortedInput(boolean sorted) { this.sortedInput = sorted; return this; }
+        public Builder maxFutureSkew(Duration d) { this.maxFutureSkew = d; return this; }
 
         /**
          * @return the options
@@ -81,6 +109,9 @@ public final class PipelineOptions implements Serializable {
             }
             check("dedup.retention", dedupRetention, true);
             check("case.retention", caseRetention, true);
+            if (maxFutureSkew != null) {
+                check("max.future.skew", maxFutureSkew, true);
+            }
             if (burnRateBucketMs <= 0) {
                 throw new IllegalArgumentException("burn-rate bucket must be > 0 ms");
             }

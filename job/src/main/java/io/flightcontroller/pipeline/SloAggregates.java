@@ -19,6 +19,49 @@ import org.apache.flink.util.Collector;
 final class SloAggregates {
     private SloAggregates() {}
 
+    /**
+     * Tumbling event-time windows by the outcome's OWN time ({@link Outcome#getTimeMs()}: the end event's time for a
+     * completed lead, the deadline for a breach or timeout), not by the time of the timer that happened to produce
+     * it. An outcome is never behind the watermark here (the measuring operator emits it before forwarding the
+     * watermark that passes its time), so none is dropped as late.
+     */
+    static final class ByOutcomeTime extends org.apache.flink.streaming.api.windowing.assigners.WindowAssigner<Object,
+            TimeWindow> {
+        private static final long serialVersionUID = 1L;
+        private final long sizeMs;
+
+        ByOutcomeTime(Duration size) {
+            this.sizeMs = size.toMillis();
+        }
+
+        @Override
+        public java.util.Collection<TimeWindow> assignWindows(Object o, long timestamp, WindowAssignerContext ctx) {
+            long start = TimeWindow.getWindowStartWithOffset(((Outcome) o).getTimeMs(), 0, sizeMs);
+            return java.util.Collections.singletonList(new TimeWindow(start, start + sizeMs));
+        }
+
+        // no @Override on either: Flink 1.20 declares the first abstract, Flink 2.x only the second
+        public org.apache.flink.streaming.api.windowing.triggers.Trigger<Object, TimeWindow> getDefaultTrigger(
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env) {
+            return getDefaultTrigger();
+        }
+
+        public org.apache.flink.streaming.api.windowing.triggers.Trigger<Object, TimeWindow> getDefaultTrigger() {
+            return org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger.create();
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeutils.TypeSerializer<TimeWindow> getWindowSerializer(
+                org.apache.flink.api.common.ExecutionConfig executionConfig) {
+            return new TimeWindow.Serializer();
+        }
+
+        @Override
+        public boolean isEventTime() {
+            return true;
+        }
+    }
+
     /** Accumulator: counts plus a digest of lead times in ms. */
     static final class Acc implements Serializable {
         private static final long serialVersionUID = 1L;

@@ -8,26 +8,19 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
 import io.flightcontroller.domain.ProcessEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.eventtime.TimestampAssigner;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The de-duplicating, late-flagging and routing operator ({@link DedupAndRoute}) driven by hand, with watermarks made by
- * the topology's own watermark strategy.
+ * The de-duplicating and routing operator ({@link DedupAndRoute}) driven by hand (lateness is decided upstream, see
+ * {@link ParseSplitterTest}).
  */
 class DedupAndRouteTest {
 
@@ -42,94 +35,6 @@ class DedupAndRouteTest {
                     + "    end: project_created\n");
 
     private static final long RETENTION = Duration.ofHours(1).toMillis();
-
-    /** Feeds records through {@link FlightControllerTopology#watermarkStrategy} and the harness, like a source. */
-    private static final class Source {
-        final KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h;
-        final TimestampAssigner<ParsedRecord> timestamps;
-        final WatermarkGenerator<ParsedRecord> generator;
-        long watermark = Long.MIN_VALUE;
-
-        Source(KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h, Duration outOfOrderness) {
-            this.h = h;
-            WatermarkStrategy<ParsedRecord> s = FlightControllerTopology.watermarkStrategy(
-                    PipelineOptions.builder(MEASURES).outOfOrderness(outOfOrderness).idleTimeout(null).build());
-            this.timestamps = s.createTimestampAssigner(null);
-            this.generator = s.createWatermarkGenerator(null);
-        }
-
-        void send(ProcessEvent e) throws Exception {
-            ParsedRecord r = ParsedRecord.ofEvent(e);
-            long ts = timestamps.extractTimestamp(r, Long.MIN_VALUE);
-            generator.onEvent(r, ts, output());
-            h.processElement(new StreamRecord<>(e, ts));
-        }
-
-        /** A periodic watermark emission, as the source's auto-watermark interval triggers it. */
-        void emitWatermark() throws Exception {
-            generator.onPeriodicEmit(output());
-        }
-
-        private WatermarkOutput output() {
-            return new WatermarkOutput() {
-                @Override
-                public void emitWatermark(Watermark w) {
-                    if (w.getTimestamp() > watermark) {
-                        watermark = w.getTimestamp();
-                        try {
-                            h.processWatermark(w.getTimestamp());
-                        } catch (Exception ex) {
-                            throw new IllegalStateException(ex);
-                        }
-                    }
-                }
-
-                @Override
-                public void markIdle() {}
-
-                @Override
-                public void markActive() {}
-            };
-        }
-    }
-
-    @Test
-    void eventsAtOrBehindTheWatermarkAreDeadLetteredAsLateAndCountedNotDropped() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
-                dedupHarness(MEASURES, RETENTION)) {
-            Source src = new Source(h, Duration.ofSeconds(5));
-            src.send(event("K", "project_requested", t("2024-03-01T10:00:00Z")));
-            src.emitWatermark();
-            // other keys push the watermark to 10:00:30 (largest time 10:00:35.001 minus 5 s minus 1 ms)
-            src.send(event("A", "project_requested", t("2024-03-01T10:00:10Z")));
-            src.send(event("B", "project_requested", t("2024-03-01T10:00:35.001Z")));
-            src.emitWatermark();
-            assertThat(src.watermark).isEqualTo(t("2024-03-01T10:00:30Z"));
-            assertThat(deadLetters(h)).isEmpty();
-
-            src.send(event("K", "project_assigned", t("2024-03-01T10:00:20Z")));
-            src.send(event("C", "project_requested", t("2024-03-01T10:00:30Z"))); // exactly at the watermark
-            src.send(event("D", "project_requested", t("2024-03-01T10:00:30.001Z"))); // 1 ms ahead: on time
-
-            List<DeadLetter> dl = deadLetters(h);
-            assertThat(dl).extracting(DeadLetter::getReason).containsOnly(DeadLetter.REASON_LATE);
-            assertThat(dl).extracting(DeadLetter::getCorrelationId).containsExactly("K", "C");
-            assertThat(dl).extracting(DeadLetter::getEventTimeMs)
-                    .containsExactly(t("2024-03-01T10:00:20Z"), t("2024-03-01T10:00:30Z"));
-            assertThat(dl.get(0).getRaw()).contains("project_assigned");
-            assertThat(counter(h, PipelineCounters.LATE)).isEqualTo(2);
-
-            // late events are still routed, flagged, so a measure can apply a late end as a correction
-            List<RoutedEvent> routed = h.extractOutputValues();
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("K")
-                    && r.event.getEventType().equals("project_assigned")).singleElement()
-                    .satisfies(r -> assertThat(r.late).isTrue());
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("D"))
-                    .allSatisfy(r -> assertThat(r.late).isFalse()).hasSize(2);
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("C"))
-                    .allSatisfy(r -> assertThat(r.late).isTrue());
-        }
-    }
 
     @Test
     void theSameEventDeliveredTwiceIsRoutedOnceAndCountedAsDuplicate() throws Exception {
@@ -181,9 +86,13 @@ class DedupAndRouteTest {
             h.processWatermark(t0 + RETENTION + 99);
             assertThat(h.numKeyedStateEntries()).as("keyed state after the retention").isZero();
             assertThat(h.numEventTimeTimers()).isZero();
-            // a redelivery after the retention is behind the watermark: handled as late, never silently re-counted
-            h.processElement(new StreamRecord<>(event("P5", "project_requested", t0 + 5), t0 + 5));
-            assertThat(deadLetters(h)).extracting(DeadLetter::getReason).containsExactly(DeadLetter.REASON_LATE);
+            // a redelivery after the retention is behind the watermark: flagged late at the source (ParseSplitter),
+            // routed as late (only a late end can apply), never remembered again
+            ProcessEvent again = event("P5", "project_requested", t0 + 5);
+            again.setLateWatermark(t0 + RETENTION + 99);
+            h.processElement(new StreamRecord<>(again, t0 + 5));
+            assertThat(h.extractOutputValues()).filteredOn(r -> r.event.getCorrelationId().equals("P5"))
+                    .extracting(r -> r.late).containsExactly(false, false, true, true);
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }

@@ -80,7 +80,7 @@ class TopologyMiniClusterTest {
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
                 new org.apache.flink.core.fs.Path(file.toUri())).build();
         DataStream<ParsedRecord> input = env
-                .fromSource(source, FlightControllerTopology.watermarkStrategy(options), "events")
+                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "events")
                 .setParallelism(1);
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         out.measurements.sinkTo(new CollectSink<>(tag + "measurements"));
@@ -147,7 +147,7 @@ class TopologyMiniClusterTest {
         mixed.add(badTime);
         mixed.add(valid.get(5));
 
-        PipelineOptions options = PipelineOptions.builder(MEASURES).build();
+        PipelineOptions options = PipelineOptions.builder(MEASURES).sortedInput(true).build();
         Run clean = run(write("valid.jsonl", valid), options);
         Run dirty = run(write("mixed.jsonl", mixed), options);
 
@@ -195,7 +195,7 @@ class TopologyMiniClusterTest {
         Run r = run(write("orphan.jsonl", Arrays.asList(
                 ev("c1", "project_requested", "2024-03-01T00:00:00Z"),
                 ev("never-requested", "project_created", "2024-03-01T00:10:00Z"),
-                ev("c1", "project_created", "2024-03-01T00:20:00Z"))), PipelineOptions.builder(MEASURES).build());
+                ev("c1", "project_created", "2024-03-01T00:20:00Z"))), PipelineOptions.builder(MEASURES).sortedInput(true).build());
         assertThat(r.counter(PipelineCounters.ORPHAN)).isEqualTo(1);
         assertThat(r.measurements).extracting(Measurement::getCaseKey).containsExactly("c1");
     }
@@ -209,7 +209,7 @@ class TopologyMiniClusterTest {
                 ev("A", "project_requested", "2024-03-01T01:30:00Z"), // deadline 02:30, after the last event
                 ev("C", "project_created", "2024-03-01T01:45:00Z"),
                 ev("X", "heartbeat", "2024-03-01T02:00:00Z"))), // last event time seen: a type no measure uses
-                PipelineOptions.builder(MEASURES).build());
+                PipelineOptions.builder(MEASURES).sortedInput(true).build());
 
         assertThat(r.alerts).extracting(Alert::getCaseKey).containsExactly("B");
         assertThat(r.alerts.get(0).getKind()).isEqualTo(Alert.Kind.TIMEOUT);

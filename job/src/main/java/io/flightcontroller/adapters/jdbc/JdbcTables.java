@@ -76,16 +76,22 @@ public final class JdbcTables {
         }
     }
 
+    /** The result tables, in creation order. */
+    public static final List<String> TABLES = Collections.unmodifiableList(Arrays.asList("lead_times",
+            "measurements", "alerts", "window_aggregates", "error_budgets", "open_cases", "dead_letters"));
+
     /**
-     * Removes the rows of a previous bounded run that are not keyed by content (open cases), so the table describes
-     * this run.
+     * Empties every result table, so that what a bounded run leaves is exactly this run's result (its summary then
+     * counts this run only, and a re-run of the same input gives the same tables).
      *
      * @param jdbcUrl database URL
      * @throws SQLException on failure
      */
-    public static void clearOpenCases(String jdbcUrl) throws SQLException {
+    public static void clearAll(String jdbcUrl) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM open_cases");
+            for (String t : TABLES) {
+                s.execute("DELETE FROM " + t);
+            }
         }
     }
 
