@@ -125,7 +125,8 @@ public final class MeasuresYaml {
             strict(root, lines);
             return fromTree(root, lines);
         } catch (InvalidMeasureException e) {
-            throw e.getLine() > 0 ? e : e.at(source, lines.lineOf(e.getField().equals("-") ? "" : e.getField()));
+            int line = e.getLine() > 0 ? e.getLine() : lines.lineOf(e.getField().equals("-") ? "" : e.getField());
+            throw source == null && e.getLine() > 0 ? e : e.at(source, line);
         }
     }
 
@@ -134,7 +135,7 @@ public final class MeasuresYaml {
         YamlLines.Issue doc = lines.secondDocument();
         if (doc != null) {
             throw new InvalidMeasureException(null, doc.line, "-", "-",
-                    "a second YAML document (after '---'); put every measure in one 'measures' list");
+                    "a second YAML document (after '---') starts here; put every measure in one 'measures' list");
         }
         YamlLines.Issue dup = lines.duplicate();
         if (dup != null) {
