@@ -3,10 +3,7 @@ package io.flightcontroller.app;
 import io.flightcontroller.adapters.eventlog.ConversionStats;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
-import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.InvalidMeasureException;
 import io.flightcontroller.pipeline.PipelineOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,18 +38,17 @@ public final class FlightControllerCli implements Callable<Integer> {
      * @return the exit code
      */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new FlightControllerCli());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof InvalidMeasureException || ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 2;
-            }
-            cmd.getErr().println("error: " + ex);
-            ex.printStackTrace(cmd.getErr());
-            return 1;
-        });
-        return cl.execute(args);
+        return commandLine().execute(args);
     }
+
+    /** @return the command line with its error handling ({@link CliErrors}); tests set its output streams */
+    static CommandLine commandLine() {
+        return CliErrors.install(new CommandLine(new FlightControllerCli()));
+    }
+
+    @Option(names = CliErrors.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace with an error message")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -81,11 +77,13 @@ public final class FlightControllerCli implements Callable<Integer> {
         String timeFormat;
         @Option(names = {"-o", "--output"}, required = true, description = "output JSON Lines file")
         Path output;
-        @Parameters(index = "0", description = "input event log")
+        @Parameters(index = "0", paramLabel = "INPUT", description = "input event log")
         Path input;
 
         @Override
         public Integer call() throws Exception {
+            CliErrors.readableFile("INPUT", input);
+            CliErrors.writableFile("-o", output);
             String d = delimiter.equals("\\t") ? "\t" : delimiter;
             if (d.length() != 1) {
                 throw new IllegalArgumentException("--delimiter must be one character, was '" + delimiter + "'");
@@ -153,19 +151,20 @@ public final class FlightControllerCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            for (Path p : inputs) {
-                if (!Files.isReadable(p)) {
-                    throw new IllegalArgumentException("--input " + p + " is not a readable file");
-                }
-            }
             LocalRun.Settings s = new LocalRun.Settings();
-            s.measures = MeasuresYaml.read(measures);
+            s.measures = CliErrors.measures("--measures", measures);
+            for (Path p : inputs) {
+                CliErrors.readableFileOrFolder("--input", p);
+            }
             s.inputs = inputs;
-            Files.createDirectories(outDir);
+            CliErrors.writableFolder("--out-dir", outDir);
             s.jdbcUrl = jdbcUrl != null ? jdbcUrl
                     : "jdbc:sqlite:" + outDir.resolve("flight-controller.db").toAbsolutePath();
             s.alertsFile = alerts != null ? alerts : outDir.resolve("alerts.jsonl");
             s.deadLettersFile = deadLetters != null ? deadLetters : outDir.resolve("dead-letters.jsonl");
+            CliErrors.writableFile(alerts != null ? "--alerts" : "--out-dir", s.alertsFile);
+            CliErrors.writableFile(deadLetters != null ? "--dead-letters" : "--out-dir", s.deadLettersFile);
+            CliErrors.database(jdbcUrl != null ? "--jdbc-url" : "--out-dir", s.jdbcUrl);
             s.pipeline = PipelineOptions.builder(s.measures).outOfOrderness(outOfOrderness).idleTimeout(idleTimeout)
                     .dedupRetention(dedupRetention).caseRetention(caseRetention).maxFutureSkew(maxFutureSkew);
             s.arrivalOrder = arrivalOrder;

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * {@code payload.<field>}, default {@code [correlation_id]}); {@code dimensions} (payload fields carried to the
  * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time only); {@code process}
  * (dimension naming the process, default: the measure name up to its first underscore).
+ *
+ * <p>Durations: {@code timeout} at most {@link DurationLimits#MAX}; an SLO's threshold at most the timeout (a case
+ * still open at its timeout is bad, so a longer threshold could never make it good).
  */
 public final class MeasureDefinition implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -249,6 +252,7 @@ public final class MeasureDefinition implements Serializable {
             if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
                 throw new InvalidMeasureException(n, "timeout", "must be a positive ISO-8601 duration, e.g. P7D");
             }
+            DurationLimits.checkMax(n, "timeout", timeout);
             if (timeout != null && kind != MeasureKind.LEAD_TIME && kind != MeasureKind.CYCLE_COUNT) {
                 throw new InvalidMeasureException(n, "timeout", "applies to lead_time and cycle_count only");
             }
@@ -257,6 +261,12 @@ public final class MeasureDefinition implements Serializable {
                     throw new InvalidMeasureException(n, "slo", "applies to kind lead_time only");
                 }
                 slo.validate(n);
+                if (timeout != null && slo.getThreshold().compareTo(timeout) > 0) {
+                    throw new InvalidMeasureException(n, "slo.threshold", DurationLimits.format(slo.getThreshold())
+                            + " is greater than timeout " + DurationLimits.format(timeout) + ": a case still open at"
+                            + " its timeout counts as bad, so a lead between the two could never be good; use a"
+                            + " threshold at most the timeout");
+                }
             }
             for (int i = 0; i < key.size(); i++) {
                 String k = key.get(i);

@@ -28,7 +28,8 @@ public final class MeasuresConfig implements Serializable {
     /**
      * @param measures the measures, at least one, unique names
      * @param aggregateWindows positive window lengths (null or empty: the defaults)
-     * @throws InvalidMeasureException on an empty list, a duplicate name or a non-positive window
+     * @throws InvalidMeasureException on an empty list, a duplicate name, a non-positive window or one longer than
+     *     {@link DurationLimits#MAX}
      */
     public MeasuresConfig(List<MeasureDefinition> measures, List<Duration> aggregateWindows) {
         if (measures == null || measures.isEmpty()) {
@@ -46,6 +47,7 @@ public final class MeasuresConfig implements Serializable {
             if (d.isZero() || d.isNegative()) {
                 throw new InvalidMeasureException("-", "aggregate_windows", "windows must be positive, was " + d);
             }
+            DurationLimits.checkMax("-", "aggregate_windows", d);
         }
         this.measures = Collections.unmodifiableList(new ArrayList<>(measures));
         this.aggregateWindows = Collections.unmodifiableList(new ArrayList<>(w));

@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>Error budget over the window (Google SRE Workbook, "Implementing SLOs"): budget = (1 - objective) x events;
  * remaining fraction = 1 - bad / budget; burn rate = (bad / events) / (1 - objective).
+ *
+ * <p>Every duration is at most {@link DurationLimits#MAX} (short windows are bounded by their long window).
  */
 public final class Slo implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -48,12 +50,14 @@ public final class Slo implements Serializable {
         if (threshold == null || threshold.isZero() || threshold.isNegative()) {
             throw new InvalidMeasureException(measure, "slo.threshold", "must be a positive ISO-8601 duration, e.g. PT1H");
         }
+        DurationLimits.checkMax(measure, "slo.threshold", threshold);
         if (!(objective > 0 && objective < 1)) {
             throw new InvalidMeasureException(measure, "slo.objective", "must be in (0, 1), e.g. 0.95; was " + objective);
         }
         if (window == null || window.compareTo(threshold) <= 0) {
             throw new InvalidMeasureException(measure, "slo.window", "must be longer than slo.threshold, e.g. P28D");
         }
+        DurationLimits.checkMax(measure, "slo.window", window);
         if (minEvents < 0) {
             throw new InvalidMeasureException(measure, "slo.min_events", "must be >= 0");
         }
@@ -63,6 +67,7 @@ public final class Slo implements Serializable {
             if (r.getLongWindow() == null || r.getLongWindow().isZero() || r.getLongWindow().isNegative()) {
                 throw new InvalidMeasureException(measure, f + ".long_window", "must be a positive duration");
             }
+            DurationLimits.checkMax(measure, f + ".long_window", r.getLongWindow());
             if (r.getShortWindow() == null || r.getShortWindow().isNegative() || r.getShortWindow().isZero()
                     || r.getShortWindow().compareTo(r.getLongWindow()) > 0) {
                 throw new InvalidMeasureException(measure, f + ".short_window", "must be positive and <= long_window");

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,9 +23,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the measures YAML into a validated {@link MeasuresConfig}. Every error names the measure and the field.
+ * Reads the measures YAML into a validated {@link MeasuresConfig}. Every error names the line, the measure and the
+ * field: {@code measures.yaml line 12: measure 'm', field 'slo.threshold': ...}.
  *
- * <p>Format (durations are ISO-8601, e.g. {@code PT1H}, {@code P7D}; event-type fields take one type or a list):
+ * <p>Strict: a key given twice in one mapping (anywhere, including a second top-level {@code measures}), a key with
+ * no value ({@code timeout:}), an empty {@code aggregate_windows} list and a second YAML document are errors, not
+ * silently dropped. Lines come from {@link YamlLines}; the checks on values live in the domain.
+ *
+ * <p>Format (durations are ISO-8601 of fixed length, see {@link IsoDurations}: {@code PT1H}, {@code P7D},
+ * {@code P1W}; no months or years; at most {@code P36500D}; event-type fields take one type or a list):
  * <pre>
  * aggregate_windows: [PT1H, P1D]        # optional
  * measures:
@@ -55,6 +60,9 @@ import java.util.Set;
 public final class MeasuresYaml {
     private MeasuresYaml() {}
 
+    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
+
     /** Default minimum outcomes in a burn-rate rule's long window. */
     public static final long DEFAULT_MIN_EVENTS = 10;
 
@@ -76,7 +84,8 @@ public final class MeasuresYaml {
      */
     public static MeasuresConfig read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in);
+            Path name = file.getFileName();
+            return read(in, name != null ? name.toString() : file.toString());
         }
     }
 
@@ -89,13 +98,78 @@ public final class MeasuresYaml {
      * @throws IOException when the stream cannot be read
      */
     public static MeasuresConfig read(InputStream in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads measures YAML from a stream, naming it in messages.
+     *
+     * @param in the YAML
+     * @param source file name for messages ({@code measures.yaml line 12: ...}), or null ({@code line 12: ...})
+     * @return the validated measures
+     * @throws InvalidMeasureException naming line, measure and field when the content is invalid
+     * @throws IOException when the stream cannot be read
+     */
+    public static MeasuresConfig read(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        YamlLines lines;
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            lines = YamlLines.scan(YAML, bytes);
+            root = MAPPER.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidMeasureException("-", "-", "not valid YAML: " + e.getOriginalMessage());
+            int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
+            throw new InvalidMeasureException(source, line, "-", "-", "not valid YAML: " + e.getOriginalMessage());
         }
-        return fromTree(root);
+        try {
+            strict(root, lines);
+            return fromTree(root, lines);
+        } catch (InvalidMeasureException e) {
+            int line = e.getLine() > 0 ? e.getLine() : lines.lineOf(e.getField().equals("-") ? "" : e.getField());
+            throw source == null && e.getLine() > 0 ? e : e.at(source, line);
+        }
+    }
+
+    /** Refuses what a tree silently drops: a second document, a duplicate key, a key with no value. */
+    private static void strict(JsonNode root, YamlLines lines) {
+        YamlLines.Issue doc = lines.secondDocument();
+        if (doc != null) {
+            throw new InvalidMeasureException(null, doc.line, "-", "-",
+                    "a second YAML document (after '---') starts here; put every measure in one 'measures' list");
+        }
+        YamlLines.Issue dup = lines.duplicate();
+        if (dup != null) {
+            String key = dup.path.substring(YamlLines.parent(dup.path).length()).replaceFirst("^\\.", "");
+            throw at(root, dup, "duplicate key '" + key + "' (first at line " + dup.firstLine
+                    + "); YAML would keep only the last one, so remove one");
+        }
+        YamlLines.Issue empty = lines.empty();
+        if (empty != null) {
+            throw at(root, empty, "has no value; give one or remove the key");
+        }
+    }
+
+    /** An error at a path: inside measure {@code measures[i]}, named after it; else a top-level field. */
+    private static InvalidMeasureException at(JsonNode root, YamlLines.Issue where, String problem) {
+        String path = where.path;
+        if (path.startsWith("measures[") && path.indexOf(']') > 0) {
+            int close = path.indexOf(']');
+            int i = Integer.parseInt(path.substring("measures[".length(), close));
+            String field = close + 1 < path.length() ? path.substring(close + 2) : "-";
+            JsonNode m = root.path("measures").path(i);
+            String name = m.hasNonNull("name") && !m.get("name").asText().trim().isEmpty()
+                    ? m.get("name").asText() : "#" + (i + 1);
+            return new InvalidMeasureException(null, where.line, name, field, problem);
+        }
+        return new InvalidMeasureException(null, where.line, "-", path, problem);
+    }
+
+    /**
+     * Places a domain error of measure {@code measures[index]} at the line of its field (or the nearest parent).
+     */
+    private static InvalidMeasureException place(InvalidMeasureException e, int index, YamlLines lines) {
+        String prefix = "measures[" + index + "]";
+        return e.at(null, lines.lineOf(e.getField().equals("-") ? prefix : prefix + "." + e.getField()));
     }
 
     /**
@@ -107,13 +181,13 @@ public final class MeasuresYaml {
      */
     public static MeasuresConfig parse(String yaml) {
         try {
-            return read(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return read(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)), null);
         } catch (IOException e) {
             throw new InvalidMeasureException("-", "-", "cannot read: " + e.getMessage());
         }
     }
 
-    private static MeasuresConfig fromTree(JsonNode root) {
+    private static MeasuresConfig fromTree(JsonNode root, YamlLines lines) {
         if (root == null || !root.isObject() || !root.has("measures")) {
             throw new InvalidMeasureException("-", "measures", "the file must be a mapping with a 'measures' list");
         }
@@ -130,16 +204,38 @@ public final class MeasuresYaml {
         }
         List<MeasureDefinition> measures = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            measures.add(measure(list.get(i), i));
+            try {
+                measures.add(measure(list.get(i), i));
+            } catch (InvalidMeasureException e) {
+                throw place(e, i, lines);
+            }
         }
         List<Duration> windows = new ArrayList<>();
         JsonNode w = root.get("aggregate_windows");
         if (w != null) {
-            for (String s : types("-", "aggregate_windows", w)) {
-                windows.add(duration("-", "aggregate_windows", s));
+            if (w.isArray() && w.size() == 0) {
+                throw new InvalidMeasureException("-", "aggregate_windows",
+                        "is an empty list; remove the key to use the defaults (PT1H, P1D)");
+            }
+            List<String> texts = types("-", "aggregate_windows", w);
+            for (int i = 0; i < texts.size(); i++) {
+                windows.add(duration("-", w.isArray() ? "aggregate_windows[" + i + "]" : "aggregate_windows",
+                        texts.get(i)));
             }
         }
-        return new MeasuresConfig(measures, windows);
+        try {
+            return new MeasuresConfig(measures, windows);
+        } catch (InvalidMeasureException e) {
+            int index = -1; // the second measure with the name (a name defined twice), else the first
+            int seen = 0;
+            for (int i = 0; i < measures.size() && seen < 2; i++) {
+                if (measures.get(i).getName().equals(e.getMeasure())) {
+                    index = i;
+                    seen++;
+                }
+            }
+            throw index >= 0 ? place(e, index, lines) : e;
+        }
     }
 
     private static MeasureDefinition measure(JsonNode n, int index) {
@@ -291,9 +387,9 @@ public final class MeasuresYaml {
 
     private static Duration duration(String name, String field, String s) {
         try {
-            return Duration.parse(s.trim());
-        } catch (DateTimeParseException e) {
-            throw new InvalidMeasureException(name, field, "'" + s + "' is not an ISO-8601 duration (e.g. PT1H, P7D)");
+            return IsoDurations.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMeasureException(name, field, e.getMessage());
         }
     }
 }
