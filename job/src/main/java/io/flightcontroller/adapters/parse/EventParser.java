@@ -72,8 +72,9 @@ public final class EventParser implements Serializable {
     public static final int DEFAULT_MAX_RECORD_BYTES = 256 * 1024;
 
     /**
-     * Default largest accepted lead of an event's time over its arrival: 15 minutes, the limit Amazon Timestream puts
-     * on records with a time in the future.
+     * Default largest accepted lead of an event's time over its arrival: 15 minutes, the limit Amazon Timestream for
+     * LiveAnalytics puts on records with a time in the future ("Future ingestion period in minutes", 15, in its service
+     * limits: https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html).
      */
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(15);
 
