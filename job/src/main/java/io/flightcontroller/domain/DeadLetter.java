@@ -123,12 +123,21 @@ public class DeadLetter implements Serializable {
      * @return this dead letter
      */
     public DeadLetter withRawBytes(byte[] bytes) {
-        if (bytes.length <= MAX_RAW_CHARS) {
-            rawBase64 = Base64.getEncoder().encodeToString(bytes);
-        } else {
-            rawBase64 = Base64.getEncoder().encodeToString(Arrays.copyOf(bytes, MAX_RAW_CHARS))
-                    + truncationMark(bytes.length, "bytes");
-        }
+        return withRawBytes(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Like {@link #withRawBytes(byte[])} for the record {@code bytes[offset, offset + length)}.
+     *
+     * @param bytes buffer holding the record
+     * @param offset where the record starts
+     * @param length the record's length in bytes
+     * @return this dead letter
+     */
+    public DeadLetter withRawBytes(byte[] bytes, int offset, int length) {
+        int kept = Math.min(length, MAX_RAW_CHARS);
+        rawBase64 = Base64.getEncoder().encodeToString(Arrays.copyOfRange(bytes, offset, offset + kept))
+                + (kept < length ? truncationMark(length, "bytes") : "");
         return this;
     }
 

@@ -34,4 +34,15 @@ class EventTimesTest {
         assertThat(Quantiles.type7(v, 0.9)).isEqualTo(7.6, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Quantiles.shareAtMost(v, 3)).isEqualTo(0.6);
     }
+
+    @Test
+    void acceptedRangeIsFrom1970UpTo2200Exclusive() {
+        assertThat(EventTimes.MIN_EPOCH_MS).isEqualTo(java.time.Instant.parse("1970-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.END_EPOCH_MS).isEqualTo(java.time.Instant.parse("2200-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS - 1)).isTrue();
+        assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS)).isFalse();
+        assertThat(EventTimes.inRange(-1)).isFalse();
+        assertThat(EventTimes.inRange(EventTimes.toEpochMillis(99999999999L))).as("seconds: year 5138").isFalse();
+        assertThat(EventTimes.RANGE).isEqualTo("[1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)");
+    }
 }
