@@ -165,6 +165,15 @@ public final class FlightControllerCli implements Callable<Integer> {
             CliErrors.writableFile(alerts != null ? "--alerts" : "--out-dir", s.alertsFile);
             CliErrors.writableFile(deadLetters != null ? "--dead-letters" : "--out-dir", s.deadLettersFile);
             CliErrors.database(jdbcUrl != null ? "--jdbc-url" : "--out-dir", s.jdbcUrl);
+            for (Path p : inputs) {
+                // re-driving dead letters: the run empties its output files first, so they cannot be its input
+                Path in = p.toAbsolutePath().normalize();
+                if (in.equals(s.deadLettersFile.toAbsolutePath().normalize())
+                        || in.equals(s.alertsFile.toAbsolutePath().normalize())) {
+                    throw new UsageException("--input", p + " is also this run's output, which a run empties first;"
+                            + " copy it elsewhere or use another --out-dir");
+                }
+            }
             s.pipeline = PipelineOptions.builder(s.measures).outOfOrderness(outOfOrderness).idleTimeout(idleTimeout)
                     .dedupRetention(dedupRetention).caseRetention(caseRetention).maxFutureSkew(maxFutureSkew);
             s.arrivalOrder = arrivalOrder;

@@ -130,7 +130,7 @@ public final class LocalRun {
             paths[i] = new org.apache.flink.core.fs.Path(inputs.get(i).toAbsolutePath().toUri());
         }
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
-                new JsonLinesFormat(new EventParser()), paths).build(); // FIXME-SKEW
+                new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew())), paths).build();
         // one reader, so the watermarks (emitted on the events themselves) are a function of the file alone; the
         // keyed operators run in parallel
         DataStream<ParsedRecord> input = env

@@ -88,7 +88,8 @@ public final class ManagedFlinkJob {
         if (config.getSourceType() == JobConfig.SourceType.KINESIS) {
             input = KinesisSources.create(env, config.getKinesis(), config.getPipeline());
         } else {
-            FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
+            FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(
+                    new EventParser().withMaxFutureSkew(config.getPipeline().getMaxFutureSkew())),
                     new org.apache.flink.core.fs.Path(config.getFilePath())).build();
             input = env.fromSource(files, FlightControllerTopology.fileWatermarkStrategy(config.getPipeline()),
                     "event files").uid("source-files").setParallelism(1);

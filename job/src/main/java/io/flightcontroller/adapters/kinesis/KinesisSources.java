@@ -119,7 +119,7 @@ public final class KinesisSources {
     @SuppressWarnings("deprecation")
     public static DataStream<ParsedRecord> create(StreamExecutionEnvironment env, KinesisSourceOptions options,
             PipelineOptions pipeline) {
-        return env.addSource(consumer(options, pipeline, new EventParser()), "kinesis " + options.getStreamName())
+        return env.addSource(consumer(options, pipeline, new EventParser().withMaxFutureSkew(pipeline.getMaxFutureSkew())), "kinesis " + options.getStreamName())
                 .uid(UID);
     }
 }
