@@ -106,6 +106,9 @@ public final class LocalRun {
         }
 
         Configuration conf = new Configuration();
+        // no Kryo anywhere: every record type and every state has an explicit serializer, and a type that would fall
+        // back to Kryo fails the run at start instead of slipping into a checkpoint
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env;
         if (s.webUi) {
             conf.set(RestOptions.PORT, s.webPort);

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import io.flightcontroller.serialization.DomainSerializers;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -45,7 +45,7 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             }
         }
         state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("burn-rate", TypeInformation.of(BurnRateState.class)));
+                new ValueStateDescriptor<>("burn-rate", DomainSerializers.BURN_RATE_STATE));
         counters = new PipelineCounters(getRuntimeContext());
     }
 

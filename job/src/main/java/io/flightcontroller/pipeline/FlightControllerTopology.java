@@ -9,6 +9,7 @@ import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.ParsedRecord;
 import io.flightcontroller.domain.ProcessEvent;
 import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -123,24 +124,28 @@ public final class FlightControllerTopology {
         // cap and split run at the source's parallelism (chained), so each sees exactly its source's records and
         // the end-of-input watermark is the largest event time read, including events no measure uses
         int sourceParallelism = input.getParallelism();
+        // every record type has its own serializer that never reuses objects, and no function keeps a record it
+        // emitted: copying between chained operators is wasted work
+        input.getExecutionEnvironment().getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ParsedRecord> capped = input
-                .transform("end-of-input watermark cap", TypeInformation.of(ParsedRecord.class),
+                .transform("end-of-input watermark cap", DomainSerializers.PARSED_RECORD,
                         new EndOfInputWatermarkCap(options.getCorroboration(), options.getEffectiveOutOfOrdernessMs()))
                 .setParallelism(sourceParallelism).uid("end-of-input-cap");
 
         SingleOutputStreamOperator<ProcessEvent> events = capped
-                .process(new ParseSplitter(options.getMeasures()))
+                .process(new ParseSplitter(options.getMeasures()), DomainSerializers.PROCESS_EVENT)
                 .setParallelism(sourceParallelism)
                 .name("split malformed and unused events").uid("parse-split");
 
         SingleOutputStreamOperator<RoutedEvent> routed = events
                 .keyBy(ProcessEvent::getCorrelationId)
-                .process(new DedupAndRoute(options.getMeasures(), options.getDedupRetention().toMillis()))
+                .process(new DedupAndRoute(options.getMeasures(), options.getDedupRetention().toMillis()),
+                        RoutedEvent.TYPE)
                 .name("dedup, late, route").uid("dedup-route");
 
         SingleOutputStreamOperator<Measurement> measured = routed
                 .keyBy(RoutedEvent::key)
-                .transform("measure", TypeInformation.of(Measurement.class), new MeasureOperator(
+                .transform("measure", DomainSerializers.MEASUREMENT, new MeasureOperator(
                         new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
                 .uid("measure");
 
@@ -156,7 +161,8 @@ public final class FlightControllerTopology {
             DataStream<WindowAggregate> a = outcomes
                     .keyBy(Outcome::getMeasure)
                     .window(new SloAggregates.ByOutcomeTime(w))
-                    .aggregate(new SloAggregates.Aggregate(), new SloAggregates.ToAggregate(w))
+                    .aggregate(new SloAggregates.Aggregate(), new SloAggregates.ToAggregate(w), SloAggregates.ACC_TYPE,
+                            SloAggregates.ACC_TYPE, TypeInformation.of(WindowAggregate.class))
                     .name("aggregate " + w).uid("aggregate-" + w);
             aggregates = aggregates == null ? a : aggregates.union(a);
         }

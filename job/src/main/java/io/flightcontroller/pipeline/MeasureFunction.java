@@ -13,7 +13,7 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import io.flightcontroller.serialization.DomainSerializers;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -30,7 +30,7 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
     private static final long serialVersionUID = 1L;
 
     static final ValueStateDescriptor<CaseState> STATE =
-            new ValueStateDescriptor<>("case", TypeInformation.of(CaseState.class));
+            new ValueStateDescriptor<>("case", DomainSerializers.CASE_STATE);
 
     private final MeasuresConfig measures;
     private final long retentionMs;

@@ -16,7 +16,7 @@ import org.apache.flink.util.Collector;
  * mergeable t-digest (Ted Dunning's {@code com.tdunning:t-digest}, {@link MergingDigest}, compression 100: relative
  * error well under 1% at p50..p99 for these sizes).
  */
-final class SloAggregates {
+public final class SloAggregates {
     private SloAggregates() {}
 
     /**
@@ -69,6 +69,54 @@ final class SloAggregates {
         long good;
         long bad;
         TDigest digest = new MergingDigest(100);
+    }
+
+    /** The window state's type: its own serializer (v1: completed, good, bad, then the t-digest's own bytes). */
+    static final org.apache.flink.api.common.typeinfo.TypeInformation<Acc> ACC_TYPE =
+            new io.flightcontroller.serialization.VersionedSerializer.Info<>(Acc.class, AccSerializer::new);
+
+    /** Serializer of {@link Acc}: the digest in {@link MergingDigest}'s own verbose byte form. */
+    public static final class AccSerializer extends io.flightcontroller.serialization.VersionedSerializer<Acc> {
+        private static final long serialVersionUID = 1L;
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "window aggregate accumulator"; }
+        @Override public Acc createInstance() { return new Acc(); }
+
+        @Override
+        protected void write(Acc a, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+            out.writeLong(a.completed);
+            out.writeLong(a.good);
+            out.writeLong(a.bad);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(a.digest.byteSize());
+            a.digest.asBytes(buf);
+            out.writeInt(buf.position());
+            out.write(buf.array(), 0, buf.position());
+        }
+
+        @Override
+        protected Acc read(int version, org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+            Acc a = new Acc();
+            a.completed = in.readLong();
+            a.good = in.readLong();
+            a.bad = in.readLong();
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            a.digest = MergingDigest.fromBytes(java.nio.ByteBuffer.wrap(b));
+            return a;
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<Acc> snapshotConfiguration() {
+            return new AccSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link AccSerializer}. */
+    public static final class AccSnapshot extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<Acc> {
+        public AccSnapshot() {
+            super(AccSerializer::new);
+        }
     }
 
     /** Adds outcomes into an {@link Acc}. */

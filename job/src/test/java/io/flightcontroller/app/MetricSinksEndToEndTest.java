@@ -42,8 +42,12 @@ class MetricSinksEndToEndTest {
 
     private Path events(long baseMs) throws Exception {
         List<String> lines = new ArrayList<>();
+        // in event-time order: the file source of the streaming job reads lines as arrivals, and its watermarks
+        // follow the data, so an assigned event 10 minutes ahead would make the next case's opening late
         for (int i = 0; i < 3; i++) {
             lines.add(ev("case-" + i, "opened", baseMs + i * 1_000L));
+        }
+        for (int i = 0; i < 3; i++) {
             lines.add(ev("case-" + i, "assigned", baseMs + i * 1_000L + (i + 1) * 600_000L));
         }
         Path p = dir.resolve("events.jsonl");

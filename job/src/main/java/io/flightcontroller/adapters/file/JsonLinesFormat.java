@@ -42,7 +42,7 @@ public final class JsonLinesFormat extends SimpleStreamFormat<ParsedRecord> {
 
     @Override
     public TypeInformation<ParsedRecord> getProducedType() {
-        return TypeInformation.of(ParsedRecord.class);
+        return io.flightcontroller.serialization.DomainSerializers.PARSED_RECORD;
     }
 
     /** Splits a byte stream into lines and parses each non-blank one. */

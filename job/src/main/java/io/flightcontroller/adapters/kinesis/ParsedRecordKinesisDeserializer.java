@@ -48,6 +48,6 @@ public final class ParsedRecordKinesisDeserializer implements KinesisDeserializa
     /** @return the type information of {@link ParsedRecord} */
     @Override
     public TypeInformation<ParsedRecord> getProducedType() {
-        return TypeInformation.of(ParsedRecord.class);
+        return io.flightcontroller.serialization.DomainSerializers.PARSED_RECORD;
     }
 }

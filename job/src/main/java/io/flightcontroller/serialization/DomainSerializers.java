@@ -1,0 +1,350 @@
+package io.flightcontroller.serialization;
+
+import io.flightcontroller.domain.BurnRateState;
+import io.flightcontroller.domain.CaseState;
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.ProcessEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The serializers of the domain records that are not plain Flink POJOs (they hold payload maps, lists of events,
+ * dimension maps or sorted buckets), and their {@link TypeInformation}s. Every other record type the job ships or
+ * keeps ({@code Alert}, {@code Outcome}, {@code OpenCase}, {@code WindowAggregate}, {@code ErrorBudget}) is a Flink POJO
+ * with the POJO serializer's own schema evolution. Format versions: see each class; all are at version 1.
+ */
+public final class DomainSerializers {
+    private DomainSerializers() {}
+
+    /** {@link ProcessEvent}. */
+    public static final TypeInformation<ProcessEvent> PROCESS_EVENT =
+            new VersionedSerializer.Info<>(ProcessEvent.class, ProcessEventSerializer::new);
+    /** {@link ParsedRecord}. */
+    public static final TypeInformation<ParsedRecord> PARSED_RECORD =
+            new VersionedSerializer.Info<>(ParsedRecord.class, ParsedRecordSerializer::new);
+    /** {@link Measurement}. */
+    public static final TypeInformation<Measurement> MEASUREMENT =
+            new VersionedSerializer.Info<>(Measurement.class, MeasurementSerializer::new);
+    /** {@link CaseState} (keyed state of the measuring operator). */
+    public static final TypeInformation<CaseState> CASE_STATE =
+            new VersionedSerializer.Info<>(CaseState.class, CaseStateSerializer::new);
+    /** {@link BurnRateState} (keyed state of the burn-rate operator). */
+    public static final TypeInformation<BurnRateState> BURN_RATE_STATE =
+            new VersionedSerializer.Info<>(BurnRateState.class, BurnRateStateSerializer::new);
+
+    /**
+     * v1: eventId, correlationId, eventType (strings), timeMs, payload (see {@link Fields}), identity, seq,
+     * lateWatermark (longs).
+     */
+    public static final class ProcessEventSerializer extends VersionedSerializer<ProcessEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "ProcessEvent"; }
+        @Override public ProcessEvent createInstance() { return new ProcessEvent(); }
+
+        @Override
+        protected void write(ProcessEvent e, DataOutputView out) throws IOException {
+            Fields.string(e.getEventId(), out);
+            Fields.string(e.getCorrelationId(), out);
+            Fields.string(e.getEventType(), out);
+            out.writeLong(e.getTimeMs());
+            Fields.payload(e.getPayload().isEmpty() ? null : e.getPayload(), out);
+            out.writeLong(e.getIdentity());
+            out.writeLong(e.getSeq());
+            out.writeLong(e.getLateWatermark());
+        }
+
+        @Override
+        protected ProcessEvent read(int version, DataInputView in) throws IOException {
+            ProcessEvent e = new ProcessEvent();
+            e.setEventId(Fields.string(in));
+            e.setCorrelationId(Fields.string(in));
+            e.setEventType(Fields.string(in));
+            e.setTimeMs(in.readLong());
+            e.setPayload(Fields.payload(in));
+            e.setIdentity(in.readLong());
+            e.setSeq(in.readLong());
+            e.setLateWatermark(in.readLong());
+            return e;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ProcessEvent> snapshotConfiguration() {
+            return new ProcessEventSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link ProcessEventSerializer}. */
+    public static final class ProcessEventSnapshot extends SimpleTypeSerializerSnapshot<ProcessEvent> {
+        public ProcessEventSnapshot() {
+            super(ProcessEventSerializer::new);
+        }
+    }
+
+    /**
+     * v1: raw (string), then a byte: 1 event (a {@link ProcessEventSerializer} record) or 2 dead letter (stage,
+     * reason, detail, raw, correlationId, eventTimeMs, rawBase64).
+     */
+    public static final class ParsedRecordSerializer extends VersionedSerializer<ParsedRecord> {
+        private static final long serialVersionUID = 1L;
+        private final ProcessEventSerializer events = new ProcessEventSerializer();
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "ParsedRecord"; }
+        @Override public ParsedRecord createInstance() { return new ParsedRecord(); }
+
+        @Override
+        protected void write(ParsedRecord r, DataOutputView out) throws IOException {
+            Fields.string(r.getRaw(), out);
+            if (r.isEvent()) {
+                out.writeByte(1);
+                events.serialize(r.getEvent(), out);
+            } else {
+                out.writeByte(2);
+                deadLetter(r.getDeadLetter(), out);
+            }
+        }
+
+        @Override
+        protected ParsedRecord read(int version, DataInputView in) throws IOException {
+            ParsedRecord r = new ParsedRecord();
+            r.setRaw(Fields.string(in));
+            if (in.readUnsignedByte() == 1) {
+                r.setEvent(events.deserialize(in));
+            } else {
+                r.setDeadLetter(deadLetter(in));
+            }
+            return r;
+        }
+
+        private static void deadLetter(DeadLetter d, DataOutputView out) throws IOException {
+            Fields.string(d.getStage(), out);
+            Fields.string(d.getReason(), out);
+            Fields.string(d.getDetail(), out);
+            Fields.string(d.getRaw(), out);
+            Fields.string(d.getCorrelationId(), out);
+            Fields.longObj(d.getEventTimeMs(), out);
+            Fields.string(d.getRawBase64(), out);
+        }
+
+        private static DeadLetter deadLetter(DataInputView in) throws IOException {
+            DeadLetter d = new DeadLetter();
+            d.setStage(Fields.string(in));
+            d.setReason(Fields.string(in));
+            d.setDetail(Fields.string(in));
+            d.setRaw(Fields.string(in));
+            d.setCorrelationId(Fields.string(in));
+            d.setEventTimeMs(Fields.longObj(in));
+            d.setRawBase64(Fields.string(in));
+            return d;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<ParsedRecord> snapshotConfiguration() {
+            return new ParsedRecordSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link ParsedRecordSerializer}. */
+    public static final class ParsedRecordSnapshot extends SimpleTypeSerializerSnapshot<ParsedRecord> {
+        public ParsedRecordSnapshot() {
+            super(ParsedRecordSerializer::new);
+        }
+    }
+
+    /**
+     * v1: measure, kind, caseKey, correlationId (strings), cycle (int), startMs, endMs (longs), value (double),
+     * maxValue (nullable double), good (nullable boolean), late, afterTimeout (booleans), dimensions (string map).
+     */
+    public static final class MeasurementSerializer extends VersionedSerializer<Measurement> {
+        private static final long serialVersionUID = 1L;
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "Measurement"; }
+        @Override public Measurement createInstance() { return new Measurement(); }
+
+        @Override
+        protected void write(Measurement m, DataOutputView out) throws IOException {
+            Fields.string(m.getMeasure(), out);
+            Fields.string(m.getKind(), out);
+            Fields.string(m.getCaseKey(), out);
+            Fields.string(m.getCorrelationId(), out);
+            out.writeInt(m.getCycle());
+            out.writeLong(m.getStartMs());
+            out.writeLong(m.getEndMs());
+            out.writeDouble(m.getValue());
+            Fields.doubleObj(m.getMaxValue(), out);
+            Fields.booleanObj(m.getGood(), out);
+            out.writeBoolean(m.isLate());
+            out.writeBoolean(m.isAfterTimeout());
+            Fields.stringMap(m.getDimensions(), out);
+        }
+
+        @Override
+        protected Measurement read(int version, DataInputView in) throws IOException {
+            Measurement m = new Measurement();
+            m.setMeasure(Fields.string(in));
+            m.setKind(Fields.string(in));
+            m.setCaseKey(Fields.string(in));
+            m.setCorrelationId(Fields.string(in));
+            m.setCycle(in.readInt());
+            m.setStartMs(in.readLong());
+            m.setEndMs(in.readLong());
+            m.setValue(in.readDouble());
+            m.setMaxValue(Fields.doubleObj(in));
+            m.setGood(Fields.booleanObj(in));
+            m.setLate(in.readBoolean());
+            m.setAfterTimeout(in.readBoolean());
+            m.setDimensions(Fields.stringMap(in));
+            return m;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<Measurement> snapshotConfiguration() {
+            return new MeasurementSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link MeasurementSerializer}. */
+    public static final class MeasurementSnapshot extends SimpleTypeSerializerSnapshot<Measurement> {
+        public MeasurementSnapshot() {
+            super(MeasurementSerializer::new);
+        }
+    }
+
+    /**
+     * v1: phase, cycle (ints), startMs, closedAtMs (longs), correlationId (string), dimensions (string map),
+     * cycleCount, total, maxCycleCount (longs), breached (boolean), timerMs (long), pending (count, then
+     * {@link ProcessEventSerializer} records; -1 for none).
+     */
+    public static final class CaseStateSerializer extends VersionedSerializer<CaseState> {
+        private static final long serialVersionUID = 1L;
+        private final ProcessEventSerializer events = new ProcessEventSerializer();
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "CaseState"; }
+        @Override public CaseState createInstance() { return new CaseState(); }
+
+        @Override
+        protected void write(CaseState s, DataOutputView out) throws IOException {
+            out.writeInt(s.phase);
+            out.writeInt(s.cycle);
+            out.writeLong(s.startMs);
+            out.writeLong(s.closedAtMs);
+            Fields.string(s.correlationId, out);
+            Fields.stringMap(s.dimensions, out);
+            out.writeLong(s.cycleCount);
+            out.writeLong(s.total);
+            out.writeLong(s.maxCycleCount);
+            out.writeBoolean(s.breached);
+            out.writeLong(s.timerMs);
+            out.writeInt(s.pending == null ? -1 : s.pending.size());
+            if (s.pending != null) {
+                for (ProcessEvent e : s.pending) {
+                    events.serialize(e, out);
+                }
+            }
+        }
+
+        @Override
+        protected CaseState read(int version, DataInputView in) throws IOException {
+            CaseState s = new CaseState();
+            s.phase = in.readInt();
+            s.cycle = in.readInt();
+            s.startMs = in.readLong();
+            s.closedAtMs = in.readLong();
+            s.correlationId = Fields.string(in);
+            s.dimensions = Fields.stringMap(in);
+            s.cycleCount = in.readLong();
+            s.total = in.readLong();
+            s.maxCycleCount = in.readLong();
+            s.breached = in.readBoolean();
+            s.timerMs = in.readLong();
+            int n = in.readInt();
+            if (n >= 0) {
+                List<ProcessEvent> pending = new ArrayList<>(Math.max(n, 2));
+                for (int i = 0; i < n; i++) {
+                    pending.add(events.deserialize(in));
+                }
+                s.pending = pending;
+            }
+            return s;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<CaseState> snapshotConfiguration() {
+            return new CaseStateSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link CaseStateSerializer}. */
+    public static final class CaseStateSnapshot extends SimpleTypeSerializerSnapshot<CaseState> {
+        public CaseStateSnapshot() {
+            super(CaseStateSerializer::new);
+        }
+    }
+
+    /** v1: buckets (count, then bucket start, good, bad), firing (count, then rule id, since). */
+    public static final class BurnRateStateSerializer extends VersionedSerializer<BurnRateState> {
+        private static final long serialVersionUID = 1L;
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "BurnRateState"; }
+        @Override public BurnRateState createInstance() { return new BurnRateState(); }
+
+        @Override
+        protected void write(BurnRateState s, DataOutputView out) throws IOException {
+            out.writeInt(s.buckets.size());
+            for (Map.Entry<Long, long[]> b : s.buckets.entrySet()) {
+                out.writeLong(b.getKey());
+                out.writeLong(b.getValue()[0]);
+                out.writeLong(b.getValue()[1]);
+            }
+            out.writeInt(s.firing.size());
+            for (Map.Entry<String, Long> f : s.firing.entrySet()) {
+                Fields.string(f.getKey(), out);
+                out.writeLong(f.getValue());
+            }
+        }
+
+        @Override
+        protected BurnRateState read(int version, DataInputView in) throws IOException {
+            BurnRateState s = new BurnRateState();
+            s.buckets = new TreeMap<>();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                s.buckets.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
+            }
+            s.firing = new HashMap<>();
+            int f = in.readInt();
+            for (int i = 0; i < f; i++) {
+                s.firing.put(Fields.string(in), in.readLong());
+            }
+            return s;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<BurnRateState> snapshotConfiguration() {
+            return new BurnRateStateSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link BurnRateStateSerializer}. */
+    public static final class BurnRateStateSnapshot extends SimpleTypeSerializerSnapshot<BurnRateState> {
+        public BurnRateStateSnapshot() {
+            super(BurnRateStateSerializer::new);
+        }
+    }
+}
