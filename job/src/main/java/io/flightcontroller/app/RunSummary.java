@@ -164,8 +164,8 @@ public final class RunSummary {
         out.println("  future time:      " + future + " events dead-lettered (more than "
                 + (options.getMaxFutureSkew() == null ? "-" : options.getMaxFutureSkew()) + " ahead of their arrival)");
         if (held > 0) {
-            out.println("  held back:        " + held + " events at the end, a lone jump ahead of the rest of the input"
-                    + " that nothing followed (never applied; see the dead letters and open cases)");
+            out.println("  held back:        " + held + " events at the end: a lone jump ahead of the rest of the input"
+                    + " that nothing followed; applied to their own case only (no other case's deadline moved)");
         }
         if (share > LATE_WARNING_SHARE) {
             out.println(String.format(Locale.ROOT, "WARNING: %.1f%% of the events were late (dead-lettered; only a late"

@@ -23,7 +23,7 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
         implements OneInputStreamOperator<ParsedRecord, ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
-    /** Accumulator: events never applied because their time was a lone jump at the end of the input. */
+    /** Accumulator: events beyond the final watermark (a lone jump at the end), applied to their own case only. */
     static final String HELD_BACK = "held_back_at_end";
 
     private final int corroboration;

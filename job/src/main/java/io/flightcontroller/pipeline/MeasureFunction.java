@@ -53,6 +53,10 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
         counters = new PipelineCounters(getRuntimeContext());
     }
 
+    PipelineCounters counters() {
+        return counters;
+    }
+
     MeasureMachine machine(int index) {
         return machines.get(index);
     }
@@ -126,6 +130,20 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
             ctx.timerService().registerEventTimeTimer(wakeUpMs);
         }
         s.timerMs = wakeUpMs;
+    }
+
+    /**
+     * Applies the events still buffered when a bounded input ends (their times lie beyond the final watermark) to
+     * their own case, in order.
+     */
+    void drainAtEnd(String key, CaseState s, MeasureMachine.Listener out) {
+        int sep = key.indexOf(':');
+        MeasureMachine m = machines.get(Integer.parseInt(key.substring(0, sep)));
+        long last = Long.MIN_VALUE;
+        for (io.flightcontroller.domain.ProcessEvent e : s.pending) {
+            last = Math.max(last, e.getTimeMs());
+        }
+        m.advanceTo(key.substring(sep + 1), s, last, out);
     }
 
     /**

@@ -31,7 +31,7 @@ class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurem
     @Override
     public void open() throws Exception {
         super.open();
-        counters = new PipelineCounters(getRuntimeContext());
+        counters = function.counters(); // one registry per operator: accumulators are registered once by name
     }
 
     @Override
@@ -46,6 +46,11 @@ class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurem
         backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 MeasureFunction.STATE, (String key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
                     CaseState s = state.value();
+                    if (s != null && s.hasPending()) {
+                        // events beyond the final watermark: a lone jump ahead that nothing corroborated (arrival
+                        // order) -- applied to their own case only, no other case's deadline moves for them
+                        function.drainAtEnd(key, s, endListener());
+                    }
                     OpenCase open = s == null ? null : function.openCase(key, s, lastWatermark);
                     if (open != null) {
                         counters.inc(PipelineCounters.OPEN_AT_END);
@@ -53,5 +58,37 @@ class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurem
                     }
                 });
         output.emitWatermark(Watermark.MAX_WATERMARK);
+    }
+
+    private io.flightcontroller.domain.MeasureMachine.Listener endListener() {
+        return new io.flightcontroller.domain.MeasureMachine.Listener() {
+            @Override
+            public void measurement(Measurement m) {
+                counters.inc(PipelineCounters.MATCHED);
+                output.collect(new StreamRecord<>(m, m.getEndMs()));
+            }
+
+            @Override
+            public void alert(io.flightcontroller.domain.Alert a) {
+                counters.inc(a.getKind() == io.flightcontroller.domain.Alert.Kind.TIMEOUT
+                        ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+                output.collect(FlightControllerTopology.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
+            }
+
+            @Override
+            public void outcome(io.flightcontroller.domain.Outcome o) {
+                output.collect(FlightControllerTopology.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
+            }
+
+            @Override
+            public void orphan(io.flightcontroller.domain.ProcessEvent e) {
+                counters.inc(PipelineCounters.ORPHAN);
+            }
+
+            @Override
+            public void noValue(io.flightcontroller.domain.ProcessEvent e) {
+                counters.inc(PipelineCounters.NO_VALUE);
+            }
+        };
     }
 }
