@@ -1,5 +1,7 @@
 package io.flightcontroller.infra;
 
+import io.flightcontroller.config.RuntimePropertyKeys;
+import io.flightcontroller.pipeline.PipelineCounters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -283,7 +285,7 @@ public record StackSettings(
                 c.string(KEY_LOG_LEVEL, "INFO").toUpperCase(Locale.ROOT),
                 c.string(KEY_METRICS_LEVEL, "APPLICATION").toUpperCase(Locale.ROOT),
                 c.integer(KEY_LOG_RETENTION_DAYS, 30),
-                c.string(KEY_MEASURES_LOCATION, "classpath:/measures.yaml"),
+                c.string(KEY_MEASURES_LOCATION, RuntimePropertyKeys.DEFAULT_MEASURES_LOCATION),
                 c.string(KEY_MEASURES_S3_KEY, null),
                 c.string(KEY_INITIAL_POSITION, "LATEST").toUpperCase(Locale.ROOT),
                 c.string(KEY_KINESIS_READER, "POLLING").toUpperCase(Locale.ROOT),
@@ -299,7 +301,7 @@ public record StackSettings(
                 c.list(KEY_ALERT_EMAILS),
                 c.list(KEY_ALERT_HTTPS_URLS),
                 c.longValue(KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, 60_000L),
-                c.string(KEY_DEAD_LETTER_METRIC_NAME, "numDeadLetters"));
+                c.string(KEY_DEAD_LETTER_METRIC_NAME, PipelineCounters.CLOUDWATCH_DEAD_LETTERS));
     }
 
     private static void require(boolean ok, String key, String expected, Object actual) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flightcontroller.config.RuntimePropertyKeys;
+import io.flightcontroller.pipeline.PipelineCounters;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,13 @@ class StackSettingsTest {
         assertThat(s.eventDetailTypes()).isEmpty();
         assertThat(s.autoScaling()).isTrue();
         assertThat(s.measuresLocation()).isEqualTo("classpath:/measures.yaml");
+    }
+
+    @Test
+    void defaultsThatNameSomethingInTheJobAreTheJobsOwnConstants() {
+        StackSettings s = parse(Map.of());
+        assertThat(s.measuresLocation()).isEqualTo(RuntimePropertyKeys.DEFAULT_MEASURES_LOCATION);
+        assertThat(s.deadLetterMetricName()).isEqualTo(PipelineCounters.CLOUDWATCH_DEAD_LETTERS);
     }
 
     @Test
