@@ -12,16 +12,13 @@ import software.constructs.Construct;
  * The Managed Service for Apache Flink application: runtime, code location, runtime properties, checkpointing,
  * parallelism, monitoring level, snapshots, and its CloudWatch logging option.
  *
- * <p>Shape: runtime {@link #RUNTIME}; the code is the jar from {@link Storage}; checkpoints every
+ * <p>Shape: runtime {@code flinkRuntime} (default {@link StackSettings#DEFAULT_FLINK_RUNTIME}); the code is the jar from {@link Storage}; checkpoints every
  * {@code checkpointIntervalMs} with at least {@code minPauseBetweenCheckpointsMs} between them; parallelism
  * {@code parallelism}, {@code parallelismPerKpu} per KPU, autoscaling by parameter; snapshots on, started from the
  * latest snapshot, without allowing non-restored state. The runtime property groups point the job at the stack's
  * stream, measures, metric store and topic, keyed by the job's own {@link RuntimePropertyKeys}.
  */
 final class FlinkApplication extends StackPart {
-    /** Managed Flink runtime of the application. */
-    static final String RUNTIME = "FLINK-1_20";
-
     private final CfnApplication application;
 
     /**
@@ -44,7 +41,7 @@ final class FlinkApplication extends StackPart {
         application = CfnApplication.Builder.create(this, "Application")
                 .applicationName(settings.appName())
                 .applicationDescription("Flight Controller: lead-time and SLO measurement of process events")
-                .runtimeEnvironment(RUNTIME)
+                .runtimeEnvironment(settings.flinkRuntime())
                 .serviceExecutionRole(iam.role().getRoleArn())
                 .applicationConfiguration(CfnApplication.ApplicationConfigurationProperty.builder()
                         .applicationCodeConfiguration(CfnApplication.ApplicationCodeConfigurationProperty.builder()

@@ -35,8 +35,9 @@ import software.constructs.Construct;
  * OK), and a dashboard.
  *
  * <p>Shape: alarms fire above their threshold for all of their evaluation periods, missing data counts as not
- * breaching: downtime &gt; 0 (1 min); rate of {@code fullRestarts} and of {@code numberOfFailedCheckpoints} &gt; 0
- * (5 min); {@code millisBehindLatest} above {@code millisBehindLatestThresholdMs} for 5 of 5 minutes; the job's
+ * breaching: downtime &gt; 0 (1 min); rate of the restart counter and of {@code numberOfFailedCheckpoints} &gt; 0
+ * (5 min; the restart counter is {@code fullRestarts} on Flink 1.x and {@code numRestarts} on 2.x, where Managed Flink
+ * removed {@code fullRestarts}); {@code millisBehindLatest} above {@code millisBehindLatestThresholdMs} for 5 of 5 minutes; the job's
  * dead-letter counter {@code deadLetterMetricName} &gt; 0 (sum over 5 min); SNS notifications failed &gt; 0 and
  * messages in the delivery dead-letter queue &gt; 0 (5 min). Managed Flink metrics are in {@link #MSF_NAMESPACE} with
  * the dimension {@code Application = appName}.
@@ -48,6 +49,7 @@ final class Monitoring extends StackPart {
     static final String LOG_STREAM_NAME = "application";
 
     private final StackSettings settings;
+    private final String restarts;
     private final LogGroup logGroup;
     private final LogStream logStream;
     private final String logGroupArn;
@@ -64,6 +66,8 @@ final class Monitoring extends StackPart {
     Monitoring(Construct scope, String id, StackSettings settings, Ingestion ingestion, Alerting alerting) {
         super(scope, id);
         this.settings = settings;
+        // AWS, "Metrics and dimensions in Managed Service for Apache Flink": Flink 2.2 removed fullRestarts.
+        restarts = settings.flink1() ? "fullRestarts" : "numRestarts";
         logGroup = LogGroup.Builder.create(this, "ApplicationLogGroup")
                 .logGroupName("/aws/kinesis-analytics/" + settings.appName())
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -80,8 +84,8 @@ final class Monitoring extends StackPart {
         SnsAction toTopic = new SnsAction(topic);
         alarm("DowntimeAlarm", "Application is down (downtime > 0): it is not processing events",
                 appMetric("downtime", "Maximum", 1), 0, 1, TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("RestartsAlarm", "Application restarted (rate of fullRestarts > 0)",
-                rate("restarts", appMetric("fullRestarts", "Maximum", 5)), 0, 1, TreatMissingData.NOT_BREACHING,
+        alarm("RestartsAlarm", "Application restarted (rate of " + restarts + " > 0)",
+                rate("restarts", appMetric(restarts, "Maximum", 5)), 0, 1, TreatMissingData.NOT_BREACHING,
                 toTopic);
         alarm("CheckpointFailuresAlarm", "Checkpoints are failing (rate of numberOfFailedCheckpoints > 0)",
                 rate("failed", appMetric("numberOfFailedCheckpoints", "Maximum", 5)), 0, 1,
@@ -177,7 +181,7 @@ final class Monitoring extends StackPart {
         List<IWidget> health = List.of(
                 graph("Uptime and downtime (ms)", List.of(appMetric("uptime", "Maximum", 1),
                         appMetric("downtime", "Maximum", 1))),
-                graph("Restarts", List.of(appMetric("fullRestarts", "Maximum", 1))),
+                graph("Restarts", List.of(appMetric(restarts, "Maximum", 1))),
                 graph("Checkpoints", List.of(appMetric("lastCheckpointDuration", "Maximum", 1),
                         appMetric("numberOfFailedCheckpoints", "Maximum", 1))));
         List<IWidget> flow = List.of(

@@ -37,6 +37,18 @@ class StackSettingsTest {
     }
 
     @Test
+    void flinkRuntimeIsOneOfTheManagedFlinkRuntimesDefaultingTo120() {
+        assertThat(parse(Map.of()).flinkRuntime()).isEqualTo("FLINK-1_20");
+        assertThat(parse(Map.of("flinkRuntime", "FLINK-2_2")).flinkRuntime()).isEqualTo("FLINK-2_2");
+        assertThat(parse(Map.of("flinkRuntime", "flink-2_3")).flinkRuntime()).isEqualTo("FLINK-2_3");
+        assertThatThrownBy(() -> parse(Map.of("flinkRuntime", "FLINK-2_0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("context 'flinkRuntime': ")
+                .hasMessageContaining("FLINK-1_20, FLINK-2_2, FLINK-2_3")
+                .hasMessageEndingWith("got 'FLINK-2_0'");
+    }
+
+    @Test
     void listsAcceptCommaSeparatedAndJsonStyleValues() {
         assertThat(parse(Map.of("alertEmails", "a@x.io, b@x.io")).alertEmails()).containsExactly("a@x.io", "b@x.io");
         assertThat(parse(Map.of("eventDetailTypes", "[\"a\",\"b\"]")).eventDetailTypes()).containsExactly("a", "b");
