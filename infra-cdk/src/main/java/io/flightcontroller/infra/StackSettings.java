@@ -1,5 +1,7 @@
 package io.flightcontroller.infra;
 
+import io.flightcontroller.config.RuntimePropertyKeys;
+import io.flightcontroller.pipeline.PipelineCounters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
  * @param streamRetentionHours stream retention in hours (24 to 8760)
  * @param jarPath local path of the job's shaded jar, uploaded as a CDK asset
  * @param jarS3Key key of a jar already uploaded to the artifact bucket; when set, no asset is built
+ * @param flinkRuntime Managed Flink runtime of the application, one of {@link #FLINK_RUNTIMES}
  * @param parallelism application parallelism
  * @param parallelismPerKpu parallelism per KPU
  * @param autoScaling whether Managed Flink autoscaling is on
@@ -58,6 +61,7 @@ public record StackSettings(
         int streamRetentionHours,
         String jarPath,
         String jarS3Key,
+        String flinkRuntime,
         int parallelism,
         int parallelismPerKpu,
         boolean autoScaling,
@@ -102,6 +106,8 @@ public record StackSettings(
     public static final String KEY_JAR_PATH = "jarPath";
     /** Context key of {@link #jarS3Key()}. */
     public static final String KEY_JAR_S3_KEY = "jarS3Key";
+    /** Context key of {@link #flinkRuntime()}. */
+    public static final String KEY_FLINK_RUNTIME = "flinkRuntime";
     /** Context key of {@link #parallelism()}. */
     public static final String KEY_PARALLELISM = "parallelism";
     /** Context key of {@link #parallelismPerKpu()}. */
@@ -166,6 +172,14 @@ public record StackSettings(
     /** Metric sink value for InfluxDB (for example Amazon Timestream for InfluxDB). */
     public static final String SINK_INFLUXDB = "influxdb";
 
+    /** The runtime the job is built for today (Flink 1.20, Java 11). */
+    public static final String DEFAULT_FLINK_RUNTIME = "FLINK-1_20";
+    /**
+     * Managed Flink runtimes the stack accepts (AWS documentation, 2026): the 1.x line's last and the 2.x runtimes. The
+     * jar must be built for the runtime's Flink line.
+     */
+    public static final List<String> FLINK_RUNTIMES = List.of(DEFAULT_FLINK_RUNTIME, "FLINK-2_2", "FLINK-2_3");
+
     /** Retention periods CloudWatch Logs accepts, in days. */
     public static final List<Integer> LOG_RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
             400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -183,6 +197,8 @@ public record StackSettings(
         require(shardCount >= 1, KEY_SHARD_COUNT, ">= 1", shardCount);
         require(streamRetentionHours >= 24 && streamRetentionHours <= 8760, KEY_STREAM_RETENTION_HOURS,
                 "24 to 8760", streamRetentionHours);
+        require(FLINK_RUNTIMES.contains(flinkRuntime), KEY_FLINK_RUNTIME,
+                "one of the Managed Flink runtimes " + String.join(", ", FLINK_RUNTIMES), flinkRuntime);
         require(parallelism >= 1, KEY_PARALLELISM, ">= 1", parallelism);
         require(parallelismPerKpu >= 1 && parallelismPerKpu <= 8, KEY_PARALLELISM_PER_KPU, "1 to 8", parallelismPerKpu);
         require(checkpointIntervalMs >= 1000, KEY_CHECKPOINT_INTERVAL_MS, ">= 1000", checkpointIntervalMs);
@@ -243,6 +259,11 @@ public record StackSettings(
         return ON_DEMAND.equals(streamMode);
     }
 
+    /** @return whether the application runs on a Flink 1.x runtime (else 2.x) */
+    public boolean flink1() {
+        return flinkRuntime.startsWith("FLINK-1_");
+    }
+
     /** @return whether the source reads with enhanced fan-out */
     public boolean enhancedFanOut() {
         return "EFO".equals(kinesisReader);
@@ -275,6 +296,7 @@ public record StackSettings(
                 c.integer(KEY_STREAM_RETENTION_HOURS, 24),
                 c.string(KEY_JAR_PATH, DEFAULT_JAR_PATH),
                 c.string(KEY_JAR_S3_KEY, null),
+                c.string(KEY_FLINK_RUNTIME, DEFAULT_FLINK_RUNTIME).toUpperCase(Locale.ROOT),
                 c.integer(KEY_PARALLELISM, 1),
                 c.integer(KEY_PARALLELISM_PER_KPU, 1),
                 c.bool(KEY_AUTO_SCALING, true),
@@ -283,7 +305,7 @@ public record StackSettings(
                 c.string(KEY_LOG_LEVEL, "INFO").toUpperCase(Locale.ROOT),
                 c.string(KEY_METRICS_LEVEL, "APPLICATION").toUpperCase(Locale.ROOT),
                 c.integer(KEY_LOG_RETENTION_DAYS, 30),
-                c.string(KEY_MEASURES_LOCATION, "classpath:/measures.yaml"),
+                c.string(KEY_MEASURES_LOCATION, RuntimePropertyKeys.DEFAULT_MEASURES_LOCATION),
                 c.string(KEY_MEASURES_S3_KEY, null),
                 c.string(KEY_INITIAL_POSITION, "LATEST").toUpperCase(Locale.ROOT),
                 c.string(KEY_KINESIS_READER, "POLLING").toUpperCase(Locale.ROOT),
@@ -299,7 +321,7 @@ public record StackSettings(
                 c.list(KEY_ALERT_EMAILS),
                 c.list(KEY_ALERT_HTTPS_URLS),
                 c.longValue(KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, 60_000L),
-                c.string(KEY_DEAD_LETTER_METRIC_NAME, "numDeadLetters"));
+                c.string(KEY_DEAD_LETTER_METRIC_NAME, PipelineCounters.CLOUDWATCH_DEAD_LETTERS));
     }
 
     private static void require(boolean ok, String key, String expected, Object actual) {

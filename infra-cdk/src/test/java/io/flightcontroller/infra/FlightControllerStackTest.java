@@ -157,6 +157,23 @@ class FlightControllerStackTest {
         }
 
         @Test
+        void runtimeByParameterWithTheRestartAlarmOnThatLinesRestartCounter() {
+            Template flink2 = Templates.of(Map.of("flinkRuntime", "FLINK-2_2"));
+            flink2.hasResourceProperties("AWS::KinesisAnalyticsV2::Application",
+                    Map.of("RuntimeEnvironment", "FLINK-2_2"));
+            // Managed Flink removed fullRestarts in Flink 2.2; numRestarts replaces it.
+            for (Map.Entry<Template, String> e : Map.of(defaults(), "fullRestarts", flink2, "numRestarts").entrySet()) {
+                e.getKey().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                        "AlarmName", "flight-controller-RestartsAlarm",
+                        "Metrics", arrayWith(List.of(objectLike(Map.of("MetricStat", objectLike(Map.of(
+                                "Metric", objectLike(Map.of("MetricName", e.getValue()))))))))));
+            }
+            String body = String.valueOf(Templates.onlyProperties(flink2, "AWS::CloudWatch::Dashboard")
+                    .get("DashboardBody"));
+            assertThat(body).contains("numRestarts").doesNotContain("fullRestarts");
+        }
+
+        @Test
         void isCreatedAfterItsPolicy() {
             Map<String, Map<String, Object>> apps = defaults().findResources("AWS::KinesisAnalyticsV2::Application");
             assertThat(String.valueOf(apps.values().iterator().next().get("DependsOn"))).contains("ApplicationPolicy");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flightcontroller.config.RuntimePropertyKeys;
+import io.flightcontroller.pipeline.PipelineCounters;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,25 @@ class StackSettingsTest {
         assertThat(s.eventDetailTypes()).isEmpty();
         assertThat(s.autoScaling()).isTrue();
         assertThat(s.measuresLocation()).isEqualTo("classpath:/measures.yaml");
+    }
+
+    @Test
+    void defaultsThatNameSomethingInTheJobAreTheJobsOwnConstants() {
+        StackSettings s = parse(Map.of());
+        assertThat(s.measuresLocation()).isEqualTo(RuntimePropertyKeys.DEFAULT_MEASURES_LOCATION);
+        assertThat(s.deadLetterMetricName()).isEqualTo(PipelineCounters.CLOUDWATCH_DEAD_LETTERS);
+    }
+
+    @Test
+    void flinkRuntimeIsOneOfTheManagedFlinkRuntimesDefaultingTo120() {
+        assertThat(parse(Map.of()).flinkRuntime()).isEqualTo("FLINK-1_20");
+        assertThat(parse(Map.of("flinkRuntime", "FLINK-2_2")).flinkRuntime()).isEqualTo("FLINK-2_2");
+        assertThat(parse(Map.of("flinkRuntime", "flink-2_3")).flinkRuntime()).isEqualTo("FLINK-2_3");
+        assertThatThrownBy(() -> parse(Map.of("flinkRuntime", "FLINK-2_0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("context 'flinkRuntime': ")
+                .hasMessageContaining("FLINK-1_20, FLINK-2_2, FLINK-2_3")
+                .hasMessageEndingWith("got 'FLINK-2_0'");
     }
 
     @Test

@@ -87,16 +87,18 @@ final class Templates {
     }
 
     /**
-     * Builds the stack (without a template) for tests that expect synthesis to fail.
+     * Builds the stack without synthesising it, for tests that expect the build to fail or that look at the
+     * construct tree.
      *
      * @param context CDK context
+     * @return the stack
      */
-    static void build(Map<String, Object> context) {
+    static FlightControllerStack build(Map<String, Object> context) {
         Map<String, Object> ctx = new HashMap<>();
         ctx.put(StackSettings.KEY_JAR_PATH, testJar().toString());
         ctx.putAll(context);
         App app = App.Builder.create().outdir(outdir.toString()).context(ctx).build();
-        new FlightControllerStack(app, "FlightController", StackProps.builder().build(),
+        return new FlightControllerStack(app, "FlightController", StackProps.builder().build(),
                 StackSettings.fromContext(app.getNode()::tryGetContext));
     }
 

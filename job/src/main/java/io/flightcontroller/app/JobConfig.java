@@ -87,7 +87,7 @@ public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Default measures location: the file bundled in the jar. */
-    public static final String DEFAULT_MEASURES_LOCATION = "classpath:/measures.yaml";
+    public static final String DEFAULT_MEASURES_LOCATION = RuntimePropertyKeys.DEFAULT_MEASURES_LOCATION;
 
     /** Where events come from. */
     public enum SourceType {

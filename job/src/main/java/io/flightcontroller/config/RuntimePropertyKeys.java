@@ -53,6 +53,8 @@ public final class RuntimePropertyKeys {
     public static final String MEASURES_YAML = "measures.yaml";
     /** Location of the measures YAML: {@code classpath:/x.yaml}, {@code s3://bucket/key} or a file path. */
     public static final String MEASURES_LOCATION = "measures.location";
+    /** Default of {@link #MEASURES_LOCATION}: the measures file packaged in the job's jar. */
+    public static final String DEFAULT_MEASURES_LOCATION = "classpath:/measures.yaml";
     /** AWS region of the S3 bucket for an {@code s3://} measures location (default: the default region chain). */
     public static final String MEASURES_S3_REGION = "measures.s3.region";
 

@@ -1,0 +1,21 @@
+package io.flightcontroller.benchmark;
+
+/**
+ * One line of the benchmark's report (console table and CSV).
+ *
+ * <p>Shape: {@code events} = input lines (or samples, or cases); {@code wallS} in seconds; {@code eventsPerS} is
+ * events per second, or the row's value where the notes say so (a ratio, bytes per case, a latency in ms);
+ * {@code cpuUsPerEvent} = process CPU time / events in microseconds; {@code peakHeapMiB} = sum of the heap pools' peak
+ * usage; NaN = not measured (an empty cell).
+ */
+final class Row {
+    String scenario;
+    String parallelism = "";
+    String input = "";
+    long events;
+    double wallS;
+    double eventsPerS;
+    double cpuUsPerEvent = Double.NaN;
+    double peakHeapMiB = Double.NaN;
+    String notes = "";
+}
