@@ -92,13 +92,13 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
                 continue; // dead-lettered (missing_key_field) at the source by ParseSplitter, with the raw record
             }
             if (d.usesPayload()) {
-                out.collect(new RoutedEvent(i, caseKey, e, late));
+                out.collect(new RoutedEvent(d.getName(), caseKey, e, late));
             } else {
                 // the measure reads no payload field: do not ship or buffer it
                 if (withoutPayload == null) {
                     withoutPayload = e.withoutPayload();
                 }
-                out.collect(new RoutedEvent(i, caseKey, withoutPayload, late));
+                out.collect(new RoutedEvent(d.getName(), caseKey, withoutPayload, late));
             }
         }
     }

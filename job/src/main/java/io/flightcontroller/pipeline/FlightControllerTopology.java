@@ -144,7 +144,7 @@ public final class FlightControllerTopology {
                 .name("dedup, late, route").uid("dedup-route");
 
         SingleOutputStreamOperator<Measurement> measured = routed
-                .keyBy(RoutedEvent::key)
+                .keyBy(RoutedEvent::key, RoutedEvent.KEY_TYPE)
                 .transform("measure", DomainSerializers.MEASUREMENT, new MeasureOperator(
                         new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
                 .uid("measure");

@@ -8,8 +8,10 @@ import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.OpenCase;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.ProcessEvent;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.java.tuple.Tuple2;
+import io.flightcontroller.domain.MeasureDefinition;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -18,7 +20,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by {@code <measure index>:<case key>}: keeps one {@link CaseState} and lets the measure's
+ * Keyed by (measure name, case key): keeps one {@link CaseState} and lets the measure's
  * {@link MeasureMachine} apply events once the watermark has passed them. One event-time timer per key fires at the
  * earliest buffered event, the case's next deadline or the end of its retention; a completed case is cleared after
  * the retention.
@@ -26,7 +28,7 @@ import org.apache.flink.util.Collector;
  * <p>Main output: {@link Measurement}s. Side outputs: {@link FlightControllerTopology#ALERTS},
  * {@link FlightControllerTopology#OUTCOMES}. Open cases at end of input are reported by {@link MeasureOperator}.
  */
-class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurement> {
+class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, RoutedEvent, Measurement> {
     private static final long serialVersionUID = 1L;
 
     static final ValueStateDescriptor<CaseState> STATE =
@@ -34,7 +36,7 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
 
     private final MeasuresConfig measures;
     private final long retentionMs;
-    private transient List<MeasureMachine> machines;
+    private transient Map<String, MeasureMachine> machines;
     private transient ValueState<CaseState> state;
     private transient PipelineCounters counters;
 
@@ -45,9 +47,9 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
 
     @Override
     public void open(OpenContext openContext) {
-        machines = new ArrayList<>();
-        for (int i = 0; i < measures.getMeasures().size(); i++) {
-            machines.add(new MeasureMachine(measures.getMeasures().get(i)));
+        machines = new HashMap<>();
+        for (MeasureDefinition d : measures.getMeasures()) {
+            machines.put(d.getName(), new MeasureMachine(d));
         }
         state = getRuntimeContext().getState(STATE);
         counters = new PipelineCounters(getRuntimeContext());
@@ -57,14 +59,18 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
         return counters;
     }
 
-    MeasureMachine machine(int index) {
-        return machines.get(index);
+    /** @return the machine of a measure in the current measures file, or null when it is no longer there */
+    MeasureMachine machine(String measure) {
+        return machines.get(measure);
     }
 
     @Override
     public void processElement(RoutedEvent r, Context ctx, Collector<Measurement> out) throws Exception {
         MeasureMachine m = machines.get(r.measure);
         CaseState s = state.value();
+        if (m == null) {
+            return; // cannot happen: routing only uses measures of this file
+        }
         if (s == null) {
             s = new CaseState();
         }
@@ -95,10 +101,15 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
             return;
         }
         s.timerMs = Long.MAX_VALUE; // this timer has fired
-        String key = ctx.getCurrentKey();
-        int sep = key.indexOf(':');
-        MeasureMachine m = machines.get(Integer.parseInt(key.substring(0, sep)));
-        m.advanceTo(key.substring(sep + 1), s, ctx.timerService().currentWatermark(), listener(ctx, out));
+        Tuple2<String, String> key = ctx.getCurrentKey();
+        MeasureMachine m = machines.get(key.f0);
+        if (m == null) {
+            // restored from a savepoint of a measures file that had this measure: its state goes, counted
+            counters.inc(PipelineCounters.STATE_OF_REMOVED_MEASURE);
+            state.clear();
+            return;
+        }
+        m.advanceTo(key.f1, s, ctx.timerService().currentWatermark(), listener(ctx, out));
         save(m, s, ctx);
     }
 
@@ -136,14 +147,16 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
      * Applies the events still buffered when a bounded input ends (their times lie beyond the final watermark) to
      * their own case, in order.
      */
-    void drainAtEnd(String key, CaseState s, MeasureMachine.Listener out) {
-        int sep = key.indexOf(':');
-        MeasureMachine m = machines.get(Integer.parseInt(key.substring(0, sep)));
+    void drainAtEnd(Tuple2<String, String> key, CaseState s, MeasureMachine.Listener out) {
+        MeasureMachine m = machines.get(key.f0);
+        if (m == null) {
+            return;
+        }
         long last = Long.MIN_VALUE;
         for (io.flightcontroller.domain.ProcessEvent e : s.pending) {
             last = Math.max(last, e.getTimeMs());
         }
-        m.advanceTo(key.substring(sep + 1), s, last, out);
+        m.advanceTo(key.f1, s, last, out);
     }
 
     /**
@@ -151,10 +164,9 @@ class MeasureFunction extends KeyedProcessFunction<String, RoutedEvent, Measurem
      *
      * @return the open case or null
      */
-    OpenCase openCase(String key, CaseState s, long lastEventTimeMs) {
-        int sep = key.indexOf(':');
-        return machines.get(Integer.parseInt(key.substring(0, sep)))
-                .openCase(key.substring(sep + 1), s, lastEventTimeMs);
+    OpenCase openCase(Tuple2<String, String> key, CaseState s, long lastEventTimeMs) {
+        MeasureMachine m = machines.get(key.f0);
+        return m == null ? null : m.openCase(key.f1, s, lastEventTimeMs);
     }
 
     private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out) {

@@ -3,6 +3,7 @@ package io.flightcontroller.pipeline;
 import io.flightcontroller.domain.CaseState;
 import io.flightcontroller.domain.Measurement;
 import io.flightcontroller.domain.OpenCase;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -16,7 +17,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * final watermark. Upstream, {@link EndOfInputWatermarkCap} has already made sure the end of input fired only the
  * deadlines at or before the last event time.
  */
-class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurement> implements BoundedOneInput {
+class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, RoutedEvent, Measurement>
+        implements BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
     private final MeasureFunction function;
@@ -42,9 +44,9 @@ class MeasureOperator extends KeyedProcessOperator<String, RoutedEvent, Measurem
 
     @Override
     public void endInput() throws Exception {
-        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        org.apache.flink.runtime.state.KeyedStateBackend<Tuple2<String, String>> backend = getKeyedStateBackend();
         backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                MeasureFunction.STATE, (String key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
+                MeasureFunction.STATE, (Tuple2<String, String> key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
                     CaseState s = state.value();
                     if (s != null && s.hasPending()) {
                         // events beyond the final watermark: a lone jump ahead that nothing corroborated (arrival

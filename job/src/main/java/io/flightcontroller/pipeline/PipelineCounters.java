@@ -27,6 +27,8 @@ public final class PipelineCounters {
     public static final String NO_VALUE = "no_value";
     public static final String OPEN_AT_END = "open_at_end";
     public static final String BURN_RATE_ALERTS = "burn_rate_alerts";
+    /** Case states dropped after a restore because their measure is no longer in the measures file. */
+    public static final String STATE_OF_REMOVED_MEASURE = "state_of_removed_measure";
 
     /** Total dead letters of the operator (all reasons); also the CloudWatch metric {@link #CLOUDWATCH_DEAD_LETTERS}. */
     public static final String DEAD_LETTERS = "dead_letters";

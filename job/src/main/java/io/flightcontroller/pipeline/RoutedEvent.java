@@ -3,11 +3,12 @@ package io.flightcontroller.pipeline;
 import io.flightcontroller.domain.ProcessEvent;
 
 /**
- * An event routed to one measure: the measure's index in the measures file, the case key under that measure, the
- * event, and whether it arrived late (at or behind the watermark). Keyed by {@link #key()}.
+ * An event routed to one measure: the measure's NAME (never its position in the measures file, so a savepoint
+ * restores into the right measure after measures are reordered, added or removed), the case key under that measure,
+ * the event, and whether it arrived late (at or behind the watermark). Keyed by {@link #key()}.
  */
 public class RoutedEvent {
-    public int measure;
+    public String measure;
     public String caseKey;
     public ProcessEvent event;
     public boolean late;
@@ -15,19 +16,19 @@ public class RoutedEvent {
     public RoutedEvent() {}
 
     /**
-     * @param measure measure index
+     * @param measure measure name
      * @param caseKey case key
      * @param event the event
      * @param late whether it arrived behind the watermark
      */
-    public RoutedEvent(int measure, String caseKey, ProcessEvent event, boolean late) {
+    public RoutedEvent(String measure, String caseKey, ProcessEvent event, boolean late) {
         this.measure = measure;
         this.caseKey = caseKey;
         this.event = event;
         this.late = late;
     }
 
-    /** Its type, with its own serializer (v1: measure index, case key, a ProcessEvent record, late flag). */
+    /** Its type, with its own serializer (v1: measure name, case key, a ProcessEvent record, late flag). */
     static final org.apache.flink.api.common.typeinfo.TypeInformation<RoutedEvent> TYPE =
             new io.flightcontroller.serialization.VersionedSerializer.Info<>(RoutedEvent.class, Serializer::new);
 
@@ -44,7 +45,7 @@ public class RoutedEvent {
 
         @Override
         protected void write(RoutedEvent r, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
-            out.writeInt(r.measure);
+            org.apache.flink.types.StringValue.writeString(r.measure, out);
             org.apache.flink.types.StringValue.writeString(r.caseKey, out);
             events.serialize(r.event, out);
             out.writeBoolean(r.late);
@@ -52,7 +53,7 @@ public class RoutedEvent {
 
         @Override
         protected RoutedEvent read(int version, org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
-            int measure = in.readInt();
+            String measure = org.apache.flink.types.StringValue.readString(in);
             String caseKey = org.apache.flink.types.StringValue.readString(in);
             return new RoutedEvent(measure, caseKey, events.deserialize(in), in.readBoolean());
         }
@@ -71,8 +72,14 @@ public class RoutedEvent {
         }
     }
 
-    /** @return the keyed-state key: {@code <measure index>:<case key>} */
-    public String key() {
-        return measure + ":" + caseKey;
+    /** The keyed-state key's type: (measure name, case key), Flink's own tuple serializer. */
+    static final org.apache.flink.api.common.typeinfo.TypeInformation<
+            org.apache.flink.api.java.tuple.Tuple2<String, String>> KEY_TYPE =
+            org.apache.flink.api.common.typeinfo.Types.TUPLE(org.apache.flink.api.common.typeinfo.Types.STRING,
+                    org.apache.flink.api.common.typeinfo.Types.STRING);
+
+    /** @return the keyed-state key: (measure name, case key) */
+    public org.apache.flink.api.java.tuple.Tuple2<String, String> key() {
+        return org.apache.flink.api.java.tuple.Tuple2.of(measure, caseKey);
     }
 }

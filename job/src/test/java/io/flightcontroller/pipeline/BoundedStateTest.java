@@ -11,6 +11,7 @@ import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.ProcessEvent;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +37,7 @@ class BoundedStateTest {
     void aMillionCompletedCasesLeaveNoKeyedStateOnlyOpenCasesRemain() throws Exception {
         long base = t("2024-01-01T00:00:00Z");
         long completed = 0;
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(MEASURES, RETENTION_MS)) {
             StreamRecord<RoutedEvent> reuse = new StreamRecord<>(null);
             for (int b = 0; b < CASES / BATCH; b++) {
@@ -77,10 +78,10 @@ class BoundedStateTest {
         }
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h,
+    private static void send(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             StreamRecord<RoutedEvent> reuse, String id, String type, long time) throws Exception {
         // the event itself is buffered in state until the watermark passes it, so it must be a fresh object
         ProcessEvent e = ProcessEvent.of(null, id, type, time, null);
-        h.processElement(reuse.replace(new RoutedEvent(0, id, e, false), time));
+        h.processElement(reuse.replace(new RoutedEvent(MEASURES.getMeasures().get(0).getName(), id, e, false), time));
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -28,12 +29,12 @@ final class HarnessSupport {
     }
 
     /** The measuring stage exactly as the topology builds it, keyed by {@link RoutedEvent#key()}. */
-    static KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> measureHarness(
+    static KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> measureHarness(
             MeasuresConfig measures, long caseRetentionMs) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new MeasureOperator(new MeasureFunction(measures, caseRetentionMs)), RoutedEvent::key,
-                        Types.STRING);
+                        RoutedEvent.KEY_TYPE);
         h.open();
         return h;
     }
@@ -58,12 +59,12 @@ final class HarnessSupport {
     }
 
     /** Routes an on-time event to every measure that uses its type, as {@link DedupAndRoute} does. */
-    static void route(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h,
+    static void route(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             MeasuresConfig measures, ProcessEvent e) throws Exception {
         List<MeasureDefinition> defs = measures.getMeasures();
         for (int i = 0; i < defs.size(); i++) {
             if (defs.get(i).isRelevant(e.getEventType())) {
-                h.processElement(new StreamRecord<>(new RoutedEvent(i, defs.get(i).caseKey(e), e, false),
+                h.processElement(new StreamRecord<>(new RoutedEvent(defs.get(i).getName(), defs.get(i).caseKey(e), e, false),
                         e.getTimeMs()));
             }
         }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +42,7 @@ class MeasureOperatorTest {
     @Test
     void timeoutForAKeyThatNeverSeesAnotherEventFiresExactlyOnceWhenOtherKeysMoveTheWatermarkPastTheDeadline()
             throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(ASSIGN_WITHIN_1H, DAY)) {
             long t0 = t("2024-03-01T10:00:00Z");
             route(h, ASSIGN_WITHIN_1H, event("K", "project_requested", t0));
@@ -75,7 +76,7 @@ class MeasureOperatorTest {
     @Test
     void absenceBoundaryAnEndAtExactlyTheDeadlineIsInTimeOneMillisecondLaterIsATimeout() throws Exception {
         long t0 = t("2024-03-01T00:00:00Z");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(ASSIGN_WITHIN_1H, DAY)) {
             route(h, ASSIGN_WITHIN_1H, event("on-time", "project_requested", t0));
             route(h, ASSIGN_WITHIN_1H, event("late-by-1ms", "project_requested", t0));
@@ -114,7 +115,7 @@ class MeasureOperatorTest {
                         + "    start: project_requested\n"
                         + "    end: project_created\n"
                         + "    slo: {threshold: PT6H, objective: 0.95, window: P28D}\n");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h = measureHarness(hops, DAY)) {
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h = measureHarness(hops, DAY)) {
             route(h, hops, event("P1", "project_requested", t("2024-03-01T00:00:00Z")));
             route(h, hops, event("P1", "project_assigned", t("2024-03-01T00:50:00Z")));
             route(h, hops, event("P1", "project_created", t("2024-03-01T05:30:00Z")));
@@ -141,16 +142,17 @@ class MeasureOperatorTest {
     @Test
     void aLateEndForATimedOutCaseYieldsACorrectionWithTheTrueDuration() throws Exception {
         long t0 = t("2024-03-01T00:00:00Z");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(ASSIGN_WITHIN_1H, DAY)) {
             route(h, ASSIGN_WITHIN_1H, event("K", "project_requested", t0));
             h.processWatermark(t0 + 3 * HOUR);
             assertThat(alertsFor(h, "K")).extracting(Alert::getKind).containsExactly(Alert.Kind.TIMEOUT);
             assertThat(measurements(h)).isEmpty();
 
-            // the end happened at t0 + 90 min but arrives behind the watermark: DedupAndRoute flags it late
+            // the end happened at t0 + 90 min but arrives behind the watermark: ParseSplitter flags it late
             ProcessEvent end = event("K", "project_assigned", t0 + 90 * 60_000L);
-            h.processElement(new StreamRecord<>(new RoutedEvent(0, "K", end, true), end.getTimeMs()));
+            end.setLateWatermark(t0 + 3 * HOUR);
+            h.processElement(new StreamRecord<>(new RoutedEvent("project_assignment", "K", end, true), end.getTimeMs()));
 
             Measurement m = only(h, "K");
             assertThat(m.isAfterTimeout()).isTrue();
@@ -162,7 +164,8 @@ class MeasureOperatorTest {
 
             // a second late end does not correct twice
             ProcessEvent again = event("K", "project_assigned", t0 + 100 * 60_000L);
-            h.processElement(new StreamRecord<>(new RoutedEvent(0, "K", again, true), again.getTimeMs()));
+            again.setLateWatermark(t0 + 3 * HOUR);
+            h.processElement(new StreamRecord<>(new RoutedEvent("project_assignment", "K", again, true), again.getTimeMs()));
             assertThat(measurements(h)).hasSize(1);
         }
     }
@@ -170,7 +173,7 @@ class MeasureOperatorTest {
     @Test
     void aRepeatedStartDoesNotRestartTheClock() throws Exception {
         long t0 = t("2024-03-01T00:00:00Z");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(ASSIGN_WITHIN_1H, DAY)) {
             route(h, ASSIGN_WITHIN_1H, event("K", "project_requested", t0));
             route(h, ASSIGN_WITHIN_1H, event("K", "project_requested", t0 + 20 * 60_000L));
@@ -187,7 +190,7 @@ class MeasureOperatorTest {
     @Test
     void endOfInputReportsCasesStillOpenWithTheirAgeAtTheLastWatermark() throws Exception {
         long t0 = t("2024-03-01T00:00:00Z");
-        try (KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h =
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 measureHarness(ASSIGN_WITHIN_1H, DAY)) {
             route(h, ASSIGN_WITHIN_1H, event("open", "project_requested", t0 + 30 * 60_000L));
             route(h, ASSIGN_WITHIN_1H, event("timed-out", "project_requested", t0));
@@ -204,12 +207,12 @@ class MeasureOperatorTest {
         }
     }
 
-    private static List<Alert> alertsFor(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h,
+    private static List<Alert> alertsFor(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             String caseKey) {
         return alerts(h).stream().filter(a -> caseKey.equals(a.getCaseKey())).collect(Collectors.toList());
     }
 
-    private static Measurement only(KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> h,
+    private static Measurement only(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             String caseKey) {
         List<Measurement> ms = measurements(h).stream().filter(m -> caseKey.equals(m.getCaseKey()))
                 .collect(Collectors.toList());
