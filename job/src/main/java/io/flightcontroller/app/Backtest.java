@@ -55,17 +55,21 @@ import org.apache.commons.csv.CSVPrinter;
  *       aggregate window; a case open at the end whose threshold had not yet passed has none); {@code compliance} =
  *       good / cases.</li>
  *   <li>The <b>period</b> of a measure runs from the start of the first hour with a verdict to the last hourly
- *       {@code error_budgets} row, over all its variants (so they share it). A <b>full window</b> is an
- *       {@code error_budgets} row whose SLO window ({@code time - slo.window}, {@code time}] lies inside the period;
- *       the first windows of a replay hold only the first few cases of the log (history before it is unknown), so
- *       they are left out of the worst-window and budget figures below.</li>
+ *       {@code error_budgets} row (the job writes one at the end of every hour with a verdict), over all its
+ *       variants, so they share it; its <b>weeks</b> are the weeks (Monday 00:00 UTC) holding an hour with a
+ *       verdict. A <b>full window</b> is an {@code error_budgets} row whose SLO window ({@code time - slo.window},
+ *       {@code time}] lies inside the period and holds at least {@code slo.min_events} verdicts (the guard the
+ *       burn-rate rules use): the first windows of a replay hold only the first cases of the log (history before it
+ *       is unknown) and a quiet stretch a handful, where one bad case reads as 0% compliance, so they are left out of
+ *       the worst-window and budget figures below.</li>
  *   <li>{@code worst_window_compliance} / {@code worst_window_end}: the lowest good / events of a full window (the
  *       job evaluates the window at every hour boundary after an hour with a verdict) and its end, the first if
  *       several.</li>
  *   <li>{@code breach_alerts}, {@code timeouts}: the alerts of kind BREACH and TIMEOUT.</li>
- *   <li>{@code <severity>_alerts}, {@code <severity>_alerts_per_week}: BURN_RATE_FIRING alerts per severity (one
- *       column pair per severity in the measures' burn-rate rules, {@code page} and {@code ticket} by default), and
- *       the same divided by the period's length in weeks (7 days).</li>
+ *   <li>{@code <severity>_alerts}, {@code <severity>_alerts_per_week}, {@code <severity>_alerts_max_week}:
+ *       BURN_RATE_FIRING alerts per severity (columns per severity in the measures' burn-rate rules, {@code page}
+ *       and {@code ticket} by default), the same divided by the number of weeks of the period, and the most in one
+ *       week (Monday 00:00 UTC, by the alert's evaluation time).</li>
  *   <li>{@code longest_firing}: the longest time any burn-rate rule of the variant was firing, from a FIRING alert to
  *       its RESOLVED alert (same rule and firing time, the alert id up to {@code /firing} or {@code /resolved}); a
  *       rule still firing when the replay ends counts up to the period's end. ISO-8601, empty when none fired.</li>
@@ -88,7 +92,9 @@ public final class Backtest {
     private static final String OPTION = "--set";
     private static final Pattern SET = Pattern.compile("(.+)\\.(slo\\.threshold|slo\\.objective|slo\\.window|timeout)");
     private static final long HOUR_MS = 3_600_000L;
-    private static final double WEEK_MS = 7 * 86_400_000.0;
+    private static final long WEEK_MS = 7 * 86_400_000L;
+    /** 1970-01-05, the first Monday of epoch time. */
+    private static final long MONDAY_MS = 4 * 86_400_000L;
 
     /** One row of the backtest: a measure as in the file, or one of its variants. */
     public static final class Variant {
@@ -402,6 +408,7 @@ public final class Backtest {
         for (String s : severities) {
             c.add(s + "_alerts");
             c.add(s + "_alerts_per_week");
+            c.add(s + "_alerts_max_week");
         }
         c.addAll(Arrays.asList("longest_firing", "budget_remaining_end", "budget_remaining_min",
                 "budget_exhausted_first"));
@@ -433,6 +440,7 @@ public final class Backtest {
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             Map<String, List<BudgetRow>> budgets = new HashMap<>();
             Map<String, long[]> periods = new HashMap<>(); // per measure of the file: [start, end]
+            Map<String, Set<Long>> weeks = new HashMap<>(); // per measure of the file: weeks with a verdict
             for (Variant v : plan.variants) {
                 List<BudgetRow> b = budgets(c, v.definition.getName());
                 budgets.put(v.definition.getName(), b);
@@ -440,6 +448,10 @@ public final class Backtest {
                     long[] p = periods.computeIfAbsent(v.measure, k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
                     p[0] = Math.min(p[0], b.get(0).timeMs - HOUR_MS);
                     p[1] = Math.max(p[1], b.get(b.size() - 1).timeMs);
+                }
+                Set<Long> w = weeks.computeIfAbsent(v.measure, k -> new java.util.HashSet<>());
+                for (BudgetRow row : b) {
+                    w.add(week(row.timeMs - HOUR_MS));
                 }
             }
             for (Variant v : plan.variants) {
@@ -467,12 +479,20 @@ public final class Backtest {
                 r.put("timeouts", String.valueOf(longs(c,
                         "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", name)[0]));
                 long[] period = periods.get(v.measure);
-                double weeks = period == null ? 0 : (period[1] - period[0]) / WEEK_MS;
-                Map<String, Long> fired = firingsBySeverity(c, name);
+                int weekCount = weeks.get(v.measure).size();
+                Map<String, Map<Long, Long>> fired = firingsBySeverityAndWeek(c, name);
                 for (String s : severities) {
-                    long n = fired.getOrDefault(s, 0L);
+                    Map<Long, Long> perWeek = fired.getOrDefault(s, Collections.emptyMap());
+                    long n = 0;
+                    long max = 0;
+                    for (long k : perWeek.values()) {
+                        n += k;
+                        max = Math.max(max, k);
+                    }
                     r.put(s + "_alerts", String.valueOf(n));
-                    r.put(s + "_alerts_per_week", weeks > 0 ? String.format(Locale.ROOT, "%.2f", n / weeks) : null);
+                    r.put(s + "_alerts_per_week", weekCount == 0 ? null
+                            : String.format(Locale.ROOT, "%.2f", (double) n / weekCount));
+                    r.put(s + "_alerts_max_week", String.valueOf(max));
                 }
                 Long longest = longestFiring(c, name, period == null ? Long.MIN_VALUE : period[1]);
                 r.put("longest_firing", longest == null ? null : DurationLimits.format(Duration.ofMillis(longest)));
@@ -484,7 +504,8 @@ public final class Backtest {
                     Double min = null;
                     String exhausted = null;
                     for (BudgetRow row : b) {
-                        if (row.timeMs - slo.getWindow().toMillis() < period[0] || row.events == 0) {
+                        if (row.timeMs - slo.getWindow().toMillis() < period[0] || row.events == 0
+                                || row.events < slo.getMinEvents()) {
                             continue; // not a full window
                         }
                         if (worst == null || row.good * worst.events < worst.good * row.events) {
@@ -535,14 +556,22 @@ public final class Backtest {
         return out;
     }
 
-    private static Map<String, Long> firingsBySeverity(Connection c, String measure) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT severity, COUNT(*) FROM alerts"
-                + " WHERE measure = ? AND kind = 'BURN_RATE_FIRING' GROUP BY severity")) {
+    /** The start of the week (Monday 00:00 UTC) holding an instant, epoch ms. */
+    static long week(long ms) {
+        return Math.floorDiv(ms - MONDAY_MS, WEEK_MS) * WEEK_MS + MONDAY_MS;
+    }
+
+    /** Burn-rate FIRING alerts: severity to week start to count. */
+    private static Map<String, Map<Long, Long>> firingsBySeverityAndWeek(Connection c, String measure)
+            throws SQLException {
+        Map<String, Map<Long, Long>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT severity, deadline FROM alerts"
+                + " WHERE measure = ? AND kind = 'BURN_RATE_FIRING'")) {
             ps.setString(1, measure);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
+                    out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .merge(week(Instant.parse(rs.getString(2)).toEpochMilli()), 1L, Long::sum);
                 }
             }
         }

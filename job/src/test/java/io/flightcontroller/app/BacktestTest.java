@@ -208,8 +208,8 @@ class BacktestTest {
         assertThat(csvHeader()).isEqualTo(table.get(0));
         assertThat(csvHeader()).contains("measure", "variant", "cases", "good", "bad", "compliance",
                 "worst_window_compliance", "breach_alerts", "page_alerts", "page_alerts_per_week", "ticket_alerts",
-                "ticket_alerts_per_week", "longest_firing", "budget_remaining_end", "budget_remaining_min",
-                "budget_exhausted_first");
+                "ticket_alerts_per_week", "ticket_alerts_max_week", "longest_firing", "budget_remaining_end",
+                "budget_remaining_min", "budget_exhausted_first");
         // the file's two SLO measures plus 2 x 2 x 2 variants of the first
         assertThat(records).hasSize(table.size() - 1).hasSize(2 + 8);
         for (int i = 0; i < records.size(); i++) {
@@ -261,20 +261,27 @@ class BacktestTest {
                     (double) good / (good + breaches)));
             assertThat(r.get("timeouts")).isEqualTo(String.valueOf(
                     count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'TIMEOUT' AND" + m)));
+            // weeks (Monday 00:00 UTC) with an hour holding a verdict, over all the measure's rows
+            long weeks = count(db, "SELECT COUNT(DISTINCT date(time, '-1 hour', '-6 days', 'weekday 1'))"
+                    + " FROM error_budgets WHERE measure LIKE '" + MEASURE + "%'");
             for (String severity : new String[] {"page", "ticket"}) {
-                assertThat(r.get(severity + "_alerts")).isEqualTo(String.valueOf(count(db, "SELECT COUNT(*) FROM"
-                        + " alerts WHERE kind = 'BURN_RATE_FIRING' AND severity = '" + severity + "' AND" + m)));
+                String fired = " FROM alerts WHERE kind = 'BURN_RATE_FIRING' AND severity = '" + severity + "' AND" + m;
+                long n = count(db, "SELECT COUNT(*)" + fired);
+                assertThat(r.get(severity + "_alerts")).isEqualTo(String.valueOf(n));
+                assertThat(r.get(severity + "_alerts_per_week")).isEqualTo(String.format(Locale.ROOT, "%.2f",
+                        (double) n / weeks));
+                assertThat(r.get(severity + "_alerts_max_week")).isEqualTo(String.valueOf(count(db,
+                        "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n" + fired
+                                + " GROUP BY date(deadline, '-6 days', 'weekday 1'))")));
             }
             assertThat(Long.parseLong(r.get("ticket_alerts"))).isPositive();
+            assertThat(Long.parseLong(r.get("ticket_alerts_max_week"))).isPositive();
 
             // the period: from the hour of the first verdict to the last hourly budget, over all the measure's rows
             long first = epoch(string(db, "SELECT MIN(time) FROM error_budgets WHERE measure LIKE '" + MEASURE
                     + "%'")) - 3_600_000L;
             long last = epoch(string(db, "SELECT MAX(time) FROM error_budgets WHERE measure LIKE '" + MEASURE
                     + "%'"));
-            double weeks = (last - first) / (7 * 86_400_000.0);
-            assertThat(Double.parseDouble(r.get("ticket_alerts_per_week")))
-                    .isEqualTo(Math.round(Long.parseLong(r.get("ticket_alerts")) / weeks * 100) / 100.0);
 
             // longest firing: FIRING joined to its RESOLVED on the alert id, in SQL
             long longest = count(db, "SELECT ROUND(MAX((julianday(r.deadline) - julianday(f.deadline)) * 86400000))"
@@ -289,12 +296,13 @@ class BacktestTest {
             assertThat(Duration.parse(r.get("longest_firing")).toMillis()).isCloseTo(longest,
                     org.assertj.core.api.Assertions.within(1L));
 
-            // budget: the last row's remaining; the lowest and the first exhausted among full windows
+            // budget: the last row's remaining; the lowest and the first exhausted among full windows (inside the
+            // period, at least min_events = 10 verdicts)
             long fullFrom = first + Duration.ofDays(28).toMillis();
             assertThat(Double.parseDouble(r.get("budget_remaining_end"))).isEqualTo(round4(Double.parseDouble(
                     string(db, "SELECT remaining_fraction FROM error_budgets WHERE" + m + " ORDER BY time DESC"
                             + " LIMIT 1"))));
-            String full = " AND time >= '" + Instant.ofEpochMilli(fullFrom) + "'";
+            String full = " AND time >= '" + Instant.ofEpochMilli(fullFrom) + "' AND events >= 10";
             assertThat(Double.parseDouble(r.get("budget_remaining_min"))).isEqualTo(round4(Double.parseDouble(
                     string(db, "SELECT MIN(remaining_fraction) FROM error_budgets WHERE" + m + full))));
             String exhausted = string(db, "SELECT MIN(time) FROM error_budgets WHERE remaining_fraction <= 0 AND" + m
