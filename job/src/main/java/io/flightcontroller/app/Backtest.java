@@ -41,7 +41,7 @@ import org.apache.commons.csv.CSVPrinter;
  * Backtests SLOs: replays history once with every candidate SLO of a measure as an extra measure beside it, and
  * reports per measure and variant what that SLO would have done (cases, compliance, alerts, error budget).
  *
- * <p>Shape. {@code --set MEASURE.FIELD=V1,V2,...} (FIELD one of {@value #FIELDS_TEXT}) gives the candidate values;
+ * <p>Shape: {@code --set MEASURE.FIELD=V1,V2,...} (FIELD one of {@link #FIELDS}) gives the candidate values;
  * a measure's variants are every combination of the values set for it (the first {@code --set} varies slowest), the
  * other fields as in the file. A variant is a copy of the measure ({@link MeasureDefinition#variant}) named
  * {@code NAME[LABEL]}, LABEL what was set, e.g. {@code queued_to_accepted[threshold=PT2H,objective=0.95]}; it runs in
@@ -86,11 +86,11 @@ public final class Backtest {
     /** The fields {@code --set} may change. */
     public static final List<String> FIELDS = Collections.unmodifiableList(
             Arrays.asList("slo.threshold", "slo.objective", "slo.window", "timeout"));
-    static final String FIELDS_TEXT = "slo.threshold, slo.objective, slo.window, timeout";
+    private static final String FIELDS_TEXT = String.join(", ", FIELDS);
     /** The variant label of a measure as in the file. */
     public static final String FILE_VARIANT = "(file)";
     private static final String OPTION = "--set";
-    private static final Pattern SET = Pattern.compile("(.+)\\.(slo\\.threshold|slo\\.objective|slo\\.window|timeout)");
+    private static final Pattern SET = Pattern.compile("(.+)\\.(" + String.join("|", FIELDS).replace(".", "\\.") + ")");
     private static final long HOUR_MS = 3_600_000L;
     private static final long WEEK_MS = 7 * 86_400_000L;
     /** 1970-01-05, the first Monday of epoch time. */
