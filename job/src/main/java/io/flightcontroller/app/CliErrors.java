@@ -1,5 +1,6 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.jdbc.JdbcConnections;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
@@ -17,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -252,7 +252,7 @@ public final class CliErrors {
     public static String database(String option, String jdbcUrl) {
         String shown = jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
         try {
-            DriverManager.getDriver(jdbcUrl);
+            JdbcConnections.driverFor(jdbcUrl);
         } catch (SQLException e) {
             throw new UsageException(option, shown + ": no JDBC driver takes this URL (included: jdbc:sqlite:FILE, "
                     + "jdbc:postgresql://HOST:PORT/DATABASE)", e);

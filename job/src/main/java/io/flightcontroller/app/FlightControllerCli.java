@@ -14,12 +14,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The {@code flight-controller} command line: {@code convert} (event log to event JSON Lines) and {@code run} (the
- * job on a local Flink mini-cluster). Exit codes: 0 success, 1 run failure, 2 bad usage or invalid configuration.
+ * The {@code flight-controller} command line: {@code convert} (event log to event JSON Lines), {@code run} (the
+ * job on a local Flink mini-cluster) and {@code backtest} (SLO variants replayed side by side, {@link Backtest}). Exit codes: 0 success, 1 run failure, 2 bad usage or invalid configuration.
  */
 @Command(name = "flight-controller", mixinStandardHelpOptions = true, version = "flight-controller 0.1.0",
         description = "Lead-time measures and SLOs from process events, on Apache Flink.",
-        subcommands = {FlightControllerCli.Convert.class, FlightControllerCli.Run.class})
+        subcommands = {FlightControllerCli.Convert.class, FlightControllerCli.Run.class,
+            FlightControllerCli.BacktestCommand.class})
 public final class FlightControllerCli implements Callable<Integer> {
 
     /**
@@ -201,6 +202,57 @@ public final class FlightControllerCli implements Callable<Integer> {
             System.out.println("results database: " + s.jdbcUrl);
             System.out.println("alerts:           " + s.alertsFile.toAbsolutePath());
             System.out.println("dead letters:     " + s.deadLettersFile.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    /** {@code backtest}: SLO variants of the measures replayed side by side in one pass ({@link Backtest}). */
+    @Command(name = "backtest", mixinStandardHelpOptions = true,
+            description = "Replay event JSON Lines once with candidate SLOs of a measure beside it, and print per "
+                    + "measure and variant the cases, compliance, alerts and error budget each would have given; "
+                    + "the same rows go to a CSV file.")
+    static final class BacktestCommand implements Callable<Integer> {
+        @Option(names = "--measures", required = true, description = "measures YAML file")
+        Path measures;
+        @Option(names = "--input", required = true, split = ",", description = "event JSON Lines file(s), comma-separated")
+        List<Path> inputs;
+        @Option(names = "--set", paramLabel = "MEASURE.FIELD=V1,V2,...", description = "candidate values of a "
+                + "measure's slo.threshold, slo.objective, slo.window or timeout, e.g. m.slo.threshold=PT1H,PT2H,PT4H; "
+                + "repeat for more fields: every combination is a variant")
+        List<String> sets = new java.util.ArrayList<>();
+        @Option(names = {"-o", "--output"}, description = "CSV file of the table (default: <out-dir>/backtest.csv)")
+        Path output;
+        @Option(names = "--out-dir", defaultValue = "flight-controller-out",
+                description = "folder for the default database and CSV (default: ${DEFAULT-VALUE})")
+        Path outDir;
+        @Option(names = "--jdbc-url", description = "JDBC URL of the results database, emptied first (default: jdbc:sqlite:<out-dir>/backtest.db)")
+        String jdbcUrl;
+        @Option(names = "--parallelism", defaultValue = "2", description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
+        int parallelism;
+        @Option(names = "--no-progress", description = "do not print progress lines")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            Backtest.Plan plan = Backtest.plan(CliErrors.measures("--measures", measures), sets);
+            for (Path p : inputs) {
+                CliErrors.readableFileOrFolder("--input", p);
+            }
+            CliErrors.writableFolder("--out-dir", outDir);
+            Path csv = output != null ? output : outDir.resolve("backtest.csv");
+            CliErrors.writableFile(output != null ? "-o" : "--out-dir", csv);
+            LocalRun.Settings s = new LocalRun.Settings();
+            s.measures = plan.replay;
+            s.inputs = inputs;
+            s.jdbcUrl = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + outDir.resolve("backtest.db").toAbsolutePath();
+            CliErrors.database(jdbcUrl != null ? "--jdbc-url" : "--out-dir", s.jdbcUrl);
+            // the defaults of run, so a variant's figures are those of run with the variant's values
+            s.pipeline = PipelineOptions.builder(plan.replay).caseRetention(Duration.ofDays(3650));
+            s.workDir = outDir;
+            s.parallelism = parallelism;
+            s.progress = !noProgress;
+            Backtest.run(plan, s, csv, System.out);
+            System.out.println("results database: " + s.jdbcUrl);
             return 0;
         }
     }

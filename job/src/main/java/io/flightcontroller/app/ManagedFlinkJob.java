@@ -18,6 +18,7 @@ import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,8 +31,17 @@ import org.slf4j.LoggerFactory;
  * <p>Reads the runtime property groups ({@code KinesisAnalyticsRuntime.getApplicationProperties()}), or, with
  * {@code --config FILE}, a local properties file of {@code GROUP.key=value} lines; validates them into a
  * {@link JobConfig} (failing at start with the group and key of a bad value); builds the source (Kinesis, or JSON
- * Lines files when {@code source.type=file}), the topology and the sinks; and runs the job. Checkpointing, parallelism
- * and the state backend are configured by the service, not here. Every operator has a stable uid.
+ * Lines files when {@code source.type=file}), the topology and the sinks; and runs the job. Every operator has a stable
+ * uid.
+ *
+ * <p>Flink settings: the job sets only {@link #applicationSettings()}, properties that Managed Flink lets application
+ * code set ("Programmatic Flink configuration properties",
+ * https://docs.aws.amazon.com/managed-flink/latest/java/programmatic-configuration.html; from runtime 2.2 on, setting
+ * any other property in code throws). Checkpointing (interval, mode: exactly once), the state backend (RocksDB,
+ * incremental), the restart strategy and the parallelism belong to the service: its application configuration
+ * ({@code CheckpointConfiguration}, {@code ParallelismConfiguration}) or a support case
+ * (https://docs.aws.amazon.com/managed-flink/latest/java/reference-flink-settings.title.html). Elsewhere (a session
+ * cluster) they come from the cluster's configuration, as on the service.
  *
  * <p>Usage: {@code ManagedFlinkJob [--config FILE.properties]}.
  */
@@ -41,7 +51,31 @@ public final class ManagedFlinkJob {
     /** Logger the {@code log} alert sink writes to. */
     public static final String ALERTS_LOGGER = "io.flightcontroller.alerts";
 
+    /**
+     * The maximum parallelism of every operator, i.e. the number of key groups keyed state is split into. It is fixed
+     * by the first snapshot: a restore with another value fails. Flink derives it from the parallelism when unset
+     * (128 up to parallelism 85, more above), so the service's autoscaling, which doubles the parallelism, could
+     * otherwise change it; 128 is that derived value (so earlier snapshots restore), allows autoscaling up to
+     * parallelism 128 and keeps the key-group prefix of each state entry at one byte.
+     */
+    public static final int MAX_PARALLELISM = 128;
+
     private ManagedFlinkJob() {}
+
+    /**
+     * The Flink settings the job sets itself, all of them on Managed Flink's list of properties application code may
+     * set: {@code pipeline.max-parallelism} ({@link #MAX_PARALLELISM}) and {@code pipeline.auto-generate-uids=false}
+     * (the job graph is refused unless every operator has an explicit uid, so a savepoint's state always finds its
+     * operator after a code change).
+     *
+     * @return a new configuration to apply with {@link StreamExecutionEnvironment#configure}
+     */
+    public static Configuration applicationSettings() {
+        Configuration c = new Configuration();
+        c.set(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        c.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
+        return c;
+    }
 
     /**
      * @param args {@code --config FILE} for a local properties file; none on MSF
@@ -51,6 +85,7 @@ public final class ManagedFlinkJob {
         JobConfig config = loadConfig(args);
         LOG.info("Flight Controller configuration: {}", config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(applicationSettings());
         FlightControllerTopology.Outputs out = build(env, config);
         attachSinks(out, config);
         env.execute("flight-controller");

@@ -1,5 +1,6 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.jdbc.JdbcConnections;
 import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.MeasureDefinition;
 import io.flightcontroller.domain.MeasureKind;
@@ -9,7 +10,6 @@ import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +50,7 @@ public final class RunSummary {
      */
     public static List<MeasureLine> read(String jdbcUrl, MeasuresConfig measures) throws SQLException {
         List<MeasureLine> lines = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+        try (Connection c = JdbcConnections.open(jdbcUrl)) {
             for (MeasureDefinition d : measures.getMeasures()) {
                 MeasureLine l = new MeasureLine();
                 l.measure = d.getName();

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 public final class MeasureDefinition implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+    private static final Pattern VARIANT_LABEL = Pattern.compile("[^\\[\\]\\p{Cntrl}]+");
     /** Key part naming the event's correlation id. */
     public static final String KEY_CORRELATION_ID = "correlation_id";
 
@@ -49,7 +50,7 @@ public final class MeasureDefinition implements Serializable {
     private final Set<String> relevant;
 
     private MeasureDefinition(Builder b) {
-        this.name = b.name;
+        this.name = b.variantLabel == null ? b.name : b.name + "[" + b.variantLabel + "]";
         this.kind = b.kind;
         this.start = Collections.unmodifiableSet(new LinkedHashSet<>(b.start));
         this.end = Collections.unmodifiableSet(new LinkedHashSet<>(b.end));
@@ -80,6 +81,33 @@ public final class MeasureDefinition implements Serializable {
      */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /**
+     * A copy of this measure with another timeout and SLO, named {@code NAME[label]} (a name no measures file can
+     * use, so it never collides with one), for running SLO variants side by side in one replay: everything else
+     * (events, key, dimensions, process) is this measure's. Validated like a measure from a file.
+     *
+     * @param label what differs, e.g. {@code threshold=PT2H,objective=0.95}: not empty, no brackets, no control
+     *     characters
+     * @param timeout the variant's timeout, or null for none
+     * @param slo the variant's SLO
+     * @return the variant
+     * @throws InvalidMeasureException naming this measure (not the variant) and the field, e.g. an objective outside
+     *     (0, 1) or a threshold above the timeout
+     */
+    public MeasureDefinition variant(String label, Duration timeout, Slo slo) {
+        if (label == null || label.isEmpty() || !VARIANT_LABEL.matcher(label).matches()) {
+            throw new InvalidMeasureException(name, "name", "a variant label must be non-empty text without brackets"
+                    + " or control characters, was '" + label + "'");
+        }
+        Builder b = builder(name).kind(kind).start(start).end(end).restartOn(restartOn).count(count)
+                .everyCycle(everyCycle).key(key).dimensions(dimensions).process(process).timeout(timeout).slo(slo);
+        if (expression != null) {
+            b.expression(expression.getSource());
+        }
+        b.variantLabel = label;
+        return b.build();
     }
 
     public String getName() { return name; }
@@ -168,6 +196,7 @@ public final class MeasureDefinition implements Serializable {
         private String expressionSource;
         private Slo slo;
         private String process;
+        private String variantLabel;
 
         private Builder(String name) {
             this.name = name;

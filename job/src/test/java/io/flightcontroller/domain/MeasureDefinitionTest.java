@@ -79,4 +79,36 @@ class MeasureDefinitionTest {
         assertThat(placed.getField()).isEqualTo(e.getField());
         assertThat(e.at(null, 3).getMessage()).startsWith("line 3: measure 'm'");
     }
+
+    @Test
+    void aVariantIsTheMeasureUnderNameWithLabelWithItsOwnTimeoutAndSlo() {
+        MeasureDefinition base = MeasureDefinition.builder("intake_lead").start("a").end("b", "c")
+                .key(Collections.singletonList("payload.ticket")).dimensions(Collections.singletonList("team"))
+                .timeout(Duration.ofDays(2)).slo(slo(Duration.ofHours(1), Duration.ofDays(28))).build();
+        Slo other = new Slo(Duration.ofHours(4), 0.95, Duration.ofDays(7), BurnRateRule.workbookDefaults(), 10);
+        MeasureDefinition v = base.variant("threshold=PT4H,objective=0.95", Duration.ofDays(1), other);
+        assertThat(v.getName()).isEqualTo("intake_lead[threshold=PT4H,objective=0.95]");
+        assertThat(v.getProcess()).isEqualTo("intake"); // the measure's, not derived from the variant's name
+        assertThat(v.getStart()).isEqualTo(base.getStart());
+        assertThat(v.getEnd()).isEqualTo(base.getEnd());
+        assertThat(v.getKey()).isEqualTo(base.getKey());
+        assertThat(v.getDimensions()).isEqualTo(base.getDimensions());
+        assertThat(v.getTimeout()).isEqualTo(Duration.ofDays(1));
+        assertThat(v.getSlo()).isSameAs(other);
+    }
+
+    @Test
+    void anInvalidVariantIsRefusedNamingTheMeasureItCopies() {
+        MeasureDefinition base = leadTime().timeout(Duration.ofHours(2)).slo(slo(Duration.ofHours(1),
+                Duration.ofDays(28))).build();
+        assertThatThrownBy(() -> base.variant("threshold=PT3H", base.getTimeout(),
+                slo(Duration.ofHours(3), Duration.ofDays(28))))
+                .isInstanceOf(InvalidMeasureException.class)
+                .hasMessageContaining("measure 'm', field 'slo.threshold'")
+                .hasMessageContaining("PT3H is greater than timeout PT2H");
+        assertThatThrownBy(() -> base.variant("objective=1.5", null,
+                new Slo(Duration.ofHours(1), 1.5, Duration.ofDays(28), BurnRateRule.workbookDefaults(), 10)))
+                .hasMessageContaining("measure 'm', field 'slo.objective'").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> base.variant("a]b", null, base.getSlo())).hasMessageContaining("'a]b'");
+    }
 }

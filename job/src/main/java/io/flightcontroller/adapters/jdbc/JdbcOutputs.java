@@ -63,13 +63,33 @@ public final class JdbcOutputs {
         sink(outputs.deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, sqlite);
     }
 
+    /**
+     * The sinks' connection options: the URL and the class name of the bundled driver that takes it. With a driver
+     * name, flink-connector-jdbc's {@code SimpleJdbcConnectionProvider} loads the driver through the task's context
+     * class loader (the job's) instead of asking {@code DriverManager}, which only offers drivers registered from the
+     * class loader of the first job that ran in the TaskManager (see {@link JdbcConnections}).
+     *
+     * @param url JDBC URL, as given to the sinks
+     * @return connection options
+     * @throws IllegalArgumentException when no bundled driver takes the URL
+     */
+    static JdbcConnectionOptions connectionOptions(String url) {
+        String driver;
+        try {
+            driver = JdbcConnections.driverClassName(url);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url).withDriverName(driver).build();
+    }
+
     private static <T> void sink(DataStream<T> stream, String table, String sql, JdbcStatementBuilder<T> binder,
             String url, boolean sqlite) {
         JdbcSink<T> sink = JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(3).build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url).build());
+                .buildAtLeastOnce(connectionOptions(url));
         org.apache.flink.streaming.api.datastream.DataStreamSink<T> s =
                 stream.sinkTo(sink).name("jdbc " + table).uid("jdbc-" + table);
         if (sqlite) {

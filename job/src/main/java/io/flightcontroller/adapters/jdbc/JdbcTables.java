@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -69,7 +68,7 @@ public final class JdbcTables {
      * @throws SQLException when the database cannot be reached or a statement fails
      */
     public static void createIfMissing(String jdbcUrl) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = JdbcConnections.open(jdbcUrl); Statement s = c.createStatement()) {
             for (String ddl : DDL) {
                 s.execute(ddl);
             }
@@ -88,7 +87,7 @@ public final class JdbcTables {
      * @throws SQLException on failure
      */
     public static void clearAll(String jdbcUrl) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = JdbcConnections.open(jdbcUrl); Statement s = c.createStatement()) {
             for (String t : TABLES) {
                 s.execute("DELETE FROM " + t);
             }
