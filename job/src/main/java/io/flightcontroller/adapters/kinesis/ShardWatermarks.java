@@ -1,14 +1,15 @@
 package io.flightcontroller.adapters.kinesis;
 
+import io.flightcontroller.domain.CorroboratedClock;
 import io.flightcontroller.domain.ParsedRecord;
 import java.time.Duration;
 import org.apache.flink.streaming.api.functions.AssignerWithPeriodicWatermarks;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
 /**
- * Bounded out-of-orderness watermarks for ONE Kinesis shard, the same rule as
- * {@code FlightControllerTopology.watermarkStrategy}: watermark = largest event time seen in the shard minus the
- * out-of-orderness minus 1 ms. {@code FlinkKinesisConsumer} clones one instance per shard, records each shard's
+ * Watermarks for ONE Kinesis shard, the same rule as {@code FlightControllerTopology.watermarkStrategy}: the shard's
+ * {@link CorroboratedClock} (a lone event far ahead of the others does not move it) minus the out-of-orderness minus
+ * 1 ms. {@code FlinkKinesisConsumer} clones one instance per shard, records each shard's
  * watermark after every record, and emits, per subtask, the minimum over the shards that have delivered a record and
  * are not idle (silent for longer than {@code flink.shard.idle.interval}); a subtask whose shards are all idle marks
  * itself idle.
@@ -23,12 +24,11 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 final class ShardWatermarks implements AssignerWithPeriodicWatermarks<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
-    private final long outOfOrdernessMs;
-    private long maxTimestamp = Long.MIN_VALUE;
+    private final CorroboratedClock clock;
 
     /** @param outOfOrderness bounded out-of-orderness, non-negative */
     ShardWatermarks(Duration outOfOrderness) {
-        this.outOfOrdernessMs = outOfOrderness.toMillis();
+        this.clock = new CorroboratedClock(CorroboratedClock.DEFAULT_CORROBORATION, outOfOrderness.toMillis());
     }
 
     @Override
@@ -37,17 +37,12 @@ final class ShardWatermarks implements AssignerWithPeriodicWatermarks<ParsedReco
             return recordTimestamp;
         }
         long t = element.eventTimeOrMin();
-        if (t > maxTimestamp) {
-            maxTimestamp = t;
-        }
+        clock.observe(t);
         return t;
     }
 
     @Override
     public Watermark getCurrentWatermark() {
-        if (maxTimestamp == Long.MIN_VALUE) {
-            return new Watermark(Long.MIN_VALUE);
-        }
-        return new Watermark(maxTimestamp - outOfOrdernessMs - 1);
+        return new Watermark(clock.watermark());
     }
 }

@@ -182,6 +182,8 @@ class KinesisSourceKinesaliteTest {
         put(shard, envelope("c1", "order_shipped", "2026-11-02T10:05:00Z"));
         put(shard, "this is not JSON");
         put(shard, envelope("c4", "order_placed", "2026-11-02T10:30:00Z"));
+        // a jump of 25 minutes moves the watermark only once another instant corroborates it (CorroboratedClock)
+        put(shard, envelope("c5", "order_placed", "2026-11-02T10:30:01Z"));
     }
 
     /** One complete case (c0, 30 s) on the shard that then goes quiet: its watermark stays at 10:00:25. */
