@@ -24,8 +24,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job as {@link ManagedFlinkJob} wires it, from a properties file: JSON Lines events in, measurements and window
- * aggregates out through {@code metrics.sink=influxdb} (QuestDB on loopback) and {@code metrics.sink=timestream} (moto
+ * The job as {@link ManagedFlinkJob} wires it, from a properties file: JSON Lines events in, measurements, window
+ * aggregates, error budgets, alerts, open cases and dead letters out through {@code metrics.sink=influxdb} (QuestDB on loopback) and {@code metrics.sink=timestream} (moto
  * on loopback, a table with magnetic-store writes because the events are from the past).
  */
 class MetricSinksEndToEndTest {
@@ -46,6 +46,11 @@ class MetricSinksEndToEndTest {
             lines.add(ev("case-" + i, "opened", baseMs + i * 1_000L));
             lines.add(ev("case-" + i, "assigned", baseMs + i * 1_000L + (i + 1) * 600_000L));
         }
+        // never assigned: a breach alert when the watermark passes its threshold (pushed by case-4, 2 h later), an
+        // hourly error budget, and two cases open at the end; one unreadable line: a dead letter
+        lines.add(ev("case-3", "opened", baseMs + 5_000L));
+        lines.add("not json");
+        lines.add(ev("case-4", "opened", baseMs + 7_200_000L));
         Path p = dir.resolve("events.jsonl");
         Files.write(p, lines, StandardCharsets.UTF_8);
         return p;
@@ -94,6 +99,16 @@ class MetricSinksEndToEndTest {
             assertThat(leads.get(0).get(3).asBoolean()).isTrue();
             assertThat(poll(questdb, "select completed from window_aggregate where measure = 'assign'", 1).size())
                     .isGreaterThanOrEqualTo(1);
+            // the other outputs the generated dashboards read, under the names of MetricNames
+            JsonNode alerts = poll(questdb, "select kind, case_key from alert where measure = 'assign'", 1);
+            assertThat(alerts.get(0).get(0).asText()).isEqualTo("BREACH");
+            assertThat(alerts.get(0).get(1).asText()).isEqualTo("case-3");
+            assertThat(poll(questdb, "select remaining_fraction from error_budget where measure = 'assign'", 1)
+                    .size()).isGreaterThanOrEqualTo(1);
+            assertThat(poll(questdb, "select case_key from open_case where measure = 'assign'", 1).size())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(poll(questdb, "select reason from dead_letter", 1).get(0).get(0).asText())
+                    .isEqualTo("not_json");
         }
     }
 
@@ -131,7 +146,7 @@ class MetricSinksEndToEndTest {
                 }
             }
             assertThat(leads).isEqualTo(3);
-            assertThat(names).contains("window_aggregate");
+            assertThat(names).contains("window_aggregate", "alert", "error_budget", "open_case", "dead_letter");
         }
     }
 
