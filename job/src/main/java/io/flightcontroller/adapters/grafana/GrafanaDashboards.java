@@ -52,8 +52,8 @@ import java.util.TreeSet;
  * {@code $__dateBin(time)} and {@code approx_percentile_cont}; each record name is a table.
  */
 public final class GrafanaDashboards {
-    /** Grafana's dashboard JSON schema version written (Grafana 11). */
-    public static final int SCHEMA_VERSION = 39;
+    /** Grafana's dashboard JSON schema version written (Grafana 10; later versions migrate it on load). */
+    public static final int SCHEMA_VERSION = 38;
     /** Plugin id of the Amazon Timestream data source. */
     public static final String TIMESTREAM_PLUGIN = "grafana-timestream-datasource";
     /** Plugin id of Grafana's InfluxDB data source. */
