@@ -207,7 +207,8 @@ class NotebooksTest {
         assertThat(page).contains("Flight Controller report").contains("Lead times").contains("SLOs")
                 .contains("Process").contains("Data quality")
                 .doesNotContain("Traceback").doesNotContain("import fc"); // code hidden, nothing failed
-        assertThat(page.split("data:image/png;base64,", -1).length - 1).as("embedded figures").isGreaterThan(10);
+        assertThat(page.split("<img src=\"data:image/png;base64,", -1).length - 1).as("embedded figures")
+                .isGreaterThan(10);
         List<String> lines = new ArrayList<>();
         for (String raw : page.split("\n")) {
             String line = raw.replaceAll("<[^>]+>", "").replace("&lt;", "<").replace("&gt;", ">")
@@ -221,6 +222,22 @@ class NotebooksTest {
             assertThat(labels(lines)).containsAll(prefixed("lead ", strings(c, "SELECT DISTINCT measure FROM lead_times")))
                     .contains("slo registration_to_antibiotics good", "hop er_pathway#1", "dead letters late");
         }
+    }
+
+    @Test
+    void onAnEmptyDatabaseEveryNotebookSaysSoInsteadOfFailing() throws Exception {
+        assumeJupyter();
+        Path empty = dir.resolve("empty.db");
+        io.flightcontroller.adapters.jdbc.JdbcTables.createIfMissing("jdbc:sqlite:" + empty);
+        Path html = dir.resolve("empty.html");
+        // through the report: every notebook in one kernel, with a measures file naming SLOs that have no data
+        assertThat(FlightControllerCli.execute("report", "--db", empty.toString(), "--measures",
+                measuresFile().toString(), "-o", html.toString())).isZero();
+
+        String page = new String(Files.readAllBytes(html), StandardCharsets.UTF_8);
+        assertThat(page).doesNotContain("Traceback").contains("No lead times").contains("No case has been decided")
+                .contains("No sequence measures").contains("No open cases").contains("No dead letters");
+        assertThat(page).doesNotContain("<img src=\"data:image/png"); // no figure without data
     }
 
     @Test
