@@ -46,11 +46,13 @@ class MetricSinksEndToEndTest {
             lines.add(ev("case-" + i, "opened", baseMs + i * 1_000L));
             lines.add(ev("case-" + i, "assigned", baseMs + i * 1_000L + (i + 1) * 600_000L));
         }
-        // never assigned: a breach alert when the watermark passes its threshold (pushed by case-4, 2 h later), an
-        // hourly error budget, and two cases open at the end; one unreadable line: a dead letter
-        lines.add(ev("case-3", "opened", baseMs + 5_000L));
+        // case-3, first in the file so never late, is never assigned: a breach alert when the watermark passes its
+        // threshold, pushed by case-4 and case-5 two hours later (two distinct instants, so the jump is corroborated),
+        // an hourly error budget, and cases open at the end; one unreadable line: a dead letter
+        lines.add(0, ev("case-3", "opened", baseMs - 1_000L));
         lines.add("not json");
         lines.add(ev("case-4", "opened", baseMs + 7_200_000L));
+        lines.add(ev("case-5", "opened", baseMs + 7_201_000L));
         Path p = dir.resolve("events.jsonl");
         Files.write(p, lines, StandardCharsets.UTF_8);
         return p;
