@@ -15,12 +15,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The {@code flight-controller} command line: {@code convert} (event log to event JSON Lines), {@code run} (the
- * job on a local Flink mini-cluster) and {@code backtest} (SLO variants replayed side by side, {@link Backtest}). Exit codes: 0 success, 1 run failure, 2 bad usage or invalid configuration.
+ * job on a local Flink mini-cluster), {@code backtest} (SLO variants replayed side by side, {@link Backtest}),
+ * {@code report} ({@link ReportCommand}) and {@code dashboards} ({@link DashboardsCommand}). Exit codes: 0 success,
+ * 1 run failure, 2 bad usage or invalid configuration.
  */
 @Command(name = "flight-controller", mixinStandardHelpOptions = true, version = "flight-controller 0.1.0",
         description = "Lead-time measures and SLOs from process events, on Apache Flink.",
         subcommands = {FlightControllerCli.Convert.class, FlightControllerCli.Run.class,
-            FlightControllerCli.BacktestCommand.class})
+            FlightControllerCli.BacktestCommand.class, ReportCommand.class, DashboardsCommand.class})
 public final class FlightControllerCli implements Callable<Integer> {
 
     /**

@@ -181,14 +181,14 @@ public final class ManagedFlinkJob {
                         .name("dead letters to log").uid("log-dead-letters");
                 break;
             case TIMESTREAM:
-                MetricPointStreams.of(out.measurements, out.aggregates, config.getPipeline().getMeasures(),
+                MetricPointStreams.of(out, config.getPipeline().getMeasures(),
                         "timestream").sinkTo(timestreamSink(config.getMetricStore()))
                         .name("metrics to Timestream").uid("timestream-metrics");
                 out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
                         .name("dead letters to log").uid("log-dead-letters");
                 break;
             case INFLUXDB:
-                MetricPointStreams.of(out.measurements, out.aggregates, config.getPipeline().getMeasures(),
+                MetricPointStreams.of(out, config.getPipeline().getMeasures(),
                         "influxdb").sinkTo(influxSink(config.getMetricStore()))
                         .name("metrics to InfluxDB").uid("influxdb-metrics");
                 out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))

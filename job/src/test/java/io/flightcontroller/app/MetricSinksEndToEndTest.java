@@ -24,8 +24,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job as {@link ManagedFlinkJob} wires it, from a properties file: JSON Lines events in, measurements and window
- * aggregates out through {@code metrics.sink=influxdb} (QuestDB on loopback) and {@code metrics.sink=timestream} (moto
+ * The job as {@link ManagedFlinkJob} wires it, from a properties file: JSON Lines events in, measurements, window
+ * aggregates, error budgets, alerts, open cases and dead letters out through {@code metrics.sink=influxdb} (QuestDB on loopback) and {@code metrics.sink=timestream} (moto
  * on loopback, a table with magnetic-store writes because the events are from the past).
  */
 class MetricSinksEndToEndTest {
@@ -50,6 +50,13 @@ class MetricSinksEndToEndTest {
         for (int i = 0; i < 3; i++) {
             lines.add(ev("case-" + i, "assigned", baseMs + i * 1_000L + (i + 1) * 600_000L));
         }
+        // case-3, first in the file so never late, is never assigned: a breach alert when the watermark passes its
+        // threshold, pushed by case-4 and case-5 two hours later (two distinct instants, so the jump is corroborated),
+        // an hourly error budget, and cases open at the end; one unreadable line: a dead letter
+        lines.add(0, ev("case-3", "opened", baseMs - 1_000L));
+        lines.add("not json");
+        lines.add(ev("case-4", "opened", baseMs + 7_200_000L));
+        lines.add(ev("case-5", "opened", baseMs + 7_201_000L));
         Path p = dir.resolve("events.jsonl");
         Files.write(p, lines, StandardCharsets.UTF_8);
         return p;
@@ -98,6 +105,16 @@ class MetricSinksEndToEndTest {
             assertThat(leads.get(0).get(3).asBoolean()).isTrue();
             assertThat(poll(questdb, "select completed from window_aggregate where measure = 'assign'", 1).size())
                     .isGreaterThanOrEqualTo(1);
+            // the other outputs the generated dashboards read, under the names of MetricNames
+            JsonNode alerts = poll(questdb, "select kind, case_key from alert where measure = 'assign'", 1);
+            assertThat(alerts.get(0).get(0).asText()).isEqualTo("BREACH");
+            assertThat(alerts.get(0).get(1).asText()).isEqualTo("case-3");
+            assertThat(poll(questdb, "select remaining_fraction from error_budget where measure = 'assign'", 1)
+                    .size()).isGreaterThanOrEqualTo(1);
+            assertThat(poll(questdb, "select case_key from open_case where measure = 'assign'", 1).size())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(poll(questdb, "select reason from dead_letter", 1).get(0).get(0).asText())
+                    .isEqualTo("not_json");
         }
     }
 
@@ -135,7 +152,7 @@ class MetricSinksEndToEndTest {
                 }
             }
             assertThat(leads).isEqualTo(3);
-            assertThat(names).contains("window_aggregate");
+            assertThat(names).contains("window_aggregate", "alert", "error_budget", "open_case", "dead_letter");
         }
     }
 

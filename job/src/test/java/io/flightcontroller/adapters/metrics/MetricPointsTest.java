@@ -11,6 +11,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 
 /** The shared record model: what a measurement and an aggregate become for Timestream and InfluxDB. */
 class MetricPointsTest {
@@ -25,6 +26,9 @@ class MetricPointsTest {
                     + "    kind: cycle_count\n"
                     + "    start: opened\n"
                     + "    end: reopened\n"));
+    private static final io.flightcontroller.domain.Slo POINTS_SLO = MeasuresYaml.parse(
+            "measures:\n  - name: assign\n    start: opened\n    end: assigned\n"
+                    + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n").getMeasures().get(0).getSlo();
 
     static Measurement leadTime() {
         Measurement m = new Measurement();
@@ -106,6 +110,96 @@ class MetricPointsTest {
                 entry("window", "PT1H"));
         assertThat(p.getFields()).containsExactly(entry("completed", 10L), entry("good", 9L), entry("bad", 1L),
                 entry("compliance", 0.9), entry("p50", 1_000.0), entry("p90", 2_000.0));
+    }
+
+    @Test
+    void errorBudgetBecomesAnErrorBudgetPointThatCanGoNegative() {
+        io.flightcontroller.domain.ErrorBudget b = io.flightcontroller.domain.ErrorBudget.of("assign", 7_200_000L,
+                POINTS_SLO, 80, 20);
+
+        MetricPoint p = POINTS.fromErrorBudget(b, 3L);
+
+        assertThat(p.getName()).isEqualTo(MetricNames.ERROR_BUDGET);
+        assertThat(p.getTimeMs()).isEqualTo(7_200_000L);
+        assertThat(p.getDimensions()).containsExactly(entry("measure", "assign"), entry("process", "support"),
+                entry("window", "PT672H"));
+        // budget = (1 - 0.9) x 100 = 10 bad allowed, 20 spent: remaining 1 - 20/10 = -1, burn rate 0.2/0.1 = 2
+        assertThat(p.getFields()).containsOnlyKeys("events", "good", "bad", "budget", "remaining_fraction",
+                "burn_rate");
+        assertThat((Double) p.getFields().get("remaining_fraction")).isCloseTo(-1.0, within(1e-9));
+        assertThat((Double) p.getFields().get("burn_rate")).isCloseTo(2.0, within(1e-9));
+        assertThat(p.getFields().get("events")).isEqualTo(100L);
+    }
+
+    @Test
+    void breachAndBurnRateAlertsBecomeAlertPointsKeptApartByCaseOrRule() {
+        io.flightcontroller.domain.Alert breach = new io.flightcontroller.domain.Alert();
+        breach.setKind(io.flightcontroller.domain.Alert.Kind.BREACH);
+        breach.setSeverity("info");
+        breach.setMeasure("assign");
+        breach.setCaseKey("case-1");
+        breach.setStartMs(0L);
+        breach.setDeadlineMs(3_600_000L);
+        breach.setObservedLeadMs(3_600_000L);
+        breach.setObjective(0.9);
+        io.flightcontroller.domain.Alert burn = new io.flightcontroller.domain.Alert();
+        burn.setKind(io.flightcontroller.domain.Alert.Kind.BURN_RATE_FIRING);
+        burn.setSeverity("page");
+        burn.setMeasure("assign");
+        burn.setDeadlineMs(3_600_000L);
+        burn.setBurnRate(15.0);
+        burn.setWindow("PT1H/PT5M");
+
+        MetricPoint b = POINTS.fromAlert(breach, 1L);
+        MetricPoint f = POINTS.fromAlert(burn, 1L);
+
+        assertThat(b.getName()).isEqualTo(MetricNames.ALERT);
+        assertThat(b.getTimeMs()).isEqualTo(3_600_000L);
+        assertThat(b.getDimensions()).containsExactly(entry("case_key", "case-1"), entry("kind", "BREACH"),
+                entry("measure", "assign"), entry("process", "support"), entry("severity", "info"));
+        assertThat(b.getFields()).containsExactly(entry("count", 1L), entry("objective", 0.9),
+                entry("observed_lead_ms", 3_600_000L));
+        assertThat(f.getDimensions()).containsEntry("kind", "BURN_RATE_FIRING").containsEntry("window", "PT1H/PT5M")
+                .doesNotContainKey("case_key");
+        assertThat(f.getFields()).containsEntry("burn_rate", 15.0);
+    }
+
+    @Test
+    void openCaseIsWrittenAtTheEndOfTheInputWithItsAge() {
+        io.flightcontroller.domain.OpenCase o = io.flightcontroller.domain.OpenCase.of("assign", "case-9", null,
+                1_000L, 59_000L);
+
+        MetricPoint p = POINTS.fromOpenCase(o, 1L);
+
+        assertThat(p.getName()).isEqualTo(MetricNames.OPEN_CASE);
+        assertThat(p.getTimeMs()).isEqualTo(60_000L);
+        assertThat(p.getDimensions()).containsExactly(entry("case_key", "case-9"), entry("measure", "assign"),
+                entry("process", "support"));
+        assertThat(p.getFields()).containsExactly(entry("age_ms", 59_000L));
+    }
+
+    @Test
+    void deadLetterIsWrittenAtItsEventTimeOrElseTheFallbackTime() {
+        io.flightcontroller.domain.DeadLetter late = io.flightcontroller.domain.DeadLetter.of("dedup", "late",
+                "behind the watermark", "{\"a\":1}");
+        late.setEventTimeMs(5_000L);
+        io.flightcontroller.domain.DeadLetter notJson = io.flightcontroller.domain.DeadLetter.of("parse", "not_json",
+                "not JSON", "garbage");
+        io.flightcontroller.domain.DeadLetter otherNotJson = io.flightcontroller.domain.DeadLetter.of("parse",
+                "not_json", "not JSON", "other garbage");
+
+        MetricPoint l = POINTS.fromDeadLetter(late, 99_000L, 1L);
+        MetricPoint n = POINTS.fromDeadLetter(notJson, 99_000L, 1L);
+        MetricPoint o = POINTS.fromDeadLetter(otherNotJson, 99_000L, 1L);
+
+        assertThat(l.getName()).isEqualTo(MetricNames.DEAD_LETTER);
+        assertThat(l.getTimeMs()).isEqualTo(5_000L);
+        assertThat(l.getDimensions()).containsEntry("reason", "late").containsEntry("stage", "dedup");
+        assertThat(l.getFields()).containsExactly(entry("count", 1L));
+        assertThat(n.getTimeMs()).isEqualTo(99_000L);
+        // two dead letters of one reason at one instant stay two records
+        assertThat(n.getDimensions().get("dead_letter_id")).hasSize(16)
+                .isNotEqualTo(o.getDimensions().get("dead_letter_id"));
     }
 
     @Test
