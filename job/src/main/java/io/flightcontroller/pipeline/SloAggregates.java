@@ -4,9 +4,10 @@ import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.WindowAggregate;
-import java.io.Serializable;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.AggregateFunction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -62,57 +63,14 @@ final class SloAggregates {
         }
     }
 
-    /** Accumulator: counts plus a digest of lead times in ms. */
-    static final class Acc implements Serializable {
-        private static final long serialVersionUID = 1L;
-        long completed;
-        long good;
-        long bad;
-        TDigest digest = new MergingDigest(100);
-    }
-
-    /** Adds outcomes into an {@link Acc}. */
-    static final class Aggregate implements AggregateFunction<Outcome, Acc, Acc> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Acc createAccumulator() {
-            return new Acc();
-        }
-
-        @Override
-        public Acc add(Outcome o, Acc acc) {
-            if (o.getLeadMs() != null) {
-                acc.completed++;
-                acc.digest.add(o.getLeadMs());
-            }
-            if (o.isDecided() && o.getGood() != null) {
-                if (o.getGood()) {
-                    acc.good++;
-                } else {
-                    acc.bad++;
-                }
-            }
-            return acc;
-        }
-
-        @Override
-        public Acc getResult(Acc acc) {
-            return acc;
-        }
-
-        @Override
-        public Acc merge(Acc a, Acc b) {
-            a.completed += b.completed;
-            a.good += b.good;
-            a.bad += b.bad;
-            a.digest.add(b.digest);
-            return a;
-        }
-    }
-
-    /** Turns an {@link Acc} into a {@link WindowAggregate} with the window bounds. */
-    static final class ToAggregate extends ProcessWindowFunction<Acc, WindowAggregate, String, TimeWindow> {
+    /**
+     * Computes a window's statistics from all its outcomes. The leads go into the digest in ascending order: a
+     * t-digest's result depends on the order of its inputs, and the outcomes of a measure reach the window in an
+     * order that depends on how the parallel measuring subtasks interleave, so an incremental digest gave different
+     * percentiles from run to run (and between parallelisms) for windows larger than its buffer. The window keeps its
+     * outcomes until it fires (list state: an append per outcome).
+     */
+    static final class ToAggregate extends ProcessWindowFunction<Outcome, WindowAggregate, String, TimeWindow> {
         private static final long serialVersionUID = 1L;
         private final String window;
 
@@ -121,22 +79,43 @@ final class SloAggregates {
         }
 
         @Override
-        public void process(String measure, Context ctx, Iterable<Acc> accs, Collector<WindowAggregate> out) {
-            Acc acc = accs.iterator().next();
+        public void process(String measure, Context ctx, Iterable<Outcome> outcomes, Collector<WindowAggregate> out) {
+            long completed = 0;
+            long good = 0;
+            long bad = 0;
+            List<Long> leads = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                if (o.getLeadMs() != null) {
+                    completed++;
+                    leads.add(o.getLeadMs());
+                }
+                if (o.isDecided() && o.getGood() != null) {
+                    if (o.getGood()) {
+                        good++;
+                    } else {
+                        bad++;
+                    }
+                }
+            }
             WindowAggregate w = new WindowAggregate();
             w.setMeasure(measure);
             w.setWindow(window);
             w.setWindowStartMs(ctx.window().getStart());
             w.setWindowEndMs(ctx.window().getEnd());
-            w.setCompleted(acc.completed);
-            w.setGood(acc.good);
-            w.setBad(acc.bad);
-            w.setCompliance(acc.good + acc.bad == 0 ? null : (double) acc.good / (acc.good + acc.bad));
-            if (acc.completed > 0) {
-                w.setP50(acc.digest.quantile(0.50));
-                w.setP90(acc.digest.quantile(0.90));
-                w.setP95(acc.digest.quantile(0.95));
-                w.setP99(acc.digest.quantile(0.99));
+            w.setCompleted(completed);
+            w.setGood(good);
+            w.setBad(bad);
+            w.setCompliance(good + bad == 0 ? null : (double) good / (good + bad));
+            if (completed > 0) {
+                Collections.sort(leads);
+                TDigest digest = new MergingDigest(100);
+                for (long lead : leads) {
+                    digest.add(lead);
+                }
+                w.setP50(digest.quantile(0.50));
+                w.setP90(digest.quantile(0.90));
+                w.setP95(digest.quantile(0.95));
+                w.setP99(digest.quantile(0.99));
             }
             out.collect(w);
         }
