@@ -26,6 +26,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -66,6 +67,11 @@ public final class LocalRun {
         public Path snsDeadLettersFile;
         /** Optional hook that attaches more sinks to the outputs. */
         public java.util.function.Consumer<FlightControllerTopology.Outputs> extraSinks;
+        /**
+         * Optional hook that wraps the input files' record format (tests: a reader slowed down on purpose, to show
+         * that the results do not depend on the read speed); null reads the files as they are.
+         */
+        public java.util.function.UnaryOperator<StreamFormat<ParsedRecord>> inputFormat;
     }
 
     /** What the run produced. */
@@ -132,8 +138,10 @@ public final class LocalRun {
         for (int i = 0; i < paths.length; i++) {
             paths[i] = new org.apache.flink.core.fs.Path(inputs.get(i).toAbsolutePath().toUri());
         }
+        StreamFormat<ParsedRecord> format =
+                new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew()));
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
-                new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew())), paths).build();
+                s.inputFormat == null ? format : s.inputFormat.apply(format), paths).build();
         // one reader, so the watermarks (emitted on the events themselves) are a function of the file alone; the
         // keyed operators run in parallel
         DataStream<ParsedRecord> input = env

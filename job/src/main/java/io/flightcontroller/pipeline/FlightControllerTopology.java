@@ -161,8 +161,7 @@ public final class FlightControllerTopology {
             DataStream<WindowAggregate> a = outcomes
                     .keyBy(Outcome::getMeasure)
                     .window(new SloAggregates.ByOutcomeTime(w))
-                    .aggregate(new SloAggregates.Aggregate(), new SloAggregates.ToAggregate(w), SloAggregates.ACC_TYPE,
-                            SloAggregates.ACC_TYPE, TypeInformation.of(WindowAggregate.class))
+                    .process(new SloAggregates.ToAggregate(w))
                     .name("aggregate " + w).uid("aggregate-" + w);
             aggregates = aggregates == null ? a : aggregates.union(a);
         }

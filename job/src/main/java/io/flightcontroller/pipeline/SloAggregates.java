@@ -4,9 +4,10 @@ import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.WindowAggregate;
-import java.io.Serializable;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.AggregateFunction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -16,7 +17,7 @@ import org.apache.flink.util.Collector;
  * mergeable t-digest (Ted Dunning's {@code com.tdunning:t-digest}, {@link MergingDigest}, compression 100: relative
  * error well under 1% at p50..p99 for these sizes).
  */
-public final class SloAggregates {
+final class SloAggregates {
     private SloAggregates() {}
 
     /**
@@ -62,105 +63,14 @@ public final class SloAggregates {
         }
     }
 
-    /** Accumulator: counts plus a digest of lead times in ms. */
-    static final class Acc implements Serializable {
-        private static final long serialVersionUID = 1L;
-        long completed;
-        long good;
-        long bad;
-        TDigest digest = new MergingDigest(100);
-    }
-
-    /** The window state's type: its own serializer (v1: completed, good, bad, then the t-digest's own bytes). */
-    static final org.apache.flink.api.common.typeinfo.TypeInformation<Acc> ACC_TYPE =
-            new io.flightcontroller.serialization.VersionedSerializer.Info<>(Acc.class, AccSerializer::new);
-
-    /** Serializer of {@link Acc}: the digest in {@link MergingDigest}'s own verbose byte form. */
-    public static final class AccSerializer extends io.flightcontroller.serialization.VersionedSerializer<Acc> {
-        private static final long serialVersionUID = 1L;
-
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "window aggregate accumulator"; }
-        @Override public Acc createInstance() { return new Acc(); }
-
-        @Override
-        protected void write(Acc a, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
-            out.writeLong(a.completed);
-            out.writeLong(a.good);
-            out.writeLong(a.bad);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(a.digest.byteSize());
-            a.digest.asBytes(buf);
-            out.writeInt(buf.position());
-            out.write(buf.array(), 0, buf.position());
-        }
-
-        @Override
-        protected Acc read(int version, org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
-            Acc a = new Acc();
-            a.completed = in.readLong();
-            a.good = in.readLong();
-            a.bad = in.readLong();
-            byte[] b = new byte[in.readInt()];
-            in.readFully(b);
-            a.digest = MergingDigest.fromBytes(java.nio.ByteBuffer.wrap(b));
-            return a;
-        }
-
-        @Override
-        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<Acc> snapshotConfiguration() {
-            return new AccSnapshot();
-        }
-    }
-
-    /** Snapshot of {@link AccSerializer}. */
-    public static final class AccSnapshot extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<Acc> {
-        public AccSnapshot() {
-            super(AccSerializer::new);
-        }
-    }
-
-    /** Adds outcomes into an {@link Acc}. */
-    static final class Aggregate implements AggregateFunction<Outcome, Acc, Acc> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Acc createAccumulator() {
-            return new Acc();
-        }
-
-        @Override
-        public Acc add(Outcome o, Acc acc) {
-            if (o.getLeadMs() != null) {
-                acc.completed++;
-                acc.digest.add(o.getLeadMs());
-            }
-            if (o.isDecided() && o.getGood() != null) {
-                if (o.getGood()) {
-                    acc.good++;
-                } else {
-                    acc.bad++;
-                }
-            }
-            return acc;
-        }
-
-        @Override
-        public Acc getResult(Acc acc) {
-            return acc;
-        }
-
-        @Override
-        public Acc merge(Acc a, Acc b) {
-            a.completed += b.completed;
-            a.good += b.good;
-            a.bad += b.bad;
-            a.digest.add(b.digest);
-            return a;
-        }
-    }
-
-    /** Turns an {@link Acc} into a {@link WindowAggregate} with the window bounds. */
-    static final class ToAggregate extends ProcessWindowFunction<Acc, WindowAggregate, String, TimeWindow> {
+    /**
+     * Computes a window's statistics from all its outcomes. The leads go into the digest in ascending order: a
+     * t-digest's result depends on the order of its inputs, and the outcomes of a measure reach the window in an
+     * order that depends on how the parallel measuring subtasks interleave, so an incremental digest gave different
+     * percentiles from run to run (and between parallelisms) for windows larger than its buffer. The window keeps its
+     * outcomes until it fires (list state: an append per outcome).
+     */
+    static final class ToAggregate extends ProcessWindowFunction<Outcome, WindowAggregate, String, TimeWindow> {
         private static final long serialVersionUID = 1L;
         private final String window;
 
@@ -169,22 +79,43 @@ public final class SloAggregates {
         }
 
         @Override
-        public void process(String measure, Context ctx, Iterable<Acc> accs, Collector<WindowAggregate> out) {
-            Acc acc = accs.iterator().next();
+        public void process(String measure, Context ctx, Iterable<Outcome> outcomes, Collector<WindowAggregate> out) {
+            long completed = 0;
+            long good = 0;
+            long bad = 0;
+            List<Long> leads = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                if (o.getLeadMs() != null) {
+                    completed++;
+                    leads.add(o.getLeadMs());
+                }
+                if (o.isDecided() && o.getGood() != null) {
+                    if (o.getGood()) {
+                        good++;
+                    } else {
+                        bad++;
+                    }
+                }
+            }
             WindowAggregate w = new WindowAggregate();
             w.setMeasure(measure);
             w.setWindow(window);
             w.setWindowStartMs(ctx.window().getStart());
             w.setWindowEndMs(ctx.window().getEnd());
-            w.setCompleted(acc.completed);
-            w.setGood(acc.good);
-            w.setBad(acc.bad);
-            w.setCompliance(acc.good + acc.bad == 0 ? null : (double) acc.good / (acc.good + acc.bad));
-            if (acc.completed > 0) {
-                w.setP50(acc.digest.quantile(0.50));
-                w.setP90(acc.digest.quantile(0.90));
-                w.setP95(acc.digest.quantile(0.95));
-                w.setP99(acc.digest.quantile(0.99));
+            w.setCompleted(completed);
+            w.setGood(good);
+            w.setBad(bad);
+            w.setCompliance(good + bad == 0 ? null : (double) good / (good + bad));
+            if (completed > 0) {
+                Collections.sort(leads);
+                TDigest digest = new MergingDigest(100);
+                for (long lead : leads) {
+                    digest.add(lead);
+                }
+                w.setP50(digest.quantile(0.50));
+                w.setP90(digest.quantile(0.90));
+                w.setP95(digest.quantile(0.95));
+                w.setP99(digest.quantile(0.99));
             }
             out.collect(w);
         }
