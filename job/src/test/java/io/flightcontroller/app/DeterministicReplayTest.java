@@ -503,6 +503,47 @@ class DeterministicReplayTest {
         ResultTables.assertSame("arrival order, slowed at parallelism 4 vs fast at 2", fast.tables, run(s).tables);
     }
 
+    /** A noise event a week after the time of the line before {@code index}, inserted there. */
+    private static void insertWeekAhead(List<String> lines, int index, String id) {
+        String neighbour = lines.get(index - 1).replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
+        lines.add(index, ev(id, "noise", Instant.parse(neighbour).plus(Duration.ofDays(7)).toEpochMilli(), null));
+    }
+
+    /**
+     * Two events a week ahead, a third and two thirds into the file (valid times, in the past: no guard dead-letters
+     * them). Fails today: the first one stays among the clock's largest instants and corroborates the second, so the
+     * watermark jumps a week ahead: 1,320 of 3,963 events late, 1,313 instead of 1,960 leads, every open case a
+     * timeout.
+     */
+    @Test
+    void twoEventsFarAheadAtDifferentPlacesChangeNoOtherCaseInArrivalOrder() throws Exception {
+        Baseline plain = arrivalBaseline();
+        List<String> lines = new ArrayList<>(orderedCases());
+        int third = lines.size() / 3;
+        insertWeekAhead(lines, 2 * third, "q");
+        insertWeekAhead(lines, third, "p");
+        Baseline with = run(arrivalOrder(lines, "arrival-two-outliers"));
+        assertThat(with.counter(PipelineCounters.LATE)).as("late events; leads " + with.rows("lead_times").size()
+                + " instead of " + plain.rows("lead_times").size()).isZero();
+        ResultTables.assertSame("two events a week ahead vs none", plain.tables, with.tables);
+    }
+
+    /**
+     * Without the closing heartbeat the last assignment (case-1987, 20 min after the event before it) is a lone jump
+     * at the end, held back: the case is open. Fails today: with one event a week ahead in the middle, that event
+     * corroborates the last assignment, which is then applied (1,960 leads instead of 1,959).
+     */
+    @Test
+    void anEarlierEventFarAheadDoesNotDecideWhetherTheLastEventIsAppliedInArrivalOrder() throws Exception {
+        List<String> lines = new ArrayList<>(orderedCases());
+        lines.remove(lines.size() - 1); // no heartbeat: the last assignment is a lone jump at the end
+        Baseline plain = run(arrivalOrder(lines, "arrival-no-heartbeat"));
+        insertWeekAhead(lines, lines.size() / 2, "p");
+        Baseline with = run(arrivalOrder(lines, "arrival-no-heartbeat-week-ahead"));
+        ResultTables.assertSame("an event a week ahead in the middle vs none, without a heartbeat at the end",
+                plain.tables, with.tables);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // 5. aggregates by the outcome's own time, on a real log
 
