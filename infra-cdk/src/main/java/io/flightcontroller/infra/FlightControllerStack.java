@@ -21,7 +21,7 @@ import software.constructs.IConstruct;
  * rule, KMS-encrypted Kinesis stream), {@link Storage} (artifact bucket and jar, Timestream or an InfluxDB token
  * secret), {@link Alerting} (the KMS-encrypted alert topic), {@link Monitoring} (CloudWatch logging, alarms, dashboard),
  * {@link Iam} (the application's least-privilege role) and {@link FlinkApplication} (the Managed Service for Apache
- * Flink application). The stack itself holds the KMS key the parts share and the outputs.
+ * Flink application), and with {@code -c grafana=true} {@link Dashboards} (an Amazon Managed Grafana workspace). The stack itself holds the KMS key the parts share and the outputs.
  *
  * <p>All parameters come from {@link StackSettings}; the application's runtime properties are keyed by the job's own
  * {@link RuntimePropertyKeys} constants. The parts do not enter logical ids ({@link StackPart}): every resource keeps
@@ -64,6 +64,14 @@ public class FlightControllerStack extends Stack {
         }
         if (storage.influxToken() != null) {
             output("InfluxTokenSecretArn", storage.influxToken().getSecretArn(), "Secret holding the InfluxDB token");
+        }
+        if (settings.grafana()) {
+            Dashboards dashboards = new Dashboards(this, "Dashboards", settings, storage);
+            output("GrafanaWorkspaceId", dashboards.workspace().getAttrId(), "Amazon Managed Grafana workspace");
+            output("GrafanaWorkspaceUrl", "https://" + dashboards.workspace().getAttrEndpoint(),
+                    "Grafana workspace URL");
+            output("GrafanaDashboardsZip", dashboards.files().getS3ObjectUrl(),
+                    "Generated Grafana dashboards (zip of JSON files) to import into the workspace");
         }
     }
 

@@ -50,6 +50,10 @@ import java.util.stream.Collectors;
  * @param alertHttpsUrls HTTPS endpoints subscribed to the alert topic
  * @param millisBehindLatestThresholdMs alarm threshold of the source's {@code millisBehindLatest}
  * @param deadLetterMetricName name of the job's dead-letter counter in CloudWatch
+ * @param grafana whether to create an Amazon Managed Grafana workspace with the generated dashboards ({@link Dashboards})
+ * @param grafanaAuthentication the workspace's authentication provider, one of {@link #GRAFANA_AUTHENTICATION}
+ * @param grafanaMeasuresFile local copy of the measures file the dashboards are generated from, or null to read
+ *     {@code measuresLocation} (needed when the job reads its measures from S3)
  */
 public record StackSettings(
         String appName,
@@ -86,7 +90,10 @@ public record StackSettings(
         List<String> alertEmails,
         List<String> alertHttpsUrls,
         long millisBehindLatestThresholdMs,
-        String deadLetterMetricName) {
+        String deadLetterMetricName,
+        boolean grafana,
+        String grafanaAuthentication,
+        String grafanaMeasuresFile) {
 
     /** Context key of {@link #appName()}. */
     public static final String KEY_APP_NAME = "appName";
@@ -158,6 +165,15 @@ public record StackSettings(
     public static final String KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS = "millisBehindLatestThresholdMs";
     /** Context key of {@link #deadLetterMetricName()}. */
     public static final String KEY_DEAD_LETTER_METRIC_NAME = "deadLetterMetricName";
+    /** Context key of {@link #grafana()}. */
+    public static final String KEY_GRAFANA = "grafana";
+    /** Context key of {@link #grafanaAuthentication()}. */
+    public static final String KEY_GRAFANA_AUTHENTICATION = "grafanaAuthentication";
+    /** Context key of {@link #grafanaMeasuresFile()}. */
+    public static final String KEY_GRAFANA_MEASURES_FILE = "grafanaMeasuresFile";
+
+    /** Authentication providers of an Amazon Managed Grafana workspace; the first is the default. */
+    public static final List<String> GRAFANA_AUTHENTICATION = List.of("AWS_SSO", "SAML");
 
     /** Default jar path, relative to {@code infra-cdk/} where {@code cdk} runs. */
     public static final String DEFAULT_JAR_PATH = "../job/target/flight-controller-job-0.1.0-SNAPSHOT.jar";
@@ -242,6 +258,8 @@ public record StackSettings(
         require(millisBehindLatestThresholdMs > 0, KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, "> 0",
                 millisBehindLatestThresholdMs);
         require(!deadLetterMetricName.isBlank(), KEY_DEAD_LETTER_METRIC_NAME, "a metric name", deadLetterMetricName);
+        require(GRAFANA_AUTHENTICATION.contains(grafanaAuthentication), KEY_GRAFANA_AUTHENTICATION,
+                "one of " + String.join(", ", GRAFANA_AUTHENTICATION), grafanaAuthentication);
     }
 
     /** @return whether the account's default event bus is used instead of a new one */
@@ -321,7 +339,10 @@ public record StackSettings(
                 c.list(KEY_ALERT_EMAILS),
                 c.list(KEY_ALERT_HTTPS_URLS),
                 c.longValue(KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, 60_000L),
-                c.string(KEY_DEAD_LETTER_METRIC_NAME, PipelineCounters.CLOUDWATCH_DEAD_LETTERS));
+                c.string(KEY_DEAD_LETTER_METRIC_NAME, PipelineCounters.CLOUDWATCH_DEAD_LETTERS),
+                c.bool(KEY_GRAFANA, false),
+                c.string(KEY_GRAFANA_AUTHENTICATION, GRAFANA_AUTHENTICATION.get(0)).toUpperCase(Locale.ROOT),
+                c.string(KEY_GRAFANA_MEASURES_FILE, null));
     }
 
     private static void require(boolean ok, String key, String expected, Object actual) {
