@@ -29,9 +29,14 @@ class CorroboratedClockTest {
         assertThat(c.anchor()).isEqualTo(12_000);
         assertThat(c.endOfInput()).isEqualTo(12_000);
         assertThat(c.heldBackAtEnd()).isEqualTo(2);
-        // a real gap: once a second instant follows, time moves on
+        // a second event far ahead, elsewhere in the input, does not corroborate the first
         c.observe(4_102_444_801_000L);
-        assertThat(c.anchor()).isEqualTo(4_102_444_801_000L);
+        c.observe(13_000);
+        assertThat(c.anchor()).isEqualTo(13_000);
+        // a real gap: once the stream goes on after it (two arrivals in a row), time moves on
+        c.observe(4_102_444_802_000L);
+        c.observe(4_102_444_803_000L);
+        assertThat(c.anchor()).isEqualTo(4_102_444_803_000L);
         assertThat(c.heldBackAtEnd()).isZero();
     }
 

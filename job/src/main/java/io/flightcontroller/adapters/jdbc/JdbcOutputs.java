@@ -60,7 +60,9 @@ public final class JdbcOutputs {
         sink(outputs.aggregates, "window_aggregates", JdbcTables.AGGREGATES_SQL, JdbcTables.AGGREGATES, url, sqlite);
         sink(outputs.errorBudgets, "error_budgets", JdbcTables.BUDGETS_SQL, JdbcTables.BUDGETS, url, sqlite);
         sink(outputs.openCases, "open_cases", JdbcTables.OPEN_CASES_SQL, JdbcTables.OPEN_CASES, url, sqlite);
-        sink(outputs.deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, sqlite);
+        // one writer: two identical records rejected twice share one dead_letter_id, and their rows must land in the
+        // order they were rejected (round-robin over parallel writers would make the last writer random)
+        sink(outputs.deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, true);
     }
 
     /**
