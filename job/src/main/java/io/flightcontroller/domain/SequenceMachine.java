@@ -114,9 +114,11 @@ public final class SequenceMachine implements Serializable {
     }
 
     /**
-     * Decides what depends on the watermark alone: the SLO breach of an open case whose threshold the watermark
-     * reached, and, after a timeout, the buffered events the watermark has passed (corrections, in event-time order,
-     * ties in arrival order).
+     * Decides what depends on the watermark alone, once the matcher has seen every event up to it: for an open case
+     * the SLO breach and the limit the watermark has reached (a step at exactly the limit would have been matched, so
+     * reaching it without the step is the timeout; the matcher's exclusive window would notice only 1 ms later); after
+     * a timeout, the buffered events the watermark has passed (corrections, in event-time order, ties in arrival
+     * order).
      *
      * @param caseKey the case key
      * @param c the case state
@@ -125,7 +127,11 @@ public final class SequenceMachine implements Serializable {
      */
     public void advanceTo(String caseKey, SequenceCase c, long watermark, MeasureMachine.Listener out) {
         if (c.phase == SequenceCase.OPEN) {
-            fireBreach(caseKey, c, watermark, out);
+            long deadline = nextTimeout(c);
+            fireBreach(caseKey, c, Math.min(deadline, watermark), out);
+            if (deadline <= watermark) {
+                timeout(caseKey, c, deadline, out);
+            }
             return;
         }
         if (!c.hasPending()) {
@@ -259,8 +265,8 @@ public final class SequenceMachine implements Serializable {
     }
 
     /**
-     * What an open case is when a bounded input ends at {@code lastEventTimeMs}: a breach or timeout whose deadline is
-     * at or before it fires (as on a live stream, where the next watermark would fire it); otherwise the case is open.
+     * What an open case is when a bounded input ends at {@code lastEventTimeMs} (the final watermark): after
+     * {@link #advanceTo} it, the case is open if it still is.
      *
      * @param caseKey the case key
      * @param c the case state
@@ -269,13 +275,8 @@ public final class SequenceMachine implements Serializable {
      * @return the open case, or null when the state holds no open case (any more)
      */
     public OpenCase endOfInput(String caseKey, SequenceCase c, long lastEventTimeMs, MeasureMachine.Listener out) {
+        advanceTo(caseKey, c, lastEventTimeMs, out);
         if (c.phase != SequenceCase.OPEN) {
-            return null;
-        }
-        long deadline = nextTimeout(c);
-        fireBreach(caseKey, c, Math.min(deadline, lastEventTimeMs), out);
-        if (deadline <= lastEventTimeMs) {
-            timeout(caseKey, c, deadline, out);
             return null;
         }
         return OpenCase.of(def.getName(), caseKey, c.correlationId(caseKey), c.startMs,

@@ -52,7 +52,9 @@ import org.apache.flink.util.OutputTag;
  *       a hop's lead row is written when the hop completes, also if the sequence never does.</li>
  *   <li><b>Quiet keys.</b> flink-cep registers an event-time timer only for the first-to-last window; a hop's
  *       {@code PREVIOUS_AND_CURRENT} window would time out only when the key receives another event. A timer at the
- *       hop's deadline (+1 ms, the exclusive window) makes it fire when the key is quiet.</li>
+ *       case's next deadline makes it fire when the key is quiet: CEP sees every event up to the watermark first
+ *       (a step at exactly the limit is matched), then the machine decides; a watermark past the deadline has CEP
+ *       prune the partial match itself and report it to {@link SequenceMatchFunction}.</li>
  *   <li><b>One sequence per case, no state after it.</b> When the case completes or times out, its CEP state (NFA,
  *       shared buffer, buffered events) and timers are released; later events of the key bypass CEP (a repeated
  *       first step starts nothing; after a timeout the missing steps become corrections). The case's small marker is
@@ -90,6 +92,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private final MeasureDefinition def;
     private final long retentionMs;
     private final long windowMs;
+    private final boolean hasLimits;
     private final SequenceMatchFunction function;
 
     private long lastWatermark = Long.MIN_VALUE;
@@ -143,6 +146,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         this.def = def;
         this.retentionMs = retentionMs;
         this.windowMs = def.getWithin() == null ? 0 : SequencePattern.exclusive(def.getWithin()).toMillis();
+        this.hasLimits = def.getWithin() != null
+                || def.getSteps().stream().anyMatch(step -> step.getWithin() != null);
         this.function = function;
     }
 
@@ -236,13 +241,22 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             return;
         }
         callbacks.clear();
-        List<Long> processed = windowMs > 0 ? dueTimestamps(watermark) : Collections.emptyList();
+        List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
         super.onEventTime(timer); // flink-cep: events up to the watermark through the NFA, windows pruned
-        dropWindowTimers(processed, c);
+        dropWindowTimers(due, c);
         c = decide(key, c, out);
         callbacks.clear();
         if (c == null) {
             return;
+        }
+        if (c.phase == SequenceCase.TIMED_OUT) { // it was not before this call (closed cases bypass CEP)
+            // CEP pruned the case at its deadline and went on with the later events of this call: the events after
+            // the deadline are the case's corrections
+            for (RoutedEvent r : due) {
+                if (r.event.getTimeMs() > c.closedAtMs) {
+                    machine.buffer(c, r.event);
+                }
+            }
         }
         machine.advanceTo(key, c, watermark, out);
         if (c.isClosed()) {
@@ -251,12 +265,12 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         save(key, c);
     }
 
-    /** The times of the events CEP holds that the watermark has reached: CEP processes them now. */
-    private List<Long> dueTimestamps(long watermark) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long t : queue.keys()) {
-            if (t <= watermark) {
-                due.add(t);
+    /** The events CEP holds that the watermark has reached: CEP processes them now. */
+    private List<RoutedEvent> due(long watermark) throws Exception {
+        List<RoutedEvent> due = new ArrayList<>();
+        for (Map.Entry<Long, List<RoutedEvent>> e : queue.entries()) {
+            if (e.getKey() <= watermark) {
+                due.addAll(e.getValue());
             }
         }
         return due;
@@ -269,9 +283,12 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
      * ({@link #save}) fires at its earliest limit anyway, so these are deleted, unless an event CEP holds shares the
      * time (its timer makes CEP process it).
      */
-    private void dropWindowTimers(List<Long> processed, SequenceCase c) throws Exception {
-        for (long t : processed) {
-            long windowEnd = t + windowMs;
+    private void dropWindowTimers(List<RoutedEvent> processed, SequenceCase c) throws Exception {
+        if (windowMs <= 0) {
+            return;
+        }
+        for (RoutedEvent r : processed) {
+            long windowEnd = r.event.getTimeMs() + windowMs;
             if (!queue.contains(windowEnd) && (c == null || c.timerMs != windowEnd)) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, windowEnd);
             }
@@ -391,8 +408,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     /**
      * Stores or clears the case and keeps one timer of its own per key at the earliest time the case has work: its
-     * SLO threshold, just past its next limit (where CEP's exclusive window prunes it), its next buffered correction,
-     * or the end of its retention.
+     * SLO threshold, its next limit, its next buffered correction, or the end of its retention.
      */
     private void save(String key, SequenceCase c) throws Exception {
         long watermark = timers.currentWatermark();
@@ -402,8 +418,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             cases.clear();
             return;
         }
-        long timeout = machine.nextTimeout(c);
-        long due = Math.min(Math.min(machine.nextBreach(c), timeout == Long.MAX_VALUE ? timeout : timeout + 1),
+        long due = Math.min(Math.min(machine.nextBreach(c), machine.nextTimeout(c)),
                 Math.min(machine.nextPending(c), disposable));
         reschedule(c, due);
         cases.update(c);
