@@ -29,7 +29,8 @@ import java.util.Map;
  *   <li>SLO (whole sequence): good when the last step is at or before t_1 + threshold. When t_1 + threshold passes
  *       first, one BREACH alert and one bad outcome at that time (proactive); the completion still writes its row,
  *       marked bad, as {@link MeasureMachine} does for {@code lead_time}.</li>
- *   <li>Late events (behind the watermark) are applied only as corrections of a timed-out case (flagged late).</li>
+ *   <li>Late events (behind the watermark) are never matched: the step a case is missing, arriving late, is applied
+ *       as a correction (flagged late) once the case has timed out.</li>
  * </ul>
  */
 public final class SequenceMachine implements Serializable {
@@ -150,21 +151,24 @@ public final class SequenceMachine implements Serializable {
         }
         Collections.sort(due, BY_TIME);
         for (ProcessEvent e : due) {
-            correct(caseKey, c, e, false, out);
+            correct(caseKey, c, e, out);
         }
     }
 
     /**
-     * Keeps an on-time event of a timed-out case until the watermark passes it (see {@link #advanceTo}); events of a
-     * completed case are not kept (one sequence per case).
+     * Keeps an event the matcher does not see: an on-time event after a timeout, or a late event (behind the
+     * watermark; {@link ProcessEvent#isLate()}) of a case still open or timed out. Once the case has timed out and the
+     * watermark has passed it, it is applied in event-time order (see {@link #advanceTo}): the step the case is
+     * missing writes a correction (flagged late when it was). Only types of the steps not reached yet are kept; events
+     * of a completed case are not (one sequence per case).
      *
      * @param c the case state
      * @param e the event
      * @return whether it was kept
      */
     public boolean buffer(SequenceCase c, ProcessEvent e) {
-        if (c.phase != SequenceCase.TIMED_OUT || c.reached >= n
-                || !def.getSteps().get(c.reached).getTypes().contains(e.getEventType()) && !laterStep(c, e)) {
+        boolean kept = c.phase == SequenceCase.TIMED_OUT || c.phase == SequenceCase.OPEN && e.isLate();
+        if (!kept || !notReachedStep(c, e)) {
             return false;
         }
         if (c.pending == null) {
@@ -174,27 +178,13 @@ public final class SequenceMachine implements Serializable {
         return true;
     }
 
-    private boolean laterStep(SequenceCase c, ProcessEvent e) {
-        for (int i = c.reached + 1; i < n; i++) {
+    private boolean notReachedStep(SequenceCase c, ProcessEvent e) {
+        for (int i = c.reached; i < n; i++) {
             if (def.getSteps().get(i).getTypes().contains(e.getEventType())) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * Applies a late event (at or behind the watermark): it writes a correction, flagged late, only when the case has
-     * timed out and the event is the step it is missing, at or after the previous step.
-     *
-     * @param caseKey the case key
-     * @param c the case state
-     * @param e the late event
-     * @param out receives results
-     * @return whether it was applied
-     */
-    public boolean applyLate(String caseKey, SequenceCase c, ProcessEvent e, MeasureMachine.Listener out) {
-        return correct(caseKey, c, e, true, out);
     }
 
     /**
@@ -233,11 +223,11 @@ public final class SequenceMachine implements Serializable {
 
     /**
      * @param c the case state
-     * @return the earliest buffered event time, or {@link Long#MAX_VALUE}
+     * @return the earliest event time buffered for a correction of a timed-out case, or {@link Long#MAX_VALUE}
      */
     public long nextPending(SequenceCase c) {
         long t = Long.MAX_VALUE;
-        if (c.pending != null) {
+        if (c.phase == SequenceCase.TIMED_OUT && c.pending != null) {
             for (ProcessEvent e : c.pending) {
                 t = Math.min(t, e.getTimeMs());
             }
@@ -334,14 +324,13 @@ public final class SequenceMachine implements Serializable {
         c.pending = null;
     }
 
-    private boolean correct(String caseKey, SequenceCase c, ProcessEvent e, boolean late,
-            MeasureMachine.Listener out) {
+    private boolean correct(String caseKey, SequenceCase c, ProcessEvent e, MeasureMachine.Listener out) {
         if (c.phase != SequenceCase.TIMED_OUT || c.reached >= n
                 || !def.getSteps().get(c.reached).getTypes().contains(e.getEventType())
                 || e.getTimeMs() < c.stepMs[c.reached - 1]) {
             return false;
         }
-        reach(caseKey, c, e, true, late, out);
+        reach(caseKey, c, e, true, e.isLate(), out);
         return true;
     }
 

@@ -201,14 +201,13 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         RoutedEvent r = element.getValue();
         SequenceCase c = cases.value();
         if (r.late) {
-            // dead-lettered and counted where lateness was decided (ParseSplitter); CEP would drop it: only a timed-out
-            // case can use it, as a correction, judged as the case stood at the watermark the event arrived behind
-            if (c != null && c.phase == SequenceCase.TIMED_OUT) {
-                long behind = r.event.getLateWatermark();
-                MeasureMachine.Listener out = listener(behind + 1);
-                machine.advanceTo(r.caseKey, c, behind, out);
-                if (machine.applyLate(r.caseKey, c, r.event, out)) {
-                    counters.inc(PipelineCounters.LATE_APPLIED);
+            // dead-lettered and counted where lateness was decided (ParseSplitter); CEP would drop it. The step a case
+            // is missing becomes a correction once the case has timed out: now, judged as the case stood at the
+            // watermark the event arrived behind, or when it times out
+            if (c != null && machine.buffer(c, r.event)) {
+                if (c.phase == SequenceCase.TIMED_OUT) {
+                    long behind = r.event.getLateWatermark();
+                    machine.advanceTo(r.caseKey, c, behind, listener(behind + 1));
                 }
                 save(r.caseKey, c);
             }
@@ -462,6 +461,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             @Override
             public void measurement(Measurement m) {
                 counters.inc(PipelineCounters.MATCHED);
+                if (m.isLate() && !m.getMeasure().equals(def.getName())) { // the hop a late step completed
+                    counters.inc(PipelineCounters.LATE_APPLIED);
+                }
                 output.collect(new StreamRecord<>(m, m.getEndMs()));
             }
 

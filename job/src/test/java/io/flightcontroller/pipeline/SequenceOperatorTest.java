@@ -268,17 +268,26 @@ class SequenceOperatorTest {
     }
 
     @Test
-    void lateEventsNeverEnterCep_onlyATimedOutCaseUsesTheStepItIsMissing() throws Exception {
+    void lateEventsNeverEnterCep_theStepACaseIsMissingArrivingLateIsACorrectionOnceTheCaseHasTimedOut()
+            throws Exception {
         try (SequenceHarness s = new SequenceHarness(PROJECT, 30L * 24 * H)) {
             s.send("open", "project_requested", T);
             s.send("out", "project_requested", T);
+            s.send("done", "project_requested", T);
+            s.send("done", "project_assigned", T + 5 * MIN);
+            s.send("done", "project_created", T + 6 * MIN);
             s.watermark(T + 30 * MIN);
             s.sendLate("open", "project_assigned", T + 20 * MIN, T + 30 * MIN); // CEP has passed it: not matched
-            s.watermark(T + H);
-            s.sendLate("out", "project_assigned", T + 50 * MIN, T + H);         // the step "out" is missing
-            assertThat(s.rowKeys()).containsExactly(ASSIGNED + "|out|" + 50 * MIN + "|null|true|true");
-            assertThat(s.counter(PipelineCounters.LATE_APPLIED)).isEqualTo(1);
+            s.sendLate("done", "project_assigned", T + 7 * MIN, T + 30 * MIN);  // a completed case: nothing
+            s.watermark(T + 50 * MIN);
+            assertThat(s.rowKeys()).filteredOn(r -> !r.contains("|done|")).isEmpty();
+            s.watermark(T + H); // both time out: "open" now uses the step it received late
+            s.sendLate("out", "project_assigned", T + 50 * MIN, T + H); // after its timeout: applied at once
+            assertThat(s.rowKeys()).filteredOn(r -> !r.contains("|done|")).containsExactly(
+                    ASSIGNED + "|open|" + 20 * MIN + "|null|true|true", ASSIGNED + "|out|" + 50 * MIN + "|null|true|true");
+            assertThat(s.counter(PipelineCounters.LATE_APPLIED)).isEqualTo(2);
             assertThat(s.alerts()).extracting(Alert::getCaseKey).containsExactlyInAnyOrder("open", "out");
+            assertThat(s.rowKeys()).filteredOn(r -> r.contains("|done|")).hasSize(3);
             assertThat(s.cepLate()).isEmpty();
         }
     }
