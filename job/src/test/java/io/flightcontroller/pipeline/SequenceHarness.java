@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.CheckpointStorage;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -24,10 +25,18 @@ final class SequenceHarness implements AutoCloseable {
     private long seq;
 
     SequenceHarness(String measureYaml, long caseRetentionMs) throws Exception {
+        this(measureYaml, caseRetentionMs, null);
+    }
+
+    /** @param snapshots where {@code h.snapshot} writes, or null for the harness's default (at most 5 MiB) */
+    SequenceHarness(String measureYaml, long caseRetentionMs, CheckpointStorage snapshots) throws Exception {
         this.def = MeasuresYaml.parse("measures:\n" + measureYaml).getMeasures().get(0);
         this.h = new KeyedOneInputStreamOperatorTestHarness<>(
                 SequenceOperator.of(def, caseRetentionMs, new ExecutionConfig().getSerializerConfig()),
                 r -> r.caseKey, Types.STRING);
+        if (snapshots != null) {
+            h.setCheckpointStorage(snapshots);
+        }
         h.open();
     }
 
