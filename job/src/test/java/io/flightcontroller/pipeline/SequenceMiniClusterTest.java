@@ -135,6 +135,9 @@ class SequenceMiniClusterTest {
             ev("p3", "project_commented", at("00:35")),         // a type no measure uses
             ev("p3", "project_assigned", at("00:40")),
             ev("p1", "project_created", at("01:00")),
+            ev("p4", "project_requested", at("01:00")),
+            ev("p1", "project_requested", at("01:30")),         // a repeated first step: no second sequence
+            ev("p4", "project_assigned", at("02:00")),          // exactly at the hop's limit: in time
             ev("p2", "project_created", at("03:00")),           // p2 was never assigned: timed out at 01:10
             ev("x", "project_requested", at("05:00")));         // the last event time: p3 and x stay open
 
@@ -145,6 +148,7 @@ class SequenceMiniClusterTest {
         assertThat(r.rows()).containsExactly(
                 "project_assigned_lead_time|p1|1200000|null|false|false",
                 "project_assigned_lead_time|p3|600000|null|false|false",
+                "project_assigned_lead_time|p4|3600000|null|false|false",
                 "project_lead_time#3|p1|2400000|null|false|false",
                 "project_lead_time|p1|3600000|true|false|false",
                 "request_to_create|p1|3600000|null|false|false",
@@ -153,23 +157,24 @@ class SequenceMiniClusterTest {
                 .extracting(Alert::getKind, Alert::getCaseKey, Alert::getDeadlineMs, Alert::getMissingStep)
                 .containsExactlyInAnyOrder(
                         tuple(Alert.Kind.TIMEOUT, "p2", Instant.parse(at("01:10")).toEpochMilli(), "project_assigned"),
-                        tuple(Alert.Kind.BREACH, "p3", Instant.parse(at("02:30")).toEpochMilli(), null));
+                        tuple(Alert.Kind.BREACH, "p3", Instant.parse(at("02:30")).toEpochMilli(), null),
+                        tuple(Alert.Kind.BREACH, "p4", Instant.parse(at("03:00")).toEpochMilli(), null));
         assertThat(r.openCases).extracting(OpenCase::getMeasure, OpenCase::getCaseKey).containsExactlyInAnyOrder(
-                tuple("project_lead_time", "p3"), tuple("project_lead_time", "x"),
-                tuple("request_to_create", "p3"), tuple("request_to_create", "x"));
+                tuple("project_lead_time", "p3"), tuple("project_lead_time", "p4"), tuple("project_lead_time", "x"),
+                tuple("request_to_create", "p3"), tuple("request_to_create", "p4"), tuple("request_to_create", "x"));
         assertThat(r.counter(PipelineCounters.DUPLICATE)).isEqualTo(1);
         assertThat(r.counter(PipelineCounters.UNKNOWN_TYPE)).isEqualTo(1);
         assertThat(r.deadLetters).extracting(DeadLetter::getReason).containsExactly(DeadLetter.REASON_NOT_JSON);
-        assertThat(r.counter(PipelineCounters.OPEN_AT_END)).isEqualTo(4);
+        assertThat(r.counter(PipelineCounters.OPEN_AT_END)).isEqualTo(6);
 
         // the rows' outcomes feed the same aggregates and error budgets as any lead: per measure name
         List<WindowAggregate> daily = r.aggregates.stream().filter(a -> a.getWindow().equals("PT24H"))
                 .collect(Collectors.toList());
         assertThat(daily).extracting(WindowAggregate::getMeasure, WindowAggregate::getCompleted,
                 WindowAggregate::getGood, WindowAggregate::getBad).contains(
-                        tuple("project_assigned_lead_time", 2L, 0L, 0L),
+                        tuple("project_assigned_lead_time", 3L, 0L, 0L),
                         tuple("project_lead_time#3", 1L, 0L, 0L),
-                        tuple("project_lead_time", 1L, 1L, 2L)); // p1 good; p2 (timeout) and p3 (breach) bad
+                        tuple("project_lead_time", 1L, 1L, 3L)); // p1 good; p2 (timeout), p3 and p4 (breach) bad
         assertThat(r.budgets).extracting(ErrorBudget::getMeasure).contains("project_lead_time");
     }
 
