@@ -12,8 +12,9 @@ import java.io.Serializable;
  * {@code burnRate} (burn rate over the long window, burn-rate alerts only), {@code objective} (SLO objective in (0,1),
  * null without an SLO), {@code window} (ISO-8601 duration of the rule's windows, burn-rate alerts only),
  * {@code missingStep} (TIMEOUT of a sequence: the event type, or types joined with {@code ,}, of the step the case
- * did not reach in time; null otherwise), {@code subject} (one human-readable line) and {@code alertId} (stable across restarts and replays: the same alert
- * always gets the same id, so sinks can de-duplicate, e.g. as an SNS FIFO de-duplication id).
+ * did not reach in time; null otherwise), {@code subject} (one human-readable line) and {@code alertId} (stable
+ * across restarts and replays: the same alert always gets the same id, so sinks can de-duplicate, e.g. as an SNS FIFO
+ * de-duplication id).
  */
 public class Alert implements Serializable {
     private static final long serialVersionUID = 1L;

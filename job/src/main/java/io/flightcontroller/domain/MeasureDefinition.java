@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
  * and no end arrived, the case times out); {@code everyCycle} (measure every start..end cycle of a key, numbered from
  * 1, instead of only the first per case); {@code key} (key parts: {@code correlation_id} and/or
  * {@code payload.<field>}, default {@code [correlation_id]}); {@code dimensions} (payload fields carried to the
- * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time and sequence); {@code process}
- * (dimension naming the process, default: the measure name up to its first underscore); {@code steps} and
- * {@code within} (kind {@code sequence} only: the steps in order, see {@link SequenceStep}, and the optional limit of
- * the whole sequence from its first step, inclusive).
+ * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time and sequence);
+ * {@code process} (dimension naming the process, default: the measure name up to its first underscore);
+ * {@code steps} and {@code within} (kind {@code sequence} only: the steps in order, see {@link SequenceStep}, and the
+ * optional limit of the whole sequence from its first step, inclusive).
  *
  * <p>Durations: {@code timeout} at most {@link DurationLimits#MAX}; an SLO's threshold at most the timeout (a case
  * still open at its timeout is bad, so a longer threshold could never make it good). A sequence: at least two steps,
@@ -352,7 +352,8 @@ public final class MeasureDefinition implements Serializable {
                 List<String> given = f.equals("start") ? start : f.equals("end") ? end
                         : f.equals("restart_on") ? restartOn : count;
                 if (!given.isEmpty()) {
-                    throw new InvalidMeasureException(n, f, "does not apply to kind sequence; list the events in steps");
+                    throw new InvalidMeasureException(n, f,
+                            "does not apply to kind sequence; list the events in steps");
                 }
             }
             if (timeout != null) {
@@ -364,7 +365,8 @@ public final class MeasureDefinition implements Serializable {
                         + " case)");
             }
             if (steps.size() < 2) {
-                throw new InvalidMeasureException(n, "steps", "needs at least two steps, e.g. [{event: a}, {event: b}]");
+                throw new InvalidMeasureException(n, "steps",
+                        "needs at least two steps, e.g. [{event: a}, {event: b}]");
             }
             if (within != null && (within.isZero() || within.isNegative())) {
                 throw new InvalidMeasureException(n, "within", "must be a positive ISO-8601 duration, e.g. P7D");

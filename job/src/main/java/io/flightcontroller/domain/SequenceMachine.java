@@ -1,6 +1,7 @@
 package io.flightcontroller.domain;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -57,7 +58,8 @@ public final class SequenceMachine implements Serializable {
         this.n = def.getSteps().size();
         this.hopLimitMs = new long[n];
         for (int i = 0; i < n; i++) {
-            hopLimitMs[i] = def.getSteps().get(i).getWithin() == null ? -1 : def.getSteps().get(i).getWithin().toMillis();
+            Duration within = def.getSteps().get(i).getWithin();
+            hopLimitMs[i] = within == null ? -1 : within.toMillis();
         }
         this.withinMs = def.getWithin() == null ? -1 : def.getWithin().toMillis();
     }

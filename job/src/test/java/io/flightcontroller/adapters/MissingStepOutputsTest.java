@@ -91,7 +91,8 @@ class MissingStepOutputsTest {
 
     @Test
     void theAlertJsonCarriesTheMissingStep_onlyWhenThereIsOne() {
-        assertThat(AlertJson.toJson(timeout("a", "project_assigned"))).contains("\"missing_step\":\"project_assigned\"");
+        assertThat(AlertJson.toJson(timeout("a", "project_assigned")))
+                .contains("\"missing_step\":\"project_assigned\"");
         assertThat(AlertJson.toJson(timeout("a", null))).doesNotContain("missing_step");
     }
 

@@ -20,8 +20,9 @@ import java.util.Map;
  * {@code burn_rate_firing}, {@code burn_rate_resolved}), {@code severity}, {@code measure}, {@code correlation_id},
  * {@code case_key}, {@code start_time} and {@code deadline} (ISO-8601 UTC instants with milliseconds, e.g.
  * {@code 2024-01-01T10:00:00Z}), {@code observed_lead_ms} (breach and timeout alerts), {@code burn_rate} and
- * {@code window} (burn-rate alerts), {@code objective}, {@code missing_step} (a sequence's TIMEOUT), {@code subject} (capped at {@link #MAX_SUBJECT_CHARS}
- * characters so the message stays far below SNS's 256 KiB limit) and {@code alert_id}.
+ * {@code window} (burn-rate alerts), {@code objective}, {@code missing_step} (a sequence's TIMEOUT), {@code subject}
+ * (capped at {@link #MAX_SUBJECT_CHARS} characters so the message stays far below SNS's 256 KiB limit) and
+ * {@code alert_id}.
  *
  * <p>Message attributes (String): {@code severity}, {@code measure}, {@code kind} (same values as the body), and for
  * a sequence's TIMEOUT {@code missing_step} (the event type of the step not reached in time), for SNS subscription
