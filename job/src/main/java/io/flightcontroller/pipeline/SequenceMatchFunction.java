@@ -26,10 +26,9 @@ final class SequenceMatchFunction extends PatternProcessFunction<RoutedEvent, Me
         void matched(List<ProcessEvent> steps);
 
         /**
-         * @param steps the events of the steps reached, in order
-         * @param prunedAtMs the time at which flink-cep pruned the partial match (the exclusive window end)
+         * @param steps the events of the steps reached, in order (the machine knows which limit passed)
          */
-        void timedOut(List<ProcessEvent> steps, long prunedAtMs);
+        void timedOut(List<ProcessEvent> steps);
     }
 
     private transient Matches matches;
@@ -46,6 +45,6 @@ final class SequenceMatchFunction extends PatternProcessFunction<RoutedEvent, Me
 
     @Override
     public void processTimedOutMatch(Map<String, List<RoutedEvent>> match, Context ctx) {
-        matches.timedOut(SequencePattern.steps(match), ctx.timestamp());
+        matches.timedOut(SequencePattern.steps(match));
     }
 }

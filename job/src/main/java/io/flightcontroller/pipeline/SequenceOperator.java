@@ -174,7 +174,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             }
 
             @Override
-            public void timedOut(List<ProcessEvent> steps, long prunedAtMs) {
+            public void timedOut(List<ProcessEvent> steps) {
                 callbacks.add(new Callback(steps, false));
             }
         });
