@@ -2,12 +2,14 @@
 # Sends one whole process (project_requested -> project_assigned -> project_created) for a fresh correlation_id to an
 # EventBridge bus with `aws events put-events`, so a deployed Flight Controller measures it.
 #
-# Usage: send-process.sh [BUS_NAME] [--lead-minutes N] [--dry-run]
+# Usage: send-process.sh [BUS_NAME] [--lead-minutes N] [--no-create | --no-assign] [--dry-run]
 #   BUS_NAME         event bus (default: $EVENT_BUS_NAME, else "flight-controller"; "default" for the default bus)
 #   --lead-minutes N minutes from project_requested to project_created (default 45). Event times are in the past,
 #                    ending now; with a lead above the measure's SLO threshold (e.g. 90 with a 1 h threshold) the case
 #                    is bad and a breach alert reaches the alert topic.
 #   --no-create      send only requested and assigned: the case stays open and breaches at its deadline
+#   --no-assign      send only requested: with the default measures the sequence waits for project_assigned and,
+#                    one day later, raises a TIMEOUT alert whose missing_step is project_assigned
 #   --dry-run        print the entries instead of sending them
 # Environment: AWS_CLI (default: /usr/bin/aws if present, else aws), SOURCE (default flight-controller.projects),
 #              the usual AWS_PROFILE / AWS_REGION.
@@ -16,11 +18,13 @@ set -euo pipefail
 bus="${EVENT_BUS_NAME:-flight-controller}"
 lead=45
 create=1
+assign=1
 dry=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --lead-minutes) lead="$2"; shift 2 ;;
     --no-create) create=0; shift ;;
+    --no-assign) assign=0; create=0; shift ;;
     --dry-run) dry=1; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
@@ -64,7 +68,9 @@ send() {
 
 echo "correlation_id=$cid bus=$bus lead=${lead}min" >&2
 send "$(entry project_requested "$t_requested" '{"project_name":"demo-'"${cid:0:8}"'","requested_by":"team-demo"}')"
-send "$(entry project_assigned "$t_assigned" '{"project_name":"demo-'"${cid:0:8}"'","assignee":"platform-team"}')"
+if [ "$assign" = 1 ]; then
+  send "$(entry project_assigned "$t_assigned" '{"project_name":"demo-'"${cid:0:8}"'","assignee":"platform-team"}')"
+fi
 if [ "$create" = 1 ]; then
   send "$(entry project_created "$t_created" '{"project_name":"demo-'"${cid:0:8}"'","repository":"demo-'"${cid:0:8}"'"}')"
 fi

@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The end-of-run summary of a bounded run: per measure the cases measured, exact p50 / p90 / p95 lead (type-7
- * quantiles over the {@code lead_times} rows), timeouts, breaches and open cases; then every pipeline counter.
+ * The end-of-run summary of a bounded run: per measure (a sequence: the whole, then each hop) the cases measured,
+ * exact p50 / p90 / p95 lead (type-7 quantiles over the {@code lead_times} rows), timeouts, breaches and open cases;
+ * then every pipeline counter.
  */
 public final class RunSummary {
     private RunSummary() {}
@@ -52,37 +53,43 @@ public final class RunSummary {
         List<MeasureLine> lines = new ArrayList<>();
         try (Connection c = JdbcConnections.open(jdbcUrl)) {
             for (MeasureDefinition d : measures.getMeasures()) {
-                MeasureLine l = new MeasureLine();
-                l.measure = d.getName();
-                l.kind = d.getKind().yamlName();
-                if (d.getKind() == MeasureKind.LEAD_TIME) {
-                    List<Long> v = new ArrayList<>();
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT duration_ms FROM lead_times WHERE measure = ?")) {
-                        ps.setString(1, d.getName());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                v.add(rs.getLong(1));
-                            }
-                        }
-                    }
-                    long[] a = v.stream().mapToLong(Long::longValue).toArray();
-                    l.measured = a.length;
-                    if (a.length > 0) {
-                        l.p50Ms = Quantiles.type7(a, 0.5);
-                        l.p90Ms = Quantiles.type7(a, 0.9);
-                        l.p95Ms = Quantiles.type7(a, 0.95);
-                    }
-                } else {
-                    l.measured = count(c, "SELECT COUNT(*) FROM measurements WHERE measure = ?", d.getName());
+                for (String name : d.outputMeasures()) { // a sequence: the whole, then each hop
+                    lines.add(line(c, name, name.equals(d.getName()) ? d.getKind().yamlName() : "hop",
+                            d.getKind() == MeasureKind.LEAD_TIME || d.getKind() == MeasureKind.SEQUENCE));
                 }
-                l.timeouts = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", d.getName());
-                l.breaches = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'BREACH'", d.getName());
-                l.open = count(c, "SELECT COUNT(*) FROM open_cases WHERE measure = ?", d.getName());
-                lines.add(l);
             }
         }
         return lines;
+    }
+
+    private static MeasureLine line(Connection c, String name, String kind, boolean leads) throws SQLException {
+        MeasureLine l = new MeasureLine();
+        l.measure = name;
+        l.kind = kind;
+        if (leads) {
+            List<Long> v = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT duration_ms FROM lead_times WHERE measure = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        v.add(rs.getLong(1));
+                    }
+                }
+            }
+            long[] a = v.stream().mapToLong(Long::longValue).toArray();
+            l.measured = a.length;
+            if (a.length > 0) {
+                l.p50Ms = Quantiles.type7(a, 0.5);
+                l.p90Ms = Quantiles.type7(a, 0.9);
+                l.p95Ms = Quantiles.type7(a, 0.95);
+            }
+        } else {
+            l.measured = count(c, "SELECT COUNT(*) FROM measurements WHERE measure = ?", name);
+        }
+        l.timeouts = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", name);
+        l.breaches = count(c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'BREACH'", name);
+        l.open = count(c, "SELECT COUNT(*) FROM open_cases WHERE measure = ?", name);
+        return l;
     }
 
     private static long count(Connection c, String sql, String measure) throws SQLException {

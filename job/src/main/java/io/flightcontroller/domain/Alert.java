@@ -11,8 +11,10 @@ import java.io.Serializable;
  * for burn-rate alerts the evaluation time), {@code observedLeadMs} (lead observed so far at the deadline),
  * {@code burnRate} (burn rate over the long window, burn-rate alerts only), {@code objective} (SLO objective in (0,1),
  * null without an SLO), {@code window} (ISO-8601 duration of the rule's windows, burn-rate alerts only),
- * {@code subject} (one human-readable line) and {@code alertId} (stable across restarts and replays: the same alert
- * always gets the same id, so sinks can de-duplicate, e.g. as an SNS FIFO de-duplication id).
+ * {@code missingStep} (TIMEOUT of a sequence: the event type, or types joined with {@code ,}, of the step the case
+ * did not reach in time; null otherwise), {@code subject} (one human-readable line) and {@code alertId} (stable
+ * across restarts and replays: the same alert always gets the same id, so sinks can de-duplicate, e.g. as an SNS FIFO
+ * de-duplication id).
  */
 public class Alert implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,6 +42,7 @@ public class Alert implements Serializable {
     private Double burnRate;
     private Double objective;
     private String window;
+    private String missingStep;
     private String subject;
     private String alertId;
 
@@ -70,6 +73,9 @@ public class Alert implements Serializable {
     public void setObjective(Double objective) { this.objective = objective; }
     public String getWindow() { return window; }
     public void setWindow(String window) { this.window = window; }
+    /** @return the expected event type(s) of the step a sequence did not reach in time, or null */
+    public String getMissingStep() { return missingStep; }
+    public void setMissingStep(String missingStep) { this.missingStep = missingStep; }
     public String getSubject() { return subject; }
     public void setSubject(String subject) { this.subject = subject; }
     public String getAlertId() { return alertId; }

@@ -21,11 +21,16 @@ import java.util.regex.Pattern;
  * and no end arrived, the case times out); {@code everyCycle} (measure every start..end cycle of a key, numbered from
  * 1, instead of only the first per case); {@code key} (key parts: {@code correlation_id} and/or
  * {@code payload.<field>}, default {@code [correlation_id]}); {@code dimensions} (payload fields carried to the
- * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time only); {@code process}
- * (dimension naming the process, default: the measure name up to its first underscore).
+ * metric); {@code expression} (kind {@code value} only); {@code slo} (optional, lead_time and sequence);
+ * {@code process} (dimension naming the process, default: the measure name up to its first underscore);
+ * {@code steps} and {@code within} (kind {@code sequence} only: the steps in order, see {@link SequenceStep}, and the
+ * optional limit of the whole sequence from its first step, inclusive).
  *
  * <p>Durations: {@code timeout} at most {@link DurationLimits#MAX}; an SLO's threshold at most the timeout (a case
- * still open at its timeout is bad, so a longer threshold could never make it good).
+ * still open at its timeout is bad, so a longer threshold could never make it good). A sequence: at least two steps,
+ * no event type in two steps, no {@code within} or {@code measure} on the first step (no hop ends there), each hop's
+ * {@code within} at most the sequence's, hop metric names valid measure names; its SLO threshold at most its
+ * {@code within}.
  */
 public final class MeasureDefinition implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,6 +52,8 @@ public final class MeasureDefinition implements Serializable {
     private final ValueExpression expression;
     private final Slo slo;
     private final String process;
+    private final List<SequenceStep> steps;
+    private final Duration within;
     private final Set<String> relevant;
 
     private MeasureDefinition(Builder b) {
@@ -65,7 +72,12 @@ public final class MeasureDefinition implements Serializable {
         this.slo = b.slo;
         this.process = b.process != null ? b.process
                 : (name.indexOf('_') > 0 ? name.substring(0, name.indexOf('_')) : name);
+        this.steps = Collections.unmodifiableList(new ArrayList<>(b.steps));
+        this.within = b.within;
         Set<String> r = new LinkedHashSet<>();
+        for (SequenceStep step : steps) {
+            r.addAll(step.getTypes());
+        }
         r.addAll(start);
         r.addAll(end);
         r.addAll(restartOn);
@@ -126,6 +138,34 @@ public final class MeasureDefinition implements Serializable {
     /** @return the SLO, or null */
     public Slo getSlo() { return slo; }
     public String getProcess() { return process; }
+    /** @return the steps of a sequence in order (empty for other kinds) */
+    public List<SequenceStep> getSteps() { return steps; }
+    /** @return the limit of a whole sequence from its first step, or null */
+    public Duration getWithin() { return within; }
+
+    /**
+     * The measure name of the lead rows of a sequence's hop.
+     *
+     * @param step the number of the step the hop ends at, 2 to the number of steps
+     * @return the step's {@code measure}, else {@code NAME#step}
+     */
+    public String hopMeasure(int step) {
+        String declared = steps.get(step - 1).getMeasure();
+        return declared != null ? declared : name + "#" + step;
+    }
+
+    /**
+     * @return every measure name this definition writes lead rows or measurements under: the name, and for a sequence
+     *     each hop's name after it
+     */
+    public List<String> outputMeasures() {
+        List<String> out = new ArrayList<>();
+        out.add(name);
+        for (int k = 2; k <= steps.size(); k++) {
+            out.add(hopMeasure(k));
+        }
+        return out;
+    }
 
     /**
      * @param eventType an event type
@@ -197,6 +237,8 @@ public final class MeasureDefinition implements Serializable {
         private Slo slo;
         private String process;
         private String variantLabel;
+        private final List<SequenceStep> steps = new ArrayList<>();
+        private Duration within;
 
         private Builder(String name) {
             this.name = name;
@@ -217,6 +259,10 @@ public final class MeasureDefinition implements Serializable {
         public Builder expression(String source) { this.expressionSource = source; return this; }
         public Builder slo(Slo slo) { this.slo = slo; return this; }
         public Builder process(String process) { this.process = process; return this; }
+        public Builder steps(Collection<SequenceStep> s) { steps.addAll(s); return this; }
+        public Builder steps(SequenceStep... s) { return steps(java.util.Arrays.asList(s)); }
+        /** @param within limit of a whole sequence from its first step, or null for none */
+        public Builder within(Duration within) { this.within = within; return this; }
 
         /**
          * Validates and builds.
@@ -265,8 +311,19 @@ public final class MeasureDefinition implements Serializable {
                         throw new InvalidMeasureException(n, "expression", "is required for kind value");
                     }
                     break;
+                case SEQUENCE:
+                    checkSequence(n);
+                    break;
                 default:
                     break;
+            }
+            if (kind != MeasureKind.SEQUENCE) {
+                if (!steps.isEmpty()) {
+                    throw new InvalidMeasureException(n, "steps", "applies to kind sequence only");
+                }
+                if (within != null) {
+                    throw new InvalidMeasureException(n, "within", "applies to kind sequence only; use timeout");
+                }
             }
             if (expressionSource != null) {
                 if (kind != MeasureKind.VALUE) {
@@ -286,10 +343,16 @@ public final class MeasureDefinition implements Serializable {
                 throw new InvalidMeasureException(n, "timeout", "applies to lead_time and cycle_count only");
             }
             if (slo != null) {
-                if (kind != MeasureKind.LEAD_TIME) {
-                    throw new InvalidMeasureException(n, "slo", "applies to kind lead_time only");
+                if (kind != MeasureKind.LEAD_TIME && kind != MeasureKind.SEQUENCE) {
+                    throw new InvalidMeasureException(n, "slo", "applies to kinds lead_time and sequence only");
                 }
                 slo.validate(n);
+                if (within != null && slo.getThreshold().compareTo(within) > 0) {
+                    throw new InvalidMeasureException(n, "slo.threshold", DurationLimits.format(slo.getThreshold())
+                            + " is greater than within " + DurationLimits.format(within) + ": a sequence still open"
+                            + " at its limit counts as bad, so a lead between the two could never be good; use a"
+                            + " threshold at most the within");
+                }
                 if (timeout != null && slo.getThreshold().compareTo(timeout) > 0) {
                     throw new InvalidMeasureException(n, "slo.threshold", DurationLimits.format(slo.getThreshold())
                             + " is greater than timeout " + DurationLimits.format(timeout) + ": a case still open at"
@@ -310,6 +373,85 @@ public final class MeasureDefinition implements Serializable {
                 }
             }
             return new MeasureDefinition(this);
+        }
+
+        /** The rules of kind sequence; fields are named as in the YAML, e.g. {@code steps[1].within}. */
+        private void checkSequence(String n) {
+            for (String f : new String[] {"start", "end", "restart_on", "count"}) {
+                List<String> given = f.equals("start") ? start : f.equals("end") ? end
+                        : f.equals("restart_on") ? restartOn : count;
+                if (!given.isEmpty()) {
+                    throw new InvalidMeasureException(n, f,
+                            "does not apply to kind sequence; list the events in steps");
+                }
+            }
+            if (timeout != null) {
+                throw new InvalidMeasureException(n, "timeout", "does not apply to kind sequence; use within (the whole"
+                        + " sequence) or a step's within (one hop)");
+            }
+            if (everyCycle) {
+                throw new InvalidMeasureException(n, "every_cycle", "does not apply to kind sequence (one sequence per"
+                        + " case)");
+            }
+            if (steps.size() < 2) {
+                throw new InvalidMeasureException(n, "steps",
+                        "needs at least two steps, e.g. [{event: a}, {event: b}]");
+            }
+            if (within != null && (within.isZero() || within.isNegative())) {
+                throw new InvalidMeasureException(n, "within", "must be a positive ISO-8601 duration, e.g. P7D");
+            }
+            DurationLimits.checkMax(n, "within", within);
+            java.util.Map<String, Integer> stepOfType = new java.util.HashMap<>();
+            Set<String> hopNames = new java.util.HashSet<>();
+            for (int i = 0; i < steps.size(); i++) {
+                SequenceStep step = steps.get(i);
+                String f = "steps[" + i + "]";
+                if (step == null || step.getTypes().isEmpty()) {
+                    throw new InvalidMeasureException(n, f + ".event", "needs at least one event type");
+                }
+                int t = 0;
+                for (String type : step.getTypes()) {
+                    if (type == null || type.trim().isEmpty()) {
+                        throw new InvalidMeasureException(n, f + ".event[" + t + "]", "is an empty event type");
+                    }
+                    Integer other = stepOfType.putIfAbsent(type, i);
+                    if (other != null) {
+                        throw new InvalidMeasureException(n, f + ".event", "'" + type + "' is also the event of step "
+                                + (other + 1) + "; an event type may make one step only");
+                    }
+                    t++;
+                }
+                Duration w = step.getWithin();
+                if (i == 0 && w != null) {
+                    throw new InvalidMeasureException(n, f + ".within", "the first step has no previous step to be"
+                            + " within of; limit the whole sequence with the measure's within");
+                }
+                if (i == 0 && step.getMeasure() != null) {
+                    throw new InvalidMeasureException(n, f + ".measure", "no hop ends at the first step; name a hop on"
+                            + " the step it ends at");
+                }
+                if (w != null) {
+                    if (w.isZero() || w.isNegative()) {
+                        throw new InvalidMeasureException(n, f + ".within",
+                                "must be a positive ISO-8601 duration, e.g. PT1H");
+                    }
+                    DurationLimits.checkMax(n, f + ".within", w);
+                    if (within != null && w.compareTo(within) > 0) {
+                        throw new InvalidMeasureException(n, f + ".within", DurationLimits.format(w)
+                                + " is longer than the sequence's within " + DurationLimits.format(within)
+                                + ": the hop could never use it; shorten it or lengthen the sequence's within");
+                    }
+                }
+                String m = step.getMeasure();
+                if (m != null && !NAME.matcher(m).matches()) {
+                    throw new InvalidMeasureException(n, f + ".measure",
+                            "must start with a letter and use letters, digits, '_', '.', '-'");
+                }
+                if (m != null && (m.equals(n) || !hopNames.add(m))) {
+                    throw new InvalidMeasureException(n, f + ".measure",
+                            "'" + m + "' names another lead of this sequence; give each hop its own name");
+                }
+            }
         }
 
         private static void checkTypes(String n, String field, List<String> types) {

@@ -11,7 +11,12 @@ public enum MeasureKind {
     /** Running total of the {@code count} events seen for a key, emitted on each of them. */
     COUNTER,
     /** A number computed by an expression from one event's payload, emitted for each {@code start} event. */
-    VALUE;
+    VALUE,
+    /**
+     * Steps in order, matched per case as one Flink CEP pattern: a lead per hop (step k-1 to step k) and one for the
+     * whole sequence (first to last step), a limit per hop and for the whole, alerts naming the missing step.
+     */
+    SEQUENCE;
 
     /** @return the YAML spelling, e.g. {@code lead_time} */
     public String yamlName() {
@@ -34,6 +39,7 @@ public enum MeasureKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown kind '" + s + "', expected one of lead_time, cycle_count, counter, value");
+        throw new IllegalArgumentException("unknown kind '" + s + "', expected one of lead_time, cycle_count, counter,"
+                + " value, sequence");
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The measures file: every measure plus the tumbling windows of the SLO aggregates (default 1 hour and 1 day).
- * Measure names are unique.
+ * Measure names are unique, including the names of sequence hops ({@link MeasureDefinition#outputMeasures()}).
  */
 public final class MeasuresConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -39,6 +39,14 @@ public final class MeasuresConfig implements Serializable {
         for (MeasureDefinition m : measures) {
             if (!names.add(m.getName())) {
                 throw new InvalidMeasureException(m.getName(), "name", "is defined twice");
+            }
+        }
+        for (MeasureDefinition m : measures) { // a sequence's hop metrics share the namespace of measure names
+            for (int k = 2; k <= m.getSteps().size(); k++) {
+                if (!names.add(m.hopMeasure(k))) {
+                    throw new InvalidMeasureException(m.getName(), "steps[" + (k - 1) + "].measure", "'"
+                            + m.hopMeasure(k) + "' is also the name of another measure or hop; names are unique");
+                }
             }
         }
         List<Duration> w = aggregateWindows == null || aggregateWindows.isEmpty()

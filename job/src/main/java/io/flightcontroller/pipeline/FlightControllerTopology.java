@@ -26,6 +26,7 @@ import org.apache.flink.util.OutputTag;
  * parsed records --end-of-input cap--split--> events --> keyBy(correlation id): dedup, late, route
  *      |                                                        |
  *   dead letters                                 keyBy(measure:case key): measure machine (event time)
+ *                                                + per sequence measure, keyBy(case key): its flink-cep pattern
  *                                                 |            |           |              |
  *                                           measurements    alerts      outcomes       open cases
  *                                                                    /          \
@@ -143,13 +144,15 @@ public final class FlightControllerTopology {
                         RoutedEvent.TYPE)
                 .name("dedup, late, route").uid("dedup-route");
 
-        SingleOutputStreamOperator<Measurement> measured = routed
+        // sequence measures: one flink-cep operator each; every other measure: the state machine
+        SequenceStreams sequences = SequenceStreams.build(routed, options);
+        SingleOutputStreamOperator<Measurement> measured = sequences.others(routed)
                 .keyBy(RoutedEvent::key, RoutedEvent.KEY_TYPE)
                 .transform("measure", DomainSerializers.MEASUREMENT, new MeasureOperator(
                         new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
                 .uid("measure");
 
-        DataStream<Outcome> outcomes = measured.getSideOutput(OUTCOMES);
+        DataStream<Outcome> outcomes = SequenceStreams.union(measured.getSideOutput(OUTCOMES), sequences.outcomes);
 
         SingleOutputStreamOperator<Alert> burnRate = outcomes
                 .keyBy(Outcome::getMeasure)
@@ -167,11 +170,12 @@ public final class FlightControllerTopology {
         }
 
         return new Outputs(
-                measured,
-                measured.getSideOutput(ALERTS).union(burnRate),
-                events.getSideOutput(DEAD_LETTERS).union(routed.getSideOutput(DEAD_LETTERS)),
+                SequenceStreams.union(measured, sequences.measurements),
+                SequenceStreams.union(measured.getSideOutput(ALERTS).union(burnRate), sequences.alerts),
+                SequenceStreams.union(events.getSideOutput(DEAD_LETTERS).union(routed.getSideOutput(DEAD_LETTERS)),
+                        sequences.deadLetters),
                 aggregates,
                 burnRate.getSideOutput(ERROR_BUDGETS),
-                measured.getSideOutput(OPEN_CASES));
+                SequenceStreams.union(measured.getSideOutput(OPEN_CASES), sequences.openCases));
     }
 }

@@ -6,6 +6,7 @@ import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.Measurement;
 import io.flightcontroller.domain.ParsedRecord;
 import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.SequenceCase;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,9 @@ public final class DomainSerializers {
     /** {@link CaseState} (keyed state of the measuring operator). */
     public static final TypeInformation<CaseState> CASE_STATE =
             new VersionedSerializer.Info<>(CaseState.class, CaseStateSerializer::new);
+    /** {@link SequenceCase} (keyed state of a sequence operator). */
+    public static final TypeInformation<SequenceCase> SEQUENCE_CASE =
+            new VersionedSerializer.Info<>(SequenceCase.class, SequenceCaseSerializer::new);
     /** {@link BurnRateState} (keyed state of the burn-rate operator). */
     public static final TypeInformation<BurnRateState> BURN_RATE_STATE =
             new VersionedSerializer.Info<>(BurnRateState.class, BurnRateStateSerializer::new);
@@ -345,6 +349,87 @@ public final class DomainSerializers {
     public static final class BurnRateStateSnapshot extends SimpleTypeSerializerSnapshot<BurnRateState> {
         public BurnRateStateSnapshot() {
             super(BurnRateStateSerializer::new);
+        }
+    }
+
+    /**
+     * v1: phase, reached (ints), startMs (long), stepMs (count, longs; -1 for none), firstSeq (long), correlationId
+     * (string), dimensions (string map), breached (boolean), closedAtMs (long), pending (count, then
+     * {@link ProcessEventSerializer} records; -1 for none), timerMs (long).
+     */
+    public static final class SequenceCaseSerializer extends VersionedSerializer<SequenceCase> {
+        private static final long serialVersionUID = 1L;
+        private final ProcessEventSerializer events = new ProcessEventSerializer();
+
+        @Override protected int version() { return 1; }
+        @Override protected String typeName() { return "SequenceCase"; }
+        @Override public SequenceCase createInstance() { return new SequenceCase(); }
+
+        @Override
+        protected void write(SequenceCase s, DataOutputView out) throws IOException {
+            out.writeInt(s.phase);
+            out.writeInt(s.reached);
+            out.writeLong(s.startMs);
+            out.writeInt(s.stepMs == null ? -1 : s.stepMs.length);
+            if (s.stepMs != null) {
+                for (long t : s.stepMs) {
+                    out.writeLong(t);
+                }
+            }
+            out.writeLong(s.firstSeq);
+            Fields.string(s.correlationId, out);
+            Fields.stringMap(s.dimensions, out);
+            out.writeBoolean(s.breached);
+            out.writeLong(s.closedAtMs);
+            out.writeInt(s.pending == null ? -1 : s.pending.size());
+            if (s.pending != null) {
+                for (ProcessEvent e : s.pending) {
+                    events.serialize(e, out);
+                }
+            }
+            out.writeLong(s.timerMs);
+        }
+
+        @Override
+        protected SequenceCase read(int version, DataInputView in) throws IOException {
+            SequenceCase s = new SequenceCase();
+            s.phase = in.readInt();
+            s.reached = in.readInt();
+            s.startMs = in.readLong();
+            int n = in.readInt();
+            if (n >= 0) {
+                s.stepMs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    s.stepMs[i] = in.readLong();
+                }
+            }
+            s.firstSeq = in.readLong();
+            s.correlationId = Fields.string(in);
+            s.dimensions = Fields.stringMap(in);
+            s.breached = in.readBoolean();
+            s.closedAtMs = in.readLong();
+            int p = in.readInt();
+            if (p >= 0) {
+                List<ProcessEvent> pending = new ArrayList<>(Math.max(p, 2));
+                for (int i = 0; i < p; i++) {
+                    pending.add(events.deserialize(in));
+                }
+                s.pending = pending;
+            }
+            s.timerMs = in.readLong();
+            return s;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<SequenceCase> snapshotConfiguration() {
+            return new SequenceCaseSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link SequenceCaseSerializer}. */
+    public static final class SequenceCaseSnapshot extends SimpleTypeSerializerSnapshot<SequenceCase> {
+        public SequenceCaseSnapshot() {
+            super(SequenceCaseSerializer::new);
         }
     }
 }

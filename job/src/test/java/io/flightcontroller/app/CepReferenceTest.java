@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Flink CEP as the reference for the matcher: the same real logs through a flink-cep pattern ("start followed by end",
  * relaxed contiguity, event time, skip past the last event, first match per case) and through Flight Controller's
- * state machine give the same lead for every case. (Why the job does not run on CEP: README, "Design notes".)
+ * state machine give the same lead for every case. (Which kinds run on CEP and why: README, "Design notes".)
  */
 class CepReferenceTest {
     @TempDir

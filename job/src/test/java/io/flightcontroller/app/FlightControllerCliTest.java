@@ -71,12 +71,16 @@ class FlightControllerCliTest {
             // identity keeps account_id as a dimension
             assertThat(longs(st, "SELECT COUNT(*) FROM lead_times WHERE measure = 'identity_lead_time'"
                     + " AND dimensions LIKE '%account_id%'")).containsExactly(5L);
-            // project-000 timed out after P7D and completed later: a correction with the true duration
+            // project-000 was not assigned within P1D (the sequence's hop limit) and completed later: corrections with
+            // the true durations, for the late hop and the whole sequence
             assertThat(longs(st, "SELECT duration_ms FROM lead_times WHERE measure = 'project_lead_time'"
                     + " AND case_key = 'project-000' AND after_timeout = 1")).containsExactly(7L * 86_400_000L + 4 * 3_600_000L);
+            assertThat(longs(st, "SELECT duration_ms FROM lead_times WHERE measure = 'project_assigned_lead_time'"
+                    + " AND case_key = 'project-000' AND after_timeout = 1")).containsExactly(7L * 86_400_000L + 2 * 3_600_000L);
             assertThat(longs(st, "SELECT COUNT(*) FROM dead_letters")).containsExactly(4L);
         }
-        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).anyMatch(l -> l.contains("\"kind\":\"timeout\"") && l.contains("\"deadline\":\"2026-11-07T08:00:00Z\""));
+        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).anyMatch(l -> l.contains("\"kind\":\"timeout\"")
+                && l.contains("\"deadline\":\"2026-11-01T08:00:00Z\"") && l.contains("\"missing_step\":\"project_assigned\""));
     }
 
     static java.util.List<Long> longs(Statement st, String sql) throws Exception {

@@ -48,7 +48,8 @@ public final class JdbcTables {
                     + " dimensions TEXT, PRIMARY KEY (measure, case_key, seq))",
             "CREATE TABLE IF NOT EXISTS alerts (alert_id TEXT PRIMARY KEY, kind TEXT NOT NULL, severity TEXT,"
                     + " measure TEXT NOT NULL, case_key TEXT, correlation_id TEXT, start_time TEXT, deadline TEXT,"
-                    + " observed_lead_ms BIGINT, burn_rate DOUBLE PRECISION, objective DOUBLE PRECISION, subject TEXT)",
+                    + " observed_lead_ms BIGINT, burn_rate DOUBLE PRECISION, objective DOUBLE PRECISION, subject TEXT,"
+                    + " missing_step TEXT)",
             "CREATE TABLE IF NOT EXISTS window_aggregates (measure TEXT NOT NULL, \"window\" TEXT NOT NULL,"
                     + " window_start TEXT NOT NULL, window_end TEXT NOT NULL, completed BIGINT NOT NULL, good BIGINT NOT NULL,"
                     + " bad BIGINT NOT NULL, compliance DOUBLE PRECISION, p50_ms DOUBLE PRECISION, p90_ms DOUBLE PRECISION,"
@@ -62,7 +63,15 @@ public final class JdbcTables {
                     + " reason TEXT NOT NULL, detail TEXT, correlation_id TEXT, event_time TEXT, raw TEXT)"));
 
     /**
-     * Creates the tables that do not exist yet.
+     * Columns added after a table was first released: {table, column, type}. {@code CREATE TABLE IF NOT EXISTS} leaves
+     * an existing table as it is, so {@link #createIfMissing} adds each one a database lacks.
+     */
+    static final List<String[]> ADDED_COLUMNS = Collections.unmodifiableList(Collections.singletonList(
+            new String[] {"alerts", "missing_step", "TEXT"}));
+
+    /**
+     * Creates the tables that do not exist yet and adds the columns of {@link #ADDED_COLUMNS} to tables that lack
+     * them ({@code ALTER TABLE ... ADD COLUMN}, the same SQL on SQLite and PostgreSQL).
      *
      * @param jdbcUrl database URL
      * @throws SQLException when the database cannot be reached or a statement fails
@@ -72,6 +81,21 @@ public final class JdbcTables {
             for (String ddl : DDL) {
                 s.execute(ddl);
             }
+            for (String[] added : ADDED_COLUMNS) {
+                if (!hasColumn(s, added[0], added[1])) {
+                    s.execute("ALTER TABLE " + added[0] + " ADD COLUMN " + added[1] + " " + added[2]);
+                }
+            }
+        }
+    }
+
+    /** Probes the column with a query that reads no row (portable, unlike the catalogues of the two databases). */
+    private static boolean hasColumn(Statement s, String table, String column) {
+        try {
+            s.executeQuery("SELECT " + column + " FROM " + table + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false; // the column does not exist (autocommit: the failed statement leaves no transaction open)
         }
     }
 
@@ -158,7 +182,7 @@ public final class JdbcTables {
     /** Upsert of alerts. */
     public static final String ALERTS_SQL = upsert("alerts", Arrays.asList("alert_id", "kind", "severity", "measure",
             "case_key", "correlation_id", "start_time", "deadline", "observed_lead_ms", "burn_rate", "objective",
-            "subject"), Collections.singletonList("alert_id"));
+            "subject", "missing_step"), Collections.singletonList("alert_id"));
 
     /** Binds an alert. */
     public static final JdbcStatementBuilder<Alert> ALERTS = (ps, a) -> {
@@ -178,6 +202,7 @@ public final class JdbcTables {
         setDouble(ps, 10, a.getBurnRate());
         setDouble(ps, 11, a.getObjective());
         ps.setString(12, a.getSubject());
+        ps.setString(13, a.getMissingStep());
     };
 
     /** Upsert of window aggregates. */

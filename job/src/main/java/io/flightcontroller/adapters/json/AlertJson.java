@@ -12,7 +12,8 @@ import java.util.Locale;
  * {@code kind} (lower case: {@code timeout}, {@code breach}, {@code burn_rate_firing}, {@code burn_rate_resolved}),
  * {@code severity}, {@code measure}, {@code correlation_id} and {@code case_key} where they apply, {@code start_time}
  * and {@code deadline} (ISO-8601 UTC instants), {@code observed_lead_ms}, {@code burn_rate}, {@code objective},
- * {@code window}, {@code subject} (at most {@link #MAX_SUBJECT_CHARS} characters) and {@code alert_id}. Absent values
+ * {@code window}, {@code missing_step} (a sequence's TIMEOUT: the event type of the step not reached in time),
+ * {@code subject} (at most {@link #MAX_SUBJECT_CHARS} characters) and {@code alert_id}. Absent values
  * are left out.
  */
 public final class AlertJson {
@@ -47,6 +48,7 @@ public final class AlertJson {
             o.put("objective", alert.getObjective());
         }
         putIfSet(o, "window", alert.getWindow());
+        putIfSet(o, "missing_step", alert.getMissingStep());
         String subject = alert.getSubject();
         if (subject != null && subject.length() > MAX_SUBJECT_CHARS) {
             subject = subject.substring(0, MAX_SUBJECT_CHARS - 3) + "...";

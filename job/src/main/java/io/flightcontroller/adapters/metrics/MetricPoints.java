@@ -73,7 +73,9 @@ public final class MetricPoints implements Serializable {
         Map<String, String> processes = new HashMap<>();
         for (MeasureDefinition d : measures.getMeasures()) {
             if (d.getProcess() != null) {
-                processes.put(d.getName(), d.getProcess());
+                for (String name : d.outputMeasures()) { // a sequence's hops belong to its process
+                    processes.put(name, d.getProcess());
+                }
             }
         }
         return new MetricPoints(processes);

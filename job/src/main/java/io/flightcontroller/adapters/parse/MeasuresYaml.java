@@ -8,6 +8,7 @@ import io.flightcontroller.domain.InvalidMeasureException;
 import io.flightcontroller.domain.MeasureDefinition;
 import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.SequenceStep;
 import io.flightcontroller.domain.Slo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ import java.util.Set;
  * aggregate_windows: [PT1H, P1D]        # optional
  * measures:
  *   - name: project_lead_time
- *     kind: lead_time                   # lead_time (default) | cycle_count | counter | value
+ *     kind: lead_time                   # lead_time (default) | cycle_count | counter | value | sequence
  *     start: project_requested
  *     end: [project_created]
  *     restart_on: []                    # optional
@@ -48,6 +49,12 @@ import java.util.Set;
  *     dimensions: [account_id]          # optional payload fields
  *     expression: "..."                 # value only
  *     process: projects                 # optional
+ *     steps:                            # sequence only: the steps in order
+ *       - event: project_requested      #   one event type or a list
+ *       - event: project_assigned
+ *         within: PT1H                  #   optional: limit of the hop from the previous step (inclusive)
+ *         measure: assigned_lead_time   #   optional: the hop's metric name (default NAME#k)
+ *     within: P7D                       # sequence only, optional: limit of the whole sequence
  *     slo:
  *       threshold: PT1H
  *       objective: 0.95
@@ -68,7 +75,8 @@ public final class MeasuresYaml {
 
     private static final Set<String> MEASURE_FIELDS = new HashSet<>(Arrays.asList("name", "kind", "start", "end",
             "restart_on", "count", "events", "timeout", "every_cycle", "key", "dimensions", "expression", "process",
-            "slo", "description"));
+            "slo", "description", "steps", "within"));
+    private static final Set<String> STEP_FIELDS = new HashSet<>(Arrays.asList("event", "within", "measure"));
     private static final Set<String> SLO_FIELDS = new HashSet<>(Arrays.asList("threshold", "objective", "window",
             "min_events", "burn_rate_alerts"));
     private static final Set<String> RULE_FIELDS = new HashSet<>(Arrays.asList("severity", "long_window",
@@ -295,6 +303,12 @@ public final class MeasuresYaml {
         if (n.hasNonNull("slo")) {
             b.slo(slo(name, n.get("slo")));
         }
+        if (n.hasNonNull("steps")) {
+            b.steps(steps(name, n.get("steps")));
+        }
+        if (n.hasNonNull("within")) {
+            b.within(duration(name, "within", n.get("within").asText()));
+        }
         return b.build();
     }
 
@@ -337,6 +351,39 @@ public final class MeasuresYaml {
         }
         return new Slo(duration(name, "slo.threshold", n.get("threshold").asText()), n.get("objective").asDouble(),
                 duration(name, "slo.window", n.get("window").asText()), rules, minEvents);
+    }
+
+    private static List<SequenceStep> steps(String name, JsonNode n) {
+        if (!n.isArray()) {
+            throw new InvalidMeasureException(name, "steps", "must be a list of steps, e.g. [{event: a}, {event: b}]");
+        }
+        List<SequenceStep> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            String field = "steps[" + i + "]";
+            JsonNode s = n.get(i);
+            if (s == null || !s.isObject()) {
+                throw new InvalidMeasureException(name, field, "must be a mapping with event (and optional within,"
+                        + " measure)");
+            }
+            Iterator<String> fields = s.fieldNames();
+            while (fields.hasNext()) {
+                String f = fields.next();
+                if (!STEP_FIELDS.contains(f)) {
+                    throw new InvalidMeasureException(name, field + "." + f, "unknown field (known: "
+                            + new java.util.TreeSet<>(STEP_FIELDS) + ")");
+                }
+            }
+            List<String> types = types(name, field + ".event", s.get("event"));
+            if (types.isEmpty()) {
+                throw new InvalidMeasureException(name, field + ".event", "is required: the step's event type or a"
+                        + " list of them");
+            }
+            Duration within = s.hasNonNull("within") ? duration(name, field + ".within", s.get("within").asText())
+                    : null;
+            String measure = s.hasNonNull("measure") ? s.get("measure").asText() : null;
+            out.add(new SequenceStep(types, within, measure));
+        }
+        return out;
     }
 
     private static BurnRateRule rule(String name, String field, JsonNode n) {

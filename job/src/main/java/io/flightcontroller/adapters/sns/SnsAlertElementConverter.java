@@ -20,11 +20,13 @@ import java.util.Map;
  * {@code burn_rate_firing}, {@code burn_rate_resolved}), {@code severity}, {@code measure}, {@code correlation_id},
  * {@code case_key}, {@code start_time} and {@code deadline} (ISO-8601 UTC instants with milliseconds, e.g.
  * {@code 2024-01-01T10:00:00Z}), {@code observed_lead_ms} (breach and timeout alerts), {@code burn_rate} and
- * {@code window} (burn-rate alerts), {@code objective}, {@code subject} (capped at {@link #MAX_SUBJECT_CHARS}
- * characters so the message stays far below SNS's 256 KiB limit) and {@code alert_id}.
+ * {@code window} (burn-rate alerts), {@code objective}, {@code missing_step} (a sequence's TIMEOUT), {@code subject}
+ * (capped at {@link #MAX_SUBJECT_CHARS} characters so the message stays far below SNS's 256 KiB limit) and
+ * {@code alert_id}.
  *
- * <p>Message attributes (String): {@code severity}, {@code measure}, {@code kind} (same values as the body), for SNS
- * subscription filter policies. FIFO topics (ARN ending in {@code .fifo}): {@code MessageGroupId} = measure,
+ * <p>Message attributes (String): {@code severity}, {@code measure}, {@code kind} (same values as the body), and for
+ * a sequence's TIMEOUT {@code missing_step} (the event type of the step not reached in time), for SNS subscription
+ * filter policies. FIFO topics (ARN ending in {@code .fifo}): {@code MessageGroupId} = measure,
  * {@code MessageDeduplicationId} = alert id (or its SHA-256 hex when longer than SNS's 128 characters); an alert
  * without an id gets no de-duplication id, so a FIFO topic without content-based de-duplication rejects it and the
  * sink dead-letters it.
@@ -65,6 +67,7 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
         putAttribute(attributes, "severity", alert.getSeverity());
         putAttribute(attributes, "measure", alert.getMeasure());
         putAttribute(attributes, "kind", kind);
+        putAttribute(attributes, "missing_step", alert.getMissingStep());
         PublishBatchRequestEntry.Builder b = PublishBatchRequestEntry.builder().id("0").message(body(alert))
                 .messageAttributes(attributes);
         if (fifo) {

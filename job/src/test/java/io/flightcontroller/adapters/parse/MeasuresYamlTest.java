@@ -49,8 +49,11 @@ class MeasuresYamlTest {
     void theShippedDefaultFileIsValid() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/measures.yaml")) {
             MeasuresConfig c = MeasuresYaml.read(in);
-            assertThat(c.indexOf("project_assigned_lead_time")).isGreaterThanOrEqualTo(0);
-            assertThat(c.indexOf("project_lead_time")).isGreaterThanOrEqualTo(0);
+            // the seed's project process is one sequence; its first hop keeps the name project_assigned_lead_time
+            MeasureDefinition project = c.getMeasures().get(c.indexOf("project_lead_time"));
+            assertThat(project.getKind()).isEqualTo(MeasureKind.SEQUENCE);
+            assertThat(project.outputMeasures()).containsExactly("project_lead_time", "project_assigned_lead_time",
+                    "project_lead_time#3");
         }
     }
 

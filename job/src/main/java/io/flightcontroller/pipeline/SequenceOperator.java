@@ -1,0 +1,496 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.MeasureMachine;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.SequenceCase;
+import io.flightcontroller.domain.SequenceMachine;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.cep.EventComparator;
+import org.apache.flink.cep.nfa.ComputationState;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.nfa.sharedbuffer.EventId;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs one sequence measure on Flink CEP: flink-cep's own {@link CepOperator} with the measure's pattern
+ * ({@link SequencePattern}) and {@link SequenceMatchFunction}, keyed by case key, plus what a measure needs beyond
+ * matching. Flink CEP decides which event is which step and when a {@code within} has passed; this operator hands the
+ * results to {@link SequenceMachine} with the case's keyed {@link SequenceCase} and emits what it decides.
+ *
+ * <p>What it adds to flink-cep 1.20, each for a public failure mode of CEP pipelines:
+ * <ul>
+ *   <li><b>Hops as they complete.</b> CEP reports only complete matches and timeouts; after each event-time step the
+ *       case's partial match (the earliest, read from CEP's state) is handed over when it has reached a new step, so
+ *       a hop's lead row is written when the hop completes, also if the sequence never does.</li>
+ *   <li><b>Quiet keys.</b> flink-cep registers an event-time timer only for the first-to-last window; a hop's
+ *       {@code PREVIOUS_AND_CURRENT} window would time out only when the key receives another event. A timer at the
+ *       case's next deadline makes it fire when the key is quiet: CEP sees every event up to the watermark first
+ *       (a step at exactly the limit is matched), then the machine decides; a watermark past the deadline has CEP
+ *       prune the partial match itself and report it to {@link SequenceMatchFunction}.</li>
+ *   <li><b>One sequence per case, no state after it.</b> When the case completes or times out, its CEP state (NFA,
+ *       shared buffer, buffered events) and timers are released; later events of the key bypass CEP (a repeated
+ *       first step starts nothing; after a timeout the missing steps become corrections). The case's small marker is
+ *       kept for {@code caseRetentionMs}, then cleared.</li>
+ *   <li><b>Late events.</b> Events flagged late upstream (already dead-lettered and counted) never enter CEP, which
+ *       would drop them; they go to the correction rules. Anything CEP still finds late goes to {@link #LATE}.</li>
+ *   <li><b>End of input.</b> Cases still open are reported on {@link FlightControllerTopology#OPEN_CASES} (a limit at
+ *       exactly the last event time still fires), then a final watermark releases downstream windows.</li>
+ * </ul>
+ * Outputs: {@link Measurement}s (lead rows); {@link FlightControllerTopology#ALERTS},
+ * {@link FlightControllerTopology#OUTCOMES}, {@link FlightControllerTopology#OPEN_CASES}, {@link #LATE}.
+ *
+ * <p>CEP's state is read through three private fields of {@link CepOperator} (its NFA state, event queue and shared
+ * buffer), checked when the operator starts: this class is written against flink-cep 1.20.
+ */
+class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> implements BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    /** Events flink-cep found at or behind its own watermark (never dropped silently: dead-lettered downstream). */
+    static final OutputTag<RoutedEvent> LATE =
+            new OutputTag<>("sequence-late", RoutedEvent.TYPE);
+
+    static final ValueStateDescriptor<SequenceCase> CASES =
+            new ValueStateDescriptor<>("sequence-case", io.flightcontroller.serialization.DomainSerializers.SEQUENCE_CASE);
+
+    /**
+     * The name of flink-cep's timer service in {@link CepOperator}. The case's own timers go to the same service: a
+     * second service could fire before CEP's has seen the watermark, and CEP would judge the case at the old one.
+     */
+    private static final String CEP_TIMERS = "watermark-callbacks";
+
+    private static final Comparator<ProcessEvent> BY_TIME =
+            Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
+
+    private final MeasureDefinition def;
+    private final long retentionMs;
+    private final long windowMs;
+    private final boolean hasLimits;
+    private final SequenceMatchFunction function;
+
+    private long lastWatermark = Long.MIN_VALUE;
+    private transient SequenceMachine machine;
+    private transient PipelineCounters counters;
+    private transient ValueState<SequenceCase> cases;
+    private transient ValueState<NFAState> nfaStates;
+    private transient MapState<Long, List<RoutedEvent>> queue;
+    private transient SharedBuffer<RoutedEvent> buffer;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient List<Callback> callbacks;
+
+    /** Ties in event time are taken in input order, as {@link MeasureMachine} does. */
+    static final class InputOrder implements EventComparator<RoutedEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int compare(RoutedEvent a, RoutedEvent b) {
+            return Long.compare(a.event.getSeq(), b.event.getSeq());
+        }
+    }
+
+    /** A match or timeout reported by CEP during one event-time step. */
+    private static final class Callback {
+        final List<ProcessEvent> steps;
+        final boolean matched;
+
+        Callback(List<ProcessEvent> steps, boolean matched) {
+            this.steps = steps;
+            this.matched = matched;
+        }
+    }
+
+    /**
+     * @param def a sequence measure
+     * @param caseRetentionMs how long a closed case's marker is kept (event time)
+     * @param serializerConfig the job's serializer configuration (for CEP's buffered events)
+     * @return the operator
+     */
+    static SequenceOperator of(MeasureDefinition def, long caseRetentionMs, SerializerConfig serializerConfig) {
+        Pattern<RoutedEvent, RoutedEvent> pattern = SequencePattern.of(def);
+        return new SequenceOperator(def, caseRetentionMs, pattern, new SequenceMatchFunction(),
+                RoutedEvent.TYPE.createSerializer(serializerConfig));
+    }
+
+    private SequenceOperator(MeasureDefinition def, long retentionMs, Pattern<RoutedEvent, RoutedEvent> pattern,
+            SequenceMatchFunction function,
+            org.apache.flink.api.common.typeutils.TypeSerializer<RoutedEvent> serializer) {
+        super(serializer, false, NFACompiler.compileFactory(pattern, true), new InputOrder(),
+                pattern.getAfterMatchSkipStrategy(), function, LATE);
+        this.def = def;
+        this.retentionMs = retentionMs;
+        this.windowMs = def.getWithin() == null ? 0 : SequencePattern.exclusive(def.getWithin()).toMillis();
+        this.hasLimits = def.getWithin() != null
+                || def.getSteps().stream().anyMatch(step -> step.getWithin() != null);
+        this.function = function;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        cases = context.getKeyedStateStore().getState(CASES);
+        nfaStates = cepField("computationStates");
+        queue = cepField("elementQueueState");
+        buffer = cepField("partialMatches");
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        machine = new SequenceMachine(def);
+        counters = new PipelineCounters(getRuntimeContext());
+        callbacks = new ArrayList<>();
+        timers = getInternalTimerService(CEP_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        function.handTo(new SequenceMatchFunction.Matches() {
+            @Override
+            public void matched(List<ProcessEvent> steps) {
+                callbacks.add(new Callback(steps, true));
+            }
+
+            @Override
+            public void timedOut(List<ProcessEvent> steps) {
+                callbacks.add(new Callback(steps, false));
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cepField(String name) {
+        try {
+            Field f = CepOperator.class.getDeclaredField(name);
+            f.setAccessible(true);
+            Object v = f.get(this);
+            if (v == null) {
+                throw new IllegalStateException("is null after initializeState");
+            }
+            return (T) v;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("sequence measure '" + def.getName() + "': cannot read flink-cep's state"
+                    + " (CepOperator." + name + "); SequenceOperator is written against flink-cep 1.20", e);
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<RoutedEvent> element) throws Exception {
+        RoutedEvent r = element.getValue();
+        SequenceCase c = cases.value();
+        if (r.late) {
+            // dead-lettered and counted where lateness was decided (ParseSplitter); CEP would drop it. The step a case
+            // is missing becomes a correction once the case has timed out: now, judged as the case stood at the
+            // watermark the event arrived behind, or when it times out
+            if (c != null && machine.buffer(c, r.event)) {
+                if (c.phase == SequenceCase.TIMED_OUT) {
+                    long behind = r.event.getLateWatermark();
+                    machine.advanceTo(r.caseKey, c, behind, listener(behind + 1));
+                }
+                save(r.caseKey, c);
+            }
+            return;
+        }
+        if (c != null && c.isClosed()) {
+            if (machine.buffer(c, r.event)) { // after a timeout: a correction once the watermark passes it
+                save(r.caseKey, c);
+            }
+            return; // a completed case ignores the key's further events: one sequence per case
+        }
+        super.processElement(element);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        super.processWatermark(mark); // timers fire inside, while lastWatermark is still the previous one
+        lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String key = timer.getKey();
+        long watermark = timers.currentWatermark();
+        MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
+        SequenceCase c = cases.value();
+        if (c != null && c.isClosed()) {
+            machine.advanceTo(key, c, watermark, out);
+            save(key, c);
+            return;
+        }
+        callbacks.clear();
+        List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
+        super.onEventTime(timer); // flink-cep: events up to the watermark through the NFA, windows pruned
+        dropWindowTimers(due, c);
+        c = decide(key, c, out);
+        callbacks.clear();
+        if (c == null) {
+            return;
+        }
+        if (c.phase == SequenceCase.TIMED_OUT) { // it was not before this call (closed cases bypass CEP)
+            // CEP pruned the case at its deadline and went on with the later events of this call: the events after
+            // the deadline are the case's corrections
+            for (RoutedEvent r : due) {
+                if (r.event.getTimeMs() > c.closedAtMs) {
+                    machine.buffer(c, r.event);
+                }
+            }
+        }
+        machine.advanceTo(key, c, watermark, out);
+        if (c.isClosed()) {
+            releaseCep(c);
+        }
+        save(key, c);
+    }
+
+    /** The events CEP holds that the watermark has reached: CEP processes them now. */
+    private List<RoutedEvent> due(long watermark) throws Exception {
+        List<RoutedEvent> due = new ArrayList<>();
+        for (Map.Entry<Long, List<RoutedEvent>> e : queue.entries()) {
+            if (e.getKey() <= watermark) {
+                due.addAll(e.getValue());
+            }
+        }
+        return due;
+    }
+
+    /**
+     * flink-cep 1.20 registers a first-to-last window timer at {@code t + window} for a new first step, and, within
+     * the same timer call, for every event it processes after one ({@code isNewStartPartialMatch} is reset only at
+     * the end of the call): timers that outlive the case by up to the window. The case's own timer
+     * ({@link #save}) fires at its earliest limit anyway, so these are deleted, unless an event CEP holds shares the
+     * time (its timer makes CEP process it).
+     */
+    private void dropWindowTimers(List<RoutedEvent> processed, SequenceCase c) throws Exception {
+        if (windowMs <= 0) {
+            return;
+        }
+        for (RoutedEvent r : processed) {
+            long windowEnd = r.event.getTimeMs() + windowMs;
+            if (!queue.contains(windowEnd) && (c == null || c.timerMs != windowEnd)) {
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, windowEnd);
+            }
+        }
+    }
+
+    /**
+     * Hands CEP's results of this event-time step to the machine: the case is the earliest first step CEP has taken
+     * (repeats start partial matches of their own, which are not the case); its match or timeout closes it, else its
+     * partial match, when it reached a new step, writes the new hops.
+     */
+    private SequenceCase decide(String key, SequenceCase c, MeasureMachine.Listener out) throws Exception {
+        NFAState nfa = nfaStates.value();
+        ComputationState head = earliestPartialMatch(nfa);
+        List<ProcessEvent> headSteps = null;
+        if (c == null || c.phase == SequenceCase.IDLE) {
+            ProcessEvent first = null;
+            for (Callback cb : callbacks) {
+                first = earlier(first, cb.steps.get(0));
+            }
+            if (head != null) {
+                headSteps = steps(head);
+                first = headSteps.isEmpty() ? first : earlier(first, headSteps.get(0));
+            }
+            if (first == null) {
+                return c;
+            }
+            if (c == null) {
+                c = new SequenceCase();
+            }
+            machine.progress(key, c, Collections.singletonList(first), out);
+        }
+        for (Callback cb : callbacks) {
+            if (isCase(c, cb.steps.get(0))) {
+                if (cb.matched) {
+                    machine.progress(key, c, cb.steps, out);
+                } else {
+                    machine.timedOut(key, c, cb.steps, out);
+                }
+                return c;
+            }
+        }
+        if (head != null && SequencePattern.stepOf(head.getCurrentStateName()) - 1 > c.reached) {
+            if (headSteps == null) {
+                headSteps = steps(head);
+            }
+            if (!headSteps.isEmpty() && isCase(c, headSteps.get(0))) {
+                machine.progress(key, c, headSteps, out);
+            }
+        }
+        return c;
+    }
+
+    private static ProcessEvent earlier(ProcessEvent a, ProcessEvent b) {
+        return a == null || BY_TIME.compare(b, a) < 0 ? b : a;
+    }
+
+    private static boolean isCase(SequenceCase c, ProcessEvent first) {
+        return c.phase == SequenceCase.OPEN && first.getTimeMs() == c.startMs && first.getSeq() == c.firstSeq;
+    }
+
+    /** The earliest-started partial match that has taken a step (CEP's own order), or null. */
+    private static ComputationState earliestPartialMatch(NFAState nfa) {
+        if (nfa == null) {
+            return null;
+        }
+        ComputationState best = null;
+        for (ComputationState cs : nfa.getPartialMatches()) {
+            if (cs.getStartEventID() != null
+                    && (best == null || NFAState.COMPUTATION_STATE_COMPARATOR.compare(cs, best) < 0)) {
+                best = cs;
+            }
+        }
+        return best;
+    }
+
+    /** The events of a partial match, read from CEP's shared buffer. */
+    private List<ProcessEvent> steps(ComputationState cs) throws Exception {
+        try (SharedBufferAccessor<RoutedEvent> a = buffer.getAccessor()) {
+            List<Map<String, List<EventId>>> paths = a.extractPatterns(cs.getPreviousBufferEntry(), cs.getVersion());
+            return paths.isEmpty() ? Collections.emptyList() : SequencePattern.steps(a.materializeMatch(paths.get(0)));
+        }
+    }
+
+    /**
+     * Releases every piece of CEP state of the key once its case is closed: partial matches (repeats of the first
+     * step) and their buffer entries, the NFA state, the events CEP holds for later times (kept as corrections of a
+     * timed-out case) and CEP's timers for them.
+     */
+    private void releaseCep(SequenceCase c) throws Exception {
+        NFAState nfa = nfaStates.value();
+        if (nfa != null) {
+            try (SharedBufferAccessor<RoutedEvent> a = buffer.getAccessor()) {
+                for (java.util.Queue<ComputationState> q : java.util.Arrays.asList(nfa.getPartialMatches(),
+                        nfa.getCompletedMatches())) {
+                    for (ComputationState cs : q) {
+                        if (cs.getStartEventID() == null) {
+                            continue;
+                        }
+                        a.releaseNode(cs.getPreviousBufferEntry(), cs.getVersion());
+                    }
+                }
+                a.advanceTime(Long.MAX_VALUE);
+            }
+            nfaStates.clear();
+        }
+        if (!queue.isEmpty()) {
+            for (Map.Entry<Long, List<RoutedEvent>> e : queue.entries()) {
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, e.getKey());
+                for (RoutedEvent r : e.getValue()) {
+                    machine.buffer(c, r.event);
+                }
+            }
+        }
+        queue.clear();
+    }
+
+    /**
+     * Stores or clears the case and keeps one timer of its own per key at the earliest time the case has work: its
+     * SLO threshold, its next limit, its next buffered correction, or the end of its retention.
+     */
+    private void save(String key, SequenceCase c) throws Exception {
+        long watermark = timers.currentWatermark();
+        long disposable = machine.disposableFrom(c, retentionMs);
+        if (disposable <= watermark) {
+            reschedule(c, Long.MAX_VALUE);
+            cases.clear();
+            return;
+        }
+        long due = Math.min(Math.min(machine.nextBreach(c), machine.nextTimeout(c)),
+                Math.min(machine.nextPending(c), disposable));
+        reschedule(c, due);
+        cases.update(c);
+    }
+
+    private void reschedule(SequenceCase c, long wakeUpMs) throws Exception {
+        if (wakeUpMs == c.timerMs) {
+            return;
+        }
+        if (c.timerMs != Long.MAX_VALUE && !queue.contains(c.timerMs)) { // CEP's timer for its events stays
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
+        }
+        if (wakeUpMs != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUpMs);
+        }
+        c.timerMs = wakeUpMs;
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, CASES,
+                (String key, ValueState<SequenceCase> state) -> {
+                    SequenceCase c = state.value();
+                    OpenCase open = c == null ? null : machine.endOfInput(key, c, lastWatermark, out);
+                    if (open != null) {
+                        counters.inc(PipelineCounters.OPEN_AT_END);
+                        output.collect(FlightControllerTopology.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
+                    }
+                });
+        output.emitWatermark(Watermark.MAX_WATERMARK);
+    }
+
+    /**
+     * @param outcomesNotBefore outcomes are timestamped no earlier than this (epoch ms), so they are never behind the
+     *     downstream watermark
+     */
+    private MeasureMachine.Listener listener(long outcomesNotBefore) {
+        return new MeasureMachine.Listener() {
+            @Override
+            public void measurement(Measurement m) {
+                counters.inc(PipelineCounters.MATCHED);
+                if (m.isLate() && !m.getMeasure().equals(def.getName())) { // the hop a late step completed
+                    counters.inc(PipelineCounters.LATE_APPLIED);
+                }
+                output.collect(new StreamRecord<>(m, m.getEndMs()));
+            }
+
+            @Override
+            public void alert(Alert a) {
+                counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT
+                        : PipelineCounters.BREACHED);
+                output.collect(FlightControllerTopology.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
+            }
+
+            @Override
+            public void outcome(Outcome o) {
+                if (o.getTimeMs() < outcomesNotBefore) {
+                    o.setTimeMs(outcomesNotBefore);
+                }
+                output.collect(FlightControllerTopology.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
+            }
+
+            @Override
+            public void orphan(ProcessEvent e) {
+                counters.inc(PipelineCounters.ORPHAN);
+            }
+
+            @Override
+            public void noValue(ProcessEvent e) {
+                counters.inc(PipelineCounters.NO_VALUE);
+            }
+        };
+    }
+}
