@@ -71,19 +71,15 @@ public final class SloAggregates {
         TDigest digest = new MergingDigest(100);
     }
 
-    /**
-     * The window state's type: its own serializer (v2: completed, good, bad, then the t-digest's whole state,
-     * {@link io.flightcontroller.serialization.MergingDigestState}; v1, still read: the t-digest's own bytes, which
-     * compress it and so change later percentiles).
-     */
+    /** The window state's type: its own serializer (v1: completed, good, bad, then the t-digest's own bytes). */
     static final org.apache.flink.api.common.typeinfo.TypeInformation<Acc> ACC_TYPE =
             new io.flightcontroller.serialization.VersionedSerializer.Info<>(Acc.class, AccSerializer::new);
 
-    /** Serializer of {@link Acc}: the digest's whole state, so a restored window yields the same percentiles. */
+    /** Serializer of {@link Acc}: the digest in {@link MergingDigest}'s own verbose byte form. */
     public static final class AccSerializer extends io.flightcontroller.serialization.VersionedSerializer<Acc> {
         private static final long serialVersionUID = 1L;
 
-        @Override protected int version() { return 2; }
+        @Override protected int version() { return 1; }
         @Override protected String typeName() { return "window aggregate accumulator"; }
         @Override public Acc createInstance() { return new Acc(); }
 
@@ -92,7 +88,10 @@ public final class SloAggregates {
             out.writeLong(a.completed);
             out.writeLong(a.good);
             out.writeLong(a.bad);
-            io.flightcontroller.serialization.MergingDigestState.write((MergingDigest) a.digest, out);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(a.digest.byteSize());
+            a.digest.asBytes(buf);
+            out.writeInt(buf.position());
+            out.write(buf.array(), 0, buf.position());
         }
 
         @Override
@@ -101,10 +100,6 @@ public final class SloAggregates {
             a.completed = in.readLong();
             a.good = in.readLong();
             a.bad = in.readLong();
-            if (version >= 2) {
-                a.digest = io.flightcontroller.serialization.MergingDigestState.read(in);
-                return a;
-            }
             byte[] b = new byte[in.readInt()];
             in.readFully(b);
             a.digest = MergingDigest.fromBytes(java.nio.ByteBuffer.wrap(b));
