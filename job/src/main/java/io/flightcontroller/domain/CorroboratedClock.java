@@ -53,22 +53,12 @@ public final class CorroboratedClock implements Serializable {
      * @param t event time, epoch ms
      */
     public void observe(long t) {
-        observe(t, 1);
-    }
-
-    /**
-     * Records {@code n} events at one time (restoring or merging clocks, see {@link #snapshot()}).
-     *
-     * @param t event time, epoch ms
-     * @param n events at {@code t}, &gt;= 1
-     */
-    public void observe(long t, long n) {
         int i = 0;
         while (i < size && top[i] > t) {
             i++;
         }
         if (i < size && top[i] == t) {
-            counts[i] += n;
+            counts[i]++;
             return;
         }
         if (i >= top.length) {
@@ -80,25 +70,10 @@ public final class CorroboratedClock implements Serializable {
             counts[j] = counts[j - 1];
         }
         top[i] = t;
-        counts[i] = n;
+        counts[i] = 1;
         if (size < top.length) {
             size++;
         }
-    }
-
-    /**
-     * The clock's whole state, to checkpoint it: {@code observe(a[2i], a[2i + 1])} for every pair on a new clock with
-     * the same settings gives the same clock back; observing the pairs of several clocks merges them.
-     *
-     * @return pairs (time, events at that time), largest time first; empty before the first event
-     */
-    public long[] snapshot() {
-        long[] a = new long[2 * size];
-        for (int i = 0; i < size; i++) {
-            a[2 * i] = top[i];
-            a[2 * i + 1] = counts[i];
-        }
-        return a;
     }
 
     /** @return the anchor (see class doc), or {@link Long#MIN_VALUE} before {@code k} distinct times */

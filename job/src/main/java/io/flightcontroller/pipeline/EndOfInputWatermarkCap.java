@@ -24,13 +24,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * (downstream operators take the minimum over their inputs, so the others still bound it). All other watermarks pass
  * unchanged.
  *
- * <p>State: the clock and the last watermark forwarded are checkpointed, so a job restored from a checkpoint or
- * savepoint ends its input where an uninterrupted one would (also when the restored source reads nothing more), and
- * the restored watermark is forwarded again before the first record after the restore (Flink does not checkpoint
- * watermarks; without it the operators downstream would judge that record against no watermark at all); watermarks
- * at or behind it are not forwarded. Shape: union list state {@value #STATE}, one {@code long[]} per subtask:
- * {@code [last watermark forwarded, time, events, time, events, ...]} ({@link CorroboratedClock#snapshot()}); on a
- * restore every subtask merges all clocks and takes the smallest watermark (never ahead of any input).
+ * <p>State, so a job restored from a checkpoint or savepoint ends its input where an uninterrupted one would (also
+ * when the restored source reads nothing more): the last watermark forwarded, and the end of input and the events
+ * held back as the clock stood. After a restore the watermark is forwarded again before the first record (Flink does
+ * not checkpoint watermarks; without it the operators downstream would judge that record against no watermark at
+ * all) and watermarks at or behind it are not forwarded; the end of input is the later of the restored one and the
+ * anchor of the clock since the restore (exact for files replayed sorted, where the clock is the maximum; in arrival
+ * order the clock since the restore has not seen what came before). Shape: union list state {@value #STATE}, one
+ * {@code long[] {last watermark forwarded, end of input, events held back}} per subtask ({@link Long#MIN_VALUE} for
+ * none); a restore takes the smallest watermark (never ahead of any input), the largest end and the sum held back.
  */
 class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
         implements OneInputStreamOperator<ParsedRecord, ParsedRecord> {
@@ -50,6 +52,9 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
     private transient long forwarded;
     /** A restored watermark still to forward before anything else. */
     private transient boolean resend;
+    /** End of input and events held back as restored, {@link Long#MIN_VALUE} and 0 when not restored. */
+    private transient long restoredEnd;
+    private transient long restoredHeld;
 
     /**
      * @param corroboration see {@link CorroboratedClock}
@@ -65,15 +70,15 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
         super.initializeState(context);
         clock = new CorroboratedClock(corroboration, outOfOrdernessMs);
         forwarded = Long.MIN_VALUE;
+        restoredEnd = Long.MIN_VALUE;
         state = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>(STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         if (context.isRestored()) {
             long restored = Long.MAX_VALUE;
             for (long[] a : state.get()) {
                 restored = Math.min(restored, a[0]);
-                for (int i = 1; i + 1 < a.length; i += 2) {
-                    clock.observe(a[i], a[i + 1]);
-                }
+                restoredEnd = Math.max(restoredEnd, a[1]);
+                restoredHeld += a[2];
             }
             forwarded = restored == Long.MAX_VALUE ? Long.MIN_VALUE : restored;
             resend = forwarded != Long.MIN_VALUE;
@@ -83,11 +88,21 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        long[] c = clock.snapshot();
-        long[] a = new long[c.length + 1];
-        a[0] = forwarded;
-        System.arraycopy(c, 0, a, 1, c.length);
-        state.update(Collections.singletonList(a));
+        state.update(Collections.singletonList(new long[] {forwarded, end(), held()}));
+    }
+
+    /** @return the end of the input so far, restored part included, or {@link Long#MIN_VALUE} */
+    private long end() {
+        if (restoredEnd == Long.MIN_VALUE) {
+            return clock.endOfInput();
+        }
+        return clock.anchor() == Long.MIN_VALUE ? restoredEnd : Math.max(restoredEnd, clock.anchor());
+    }
+
+    /** @return events beyond {@link #end()} */
+    private long held() {
+        return restoredEnd == Long.MIN_VALUE || clock.anchor() != Long.MIN_VALUE ? clock.heldBackAtEnd()
+                : restoredHeld;
     }
 
     @Override
@@ -102,11 +117,11 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         resendRestoredWatermark();
-        long end = clock.endOfInput();
+        long end = end();
         if (mark.getTimestamp() == Long.MAX_VALUE && end != Long.MIN_VALUE) {
             LongCounter held = new LongCounter();
             getRuntimeContext().addAccumulator(HELD_BACK, held);
-            held.add(clock.heldBackAtEnd());
+            held.add(held());
             forward(new Watermark(end));
         } else {
             forward(mark);

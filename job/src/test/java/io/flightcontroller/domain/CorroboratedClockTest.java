@@ -52,25 +52,4 @@ class CorroboratedClockTest {
         c.observe(7);
         assertThat(c.endOfInput()).isEqualTo(7);
     }
-
-    @Test
-    void aClockRestoredFromItsSnapshotHoldsBackAndEndsAsTheOriginal() {
-        CorroboratedClock c = new CorroboratedClock(2, 5_000);
-        c.observe(10_000);
-        c.observe(11_000);
-        c.observe(4_102_444_800_000L);
-        c.observe(4_102_444_800_000L);
-        CorroboratedClock r = new CorroboratedClock(2, 5_000);
-        long[] s = c.snapshot();
-        for (int i = 0; i < s.length; i += 2) {
-            r.observe(s[i], s[i + 1]);
-        }
-        assertThat(r.anchor()).isEqualTo(c.anchor()).isEqualTo(11_000);
-        assertThat(r.heldBackAtEnd()).isEqualTo(c.heldBackAtEnd()).isEqualTo(2);
-        // the next instant corroborates nothing on either: both still hold the jump back
-        c.observe(12_000);
-        r.observe(12_000);
-        assertThat(r.watermark()).isEqualTo(c.watermark()).isEqualTo(12_000 - 5_000 - 1);
-        assertThat(new CorroboratedClock(1, 0).snapshot()).isEmpty();
-    }
 }
