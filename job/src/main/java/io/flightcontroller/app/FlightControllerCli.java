@@ -151,11 +151,16 @@ public final class FlightControllerCli implements Callable<Integer> {
         String snsRegion;
         @Option(names = "--sns-endpoint", description = "SNS endpoint override, e.g. http://127.0.0.1:5000 for an emulator")
         String snsEndpoint;
+        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "take checkpoints into DIR; the same command run again after a crash resumes from the latest one, Ctrl-C or SIGTERM stops with a savepoint into DIR that the next run continues from (exit code 130 / 143); emptied after a complete run")
+        Path checkpointDir;
+        @Option(names = "--checkpoint-interval", description = "checkpoint interval with --checkpoint-dir, ISO-8601 (default: PT10S)")
+        Duration checkpointInterval;
 
         @Override
         public Integer call() throws Exception {
             LocalRun.Settings s = new LocalRun.Settings();
             s.measures = CliErrors.measures("--measures", measures);
+            s.measuresFile = measures;
             for (Path p : inputs) {
                 CliErrors.readableFileOrFolder("--input", p);
             }
@@ -196,10 +201,26 @@ public final class FlightControllerCli implements Callable<Integer> {
                 }
                 s.snsDeadLettersFile = outDir.resolve("sns-dead-letters.jsonl");
             }
+            if (checkpointInterval != null && checkpointDir == null) {
+                throw new UsageException("--checkpoint-interval", checkpointInterval + ": needs --checkpoint-dir");
+            }
+            if (checkpointDir != null) {
+                s.checkpointDir = CliErrors.writableFolder("--checkpoint-dir", checkpointDir);
+                if (checkpointInterval != null) {
+                    if (checkpointInterval.toMillis() < 10) {
+                        throw new UsageException("--checkpoint-interval", checkpointInterval
+                                + ": must be at least 10 ms (Flink's smallest interval)");
+                    }
+                    s.checkpointInterval = checkpointInterval;
+                }
+            }
             if (webUi) {
                 System.out.println("Flink web dashboard: http://localhost:" + webPort);
             }
-            LocalRun.run(s, System.out);
+            LocalRun.Result r = LocalRun.run(s, System.out);
+            if (r.stoppedBy != null) {
+                return r.stopExitCode;
+            }
             System.out.println();
             System.out.println("results database: " + s.jdbcUrl);
             System.out.println("alerts:           " + s.alertsFile.toAbsolutePath());

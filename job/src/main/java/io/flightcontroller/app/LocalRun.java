@@ -72,6 +72,15 @@ public final class LocalRun {
          * that the results do not depend on the read speed); null reads the files as they are.
          */
         public java.util.function.UnaryOperator<StreamFormat<ParsedRecord>> inputFormat;
+        /** The measures file {@link #measures} was read from (its hash is recorded for a resume), or null. */
+        public Path measuresFile;
+        /**
+         * Folder for checkpoints, savepoints and what a resume needs ({@code --checkpoint-dir}, see
+         * {@link LocalCheckpoints}), or null for a run without checkpoints.
+         */
+        public Path checkpointDir;
+        /** Checkpoint interval with {@link #checkpointDir}. */
+        public java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
     }
 
     /** What the run produced. */
@@ -80,6 +89,14 @@ public final class LocalRun {
         /** How the input was ordered before the replay, or null in arrival order. */
         public EventTimeSorter.Result sort;
         public List<RunSummary.MeasureLine> lines = Collections.emptyList();
+        /** The snapshot the run resumed from ({@code checkpoint PATH (id)}), or null. */
+        public String resumedFrom;
+        /** The signal that stopped the run ({@code INT}, {@code TERM}), or null when it ran to the end. */
+        public String stoppedBy;
+        /** The savepoint a stopped run took, or null. */
+        public Path savepoint;
+        /** Exit code of a run stopped by a signal (130 for SIGINT, 143 for SIGTERM). */
+        public int stopExitCode;
 
         /**
          * @param name a counter name ({@link PipelineCounters})
@@ -101,20 +118,45 @@ public final class LocalRun {
      */
     public static Result run(Settings s, PrintStream console) throws Exception {
         PipelineOptions options = s.pipeline.sortedInput(!s.arrivalOrder).build();
-        // a run's tables are a function of its input alone: the run replaces what an earlier run left there
-        JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(s.jdbcUrl));
-        JdbcTables.clearAll(JdbcOutputs.effectiveUrl(s.jdbcUrl));
-        if (s.alertsFile != null) {
-            JsonLinesFileSink.truncate(s.alertsFile);
+        LocalCheckpoints checkpoints = s.checkpointDir == null ? null
+                : LocalCheckpoints.open(s.checkpointDir, s.checkpointInterval, s, options, console);
+        try {
+            return run(s, options, checkpoints, console);
+        } finally {
+            if (checkpoints != null) {
+                checkpoints.close();
+            }
         }
-        if (s.deadLettersFile != null) {
-            JsonLinesFileSink.truncate(s.deadLettersFile);
+    }
+
+    private static Result run(Settings s, PipelineOptions options, LocalCheckpoints checkpoints, PrintStream console)
+            throws Exception {
+        boolean resume = checkpoints != null && checkpoints.resumeFrom() != null;
+        JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+        if (!resume) {
+            // a run's tables are a function of its input alone: the run replaces what an earlier run left there
+            JdbcTables.clearAll(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+            if (s.alertsFile != null) {
+                JsonLinesFileSink.truncate(s.alertsFile);
+            }
+            if (s.deadLettersFile != null) {
+                JsonLinesFileSink.truncate(s.deadLettersFile);
+            }
+        }
+        // resumed: the tables keep their rows (upserts rewrite the replayed ones); the file sinks rewind themselves
+        for (Path f : new Path[] {s.alertsFile, s.deadLettersFile}) {
+            if (f != null) {
+                JsonLinesFileSink.forgetRewind(f);
+            }
         }
 
         Configuration conf = new Configuration();
         // no Kryo anywhere: every record type and every state has an explicit serializer, and a type that would fall
         // back to Kryo fails the run at start instead of slipping into a checkpoint
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        if (checkpoints != null) {
+            checkpoints.configure(conf);
+        }
         StreamExecutionEnvironment env;
         if (s.webUi) {
             conf.set(RestOptions.PORT, s.webPort);
@@ -126,13 +168,24 @@ public final class LocalRun {
 
         List<Path> inputs = s.inputs;
         EventTimeSorter.Result sorted = null;
-        if (options.isSortedInput()) {
-            Path work = s.workDir != null ? s.workDir : Path.of(System.getProperty("java.io.tmpdir"));
+        if (resume) {
+            // the checkpoint's position in the input refers to what the interrupted run read: its sorted copy
+            inputs = checkpoints.inputsToRead();
+            if (console != null) {
+                console.println("resuming from " + checkpoints.resumeFrom() + ", reading " + inputs.get(0)
+                        + (inputs.size() > 1 ? " and " + (inputs.size() - 1) + " more" : ""));
+            }
+        } else if (options.isSortedInput()) {
+            Path work = checkpoints != null ? checkpoints.dir()
+                    : s.workDir != null ? s.workDir : Path.of(System.getProperty("java.io.tmpdir"));
             sorted = new EventTimeSorter().sort(s.inputs, work);
             inputs = sorted.paths();
             if (console != null) {
                 console.println(sorted);
             }
+        }
+        if (checkpoints != null && !resume) {
+            checkpoints.started(s, options, sorted);
         }
         org.apache.flink.core.fs.Path[] paths = new org.apache.flink.core.fs.Path[inputs.size()];
         for (int i = 0; i < paths.length; i++) {
@@ -168,6 +221,9 @@ public final class LocalRun {
         }
 
         JobClient client = env.executeAsync("flight-controller");
+        if (checkpoints != null) {
+            checkpoints.stopOnSignals(client, console);
+        }
         Thread progress = null;
         if (console != null && s.progress) {
             progress = new Thread(() -> report(client, console), "progress");
@@ -176,20 +232,57 @@ public final class LocalRun {
         }
         Result r = new Result();
         r.sort = sorted;
+        r.resumedFrom = resume ? checkpoints.resumeFrom().toString() : null;
         try {
             r.job = client.getJobExecutionResult().get();
+        } catch (Exception e) {
+            if (checkpoints != null && checkpoints.stopSignal() == null && console != null) {
+                LocalCheckpoints.Snapshot latest = checkpoints.latest();
+                console.println(latest == null ? "no checkpoint was completed: the next run starts over"
+                        : "the next run of the same command resumes from " + latest);
+            }
+            if (checkpoints == null || checkpoints.stopSignal() == null) {
+                throw e;
+            }
         } finally {
             if (progress != null) {
                 progress.interrupt();
             }
-            if (sorted != null && sorted.sorted()) {
+            if (checkpoints != null) {
+                checkpoints.restoreSignals();
+            }
+            if (checkpoints == null && sorted != null && sorted.sorted()) {
                 java.nio.file.Files.deleteIfExists(sorted.paths().get(0)); // the sorted copy, never an input
             }
+        }
+        if (checkpoints != null && checkpoints.stopSignal() != null) {
+            r.savepoint = checkpoints.savepoint();
+            if (r.savepoint != null || r.job == null) {
+                // stopped: with a savepoint, or cancelled after the savepoint failed (the checkpoint stays)
+                r.stoppedBy = checkpoints.stopSignal();
+                r.stopExitCode = checkpoints.stopExitCode();
+                LocalCheckpoints.Snapshot latest = checkpoints.latest();
+                if (console != null) {
+                    console.println(r.savepoint != null
+                            ? "stopped with a savepoint in " + r.savepoint + ": run the same command again to continue"
+                            : latest != null ? "stopped without a savepoint: run the same command again to continue"
+                                    + " from " + latest
+                                    : "stopped before the first checkpoint: the next run starts over");
+                }
+                return r;
+            }
+            // the input ended before the savepoint could be taken: the run is complete
+        }
+        if (checkpoints != null) {
+            checkpoints.finished(); // the next run starts afresh
         }
         r.lines = RunSummary.read(JdbcOutputs.effectiveUrl(s.jdbcUrl), options.getMeasures());
         if (console != null) {
             RunSummary.print(console, r.lines, r.job.getAllAccumulatorResults());
             RunSummary.printEventTime(console, r.job.getAllAccumulatorResults(), options);
+            if (resume) {
+                checkpoints.printResumeNotes(console, s.alertsFile, s.deadLettersFile);
+            }
         }
         return r;
     }

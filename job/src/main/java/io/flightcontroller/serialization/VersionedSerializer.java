@@ -29,9 +29,6 @@ import org.apache.flink.core.memory.DataOutputView;
 public abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> {
     private static final long serialVersionUID = 1L;
 
-    private transient DataOutputSerializer copyOut;
-    private transient DataInputDeserializer copyIn;
-
     /** @return the format version written now (1..255) */
     protected abstract int version();
 
@@ -65,16 +62,14 @@ public abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> 
     @Override
     public T copy(T from) {
         // rarely used: the job runs with object reuse (no copies between chained operators); a round trip through
-        // the format is exact by construction
+        // the format is exact by construction. No buffer is kept between calls: this is a stateless singleton to
+        // Flink (duplicate() returns this), so one instance is shared by threads -- the serializer of a static state
+        // descriptor by every subtask in the JVM, whose heap state backend copies state on its task thread while a
+        // checkpoint runs (shared buffers mixed one subtask's case state into another's)
         try {
-            if (copyOut == null) {
-                copyOut = new DataOutputSerializer(256);
-                copyIn = new DataInputDeserializer();
-            }
-            copyOut.clear();
-            serialize(from, copyOut);
-            copyIn.setBuffer(copyOut.getSharedBuffer(), 0, copyOut.length());
-            return deserialize(copyIn);
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            serialize(from, out);
+            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy a " + typeName() + ": " + e.getMessage(), e);
         }
