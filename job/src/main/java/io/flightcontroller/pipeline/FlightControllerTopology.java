@@ -125,9 +125,6 @@ public final class FlightControllerTopology {
         // cap and split run at the source's parallelism (chained), so each sees exactly its source's records and
         // the end-of-input watermark is the largest event time read, including events no measure uses
         int sourceParallelism = input.getParallelism();
-        // every record type has its own serializer that never reuses objects, and no function keeps a record it
-        // emitted: copying between chained operators is wasted work
-        input.getExecutionEnvironment().getConfig().enableObjectReuse();
         SingleOutputStreamOperator<ParsedRecord> capped = input
                 .transform("end-of-input watermark cap", DomainSerializers.PARSED_RECORD,
                         new EndOfInputWatermarkCap(options.getCorroboration(), options.getEffectiveOutOfOrdernessMs()))
