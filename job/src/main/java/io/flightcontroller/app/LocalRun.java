@@ -57,15 +57,6 @@ public final class LocalRun {
         public boolean webUi;
         public int webPort = 8081;
         public boolean progress = true;
-        /**
-         * SNS options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) to also publish alerts to an
-         * SNS topic, or null.
-         */
-        public Map<String, String> snsOptions;
-        /** Where alerts SNS gives up on after its retries go (JSON Lines); required with {@link #snsOptions}. */
-        public Path snsDeadLettersFile;
-        /** Optional hook that attaches more sinks to the outputs. */
-        public java.util.function.Consumer<FlightControllerTopology.Outputs> extraSinks;
         /** The measures file {@link #measures} was read from (its hash is recorded for a resume), or null. */
         public Path measuresFile;
         /**
@@ -75,6 +66,15 @@ public final class LocalRun {
         public Path checkpointDir;
         /** Checkpoint interval with {@link #checkpointDir}. */
         public java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
+        /**
+         * SNS options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) to also publish alerts to an
+         * SNS topic, or null.
+         */
+        public Map<String, String> snsOptions;
+        /** Where alerts SNS gives up on after its retries go (JSON Lines); required with {@link #snsOptions}. */
+        public Path snsDeadLettersFile;
+        /** Optional hook that attaches more sinks to the outputs. */
+        public java.util.function.Consumer<FlightControllerTopology.Outputs> extraSinks;
     }
 
     /** What the run produced. */
