@@ -133,6 +133,8 @@ final class LocalCheckpoints {
         FileLock lock;
         try {
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this JVM
         } catch (IOException e) {
             ch.close();
             throw e;

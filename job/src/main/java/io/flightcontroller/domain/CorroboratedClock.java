@@ -9,7 +9,8 @@ import java.io.Serializable;
  * different places in the input corroborate each other.
  *
  * <p>Rule. The <b>corroborated time</b> {@code C} is the largest value, over the input so far, of the smallest of
- * {@code k} CONSECUTIVE arrivals with distinct times: time has reached {@code T} only once {@code k} arrivals in a row
+ * {@code k} CONSECUTIVE arrivals with distinct times and of different cases (consecutive events of one case count
+ * once, so a case's own burst ahead does not corroborate itself): time has reached {@code T} only once {@code k} arrivals in a row
  * were all at or after {@code T}. An event far ahead is followed by the ordinary stream again, so it never moves
  * {@code C}; a real gap (286 days without events in the BPIC 2013 log) is followed by more events after it, so it
  * does. Equal times are one instant (a duplicated outlier, EventBridge delivers at least once, does not corroborate
@@ -38,6 +39,8 @@ public final class CorroboratedClock implements Serializable {
     private long corroborated = Long.MIN_VALUE;
     private long anchor = Long.MIN_VALUE;
     private long max = Long.MIN_VALUE;
+    private long lastCase;
+    private long anonymous = Long.MIN_VALUE / 2;
     private final java.util.TreeMap<Long, Long> ahead = new java.util.TreeMap<>(); // time -> events, above anchor
 
     /**
@@ -54,14 +57,27 @@ public final class CorroboratedClock implements Serializable {
     }
 
     /**
-     * Records one event time, in arrival order.
+     * Records one event time, in arrival order, of an event whose case is unknown (each counts as its own case).
      *
      * @param t event time, epoch ms
      */
     public void observe(long t) {
+        observe(t, ++anonymous);
+    }
+
+    /**
+     * Records one event time, in arrival order. Consecutive events of the SAME case (a case's own burst, an export
+     * grouped by case) count as one arrival: a jump must be corroborated by another case.
+     *
+     * @param t event time, epoch ms
+     * @param caseKey a key of the event's case (e.g. the correlation id's hash)
+     */
+    public void observe(long t, long caseKey) {
         max = Math.max(max, t);
         int last = (next - 1 + recent.length) % recent.length;
-        if (size == 0 || recent[last] != t) {
+        boolean sameCase = size > 0 && caseKey == lastCase;
+        lastCase = caseKey;
+        if (!sameCase && (size == 0 || recent[last] != t)) {
             recent[next] = t;
             next = (next + 1) % recent.length;
             size = Math.min(size + 1, recent.length);

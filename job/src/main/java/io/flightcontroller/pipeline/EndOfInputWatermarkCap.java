@@ -109,7 +109,7 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
     public void processElement(StreamRecord<ParsedRecord> element) throws Exception {
         resendRestoredWatermark();
         if (element.hasTimestamp() && element.getValue().isEvent()) {
-            clock.observe(element.getTimestamp());
+            clock.observe(element.getTimestamp(), element.getValue().getEvent().getCorrelationId().hashCode());
         }
         output.collect(element);
     }

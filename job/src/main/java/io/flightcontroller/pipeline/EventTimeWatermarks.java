@@ -34,7 +34,7 @@ final class EventTimeWatermarks implements WatermarkGenerator<ParsedRecord> {
         if (!r.isEvent()) {
             return;
         }
-        clock.observe(r.eventTimeOrMin());
+        clock.observe(r.eventTimeOrMin(), r.getEvent().getCorrelationId().hashCode());
         if (onEvent) {
             emit(output);
         }

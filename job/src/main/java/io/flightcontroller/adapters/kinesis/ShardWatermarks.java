@@ -37,7 +37,7 @@ final class ShardWatermarks implements AssignerWithPeriodicWatermarks<ParsedReco
             return recordTimestamp;
         }
         long t = element.eventTimeOrMin();
-        clock.observe(t);
+        clock.observe(t, element.getEvent().getCorrelationId().hashCode());
         return t;
     }
 
