@@ -1,6 +1,8 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
+import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
+import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.domain.MeasuresConfig;
@@ -8,6 +10,7 @@ import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,13 +21,17 @@ import picocli.CommandLine.Option;
 /**
  * One command that measures Flight Controller end to end on the mini-cluster ({@link FlightControllerScenario}), the
  * same matching on flink-cep ({@link CepScenario}) and in Esper ({@link EsperScenario}) on identical input, the
- * parse-only rate ({@link ParseScenario}), heap state per open and per finished case ({@link StateScenario}) and
- * real-time latency ({@link LatencyScenario}); prints a table and writes CSV ({@link Report}).
+ * parse-only rate ({@link ParseScenario}), the file replay's sort ({@link SortScenario}), heap state per open and per
+ * finished case ({@link StateScenario}) and real-time latency ({@link LatencyScenario}); prints a table and writes CSV
+ * ({@link Report}).
  *
- * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job at p=1 and p=2 from JSON and
- * pre-parsed, flink-cep at p=2, the job with its SQLite sink, Esper from JSON and pre-parsed with the generator's own
- * cost and the job/Esper ratios, parse only), the scaling runs, state per case, latency; each throughput row is the
- * best of {@code --repeat} runs by events/s.
+ * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job from JSON at p=1, then at p=2,
+ * each with today's periodic watermarks, the file replay's data-driven watermarks in arrival order and sorted, and on
+ * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
+ * flink-cep at p=2, the job with its SQLite sink, Esper from JSON and pre-parsed with the generator's own cost and the
+ * job/Esper ratios, the watermark and RocksDB CPU ratios, parse only, the sort), the scaling runs, state per case,
+ * latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
+ * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = "Flight Controller benchmark: throughput, CPU per event, heap, state per case, vs Esper.")
@@ -58,6 +65,14 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--no-throughput", description = "skip the throughput, Esper and parse rows (state and latency only)")
     boolean noThroughput;
     @Option(names = "--no-latency", description = "skip the real-time latency runs") boolean noLatency;
+    @Option(names = "--no-rocksdb", description = "skip the RocksDB rows") boolean noRocksdb;
+    @Option(names = "--rocksdb-repeat",
+            description = "repetitions of each RocksDB row, at most --repeat (default: --repeat)")
+    Integer rocksdbRepeat;
+    @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)") boolean noSort;
+    @Option(names = "--sort-chunk-mib",
+            description = "chunk size of the spilled sort rows, MiB (default ${DEFAULT-VALUE}; the job's is 64)")
+    int sortChunkMib = 8;
     @Option(names = "--latency-rate", description = "events/s of the latency runs (default ${DEFAULT-VALUE})")
     int latencyRate = 10_000;
     @Option(names = "--latency-seconds", description = "length of each latency run (default ${DEFAULT-VALUE})")
@@ -86,6 +101,10 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sortChunkMib < 1 || sortChunkMib > 2047) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--sort-chunk-mib: must be 1 to 2047 MiB, was " + sortChunkMib);
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
             measures = MeasuresYaml.read(in);
@@ -132,9 +151,36 @@ public final class Benchmark implements Callable<Integer> {
         g.notes = Files.size(single) / (1 << 20) + " MiB";
         report.add(g);
 
-        flightController.warmUp(workDir);
-        Row fc1 = best(() -> flightController.run("FC end-to-end, discard", 1, List.of(single), null, lines, true));
-        Row fc2 = best(() -> flightController.run("FC end-to-end, discard", 2, shards, null, lines, true));
+        FlightControllerScenario fc = flightController;
+        List<Backend> backends = noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
+        fc.warmUp(workDir, List.of(Watermarks.values()), backends);
+        // per parallelism, interleaved: today's reference (periodic watermarks, heap), the file replay's watermarks
+        // (arrival order, sorted), RocksDB (periodic, as on Managed Flink's live sources)
+        List<Run> group1 = new ArrayList<>(List.of(
+                () -> fc.run("FC end-to-end, discard", 1, List.of(single), null, lines, true),
+                () -> fc.run(FILE_ARRIVAL, 1, List.of(single), null, lines, true, Watermarks.FILE_ARRIVAL,
+                        Backend.HEAP),
+                () -> fc.run(FILE_SORTED, 1, List.of(single), null, lines, true, Watermarks.FILE_SORTED,
+                        Backend.HEAP)));
+        if (!noRocksdb) {
+            group1.add(atMost(rocksdbRepeat, () -> fc.run(ROCKSDB, 1, List.of(single), null, lines, true,
+                    Watermarks.PERIODIC, Backend.ROCKSDB)));
+        }
+        List<Row> p1 = bestOfEach(group1);
+        List<Run> group2 = new ArrayList<>(List.of(
+                () -> fc.run("FC end-to-end, discard", 2, shards, null, lines, true),
+                () -> fc.run(FILE_ARRIVAL, 2, shards, null, lines, true, Watermarks.FILE_ARRIVAL, Backend.HEAP),
+                () -> fc.run(FILE_SORTED, 2, shards, null, lines, true, Watermarks.FILE_SORTED, Backend.HEAP),
+                // the job's run: every input sorted into one file, one reader, keyed operators at p=2
+                () -> fc.run("FC as run: sort, 1 reader, discard", 2, List.of(single), null, lines, true,
+                        Watermarks.FILE_SORTED, Backend.HEAP)));
+        if (!noRocksdb) {
+            group2.add(atMost(rocksdbRepeat, () -> fc.run(ROCKSDB, 2, shards, null, lines, true, Watermarks.PERIODIC,
+                    Backend.ROCKSDB)));
+        }
+        List<Row> p2 = bestOfEach(group2);
+        Row fc1 = p1.get(0);
+        Row fc2 = p2.get(0);
         Row fcPre1 = best(() -> flightController.run("FC pre-parsed, discard", 1, null, null, lines, true));
         Row fcPre2 = best(() -> flightController.run("FC pre-parsed, discard", 2, null, null, lines, true));
         CepScenario cep = new CepScenario(measures);
@@ -158,12 +204,40 @@ public final class Benchmark implements Callable<Integer> {
             report.add(EsperScenario.ratio("ratio FC p2 / Esper, JSON", fc2, ej));
             report.add(EsperScenario.ratio("ratio FC p1 / Esper, pre-parsed", fcPre1, ep));
             report.add(EsperScenario.ratio("ratio FC p2 / Esper, pre-parsed", fcPre2, ep));
+            report.add(EsperScenario.ratio("ratio FC p1 file wm arrival / Esper, JSON", p1.get(1), ej));
+            report.add(EsperScenario.ratio("ratio FC p1 file wm sorted / Esper, JSON", p1.get(2), ej));
+            report.add(EsperScenario.ratio("ratio FC p2 file wm arrival / Esper, JSON", p2.get(1), ej));
+            report.add(EsperScenario.ratio("ratio FC p2 file wm sorted / Esper, JSON", p2.get(2), ej));
+            report.add(EsperScenario.ratio("ratio FC as run p2 / Esper, JSON", p2.get(3), ej));
+        }
+        report.add(Ratios.cpu("CPU ratio p1 file wm arrival / periodic", p1.get(1), fc1));
+        report.add(Ratios.cpu("CPU ratio p1 file wm sorted / periodic", p1.get(2), fc1));
+        report.add(Ratios.cpu("CPU ratio p2 file wm arrival / periodic", p2.get(1), fc2));
+        report.add(Ratios.cpu("CPU ratio p2 file wm sorted / periodic", p2.get(2), fc2));
+        if (!noRocksdb) {
+            report.add(Ratios.cpu("CPU ratio p1 RocksDB / heap", p1.get(3), fc1));
+            report.add(Ratios.cpu("CPU ratio p2 RocksDB / heap", p2.get(4), fc2));
         }
         report.add(ParseScenario.timedLoop(single));
         if (!noJmh) {
             report.addAll(ParseScenario.jmh());
         }
+        if (!noSort) {
+            int chunk = sortChunkMib << 20;
+            try (SortScenario sort = SortScenario.prepare(single, shards, seed, workDir)) {
+                best(sort::check);
+                best(() -> sort.sort("generator output", sort.generator, SortScenario.IN_MEMORY));
+                best(() -> sort.sort("shards concatenated", sort.shards, SortScenario.IN_MEMORY));
+                best(() -> sort.sort("shards concatenated", sort.shards, chunk));
+                best(() -> sort.sort("shuffled", sort.shuffled, SortScenario.IN_MEMORY));
+                best(() -> sort.sort("shuffled", sort.shuffled, chunk));
+            }
+        }
     }
+
+    private static final String FILE_ARRIVAL = "FC end-to-end, file wm arrival, discard";
+    private static final String FILE_SORTED = "FC end-to-end, file wm sorted+sort, discard";
+    private static final String ROCKSDB = "FC end-to-end, RocksDB, discard";
 
     /** Scaling: the p=2 JSON end-to-end run (discarding sink) at {@code n} cases. */
     private void scaling(long n) throws Exception {
@@ -186,6 +260,54 @@ public final class Benchmark implements Callable<Integer> {
     /** One measured run. */
     interface Run {
         Row run() throws Exception;
+    }
+
+    /**
+     * Runs every one of {@code runs} {@code --repeat} times, interleaved (all of them once, then all again), and
+     * reports for each the row with the most events/s, in the order given.
+     *
+     * @param runs the runs of one group
+     * @return their best rows, in the order given
+     * @throws Exception when a run fails
+     */
+    private List<Row> bestOfEach(List<Run> runs) throws Exception {
+        List<Row> best = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, repeat); i++) {
+            for (int k = 0; k < runs.size(); k++) {
+                Row x = runs.get(k).run();
+                if (i == 0) {
+                    best.add(x);
+                } else if (x.eventsPerS > best.get(k).eventsPerS) {
+                    best.set(k, x);
+                }
+            }
+        }
+        report.addAll(best);
+        return best;
+    }
+
+    /**
+     * @param times how often {@code r} really runs; null = every time
+     * @param r a run
+     * @return a run that runs {@code r} the first {@code times} times and then returns its last row again
+     */
+    static Run atMost(Integer times, Run r) {
+        if (times == null) {
+            return r;
+        }
+        return new Run() {
+            private int done;
+            private Row last;
+
+            @Override
+            public Row run() throws Exception {
+                if (done < Math.max(1, times)) {
+                    last = r.run();
+                    done++;
+                }
+                return last;
+            }
+        };
     }
 
     /** Runs {@code r} {@code --repeat} times and reports the row with the most events/s. */

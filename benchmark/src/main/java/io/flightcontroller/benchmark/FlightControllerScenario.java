@@ -1,5 +1,6 @@
 package io.flightcontroller.benchmark;
 
+import io.flightcontroller.adapters.file.EventTimeSorter;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.parse.EventParser;
@@ -8,12 +9,17 @@ import io.flightcontroller.domain.ParsedRecord;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,12 +29,58 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@code FlightControllerTopology.build}) from JSON Lines files through {@code JsonLinesFormat(EventParser)}, or from
  * the generator's pre-parsed events, into sinks that drop everything (or the job's JDBC sinks).
  *
- * <p>Shape: p=1 reads one file; p=N reads N files (one per source reader, see {@link Shards}); events/s counts input
- * lines over the wall time of {@code env.execute}, job start (~1-2 s) included. The row's notes carry the job's own
- * counters ({@code records_in}, {@code matched}, {@code timed_out}, {@code open_at_end}, {@code duplicate},
- * {@code late}).
+ * <p>Shape: one source reader per file (p=1 reads one file; p=N reads N files, one per reader, see {@link Shards}; N
+ * keyed subtasks reading one file is the shape of the job's {@code run}); events/s counts input lines over the wall
+ * time of {@code env.execute}, job start (~1-2 s) included, and for {@link Watermarks#FILE_SORTED} the sort before
+ * it. The row's notes carry the job's own counters ({@code records_in}, {@code matched}, {@code timed_out},
+ * {@code open_at_end}, {@code duplicate}, {@code late}), the watermarks, the state backend and the sort's own time.
  */
 final class FlightControllerScenario {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** Where a file run's watermarks come from (issue 11: a replay's watermarks are a function of the data). */
+    enum Watermarks {
+        /**
+         * Today's reference: {@code FlightControllerTopology.watermarkStrategy} (what a live source uses): emitted on
+         * Flink's auto-watermark interval (200 ms of wall clock), corroborated clock with the default out-of-orderness;
+         * the files are read as they are.
+         */
+        PERIODIC("periodic watermarkStrategy"),
+        /**
+         * {@code fileWatermarkStrategy} in arrival order ({@code run --arrival-order}): a watermark on every event that
+         * moves the corroborated clock, default out-of-orderness; files read as they are, parser with the future-time
+         * guard as in {@code run}.
+         */
+        FILE_ARRIVAL("fileWatermarkStrategy, arrival order"),
+        /**
+         * {@code fileWatermarkStrategy} on sorted input ({@code run}'s default): each input file first goes through
+         * {@link EventTimeSorter} (inside the measured time), then a watermark on every event at its time - 1 ms; parser
+         * with the future-time guard as in {@code run}.
+         */
+        FILE_SORTED("fileWatermarkStrategy, sorted");
+
+        final String label;
+
+        Watermarks(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The state backend of a run, as {@code state.backend.type} in the mini-cluster's configuration. */
+    enum Backend {
+        /** Flink's heap backend ({@code hashmap}, the default). */
+        HEAP("hashmap"),
+        /** Embedded RocksDB with Flink 1.20's defaults (managed memory, timers in RocksDB): what Managed Flink runs. */
+        ROCKSDB("rocksdb");
+
+        final String type;
+
+        Backend(String type) {
+            this.type = type;
+        }
+    }
+
     private final MeasuresConfig measures;
     private final long cases;
     private final long seed;
@@ -51,9 +103,29 @@ final class FlightControllerScenario {
      * @throws Exception when the job fails
      */
     void warmUp(Path workDir) throws Exception {
+        warmUp(workDir, List.of(Watermarks.PERIODIC), List.of(Backend.HEAP));
+    }
+
+    /**
+     * Warms up as {@link #warmUp(Path)}, once per watermark mode and once per state backend (on the periodic
+     * watermarks); not reported.
+     *
+     * @param workDir where the warm-up file goes
+     * @param watermarks the watermark modes to warm up
+     * @param backends the state backends to warm up
+     * @throws Exception when the job fails
+     */
+    void warmUp(Path workDir, List<Watermarks> watermarks, List<Backend> backends) throws Exception {
         Path warm = workDir.resolve("warmup.jsonl");
         WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(20_000).seed(1), warm);
-        run("warm-up", 1, List.of(warm), null, null, false);
+        for (Watermarks wm : watermarks) {
+            run("warm-up", 1, List.of(warm), null, null, false, wm, Backend.HEAP);
+        }
+        for (Backend b : backends) {
+            if (b != Backend.HEAP) {
+                run("warm-up", 1, List.of(warm), null, null, false, Watermarks.PERIODIC, b);
+            }
+        }
     }
 
     /**
@@ -69,17 +141,80 @@ final class FlightControllerScenario {
      * @throws Exception when the job fails
      */
     Row run(String name, int p, List<Path> files, String jdbcUrl, Long lines, boolean report) throws Exception {
-        PipelineOptions options = PipelineOptions.builder(measures).build();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, new Configuration());
+        return run(name, p, files, jdbcUrl, lines, report, Watermarks.PERIODIC, Backend.HEAP);
+    }
+
+    /**
+     * One run with the given watermarks and state backend.
+     *
+     * @param name scenario name of the row
+     * @param p parallelism of the keyed operators
+     * @param files JSON Lines inputs, one per source reader; null reads the generator's events (no JSON, periodic
+     *     watermarks only)
+     * @param jdbcUrl JDBC URL of the job's sinks; null discards every output
+     * @param lines input lines (the events column); null takes the job's {@code records_in}
+     * @param report whether to print a progress line
+     * @param wm where the watermarks come from
+     * @param backend the state backend
+     * @return the row
+     * @throws Exception when the sort or the job fails
+     */
+    Row run(String name, int p, List<Path> files, String jdbcUrl, Long lines, boolean report, Watermarks wm,
+            Backend backend) throws Exception {
+        if (files == null && wm != Watermarks.PERIODIC) {
+            throw new IllegalArgumentException("watermarks " + wm + " need JSON files; the generator source is periodic");
+        }
+        PipelineOptions options = PipelineOptions.builder(measures).sortedInput(wm == Watermarks.FILE_SORTED).build();
+        Configuration conf = new Configuration();
+        if (wm != Watermarks.PERIODIC || backend != Backend.HEAP) {
+            // as the job's run: no Kryo anywhere (a type that would fall back to it fails at start)
+            conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        }
+        if (backend != Backend.HEAP) {
+            conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
+        Meter m = null; // from the sort, else from env.execute (as before the sort existed)
+        List<Path> sortedCopies = new ArrayList<>();
+        String sortNote = "";
         DataStream<ParsedRecord> input;
         if (files != null) {
-            org.apache.flink.core.fs.Path[] paths = files.stream()
+            List<Path> read = files;
+            if (wm == Watermarks.FILE_SORTED) {
+                m = new Meter();
+                long wall0 = System.nanoTime();
+                long cpu0 = OS.getProcessCpuTime();
+                read = new ArrayList<>();
+                int copied = 0;
+                int chunks = 0;
+                try {
+                    for (Path f : files) {
+                        EventTimeSorter.Result r = new EventTimeSorter().sort(List.of(f), f.toAbsolutePath().getParent());
+                        read.addAll(r.paths());
+                        if (r.sorted()) {
+                            sortedCopies.addAll(r.paths());
+                            copied++;
+                            chunks += r.chunksSpilled();
+                        }
+                    }
+                } catch (Exception e) {
+                    deleteAll(sortedCopies);
+                    throw e;
+                }
+                sortNote = String.format(Locale.ROOT, "; sort %,d ms, %,.0f ms CPU (%d of %d file(s) sorted, %d chunk(s) "
+                        + "spilled)", (System.nanoTime() - wall0) / 1_000_000, (OS.getProcessCpuTime() - cpu0) / 1e6,
+                        copied, files.size(), chunks);
+            }
+            org.apache.flink.core.fs.Path[] paths = read.stream()
                     .map(f -> new org.apache.flink.core.fs.Path(f.toAbsolutePath().toUri()))
                     .toArray(org.apache.flink.core.fs.Path[]::new);
-            FileSource<ParsedRecord> src =
-                    FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths).build();
-            input = env.fromSource(src, FlightControllerTopology.watermarkStrategy(options), "event files")
-                    .setParallelism(files.size());
+            EventParser parser = wm == Watermarks.PERIODIC ? new EventParser()
+                    : new EventParser().withMaxFutureSkew(options.getMaxFutureSkew());
+            FileSource<ParsedRecord> src = FileSource.forRecordStreamFormat(new JsonLinesFormat(parser), paths).build();
+            WatermarkStrategy<ParsedRecord> strategy = wm == Watermarks.PERIODIC
+                    ? FlightControllerTopology.watermarkStrategy(options)
+                    : FlightControllerTopology.fileWatermarkStrategy(options);
+            input = env.fromSource(src, strategy, "event files").setParallelism(files.size());
         } else {
             input = env.addSource(new BenchSources.GeneratorSource(cases, seed), "generator").setParallelism(1)
                     .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
@@ -96,8 +231,15 @@ final class FlightControllerScenario {
             out.errorBudgets.sinkTo(new BenchSources.DiscardingSink<>()).name("discard budgets");
             out.openCases.sinkTo(new BenchSources.DiscardingSink<>()).name("discard open cases");
         }
-        Meter m = new Meter();
-        JobExecutionResult r = env.execute(name);
+        if (m == null) {
+            m = new Meter();
+        }
+        JobExecutionResult r;
+        try {
+            r = env.execute(name);
+        } finally {
+            deleteAll(sortedCopies);
+        }
         Map<String, Object> acc = r.getAllAccumulatorResults();
         long in = accumulator(acc, PipelineCounters.RECORDS_IN);
         Row row = new Row();
@@ -108,11 +250,18 @@ final class FlightControllerScenario {
                 in, accumulator(acc, PipelineCounters.MATCHED), accumulator(acc, PipelineCounters.TIMED_OUT),
                 accumulator(acc, PipelineCounters.OPEN_AT_END), accumulator(acc, PipelineCounters.DUPLICATE),
                 accumulator(acc, PipelineCounters.LATE));
+        row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {
             System.out.println("  " + name + " p=" + p + ": " + Report.fmt(row.eventsPerS) + " events/s; " + row.notes);
         }
         return row;
+    }
+
+    private static void deleteAll(List<Path> files) throws java.io.IOException {
+        for (Path f : files) {
+            Files.deleteIfExists(f);
+        }
     }
 
     /**

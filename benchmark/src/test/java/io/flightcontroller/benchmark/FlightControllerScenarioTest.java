@@ -1,0 +1,67 @@
+package io.flightcontroller.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
+import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
+import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.pipeline.FlightControllerTopology;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rows compared side by side do the same work: on the same file, today's periodic watermarks, the file replay's
+ * data-driven watermarks (arrival order and sorted) and the RocksDB backend give the same matches, timeouts and
+ * duplicates, and nothing is late (the workload is out of order by less than the out-of-orderness).
+ */
+class FlightControllerScenarioTest {
+    private static final Pattern COUNTERS = Pattern.compile(
+            "records_in (\\d+), matched (\\d+), timed_out (\\d+), open_at_end (\\d+), duplicate (\\d+), late (\\d+)");
+
+    @Test
+    void everyWatermarkModeAndBackendDoesTheSameWorkOnTheSameFile(@TempDir Path dir) throws Exception {
+        MeasuresConfig measures;
+        try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
+            measures = MeasuresYaml.read(in);
+        }
+        Path single = dir.resolve("events.jsonl");
+        long lines = WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(2_000).seed(11), single);
+        List<Path> shards = Shards.byCase(single, 2);
+        FlightControllerScenario fc = new FlightControllerScenario(measures, 2_000, 11);
+
+        Row periodic = fc.run("periodic", 1, List.of(single), null, lines, false);
+        Row arrival = fc.run("arrival", 1, List.of(single), null, lines, false, Watermarks.FILE_ARRIVAL, Backend.HEAP);
+        Row sorted = fc.run("sorted", 2, shards, null, lines, false, Watermarks.FILE_SORTED, Backend.HEAP);
+        Row rocks = fc.run("rocksdb", 2, shards, null, lines, false, Watermarks.PERIODIC, Backend.ROCKSDB);
+
+        String expected = counters(periodic);
+        assertThat(expected).as("the workload matches, times out and de-duplicates").doesNotContain("matched 0,")
+                .doesNotContain("duplicate 0,").endsWith("late 0");
+        assertThat(List.of(counters(arrival), counters(sorted), counters(rocks))).containsOnly(expected);
+        assertThat(periodic.notes).contains("periodic watermarkStrategy; hashmap");
+        assertThat(arrival.notes).contains("fileWatermarkStrategy, arrival order; hashmap");
+        assertThat(sorted.notes).contains("fileWatermarkStrategy, sorted; hashmap; sort ")
+                .contains("2 of 2 file(s) sorted");
+        assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
+                    .as("the sorted copies are deleted after the run")
+                    .containsExactlyInAnyOrder("events.jsonl", "events.jsonl.shard0of2", "events.jsonl.shard1of2");
+        }
+    }
+
+    private static String counters(Row r) {
+        Matcher m = COUNTERS.matcher(r.notes);
+        assertThat(m.find()).as("counters in %s", r.notes).isTrue();
+        return m.group();
+    }
+}
