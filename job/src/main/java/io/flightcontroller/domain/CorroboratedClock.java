@@ -75,7 +75,7 @@ public final class CorroboratedClock implements Serializable {
     public void observe(long t, long caseKey) {
         max = Math.max(max, t);
         int last = (next - 1 + recent.length) % recent.length;
-        boolean sameCase = size > 0 && caseKey == lastCase;
+        boolean sameCase = recent.length > 1 && size > 0 && caseKey == lastCase; // k = 1: the plain maximum
         lastCase = caseKey;
         if (!sameCase && (size == 0 || recent[last] != t)) {
             recent[next] = t;

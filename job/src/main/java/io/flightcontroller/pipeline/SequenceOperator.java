@@ -99,6 +99,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private transient SequenceMachine machine;
     private transient PipelineCounters counters;
     private transient ValueState<SequenceCase> cases;
+    /** Late events that arrived before this operator's watermark reached the one they were late behind. */
+    private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RoutedEvent>> queue;
     private transient SharedBuffer<RoutedEvent> buffer;
@@ -155,6 +157,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         cases = context.getKeyedStateStore().getState(CASES);
+        lateHeld = context.getKeyedStateStore().getListState(
+                new org.apache.flink.api.common.state.ListStateDescriptor<>("sequence-late-held", RoutedEvent.TYPE));
         nfaStates = cepField("computationStates");
         queue = cepField("elementQueueState");
         buffer = cepField("partialMatches");
@@ -199,6 +203,17 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     @Override
     public void processElement(StreamRecord<RoutedEvent> element) throws Exception {
         RoutedEvent r = element.getValue();
+        if (r.late && timers.currentWatermark() < r.event.getLateWatermark()) {
+            // this operator has not yet seen the case as it stood at the watermark the event was late behind (another
+            // channel holds its watermark back): judge it when it has, so the result does not depend on timing
+            lateHeld.add(r);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, r.event.getLateWatermark());
+            return;
+        }
+        applyLate(r, element);
+    }
+
+    private void applyLate(RoutedEvent r, StreamRecord<RoutedEvent> element) throws Exception {
         SequenceCase c = cases.value();
         if (r.late) {
             // dead-lettered and counted where lateness was decided (ParseSplitter); CEP would drop it. The step a case
@@ -230,6 +245,23 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        onEventTimeOfCase(timer);
+        Iterable<RoutedEvent> held = lateHeld.get();
+        if (held != null && held.iterator().hasNext()) {
+            long watermark = timers.currentWatermark();
+            List<RoutedEvent> keep = new ArrayList<>();
+            List<RoutedEvent> now = new ArrayList<>();
+            for (RoutedEvent r : held) {
+                (r.event.getLateWatermark() <= watermark ? now : keep).add(r);
+            }
+            lateHeld.update(keep);
+            for (RoutedEvent r : now) {
+                applyLate(r, new StreamRecord<>(r, r.event.getTimeMs()));
+            }
+        }
+    }
+
+    private void onEventTimeOfCase(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String key = timer.getKey();
         long watermark = timers.currentWatermark();
         MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);

@@ -122,7 +122,7 @@ class SavepointRestoreTest {
         }
         partA.sort(java.util.Comparator.comparing(SavepointRestoreTest::time)); // stable: in event-time order
         partA.add(ev("tick", "noise", 40)); // moves the watermark past A's last events
-        partA.add(ev("tick", "noise", 40) .replace("00Z", "01Z"));
+        partA.add(ev("tock", "noise", 40).replace("00Z", "01Z")); // another case: corroborated time moves
         // B: c10..c19 assigned 60 min in, every case created 90 min in, then time moves on 5 hours
         partB = new ArrayList<>();
         for (int i = 10; i < 20; i++) {
@@ -132,7 +132,7 @@ class SavepointRestoreTest {
             partB.add(ev("c" + i, "created", 90 + i));
         }
         partB.add(ev("tick", "noise", 300));
-        partB.add(ev("tick", "noise", 300).replace("00Z", "01Z"));
+        partB.add(ev("tock", "noise", 300).replace("00Z", "01Z"));
         Path both = Files.createDirectories(dir.resolve("reference"));
         List<String> all = new ArrayList<>(partA);
         all.addAll(partB);
