@@ -33,7 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * keyed subtasks reading one file is the shape of the job's {@code run}); events/s counts input lines over the wall
  * time of {@code env.execute}, job start (~1-2 s) included, and for {@link Watermarks#FILE_SORTED} the sort before
  * it. The row's notes carry the job's own counters ({@code records_in}, {@code matched}, {@code timed_out},
- * {@code open_at_end}, {@code duplicate}, {@code late}), the watermarks, the state backend and the sort's own time.
+ * {@code open_at_end}, {@code duplicate}, {@code late}, {@code orphan}, {@code late_applied},
+ * {@code held_back_at_end}), the watermarks, the state backend and the sort's own time.
  */
 final class FlightControllerScenario {
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -250,6 +251,9 @@ final class FlightControllerScenario {
                 in, accumulator(acc, PipelineCounters.MATCHED), accumulator(acc, PipelineCounters.TIMED_OUT),
                 accumulator(acc, PipelineCounters.OPEN_AT_END), accumulator(acc, PipelineCounters.DUPLICATE),
                 accumulator(acc, PipelineCounters.LATE));
+        row.notes += String.format(Locale.ROOT, ", orphan %d, late_applied %d, held_back_at_end %d",
+                accumulator(acc, PipelineCounters.ORPHAN), accumulator(acc, PipelineCounters.LATE_APPLIED),
+                accumulator(acc, PipelineCounters.HELD_BACK_AT_END));
         row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {
