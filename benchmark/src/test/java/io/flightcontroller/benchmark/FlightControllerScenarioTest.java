@@ -52,7 +52,7 @@ class FlightControllerScenarioTest {
         assertThat(arrival.notes).contains("fileWatermarkStrategy, arrival order; hashmap");
         assertThat(sorted.notes).contains("fileWatermarkStrategy, sorted; hashmap; sort ")
                 .contains("2 of 2 file(s) sorted");
-        assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb");
+        assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb (managed memory 128 MiB");
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                     .as("the sorted copies are deleted after the run")
