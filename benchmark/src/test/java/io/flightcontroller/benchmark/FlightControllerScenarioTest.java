@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FlightControllerScenarioTest {
     private static final Pattern COUNTERS = Pattern.compile(
             "records_in \\d+, matched \\d+, timed_out \\d+, open_at_end \\d+, duplicate \\d+, late \\d+, orphan \\d+,"
-                    + " late_applied \\d+, held_back_at_end \\d+");
+                    + " late_applied \\d+"); // not held_back_at_end: per source reader, 0 by design on sorted input
 
     @Test
     void everyWatermarkModeAndBackendDoesTheSameWorkOnTheSameFile(@TempDir Path dir) throws Exception {
