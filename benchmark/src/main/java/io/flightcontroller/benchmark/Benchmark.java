@@ -69,6 +69,9 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--rocksdb-repeat",
             description = "repetitions of each RocksDB row, at most --repeat (default: --repeat)")
     Integer rocksdbRepeat;
+    @Option(names = "--rocksdb-managed-mib", description = "managed memory of the mini-cluster in the RocksDB rows, MiB,"
+            + " shared by its slots; 0 = Flink's local default, 128 (default ${DEFAULT-VALUE})")
+    int rocksdbManagedMib = 1024;
     @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)") boolean noSort;
     @Option(names = "--sort-chunk-mib",
             description = "chunk size of the spilled sort rows, MiB (default ${DEFAULT-VALUE}; the job's is 64)")
@@ -110,7 +113,8 @@ public final class Benchmark implements Callable<Integer> {
             measures = MeasuresYaml.read(in);
         }
         report = new Report(cores, cases, seed);
-        flightController = new FlightControllerScenario(measures, cases, seed);
+        flightController = new FlightControllerScenario(measures, cases, seed)
+                .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null);
         Files.createDirectories(workDir);
         System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d%n", cores,
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, cases, seed);

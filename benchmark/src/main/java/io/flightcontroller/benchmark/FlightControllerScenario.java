@@ -19,7 +19,9 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,7 +35,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * keyed subtasks reading one file is the shape of the job's {@code run}); events/s counts input lines over the wall
  * time of {@code env.execute}, job start (~1-2 s) included, and for {@link Watermarks#FILE_SORTED} the sort before
  * it. The row's notes carry the job's own counters ({@code records_in}, {@code matched}, {@code timed_out},
- * {@code open_at_end}, {@code duplicate}, {@code late}), the watermarks, the state backend and the sort's own time.
+ * {@code open_at_end}, {@code duplicate}, {@code late}, {@code orphan}, {@code late_applied},
+ * {@code held_back_at_end}), the watermarks, the state backend and the sort's own time.
  */
 final class FlightControllerScenario {
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -71,7 +74,10 @@ final class FlightControllerScenario {
     enum Backend {
         /** Flink's heap backend ({@code hashmap}, the default). */
         HEAP("hashmap"),
-        /** Embedded RocksDB with Flink 1.20's defaults (managed memory, timers in RocksDB): what Managed Flink runs. */
+        /**
+         * Embedded RocksDB with Flink 1.20's defaults (its memory from managed memory, timers in RocksDB) and the
+         * mini-cluster's managed memory set by {@link #rocksdbManagedMemory}: what Managed Flink runs.
+         */
         ROCKSDB("rocksdb");
 
         final String type;
@@ -84,6 +90,8 @@ final class FlightControllerScenario {
     private final MeasuresConfig measures;
     private final long cases;
     private final long seed;
+    /** Managed memory of the mini-cluster in RocksDB runs (shared by its slots); null = Flink's local 128 MiB. */
+    private MemorySize rocksdbManagedMemory;
 
     /**
      * @param measures the measures the job runs
@@ -94,6 +102,16 @@ final class FlightControllerScenario {
         this.measures = measures;
         this.cases = cases;
         this.seed = seed;
+    }
+
+    /**
+     * @param mib managed memory of the mini-cluster in RocksDB runs, MiB (shared by the slots: RocksDB's block cache
+     *     and write buffers come from it); null = Flink's local default (128 MiB)
+     * @return this
+     */
+    FlightControllerScenario rocksdbManagedMemory(Integer mib) {
+        this.rocksdbManagedMemory = mib == null ? null : MemorySize.ofMebiBytes(mib);
+        return this;
     }
 
     /**
@@ -172,6 +190,9 @@ final class FlightControllerScenario {
         }
         if (backend != Backend.HEAP) {
             conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
+            if (rocksdbManagedMemory != null) {
+                conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, rocksdbManagedMemory);
+            }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         Meter m = null; // from the sort, else from env.execute (as before the sort existed)
@@ -250,7 +271,12 @@ final class FlightControllerScenario {
                 in, accumulator(acc, PipelineCounters.MATCHED), accumulator(acc, PipelineCounters.TIMED_OUT),
                 accumulator(acc, PipelineCounters.OPEN_AT_END), accumulator(acc, PipelineCounters.DUPLICATE),
                 accumulator(acc, PipelineCounters.LATE));
-        row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type + sortNote;
+        row.notes += String.format(Locale.ROOT, ", orphan %d, late_applied %d, held_back_at_end %d",
+                accumulator(acc, PipelineCounters.ORPHAN), accumulator(acc, PipelineCounters.LATE_APPLIED),
+                accumulator(acc, PipelineCounters.HELD_BACK_AT_END));
+        row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type
+                + (backend == Backend.HEAP ? "" : rocksdbManagedMemory == null ? " (managed memory 128 MiB, Flink's local"
+                        + " default)" : " (managed memory " + rocksdbManagedMemory.getMebiBytes() + " MiB)") + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {
             System.out.println("  " + name + " p=" + p + ": " + Report.fmt(row.eventsPerS) + " events/s; " + row.notes);

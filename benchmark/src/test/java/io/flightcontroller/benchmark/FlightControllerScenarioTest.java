@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlightControllerScenarioTest {
     private static final Pattern COUNTERS = Pattern.compile(
-            "records_in (\\d+), matched (\\d+), timed_out (\\d+), open_at_end (\\d+), duplicate (\\d+), late (\\d+)");
+            "records_in \\d+, matched \\d+, timed_out \\d+, open_at_end \\d+, duplicate \\d+, late \\d+, orphan \\d+,"
+                    + " late_applied \\d+"); // not held_back_at_end: per source reader, 0 by design on sorted input
 
     @Test
     void everyWatermarkModeAndBackendDoesTheSameWorkOnTheSameFile(@TempDir Path dir) throws Exception {
@@ -45,13 +46,13 @@ class FlightControllerScenarioTest {
 
         String expected = counters(periodic);
         assertThat(expected).as("the workload matches, times out and de-duplicates").doesNotContain("matched 0,")
-                .doesNotContain("duplicate 0,").endsWith("late 0");
+                .doesNotContain("duplicate 0,").contains("late 0,");
         assertThat(List.of(counters(arrival), counters(sorted), counters(rocks))).containsOnly(expected);
         assertThat(periodic.notes).contains("periodic watermarkStrategy; hashmap");
         assertThat(arrival.notes).contains("fileWatermarkStrategy, arrival order; hashmap");
         assertThat(sorted.notes).contains("fileWatermarkStrategy, sorted; hashmap; sort ")
                 .contains("2 of 2 file(s) sorted");
-        assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb");
+        assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb (managed memory 128 MiB");
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                     .as("the sorted copies are deleted after the run")
