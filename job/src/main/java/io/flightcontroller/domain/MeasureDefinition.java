@@ -197,6 +197,29 @@ public final class MeasureDefinition implements Serializable {
     }
 
     /**
+     * The event's values of this measure's dimensions, carried to its results and sinks.
+     *
+     * <p>Shape: dimension name (the field without a {@code payload.} prefix) to the field's value as text; a field
+     * the event lacks is left out.
+     *
+     * @param e the event
+     * @return the values, or null when the measure has no dimensions
+     */
+    public java.util.Map<String, String> dimensionsOf(ProcessEvent e) {
+        if (dimensions.isEmpty()) {
+            return null;
+        }
+        java.util.Map<String, String> d = new java.util.LinkedHashMap<>();
+        for (String f : dimensions) {
+            Object v = e.payloadField(f);
+            if (v != null) {
+                d.put(f.startsWith("payload.") ? f.substring("payload.".length()) : f, String.valueOf(v));
+            }
+        }
+        return d;
+    }
+
+    /**
      * Builds the case key of an event: its key parts joined by {@code |}.
      *
      * @param e the event

@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The matching and measuring rules of one measure, applied to one case key's {@link CaseState} in event time.
@@ -306,7 +304,7 @@ public final class MeasureMachine implements Serializable {
             s.cycle++;
             s.startMs = e.getTimeMs();
             s.correlationId = caseKey.equals(e.getCorrelationId()) ? null : e.getCorrelationId();
-            s.dimensions = dimensions(e);
+            s.dimensions = def.dimensionsOf(e);
             s.cycleCount = def.getCount().contains(type) ? 1 : 0;
             s.breached = false;
             return;
@@ -369,21 +367,7 @@ public final class MeasureMachine implements Serializable {
         m.setStartMs(e.getTimeMs());
         m.setEndMs(e.getTimeMs());
         m.setValue(value);
-        m.setDimensions(dimensions(e));
+        m.setDimensions(def.dimensionsOf(e));
         return m;
-    }
-
-    private Map<String, String> dimensions(ProcessEvent e) {
-        if (def.getDimensions().isEmpty()) {
-            return null;
-        }
-        Map<String, String> d = new LinkedHashMap<>();
-        for (String f : def.getDimensions()) {
-            Object v = e.payloadField(f);
-            if (v != null) {
-                d.put(f.startsWith("payload.") ? f.substring("payload.".length()) : f, String.valueOf(v));
-            }
-        }
-        return d;
     }
 }

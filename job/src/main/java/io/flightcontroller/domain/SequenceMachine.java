@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The measuring rules of one {@link MeasureKind#SEQUENCE} measure for one case key's {@link SequenceCase}: what a
@@ -283,7 +281,7 @@ public final class SequenceMachine implements Serializable {
         c.startMs = first.getTimeMs();
         c.firstSeq = first.getSeq();
         c.correlationId = caseKey.equals(first.getCorrelationId()) ? null : first.getCorrelationId();
-        c.dimensions = dimensions(first);
+        c.dimensions = def.dimensionsOf(first);
         c.breached = false;
     }
 
@@ -398,19 +396,5 @@ public final class SequenceMachine implements Serializable {
         m.setAfterTimeout(afterTimeout);
         m.setDimensions(c.dimensions);
         return m;
-    }
-
-    private Map<String, String> dimensions(ProcessEvent e) {
-        if (def.getDimensions().isEmpty()) {
-            return null;
-        }
-        Map<String, String> d = new LinkedHashMap<>();
-        for (String f : def.getDimensions()) {
-            Object v = e.payloadField(f);
-            if (v != null) {
-                d.put(f.startsWith("payload.") ? f.substring("payload.".length()) : f, String.valueOf(v));
-            }
-        }
-        return d;
     }
 }
