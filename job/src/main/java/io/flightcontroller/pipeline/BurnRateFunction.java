@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * Keyed by measure name: counts SLO outcomes into event-time buckets and evaluates the measure's burn-rate rules with
  * {@link BurnRateEvaluator} at every time a bucket enters or leaves a window (event-time timers), so a replayed log
  * produces the alerts it would have produced live. Emits firing/resolved alerts; every hour boundary with data in the
- * SLO window, an {@link io.flightcontroller.domain.ErrorBudget} on {@link FlightControllerTopology#ERROR_BUDGETS}.
+ * SLO window, an {@link io.flightcontroller.domain.ErrorBudget} on {@link SideOutputs#ERROR_BUDGETS}.
  */
 class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
     private static final long serialVersionUID = 1L;
@@ -79,7 +79,7 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             return;
         }
         if (timestamp % HOUR_MS == 0) {
-            ctx.output(FlightControllerTopology.ERROR_BUDGETS, ev.budget(s, timestamp));
+            ctx.output(SideOutputs.ERROR_BUDGETS, ev.budget(s, timestamp));
         }
         ev.evaluate(s, timestamp, a -> {
             counters.inc(PipelineCounters.BURN_RATE_ALERTS);

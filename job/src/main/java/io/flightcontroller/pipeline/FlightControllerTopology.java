@@ -12,10 +12,8 @@ import io.flightcontroller.domain.WindowAggregate;
 import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The whole Flight Controller dataflow, in one place. Sources and sinks are not part of it: the caller hands in the
@@ -37,20 +35,6 @@ import org.apache.flink.util.OutputTag;
  */
 public final class FlightControllerTopology {
     private FlightControllerTopology() {}
-
-    /** Records that could not be used, with the reason. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
-    /** Case alerts (timeouts, breaches). */
-    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
-    /** SLO outcomes and leads for aggregates and burn rates. */
-    public static final OutputTag<Outcome> OUTCOMES = new OutputTag<>("outcomes", TypeInformation.of(Outcome.class));
-    /** Cases still open at the end of a bounded input. */
-    public static final OutputTag<OpenCase> OPEN_CASES =
-            new OutputTag<>("open-cases", TypeInformation.of(OpenCase.class));
-    /** Error budget snapshots. */
-    public static final OutputTag<ErrorBudget> ERROR_BUDGETS =
-            new OutputTag<>("error-budgets", TypeInformation.of(ErrorBudget.class));
 
     /** The streams the topology produces. */
     public static final class Outputs {
@@ -149,7 +133,7 @@ public final class FlightControllerTopology {
                         new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
                 .uid("measure");
 
-        DataStream<Outcome> outcomes = SequenceStreams.union(measured.getSideOutput(OUTCOMES), sequences.outcomes);
+        DataStream<Outcome> outcomes = SequenceStreams.union(measured.getSideOutput(SideOutputs.OUTCOMES), sequences.outcomes);
 
         SingleOutputStreamOperator<Alert> burnRate = outcomes
                 .keyBy(Outcome::getMeasure)
@@ -168,11 +152,11 @@ public final class FlightControllerTopology {
 
         return new Outputs(
                 SequenceStreams.union(measured, sequences.measurements),
-                SequenceStreams.union(measured.getSideOutput(ALERTS).union(burnRate), sequences.alerts),
-                SequenceStreams.union(events.getSideOutput(DEAD_LETTERS).union(routed.getSideOutput(DEAD_LETTERS)),
+                SequenceStreams.union(measured.getSideOutput(SideOutputs.ALERTS).union(burnRate), sequences.alerts),
+                SequenceStreams.union(events.getSideOutput(SideOutputs.DEAD_LETTERS).union(routed.getSideOutput(SideOutputs.DEAD_LETTERS)),
                         sequences.deadLetters),
                 aggregates,
-                burnRate.getSideOutput(ERROR_BUDGETS),
-                SequenceStreams.union(measured.getSideOutput(OPEN_CASES), sequences.openCases));
+                burnRate.getSideOutput(SideOutputs.ERROR_BUDGETS),
+                SequenceStreams.union(measured.getSideOutput(SideOutputs.OPEN_CASES), sequences.openCases));
     }
 }

@@ -25,8 +25,8 @@ import org.apache.flink.util.Collector;
  * earliest buffered event, the case's next deadline or the end of its retention; a completed case is cleared after
  * the retention.
  *
- * <p>Main output: {@link Measurement}s. Side outputs: {@link FlightControllerTopology#ALERTS},
- * {@link FlightControllerTopology#OUTCOMES}. Open cases at end of input are reported by {@link MeasureOperator}.
+ * <p>Main output: {@link Measurement}s. Side outputs: {@link SideOutputs#ALERTS},
+ * {@link SideOutputs#OUTCOMES}. Open cases at end of input are reported by {@link MeasureOperator}.
  */
 class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, RoutedEvent, Measurement> {
     private static final long serialVersionUID = 1L;
@@ -188,7 +188,7 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
             @Override
             public void alert(Alert a) {
                 counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
-                ctx.output(FlightControllerTopology.ALERTS, a);
+                ctx.output(SideOutputs.ALERTS, a);
             }
 
             @Override
@@ -196,7 +196,7 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
                 if (o.getTimeMs() < outcomesNotBefore) {
                     o.setTimeMs(outcomesNotBefore);
                 }
-                ctx.output(FlightControllerTopology.OUTCOMES, o);
+                ctx.output(SideOutputs.OUTCOMES, o);
             }
 
             @Override

@@ -13,7 +13,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Runs {@link MeasureFunction} and, when a bounded input ends, reports every case still open (with its age at the last
- * event time seen) on {@link FlightControllerTopology#OPEN_CASES}, then releases downstream event-time windows with a
+ * event time seen) on {@link SideOutputs#OPEN_CASES}, then releases downstream event-time windows with a
  * final watermark. Upstream, {@link EndOfInputWatermarkCap} has already made sure the end of input fired only the
  * deadlines at or before the last event time.
  */
@@ -56,7 +56,7 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
                     OpenCase open = s == null ? null : function.openCase(key, s, lastWatermark);
                     if (open != null) {
                         counters.inc(PipelineCounters.OPEN_AT_END);
-                        output.collect(FlightControllerTopology.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
+                        output.collect(SideOutputs.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
                     }
                 });
         output.emitWatermark(Watermark.MAX_WATERMARK);
@@ -74,12 +74,12 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
             public void alert(io.flightcontroller.domain.Alert a) {
                 counters.inc(a.getKind() == io.flightcontroller.domain.Alert.Kind.TIMEOUT
                         ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
-                output.collect(FlightControllerTopology.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
+                output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 
             @Override
             public void outcome(io.flightcontroller.domain.Outcome o) {
-                output.collect(FlightControllerTopology.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
+                output.collect(SideOutputs.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
             }
 
             @Override

@@ -14,7 +14,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Runs chained to the source, so it sees each record exactly where the source put it among the watermarks. Splits
- * parsed records: dead letters go to {@link FlightControllerTopology#DEAD_LETTERS} and are counted per reason
+ * parsed records: dead letters go to {@link SideOutputs#DEAD_LETTERS} and are counted per reason
  * ({@code malformed.<reason>}); events go on, each with its sequence number in the input (the tie-breaker for equal
  * event times downstream), its de-duplication identity, and without its payload when no payload-reading measure uses
  * its type (so it is not serialized downstream).
@@ -67,7 +67,7 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
             if (DeadLetter.REASON_FUTURE_TIME.equals(d.getReason())) {
                 counters.future();
             }
-            ctx.output(FlightControllerTopology.DEAD_LETTERS, d);
+            ctx.output(SideOutputs.DEAD_LETTERS, d);
             return;
         }
         counters.inc(PipelineCounters.EVENTS_PARSED);
@@ -81,7 +81,7 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
             if (relevantTypes.contains(e.getEventType())) {
                 long lateness = watermark - e.getTimeMs();
                 counters.late(lateness);
-                ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("split", DeadLetter.REASON_LATE,
+                ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.of("split", DeadLetter.REASON_LATE,
                         "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
                                 + EventTimes.iso(watermark) + " (" + lateness + " ms)",
                         raw(r))
@@ -92,7 +92,7 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
             for (MeasureDefinition d : measures.getMeasures()) {
                 if (d.isRelevant(e.getEventType()) && d.caseKey(e) == null) {
                     counters.deadLetter(PipelineCounters.MISSING_KEY_FIELD);
-                    ctx.output(FlightControllerTopology.DEAD_LETTERS, DeadLetter.of("split",
+                    ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.of("split",
                             DeadLetter.REASON_MISSING_KEY_FIELD, "measure '" + d.getName() + "' keys on " + d.getKey()
                                     + " and the event lacks a part", raw(r))
                             .withEvent(e.getCorrelationId(), e.getTimeMs()));

@@ -1,10 +1,14 @@
 package io.flightcontroller.pipeline;
 
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
 import io.flightcontroller.domain.BurnRateEvaluator;
 import io.flightcontroller.domain.CorroboratedClock;
 import io.flightcontroller.domain.MeasuresConfig;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +26,24 @@ public final class PipelineOptions implements Serializable {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(1);
     public static final Duration DEFAULT_CASE_RETENTION = Duration.ofDays(1);
+
+    /** Bounded out-of-orderness, ISO-8601 duration (property group {@code FlightController.Time}). */
+    public static final ConfigOption<String> OUT_OF_ORDERNESS = ConfigOptions.key("out.of.orderness").stringType()
+            .noDefaultValue().withDescription("duration >= 0, default PT5S");
+    /** A silent partition or shard stops holding back the watermark after this long, ISO-8601 duration. */
+    public static final ConfigOption<String> IDLE_TIMEOUT = ConfigOptions.key("idle.timeout").stringType()
+            .noDefaultValue().withDescription("duration > 0, default PT1M");
+    /** How long de-duplication keys are kept, ISO-8601 duration of event time. */
+    public static final ConfigOption<String> DEDUP_RETENTION = ConfigOptions.key("dedup.retention").stringType()
+            .noDefaultValue().withDescription("duration >= 0, default PT1H");
+    /** How long a finished or timed-out case is kept for late corrections, ISO-8601 duration of event time. */
+    public static final ConfigOption<String> CASE_RETENTION = ConfigOptions.key("case.retention").stringType()
+            .noDefaultValue().withDescription("duration >= 0, default P1D");
+
+    /** @return the event-time options, in documentation order */
+    public static List<ConfigOption<String>> timeOptions() {
+        return List.of(OUT_OF_ORDERNESS, IDLE_TIMEOUT, DEDUP_RETENTION, CASE_RETENTION);
+    }
     /** Events more than this ahead of their arrival time are dead-lettered ({@code future_time}): Timestream's limit. */
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(15);
 

@@ -61,11 +61,11 @@ import org.apache.flink.util.OutputTag;
  *       kept for {@code caseRetentionMs}, then cleared.</li>
  *   <li><b>Late events.</b> Events flagged late upstream (already dead-lettered and counted) never enter CEP, which
  *       would drop them; they go to the correction rules. Anything CEP still finds late goes to {@link #LATE}.</li>
- *   <li><b>End of input.</b> Cases still open are reported on {@link FlightControllerTopology#OPEN_CASES} (a limit at
+ *   <li><b>End of input.</b> Cases still open are reported on {@link SideOutputs#OPEN_CASES} (a limit at
  *       exactly the last event time still fires), then a final watermark releases downstream windows.</li>
  * </ul>
- * Outputs: {@link Measurement}s (lead rows); {@link FlightControllerTopology#ALERTS},
- * {@link FlightControllerTopology#OUTCOMES}, {@link FlightControllerTopology#OPEN_CASES}, {@link #LATE}.
+ * Outputs: {@link Measurement}s (lead rows); {@link SideOutputs#ALERTS},
+ * {@link SideOutputs#OUTCOMES}, {@link SideOutputs#OPEN_CASES}, {@link #LATE}.
  *
  * <p>CEP's state is read through three private fields of {@link CepOperator} (its NFA state, event queue and shared
  * buffer), checked when the operator starts: this class is written against flink-cep 1.20.
@@ -478,7 +478,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                     OpenCase open = c == null ? null : machine.endOfInput(key, c, lastWatermark, out);
                     if (open != null) {
                         counters.inc(PipelineCounters.OPEN_AT_END);
-                        output.collect(FlightControllerTopology.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
+                        output.collect(SideOutputs.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
                     }
                 });
         output.emitWatermark(Watermark.MAX_WATERMARK);
@@ -503,7 +503,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             public void alert(Alert a) {
                 counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT
                         : PipelineCounters.BREACHED);
-                output.collect(FlightControllerTopology.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
+                output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 
             @Override
@@ -511,7 +511,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 if (o.getTimeMs() < outcomesNotBefore) {
                     o.setTimeMs(outcomesNotBefore);
                 }
-                output.collect(FlightControllerTopology.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
+                output.collect(SideOutputs.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
             }
 
             @Override

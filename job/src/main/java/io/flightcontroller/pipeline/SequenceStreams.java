@@ -42,12 +42,12 @@ final class SequenceStreams {
         DataStream<OpenCase> c = null;
         for (SingleOutputStreamOperator<Measurement> op : ops) {
             m = m == null ? op : m.union(op);
-            a = a == null ? op.getSideOutput(FlightControllerTopology.ALERTS)
-                    : a.union(op.getSideOutput(FlightControllerTopology.ALERTS));
-            o = o == null ? op.getSideOutput(FlightControllerTopology.OUTCOMES)
-                    : o.union(op.getSideOutput(FlightControllerTopology.OUTCOMES));
-            c = c == null ? op.getSideOutput(FlightControllerTopology.OPEN_CASES)
-                    : c.union(op.getSideOutput(FlightControllerTopology.OPEN_CASES));
+            a = a == null ? op.getSideOutput(SideOutputs.ALERTS)
+                    : a.union(op.getSideOutput(SideOutputs.ALERTS));
+            o = o == null ? op.getSideOutput(SideOutputs.OUTCOMES)
+                    : o.union(op.getSideOutput(SideOutputs.OUTCOMES));
+            c = c == null ? op.getSideOutput(SideOutputs.OPEN_CASES)
+                    : c.union(op.getSideOutput(SideOutputs.OPEN_CASES));
         }
         this.measurements = m;
         this.alerts = a;

@@ -55,7 +55,7 @@ class BoundedStateTest {
                 completed += h.extractOutputValues().size();
                 // nothing kept in the harness's output lists: the test measures the operator, not the collector
                 h.getOutput().clear();
-                h.getSideOutput(FlightControllerTopology.OUTCOMES).clear();
+                h.getSideOutput(SideOutputs.OUTCOMES).clear();
 
                 h.processWatermark(batchStart + 1000 + LEAD_MS + RETENTION_MS);
                 assertThat(h.numKeyedStateEntries()).as("state after batch %s completed and retention passed", b)

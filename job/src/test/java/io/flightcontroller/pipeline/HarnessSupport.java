@@ -75,11 +75,11 @@ final class HarnessSupport {
     }
 
     static List<Alert> alerts(AbstractStreamOperatorTestHarness<?> h) {
-        return values(h, FlightControllerTopology.ALERTS);
+        return values(h, SideOutputs.ALERTS);
     }
 
     static List<DeadLetter> deadLetters(AbstractStreamOperatorTestHarness<?> h) {
-        return values(h, FlightControllerTopology.DEAD_LETTERS);
+        return values(h, SideOutputs.DEAD_LETTERS);
     }
 
     static <X> List<X> values(AbstractStreamOperatorTestHarness<?> h, OutputTag<X> tag) {

@@ -199,7 +199,7 @@ class MeasureOperatorTest {
             assertThat(alertsFor(h, "timed-out")).hasSize(1);
             assertThat(alertsFor(h, "open")).isEmpty();
             List<io.flightcontroller.domain.OpenCase> open =
-                    HarnessSupport.values(h, FlightControllerTopology.OPEN_CASES);
+                    HarnessSupport.values(h, SideOutputs.OPEN_CASES);
             assertThat(open).hasSize(1);
             assertThat(open.get(0).getCaseKey()).isEqualTo("open");
             assertThat(open.get(0).getAgeMs()).isEqualTo(45 * 60_000L);

@@ -95,7 +95,7 @@ class SequenceBoundedStateTest {
                 batch(sink, b, BATCH);
                 completed += s.rows().stream().filter(m -> m.getMeasure().equals("project_lead_time")).count();
                 s.h.getOutput().clear();
-                s.h.getSideOutput(FlightControllerTopology.OUTCOMES).clear();
+                s.h.getSideOutput(SideOutputs.OUTCOMES).clear();
                 if (b == 0) {
                     // during the retention: one marker per finished case, nothing of CEP's
                     assertThat(s.h.numKeyedStateEntries()).isEqualTo(BATCH);

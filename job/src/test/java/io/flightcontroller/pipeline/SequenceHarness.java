@@ -75,11 +75,11 @@ final class SequenceHarness implements AutoCloseable {
     }
 
     List<Outcome> outcomes() {
-        return HarnessSupport.values(h, FlightControllerTopology.OUTCOMES);
+        return HarnessSupport.values(h, SideOutputs.OUTCOMES);
     }
 
     List<OpenCase> openCases() {
-        return HarnessSupport.values(h, FlightControllerTopology.OPEN_CASES);
+        return HarnessSupport.values(h, SideOutputs.OPEN_CASES);
     }
 
     List<RoutedEvent> cepLate() {
