@@ -3,6 +3,7 @@ package io.flightcontroller.benchmark;
 import io.flightcontroller.adapters.file.EventTimeSorter;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
+import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.ParsedRecord;
@@ -243,7 +244,7 @@ final class FlightControllerScenario {
         }
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         if (jdbcUrl != null) {
-            JdbcOutputs.attach(out, jdbcUrl);
+            JobWiring.attachJdbc(out, JdbcOutputs.effectiveUrl(jdbcUrl));
         } else {
             out.measurements.sinkTo(new BenchSources.DiscardingSink<>()).name("discard measurements");
             out.alerts.sinkTo(new BenchSources.DiscardingSink<>()).name("discard alerts");

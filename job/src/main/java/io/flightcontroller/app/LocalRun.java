@@ -3,12 +3,8 @@ package io.flightcontroller.app;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.file.EventTimeSorter;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
-import io.flightcontroller.adapters.sns.SnsAlertSink;
-import io.flightcontroller.adapters.file.JsonLinesFormat;
-import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
-import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.EventTimes;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.ParsedRecord;
@@ -25,10 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -132,10 +126,11 @@ public final class LocalRun {
     private static Result run(Settings s, PipelineOptions options, LocalCheckpoints checkpoints, PrintStream console)
             throws Exception {
         boolean resume = checkpoints != null && checkpoints.resumeFrom() != null;
-        JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+        String jdbcUrl = JdbcOutputs.effectiveUrl(s.jdbcUrl);
+        JdbcTables.createIfMissing(jdbcUrl);
         if (!resume) {
             // a run's tables are a function of its input alone: the run replaces what an earlier run left there
-            JdbcTables.clearAll(JdbcOutputs.effectiveUrl(s.jdbcUrl));
+            JdbcTables.clearAll(jdbcUrl);
             if (s.alertsFile != null) {
                 JsonLinesFileSink.truncate(s.alertsFile);
             }
@@ -187,34 +182,21 @@ public final class LocalRun {
         if (checkpoints != null && !resume) {
             checkpoints.started(s, options, sorted);
         }
-        org.apache.flink.core.fs.Path[] paths = new org.apache.flink.core.fs.Path[inputs.size()];
-        for (int i = 0; i < paths.length; i++) {
-            paths[i] = new org.apache.flink.core.fs.Path(inputs.get(i).toAbsolutePath().toUri());
+        List<org.apache.flink.core.fs.Path> paths = new ArrayList<>();
+        for (Path p : inputs) {
+            paths.add(new org.apache.flink.core.fs.Path(p.toAbsolutePath().toUri()));
         }
-        StreamFormat<ParsedRecord> format =
-                new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew()));
-        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
-                s.inputFormat == null ? format : s.inputFormat.apply(format), paths).build();
-        // one reader, so the watermarks (emitted on the events themselves) are a function of the file alone; the
-        // keyed operators run in parallel
-        DataStream<ParsedRecord> input = env
-                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
-                .uid("source-files").setParallelism(1);
-
-        FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
-        JdbcOutputs.attach(out, s.jdbcUrl);
+        FlightControllerTopology.Outputs out = FlightControllerTopology.build(
+                JobWiring.fileInput(env, paths, options, s.inputFormat), options);
+        JobWiring.attachJdbc(out, jdbcUrl);
         if (s.alertsFile != null) {
-            out.alerts.sinkTo(new JsonLinesFileSink<>(s.alertsFile, AlertJson::toJson)).name("alerts file").uid("file-alerts")
-                    .setParallelism(1);
+            JobWiring.attachAlertsFile(out, s.alertsFile);
         }
         if (s.deadLettersFile != null) {
-            out.deadLetters.sinkTo(new JsonLinesFileSink<>(s.deadLettersFile)).name("dead-letter file")
-                    .uid("file-dead-letters").setParallelism(1);
+            JobWiring.attachDeadLettersFile(out, s.deadLettersFile);
         }
         if (s.snsOptions != null) {
-            out.alerts.sinkTo(SnsAlertSink.builder().fromConfiguration(Configuration.fromMap(s.snsOptions))
-                    .setDeadLetterHandler(new JsonLinesDeadLetterHandler(s.snsDeadLettersFile.toString())).build())
-                    .name("alerts to SNS").uid("sns-alerts");
+            JobWiring.attachSns(out, s.snsOptions, new JsonLinesDeadLetterHandler(s.snsDeadLettersFile.toString()));
         }
         if (s.extraSinks != null) {
             s.extraSinks.accept(out);
@@ -276,7 +258,7 @@ public final class LocalRun {
         if (checkpoints != null) {
             checkpoints.finished(); // the next run starts afresh
         }
-        r.lines = RunSummary.read(JdbcOutputs.effectiveUrl(s.jdbcUrl), options.getMeasures());
+        r.lines = RunSummary.read(jdbcUrl, options.getMeasures());
         if (console != null) {
             RunSummary.print(console, r.lines, r.job.getAllAccumulatorResults());
             RunSummary.printEventTime(console, r.job.getAllAccumulatorResults(), options);

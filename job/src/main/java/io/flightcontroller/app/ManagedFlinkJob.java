@@ -1,26 +1,10 @@
 package io.flightcontroller.app;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
-import io.flightcontroller.adapters.LoggingDeadLetterHandler;
-import io.flightcontroller.adapters.file.JsonLinesFileSink;
-import io.flightcontroller.adapters.influx.InfluxLineProtocolSink;
-import io.flightcontroller.adapters.influx.InfluxToken;
-import io.flightcontroller.adapters.metrics.MetricPointStreams;
-import io.flightcontroller.adapters.timestream.TimestreamSink;
-import io.flightcontroller.adapters.file.JsonLinesFormat;
-import io.flightcontroller.adapters.jdbc.JdbcOutputs;
-import io.flightcontroller.adapters.jdbc.JdbcTables;
-import io.flightcontroller.adapters.kinesis.KinesisSources;
-import io.flightcontroller.adapters.log.JsonLogSink;
-import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Reads the runtime property groups ({@code KinesisAnalyticsRuntime.getApplicationProperties()}), or, with
  * {@code --config FILE}, a local properties file of {@code GROUP.key=value} lines; validates them into a
  * {@link JobConfig} (failing at start with the group and key of a bad value); builds the source (Kinesis, or JSON
- * Lines files when {@code source.type=file}), the topology and the sinks; and runs the job. Every operator has a stable
+ * Lines files when {@code source.type=file}), the topology and the sinks with {@link JobWiring}, as the local runner
+ * does; and runs the job. Every operator has a stable
  * uid.
  *
  * <p>Flink settings: the job sets only {@link #applicationSettings()}, properties that Managed Flink lets application
@@ -47,9 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagedFlinkJob {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedFlinkJob.class);
-
-    /** Logger the {@code log} alert sink writes to. */
-    public static final String ALERTS_LOGGER = "io.flightcontroller.alerts";
 
     /**
      * The maximum parallelism of every operator, i.e. the number of key groups keyed state is split into. It is fixed
@@ -86,8 +68,7 @@ public final class ManagedFlinkJob {
         LOG.info("Flight Controller configuration: {}", config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(applicationSettings());
-        FlightControllerTopology.Outputs out = build(env, config);
-        attachSinks(out, config);
+        JobWiring.attachSinks(JobWiring.build(env, config), config);
         env.execute("flight-controller");
     }
 
@@ -109,113 +90,5 @@ public final class ManagedFlinkJob {
         }
         Map<String, Properties> groups = KinesisAnalyticsRuntime.getApplicationProperties();
         return JobConfig.fromPropertyGroups(groups);
-    }
-
-    /**
-     * Adds the source and the topology to {@code env}.
-     *
-     * @param env the environment
-     * @param config validated configuration
-     * @return the topology's outputs, for {@link #attachSinks} (tests attach their own)
-     */
-    public static FlightControllerTopology.Outputs build(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<ParsedRecord> input;
-        if (config.getSourceType() == JobConfig.SourceType.KINESIS) {
-            input = KinesisSources.create(env, config.getKinesis(), config.getPipeline());
-        } else {
-            FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(
-                    new EventParser().withMaxFutureSkew(config.getPipeline().getMaxFutureSkew())),
-                    new org.apache.flink.core.fs.Path(config.getFilePath())).build();
-            input = env.fromSource(files, FlightControllerTopology.fileWatermarkStrategy(config.getPipeline()),
-                    "event files").uid("source-files").setParallelism(1);
-        }
-        return FlightControllerTopology.build(input, config.getPipeline());
-    }
-
-    /**
-     * @param c validated Timestream settings
-     * @return the Timestream sink; rejected records go to the job log ({@link LoggingDeadLetterHandler})
-     */
-    static TimestreamSink timestreamSink(MetricStoreConfig c) {
-        return TimestreamSink.builder().setDatabase(c.getTimestreamDatabase()).setTable(c.getTimestreamTable())
-                .setRegion(c.getTimestreamRegion()).setEndpoint(c.getTimestreamEndpoint())
-                .setDeadLetterHandler(new LoggingDeadLetterHandler()).build();
-    }
-
-    /**
-     * @param c validated InfluxDB settings
-     * @return the InfluxDB sink; the token is read from Secrets Manager by each writer when it starts (or taken as
-     *     given for {@code influxdb.token}); rejected lines go to the job log ({@link LoggingDeadLetterHandler})
-     */
-    static InfluxLineProtocolSink influxSink(MetricStoreConfig c) {
-        InfluxToken token = c.getInfluxTokenSecret() != null
-                ? InfluxToken.secretsManager(c.getInfluxTokenSecret(), c.getInfluxTokenSecretRegion(), null)
-                : InfluxToken.literal(c.getInfluxToken());
-        return InfluxLineProtocolSink.builder().setUrl(c.getInfluxUrl()).setOrg(c.getInfluxOrg())
-                .setBucket(c.getInfluxBucket()).setToken(token).setDeadLetterHandler(new LoggingDeadLetterHandler())
-                .build();
-    }
-
-    /**
-     * Attaches the configured sinks: metric sinks by {@link JobConfig.MetricsSinkType} (
-     * {@code jdbc}, {@code timestream}, {@code influxdb}, {@code none}) and the alert sink by
-     * {@link JobConfig.AlertSinkType} ({@code sns}, {@code log}, {@code file}, {@code none}; alerts SNS gives up on
-     * after their retries are logged as dead letters).
-     *
-     * @param out the topology's outputs
-     * @param config validated configuration
-     * @throws RuntimeException when the JDBC tables cannot be created
-     */
-    public static void attachSinks(FlightControllerTopology.Outputs out, JobConfig config) {
-        switch (config.getMetricsSink()) {
-            case JDBC:
-                try {
-                    JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(config.getJdbcUrl()));
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot create the JDBC tables at the configured jdbc.url", e);
-                }
-                JdbcOutputs.attach(out, config.getJdbcUrl());
-                break;
-            case NONE:
-                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
-                        .name("dead letters to log").uid("log-dead-letters");
-                break;
-            case TIMESTREAM:
-                MetricPointStreams.of(out, config.getPipeline().getMeasures(),
-                        "timestream").sinkTo(timestreamSink(config.getMetricStore()))
-                        .name("metrics to Timestream").uid("timestream-metrics");
-                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
-                        .name("dead letters to log").uid("log-dead-letters");
-                break;
-            case INFLUXDB:
-                MetricPointStreams.of(out, config.getPipeline().getMeasures(),
-                        "influxdb").sinkTo(influxSink(config.getMetricStore()))
-                        .name("metrics to InfluxDB").uid("influxdb-metrics");
-                out.deadLetters.sinkTo(new JsonLogSink<>("io.flightcontroller.deadletters"))
-                        .name("dead letters to log").uid("log-dead-letters");
-                break;
-            default:
-                throw new IllegalStateException("no sink for metrics.sink=" + config.getMetricsSink());
-        }
-        switch (config.getAlertSink()) {
-            case LOG:
-                out.alerts.sinkTo(new JsonLogSink<>(ALERTS_LOGGER, io.flightcontroller.adapters.json.AlertJson::toJson)).name("alerts to log").uid("log-alerts");
-                break;
-            case FILE:
-                out.alerts.sinkTo(new JsonLinesFileSink<>(Paths.get(config.getAlertsFilePath()),
-                        io.flightcontroller.adapters.json.AlertJson::toJson))
-                        .name("alerts file").uid("file-alerts").setParallelism(1);
-                break;
-            case NONE:
-                break;
-            case SNS:
-                out.alerts.sinkTo(io.flightcontroller.adapters.sns.SnsAlertSink.builder()
-                        .fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(config.getSnsOptions()))
-                        .setDeadLetterHandler(new io.flightcontroller.adapters.LoggingDeadLetterHandler()).build())
-                        .name("alerts to SNS").uid("sns-alerts");
-                break;
-            default:
-                throw new IllegalStateException("no sink for alerts.sink=" + config.getAlertSink());
-        }
     }
 }

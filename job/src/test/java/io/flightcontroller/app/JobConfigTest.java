@@ -216,7 +216,7 @@ class JobConfigTest {
         assertThat(t.getTimestreamRegion()).isEqualTo("eu-west-1");
         assertThat(t.getTimestreamEndpoint()).isEqualTo("http://127.0.0.1:5000");
         assertThat(c.toString()).contains("timestream flightcontroller.metrics in eu-west-1");
-        assertThat(ManagedFlinkJob.timestreamSink(t).getTable()).isEqualTo("metrics");
+        assertThat(JobWiring.timestreamSink(t).getTable()).isEqualTo("metrics");
     }
 
     @Test
@@ -237,7 +237,7 @@ class JobConfigTest {
         assertThat(i.getInfluxBucket()).isEqualTo("metrics");
         assertThat(i.getInfluxTokenSecretRegion()).isEqualTo("eu-central-1");
         assertThat(i.getInfluxToken()).isNull();
-        assertThat(ManagedFlinkJob.influxSink(i)).isNotNull(); // the secret is read by the writers, not here
+        assertThat(JobWiring.influxSink(i)).isNotNull(); // the secret is read by the writers, not here
 
         g.get(GROUP_SINKS).remove(INFLUX_TOKEN_SECRET);
         set(g, GROUP_SINKS, INFLUX_TOKEN, "very-secret-token");

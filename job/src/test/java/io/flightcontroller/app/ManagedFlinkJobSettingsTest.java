@@ -86,7 +86,7 @@ class ManagedFlinkJobSettingsTest {
     private static StreamExecutionEnvironment buildLikeMain(JobConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(ManagedFlinkJob.applicationSettings());
-        ManagedFlinkJob.attachSinks(ManagedFlinkJob.build(env, config), config);
+        JobWiring.attachSinks(JobWiring.build(env, config), config);
         return env;
     }
 
@@ -95,7 +95,7 @@ class ManagedFlinkJobSettingsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Map<String, String> before = settings(env);
         env.configure(ManagedFlinkJob.applicationSettings());
-        ManagedFlinkJob.attachSinks(ManagedFlinkJob.build(env, config("kinesis", "jdbc", "sns")), config("kinesis",
+        JobWiring.attachSinks(JobWiring.build(env, config("kinesis", "jdbc", "sns")), config("kinesis",
                 "jdbc", "sns"));
         Set<String> changed = changed(before, settings(env));
 

@@ -82,8 +82,8 @@ class MetricSinksEndToEndTest {
         JobConfig c = ManagedFlinkJob.loadConfig(new String[] {"--config", config.toString()});
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        FlightControllerTopology.Outputs out = ManagedFlinkJob.build(env, c);
-        ManagedFlinkJob.attachSinks(out, c);
+        FlightControllerTopology.Outputs out = JobWiring.build(env, c);
+        JobWiring.attachSinks(out, c);
         env.execute("metric-sinks-e2e");
     }
 

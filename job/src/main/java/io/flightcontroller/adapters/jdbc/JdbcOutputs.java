@@ -1,7 +1,12 @@
 package io.flightcontroller.adapters.jdbc;
 
+import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.ErrorBudget;
 import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.pipeline.FlightControllerTopology;
+import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.WindowAggregate;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
@@ -42,27 +47,35 @@ public final class JdbcOutputs {
     }
 
     /**
-     * Attaches all sinks.
+     * Attaches one sink per table: lead-time measurements to {@code lead_times}, the other measurements to
+     * {@code measurements}, and alerts, window aggregates, error budgets, open cases and dead letters to their tables.
      *
-     * @param outputs the topology's outputs
-     * @param jdbcUrl database URL (tables must exist: {@link JdbcTables#createIfMissing})
+     * @param url database URL, already passed through {@link #effectiveUrl} (tables must exist:
+     *     {@link JdbcTables#createIfMissing})
+     * @param measurements leads, counts and values
+     * @param alerts alerts
+     * @param aggregates window aggregates
+     * @param errorBudgets error budget snapshots
+     * @param openCases open cases at end of input
+     * @param deadLetters dead letters
      */
-    public static void attach(FlightControllerTopology.Outputs outputs, String jdbcUrl) {
-        String url = effectiveUrl(jdbcUrl);
+    public static void attach(String url, DataStream<Measurement> measurements, DataStream<Alert> alerts,
+            DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets,
+            DataStream<OpenCase> openCases, DataStream<DeadLetter> deadLetters) {
         boolean sqlite = url.startsWith("jdbc:sqlite:");
-        sink(outputs.measurements.filter(m -> MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+        sink(measurements.filter(m -> MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
                 .name("lead times only").uid("jdbc-lead-times-filter"),
                 "lead_times", JdbcTables.LEAD_TIMES_SQL, JdbcTables.LEAD_TIMES, url, sqlite);
-        sink(outputs.measurements.filter(m -> !MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+        sink(measurements.filter(m -> !MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
                 .name("other measurements").uid("jdbc-measurements-filter"),
                 "measurements", JdbcTables.MEASUREMENTS_SQL, JdbcTables.MEASUREMENTS, url, sqlite);
-        sink(outputs.alerts, "alerts", JdbcTables.ALERTS_SQL, JdbcTables.ALERTS, url, sqlite);
-        sink(outputs.aggregates, "window_aggregates", JdbcTables.AGGREGATES_SQL, JdbcTables.AGGREGATES, url, sqlite);
-        sink(outputs.errorBudgets, "error_budgets", JdbcTables.BUDGETS_SQL, JdbcTables.BUDGETS, url, sqlite);
-        sink(outputs.openCases, "open_cases", JdbcTables.OPEN_CASES_SQL, JdbcTables.OPEN_CASES, url, sqlite);
+        sink(alerts, "alerts", JdbcTables.ALERTS_SQL, JdbcTables.ALERTS, url, sqlite);
+        sink(aggregates, "window_aggregates", JdbcTables.AGGREGATES_SQL, JdbcTables.AGGREGATES, url, sqlite);
+        sink(errorBudgets, "error_budgets", JdbcTables.BUDGETS_SQL, JdbcTables.BUDGETS, url, sqlite);
+        sink(openCases, "open_cases", JdbcTables.OPEN_CASES_SQL, JdbcTables.OPEN_CASES, url, sqlite);
         // one writer: two identical records rejected twice share one dead_letter_id, and their rows must land in the
         // order they were rejected (round-robin over parallel writers would make the last writer random)
-        sink(outputs.deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, true);
+        sink(deadLetters, "dead_letters", JdbcTables.DEAD_LETTERS_SQL, JdbcTables.DEAD_LETTERS, url, true);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.flightcontroller.adapters.kinesis;
 
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.pipeline.PipelineOptions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Properties;
@@ -93,33 +92,35 @@ public final class KinesisSources {
      * The consumer with the parser and per-shard watermarks; {@link #create} adds it to an environment.
      *
      * @param options validated source settings
-     * @param pipeline out-of-orderness and idle timeout
+     * @param outOfOrderness bounded out-of-orderness of each shard's watermarks
+     * @param idleTimeout a shard silent this long (wall-clock) stops holding back the watermark; null = never
      * @param parser record parser
      * @return a new consumer
      */
-    public static FlinkKinesisConsumer<ParsedRecord> consumer(KinesisSourceOptions options, PipelineOptions pipeline,
-            EventParser parser) {
+    public static FlinkKinesisConsumer<ParsedRecord> consumer(KinesisSourceOptions options, Duration outOfOrderness,
+            Duration idleTimeout, EventParser parser) {
         FlinkKinesisConsumer<ParsedRecord> c = new FlinkKinesisConsumer<>(options.getStreamName(),
-                new ParsedRecordKinesisDeserializer(parser),
-                consumerProperties(options, pipeline.getIdleTimeout()));
-        c.setPeriodicWatermarkAssigner(new ShardWatermarks(pipeline.getOutOfOrderness()));
+                new ParsedRecordKinesisDeserializer(parser), consumerProperties(options, idleTimeout));
+        c.setPeriodicWatermarkAssigner(new ShardWatermarks(outOfOrderness));
         return c;
     }
 
     /**
      * Adds the Kinesis source to {@code env}. The returned stream already carries event-time timestamps and
-     * watermarks: pass it to {@code FlightControllerTopology.build} without another watermark assigner (one would
-     * replace the per-shard watermarks by per-subtask ones).
+     * watermarks: pass it to the topology without another watermark assigner (one would replace the per-shard
+     * watermarks by per-subtask ones).
      *
      * @param env the environment; the source runs at the environment's parallelism (a subtask without shards is idle)
      * @param options validated source settings
-     * @param pipeline out-of-orderness and idle timeout
+     * @param outOfOrderness bounded out-of-orderness of each shard's watermarks
+     * @param idleTimeout a shard silent this long (wall-clock) stops holding back the watermark; null = never
+     * @param parser record parser
      * @return parsed records with timestamps and watermarks; operator uid {@value #UID}
      */
     @SuppressWarnings("deprecation")
     public static DataStream<ParsedRecord> create(StreamExecutionEnvironment env, KinesisSourceOptions options,
-            PipelineOptions pipeline) {
-        return env.addSource(consumer(options, pipeline, new EventParser().withMaxFutureSkew(pipeline.getMaxFutureSkew())), "kinesis " + options.getStreamName())
+            Duration outOfOrderness, Duration idleTimeout, EventParser parser) {
+        return env.addSource(consumer(options, outOfOrderness, idleTimeout, parser), "kinesis " + options.getStreamName())
                 .uid(UID);
     }
 }

@@ -1,15 +1,17 @@
 package io.flightcontroller.adapters.metrics;
 
+import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.ErrorBudget;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.OpenCase;
 import io.flightcontroller.domain.WindowAggregate;
-import io.flightcontroller.pipeline.FlightControllerTopology;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Turns the topology's outputs (measurements and aggregates, or with {@link #of(FlightControllerTopology.Outputs,
- * MeasuresConfig, String)} also error budgets, alerts, open cases and dead letters) into one stream of {@link MetricPoint}s for the Timestream and
+ * Turns the topology's outputs (measurements and aggregates, or with {@link #all} also error budgets, alerts, open cases and dead letters) into one stream of {@link MetricPoint}s for the Timestream and
  * InfluxDB sinks ({@link MetricPoints}). Each point's version is the wall-clock time in ms at mapping, so a replay or
  * a restart from a checkpoint re-maps records with a higher version and Timestream upserts them (see
  * {@code TimestreamSink} for the trade-off).
@@ -38,29 +40,36 @@ public final class MetricPointStreams {
      * Every output the dashboards read, as points: measurements, window aggregates, error budgets, alerts, open cases
      * and dead letters (see {@link MetricPoints} and {@link MetricNames}).
      *
-     * @param out the topology's outputs
+     * @param measurements leads, counts and values
+     * @param aggregates window aggregates
+     * @param errorBudgets error budget snapshots
+     * @param alerts alerts
+     * @param openCases open cases at end of input
+     * @param deadLetters dead letters
      * @param measures the job's measures (for each measure's process)
      * @param uidPrefix prefix of the map operators' uids and names, e.g. {@code timestream}
      * @return all outputs as points, in one stream
      */
-    public static DataStream<MetricPoint> of(FlightControllerTopology.Outputs out, MeasuresConfig measures,
+    public static DataStream<MetricPoint> all(DataStream<Measurement> measurements,
+            DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets, DataStream<Alert> alerts,
+            DataStream<OpenCase> openCases, DataStream<DeadLetter> deadLetters, MeasuresConfig measures,
             String uidPrefix) {
         MetricPoints points = MetricPoints.of(measures);
-        DataStream<MetricPoint> budgets = out.errorBudgets.map(b -> points.fromErrorBudget(b, versionNow()))
+        DataStream<MetricPoint> budgets = errorBudgets.map(b -> points.fromErrorBudget(b, versionNow()))
                 .returns(MetricPoint.class)
                 .name(uidPrefix + " points from error budgets").uid(uidPrefix + "-points-error-budgets");
-        DataStream<MetricPoint> alerts = out.alerts.map(a -> points.fromAlert(a, versionNow()))
+        DataStream<MetricPoint> alertPoints = alerts.map(a -> points.fromAlert(a, versionNow()))
                 .returns(MetricPoint.class)
                 .name(uidPrefix + " points from alerts").uid(uidPrefix + "-points-alerts");
-        DataStream<MetricPoint> openCases = out.openCases.map(o -> points.fromOpenCase(o, versionNow()))
+        DataStream<MetricPoint> openCasePoints = openCases.map(o -> points.fromOpenCase(o, versionNow()))
                 .returns(MetricPoint.class)
                 .name(uidPrefix + " points from open cases").uid(uidPrefix + "-points-open-cases");
-        DataStream<MetricPoint> deadLetters = out.deadLetters
+        DataStream<MetricPoint> deadLetterPoints = deadLetters
                 .map(d -> points.fromDeadLetter(d, System.currentTimeMillis(), versionNow()))
                 .returns(MetricPoint.class)
                 .name(uidPrefix + " points from dead letters").uid(uidPrefix + "-points-dead-letters");
-        return of(out.measurements, out.aggregates, measures, uidPrefix)
-                .union(budgets, alerts, openCases, deadLetters);
+        return of(measurements, aggregates, measures, uidPrefix)
+                .union(budgets, alertPoints, openCasePoints, deadLetterPoints);
     }
 
     /** Wall-clock ms, at least 1 (a valid Timestream version). */

@@ -3,7 +3,7 @@ package io.flightcontroller.adapters.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.app.JobConfig;
-import io.flightcontroller.app.ManagedFlinkJob;
+import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.config.RuntimePropertyKeys;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.domain.DeadLetter;
@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * End to end against a real Kinesis API on loopback (kinesalite, started per test class on a free port): 2-shard
- * streams fed with EventBridge envelopes using explicit hash keys; the job built by {@link ManagedFlinkJob#build} from a
+ * streams fed with EventBridge envelopes using explicit hash keys; the job built by {@link JobWiring#build} from a
  * {@link JobConfig} reads them with {@link KinesisSources} on a mini-cluster, one source subtask holding both shards.
  * Proves that envelopes are parsed (and a malformed record is dead-lettered), lead times are measured, and the
  * watermark passes a case's deadline (TIMEOUT alert) although one shard is silent: whether it never delivered
@@ -223,8 +223,8 @@ class KinesisSourceKinesaliteTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1); // one source subtask reads both shards: per-shard watermarks decide
         env.getConfig().setAutoWatermarkInterval(100);
-        FlightControllerTopology.Outputs out = ManagedFlinkJob.build(env, config);
-        ManagedFlinkJob.attachSinks(out, config);
+        FlightControllerTopology.Outputs out = JobWiring.build(env, config);
+        JobWiring.attachSinks(out, config);
         out.measurements.sinkTo(new CollectSink<>(stream + ":measurements")).name("collect measurements");
         out.alerts.sinkTo(new CollectSink<>(stream + ":alerts")).name("collect alerts");
         out.deadLetters.sinkTo(new CollectSink<>(stream + ":dead-letters")).name("collect dead letters");
