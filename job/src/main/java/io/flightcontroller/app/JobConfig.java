@@ -2,36 +2,30 @@ package io.flightcontroller.app;
 
 import static io.flightcontroller.config.RuntimePropertyKeys.*;
 
+import io.flightcontroller.adapters.InvalidOptionException;
+import io.flightcontroller.adapters.OptionReader;
+import io.flightcontroller.adapters.file.FileOptions;
+import io.flightcontroller.adapters.jdbc.JdbcOptions;
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
-import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.adapters.parse.MeasuresLocation;
 import io.flightcontroller.config.RuntimePropertyKeys;
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.Serializable;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import java.util.function.Function;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * The one validated configuration of the job: source, event time, measures, metrics sink and alert sink. Built once at
@@ -186,7 +180,7 @@ public final class JobConfig implements Serializable {
     public String getMeasuresOrigin() { return measuresOrigin; }
     /** @return the metrics sink type */
     public MetricsSinkType getMetricsSink() { return metricsSink; }
-    /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, else null */
+    /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, normalised once by {@link JdbcOptions#url}, else null */
     public String getJdbcUrl() { return jdbcUrl; }
     /** @return Timestream or InfluxDB settings for {@link MetricsSinkType#TIMESTREAM} / {@link MetricsSinkType#INFLUXDB}, else null */
     public MetricStoreConfig getMetricStore() { return metricStore; }
@@ -227,45 +221,42 @@ public final class JobConfig implements Serializable {
         Groups g = new Groups(groups);
         g.rejectUnknownKeys();
 
-        SourceType sourceType = g.enumValue(GROUP_SOURCE, SOURCE_TYPE, SourceType.class, SourceType.KINESIS);
-
-        PipelineOptions.Builder pb = PipelineOptions.builder(loadMeasures(g))
-                .outOfOrderness(g.duration(GROUP_TIME, OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
-                .idleTimeout(g.duration(GROUP_TIME, IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
-                .dedupRetention(g.duration(GROUP_TIME, DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
-                .caseRetention(g.duration(GROUP_TIME, CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true));
-        PipelineOptions pipeline = pb.build();
+        SourceType sourceType = g.read(GROUP_SOURCE,
+                r -> r.enumValue(SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
+        MeasuresLocation.Loaded measures = g.read(GROUP_MEASURES, r -> MeasuresLocation.load(g.configuration(GROUP_MEASURES)));
+        PipelineOptions pipeline = g.read(GROUP_TIME, r -> PipelineOptions.builder(measures.measures)
+                .outOfOrderness(r.duration(PipelineOptions.OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
+                .idleTimeout(r.duration(PipelineOptions.IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
+                .dedupRetention(r.duration(PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
+                .caseRetention(r.duration(PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
+                .build());
 
         KinesisSourceOptions kinesis = null;
         String filePath = null;
         if (sourceType == SourceType.KINESIS) {
-            kinesis = kinesisOptions(g);
+            kinesis = g.read(GROUP_SOURCE, r -> KinesisSourceOptions.fromConfiguration(g.configuration(GROUP_SOURCE)));
         } else {
-            filePath = g.required(GROUP_SOURCE, FILE_PATH, "required when source.type=file");
+            filePath = g.read(GROUP_SOURCE, r -> r.required(FileOptions.PATH, "required when source.type=file"));
         }
 
-        MetricsSinkType metricsSink = metricsSink(g);
-        String jdbcUrl = null;
-        if (metricsSink == MetricsSinkType.JDBC) {
-            jdbcUrl = g.required(GROUP_SINKS, JDBC_URL, "required when metrics.sink=jdbc");
-            if (!jdbcUrl.startsWith("jdbc:")) {
-                throw new InvalidConfigException(GROUP_SINKS, JDBC_URL, "must start with jdbc:, was " + jdbcUrl);
-            }
-        }
-        MetricStoreConfig metricStore = metricStore(g, metricsSink);
+        MetricsSinkType metricsSink = g.read(GROUP_SINKS, r -> {
+            r.required(METRICS_SINK_OPTION, "required: jdbc, timestream, influxdb or none");
+            return r.enumValue(METRICS_SINK_OPTION, MetricsSinkType.class, null);
+        });
+        String jdbcUrl = metricsSink != MetricsSinkType.JDBC ? null : g.read(GROUP_SINKS,
+                r -> JdbcOptions.url(g.configuration(GROUP_SINKS), "required when metrics.sink=jdbc"));
+        MetricStoreConfig metricStore = g.read(GROUP_SINKS, r -> metricStore(r, metricsSink));
 
         String snsTopic = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
-        AlertSinkType alertSink = g.enumValue(GROUP_ALERTS, ALERTS_SINK, AlertSinkType.class,
-                snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG);
-        String alertsFile = null;
-        if (alertSink == AlertSinkType.FILE) {
-            alertsFile = g.required(GROUP_ALERTS, ALERTS_FILE_PATH, "required when alerts.sink=file");
-        }
+        AlertSinkType alertSink = g.read(GROUP_ALERTS, r -> r.enumValue(ALERTS_SINK_OPTION, AlertSinkType.class,
+                snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG));
+        String alertsFile = alertSink != AlertSinkType.FILE ? null : g.read(GROUP_ALERTS,
+                r -> r.required(FileOptions.ALERTS_PATH, "required when alerts.sink=file"));
         Map<String, String> sns = null;
         if (alertSink == AlertSinkType.SNS) {
             sns = snsOptions(g);
         }
-        JobConfig config = new JobConfig(sourceType, kinesis, filePath, pipeline, g.measuresOrigin, metricsSink,
+        JobConfig config = new JobConfig(sourceType, kinesis, filePath, pipeline, measures.origin, metricsSink,
                 jdbcUrl, metricStore, alertSink, alertsFile);
         config.snsOptions = sns;
         return config;
@@ -273,7 +264,9 @@ public final class JobConfig implements Serializable {
 
     /** Reads and validates the SNS keys by building the sink once; errors name the key. */
     private static Map<String, String> snsOptions(Groups g) {
-        g.required(GROUP_ALERTS, SNS_TOPIC_ARN, "required when alerts.sink=sns");
+        if (g.get(GROUP_ALERTS, SNS_TOPIC_ARN) == null) {
+            throw new InvalidConfigException(GROUP_ALERTS, SNS_TOPIC_ARN, "required when alerts.sink=sns");
+        }
         Map<String, String> o = new java.util.LinkedHashMap<>();
         for (String key : java.util.Arrays.asList(SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)) {
             String v = g.get(GROUP_ALERTS, key);
@@ -345,80 +338,36 @@ public final class JobConfig implements Serializable {
         return ids;
     }
 
-    private static KinesisSourceOptions kinesisOptions(Groups g) {
-        String stream = g.required(GROUP_SOURCE, KINESIS_STREAM, "required when source.type=kinesis (name or ARN)");
-        KinesisSourceOptions.InitialPosition pos = g.enumValue(GROUP_SOURCE, KINESIS_INITIAL_POSITION,
-                KinesisSourceOptions.InitialPosition.class, KinesisSourceOptions.InitialPosition.LATEST);
-        Instant ts = null;
-        String tsText = g.get(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP);
-        if (pos == KinesisSourceOptions.InitialPosition.AT_TIMESTAMP) {
-            if (tsText == null) {
-                throw new InvalidConfigException(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP,
-                        "required when kinesis.initial.position=AT_TIMESTAMP (ISO-8601 instant, e.g. 2026-01-01T00:00:00Z)");
-            }
-            try {
-                ts = Instant.parse(tsText);
-            } catch (DateTimeParseException e) {
-                throw new InvalidConfigException(GROUP_SOURCE, KINESIS_INITIAL_TIMESTAMP,
-                        "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
-            }
-        }
-        KinesisSourceOptions.Reader reader = g.enumValue(GROUP_SOURCE, KINESIS_READER,
-                KinesisSourceOptions.Reader.class, KinesisSourceOptions.Reader.POLLING);
-        try {
-            return KinesisSourceOptions.builder(stream)
-                    .region(g.get(GROUP_SOURCE, KINESIS_REGION))
-                    .initialPosition(pos)
-                    .initialTimestamp(ts)
-                    .reader(reader)
-                    .efoConsumerName(g.get(GROUP_SOURCE, KINESIS_EFO_CONSUMER))
-                    .endpoint(g.get(GROUP_SOURCE, KINESIS_ENDPOINT))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            String key = m.startsWith("region:") ? KINESIS_REGION
-                    : m.startsWith("EFO consumer name:") ? KINESIS_EFO_CONSUMER
-                    : m.startsWith("endpoint:") ? KINESIS_ENDPOINT
-                    : m.startsWith("initial timestamp:") ? KINESIS_INITIAL_TIMESTAMP
-                    : KINESIS_STREAM;
-            throw new InvalidConfigException(GROUP_SOURCE, key, m.substring(m.indexOf(':') + 1).trim());
-        }
-    }
-
-    private static MetricsSinkType metricsSink(Groups g) {
-        g.required(GROUP_SINKS, METRICS_SINK, "required: jdbc, timestream, influxdb or none");
-        return g.enumValue(GROUP_SINKS, METRICS_SINK, MetricsSinkType.class, null);
-    }
-
-    private static MetricStoreConfig metricStore(Groups g, MetricsSinkType type) {
+    private static MetricStoreConfig metricStore(OptionReader r, MetricsSinkType type) {
         if (type == MetricsSinkType.TIMESTREAM) {
             String why = "required when metrics.sink=timestream";
-            String endpoint = g.get(GROUP_SINKS, TIMESTREAM_ENDPOINT);
+            String endpoint = r.get(option(TIMESTREAM_ENDPOINT));
             if (endpoint != null) {
-                httpUrl(GROUP_SINKS, TIMESTREAM_ENDPOINT, endpoint);
+                r.httpUrl(option(TIMESTREAM_ENDPOINT));
             }
-            String region = g.required(GROUP_SINKS, TIMESTREAM_REGION, why);
+            String region = r.required(option(TIMESTREAM_REGION), why);
             if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-                throw new InvalidConfigException(GROUP_SINKS, TIMESTREAM_REGION,
+                throw new InvalidOptionException(TIMESTREAM_REGION,
                         "not an AWS region id (e.g. eu-west-1): " + region);
             }
-            return MetricStoreConfig.timestream(g.required(GROUP_SINKS, TIMESTREAM_DATABASE, why),
-                    g.required(GROUP_SINKS, TIMESTREAM_TABLE, why), region, endpoint);
+            return MetricStoreConfig.timestream(r.required(option(TIMESTREAM_DATABASE), why),
+                    r.required(option(TIMESTREAM_TABLE), why), region, endpoint);
         }
         if (type == MetricsSinkType.INFLUXDB) {
             String why = "required when metrics.sink=influxdb";
-            String url = httpUrl(GROUP_SINKS, INFLUX_URL, g.required(GROUP_SINKS, INFLUX_URL, why));
-            String org = g.required(GROUP_SINKS, INFLUX_ORG, why);
-            String bucket = g.required(GROUP_SINKS, INFLUX_BUCKET, why);
-            String secret = g.get(GROUP_SINKS, INFLUX_TOKEN_SECRET);
-            String token = g.get(GROUP_SINKS, INFLUX_TOKEN);
+            r.required(option(INFLUX_URL), why);
+            String url = r.httpUrl(option(INFLUX_URL));
+            String org = r.required(option(INFLUX_ORG), why);
+            String bucket = r.required(option(INFLUX_BUCKET), why);
+            String secret = r.get(option(INFLUX_TOKEN_SECRET));
+            String token = r.get(option(INFLUX_TOKEN));
             if (secret == null && token == null) {
-                throw new InvalidConfigException(GROUP_SINKS, INFLUX_TOKEN_SECRET,
+                throw new InvalidOptionException(INFLUX_TOKEN_SECRET,
                         "required when metrics.sink=influxdb (Secrets Manager secret id or ARN of the token; "
                                 + INFLUX_TOKEN + " instead for local runs)");
             }
             if (secret != null && token != null) {
-                throw new InvalidConfigException(GROUP_SINKS, INFLUX_TOKEN,
+                throw new InvalidOptionException(INFLUX_TOKEN,
                         "set either " + INFLUX_TOKEN_SECRET + " or " + INFLUX_TOKEN + ", not both");
             }
             return MetricStoreConfig.influx(url, org, bucket, secret, token);
@@ -426,85 +375,16 @@ public final class JobConfig implements Serializable {
         return null;
     }
 
-    private static String httpUrl(String group, String key, String value) {
-        try {
-            URI u = URI.create(value);
-            if (u.getHost() != null && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-                return value;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new InvalidConfigException(group, key, "must be an absolute http(s) URL, was " + value);
+    private static ConfigOption<String> option(String key) {
+        return ConfigOptions.key(key).stringType().noDefaultValue();
     }
 
-    private static MeasuresConfig loadMeasures(Groups g) {
-        String inline = g.get(GROUP_MEASURES, MEASURES_YAML);
-        String location = g.get(GROUP_MEASURES, MEASURES_LOCATION);
-        if (inline != null && location != null) {
-            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION,
-                    "set either measures.yaml or measures.location, not both");
-        }
-        if (inline != null) {
-            g.measuresOrigin = "inline";
-            try {
-                return MeasuresYaml.parse(inline);
-            } catch (InvalidMeasureException e) {
-                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_YAML, e.getMessage());
-            }
-        }
-        String loc = location != null ? location : DEFAULT_MEASURES_LOCATION;
-        g.measuresOrigin = loc;
-        try (InputStream in = openMeasures(loc, g.get(GROUP_MEASURES, MEASURES_S3_REGION))) {
-            return MeasuresYaml.read(in);
-        } catch (InvalidMeasureException e) {
-            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, loc + ": " + e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidConfigException) {
-                throw (InvalidConfigException) e;
-            }
-            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "cannot read " + loc + ": " + e);
-        }
-    }
-
-    private static InputStream openMeasures(String loc, String s3Region) throws IOException {
-        if (loc.startsWith("classpath:")) {
-            String res = loc.substring("classpath:".length());
-            InputStream in = JobConfig.class.getResourceAsStream(res.startsWith("/") ? res : "/" + res);
-            if (in == null) {
-                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "no resource " + res + " in the jar");
-            }
-            return in;
-        }
-        if (loc.startsWith("s3://")) {
-            URI uri = URI.create(loc);
-            String bucket = uri.getHost();
-            String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-            if (bucket == null || key.isEmpty()) {
-                throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION,
-                        "expected s3://bucket/key, was " + loc);
-            }
-            S3ClientBuilder b = S3Client.builder();
-            if (s3Region != null) {
-                b.region(Region.of(s3Region));
-            }
-            try (S3Client s3 = b.build()) {
-                byte[] bytes = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(),
-                        ResponseTransformer.toBytes()).asByteArray();
-                return new java.io.ByteArrayInputStream(bytes);
-            }
-        }
-        Path p = loc.startsWith("file:") ? Paths.get(URI.create(loc)) : Paths.get(loc);
-        if (!Files.isReadable(p)) {
-            throw new InvalidConfigException(GROUP_MEASURES, MEASURES_LOCATION, "no readable file " + p);
-        }
-        return Files.newInputStream(p);
-    }
-
-    /** Property access with group/key-naming errors. */
+    /**
+     * The property groups, each read through its adapters' {@link ConfigOption}s; an {@link InvalidOptionException}
+     * from an adapter becomes an {@link InvalidConfigException} naming the group.
+     */
     private static final class Groups {
         private final Map<String, Properties> groups;
-        private String measuresOrigin;
 
         Groups(Map<String, Properties> groups) {
             this.groups = new TreeMap<>(groups == null ? new HashMap<>() : groups);
@@ -526,6 +406,18 @@ public final class JobConfig implements Serializable {
             }
         }
 
+        /** @return the group's settings as a Flink configuration (empty when the group is absent) */
+        Configuration configuration(String group) {
+            Map<String, String> m = new HashMap<>();
+            Properties p = groups.get(group);
+            if (p != null) {
+                for (String k : p.stringPropertyNames()) {
+                    m.put(k, p.getProperty(k));
+                }
+            }
+            return Configuration.fromMap(m);
+        }
+
         /** @return the trimmed value, null when absent or blank */
         String get(String group, String key) {
             Properties p = groups.get(group);
@@ -533,47 +425,13 @@ public final class JobConfig implements Serializable {
             return v == null || v.trim().isEmpty() ? null : v.trim();
         }
 
-        String required(String group, String key, String why) {
-            String v = get(group, key);
-            if (v == null) {
-                throw new InvalidConfigException(group, key, why);
-            }
-            return v;
-        }
-
-        <E extends Enum<E>> E enumValue(String group, String key, Class<E> type, E dflt) {
-            String v = get(group, key);
-            if (v == null) {
-                return dflt;
-            }
-            for (E c : type.getEnumConstants()) {
-                if (c.name().equalsIgnoreCase(v)) {
-                    return c;
-                }
-            }
-            List<String> allowed = new ArrayList<>();
-            for (E c : type.getEnumConstants()) {
-                allowed.add(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw new InvalidConfigException(group, key, "one of " + allowed + " (any case), was " + v);
-        }
-
-        Duration duration(String group, String key, Duration dflt, boolean zeroOk) {
-            String v = get(group, key);
-            if (v == null) {
-                return dflt;
-            }
-            Duration d;
+        /** Runs {@code read} on the group's options, naming the group in any option error. */
+        <T> T read(String group, Function<OptionReader, T> read) {
             try {
-                d = Duration.parse(v);
-            } catch (DateTimeParseException e) {
-                throw new InvalidConfigException(group, key, "not an ISO-8601 duration (e.g. PT5S, PT1M, P1D): " + v);
+                return read.apply(new OptionReader(configuration(group)));
+            } catch (InvalidOptionException e) {
+                throw new InvalidConfigException(group, e.getKey(), e.getProblem());
             }
-            if (d.isNegative() || (!zeroOk && d.isZero())) {
-                throw new InvalidConfigException(group, key, "must be " + (zeroOk ? "non-negative" : "positive")
-                        + ", was " + v);
-            }
-            return d;
         }
     }
 }

@@ -1,8 +1,15 @@
 package io.flightcontroller.config;
 
-import java.util.Arrays;
+import io.flightcontroller.adapters.file.FileOptions;
+import io.flightcontroller.adapters.jdbc.JdbcOptions;
+import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
+import io.flightcontroller.adapters.parse.MeasuresLocation;
+import io.flightcontroller.pipeline.PipelineOptions;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * The runtime property groups and keys the job reads, shared by the job and the CDK app (infra-cdk) so that the
@@ -10,60 +17,73 @@ import java.util.List;
  *
  * <p>On Amazon Managed Service for Apache Flink these are the application's runtime property groups
  * ({@code KinesisAnalyticsRuntime.getApplicationProperties()}); locally the same keys are read from a properties file
- * as {@code group.key=value}. Defaults and validation live in {@code io.flightcontroller.app.JobConfig}.
+ * as {@code group.key=value}. Each key is derived from the {@link ConfigOption} of the source, sink or pipeline that reads it (for example
+ * {@link KinesisSourceOptions#STREAM}); only the job's own choices ({@link #SOURCE_TYPE_OPTION},
+ * {@link #METRICS_SINK_OPTION}, {@link #ALERTS_SINK_OPTION}) are declared here. {@code io.flightcontroller.app.JobConfig}
+ * reads the groups.
  */
 public final class RuntimePropertyKeys {
     private RuntimePropertyKeys() {}
 
+    /** {@code kinesis} or {@code file}. */
+    public static final ConfigOption<String> SOURCE_TYPE_OPTION = ConfigOptions.key("source.type").stringType()
+            .defaultValue("kinesis").withDescription("kinesis | file");
+    /** {@code jdbc}, {@code timestream}, {@code influxdb} or {@code none}. */
+    public static final ConfigOption<String> METRICS_SINK_OPTION = ConfigOptions.key("metrics.sink").stringType()
+            .noDefaultValue().withDescription("jdbc | timestream | influxdb | none (required)");
+    /** {@code sns}, {@code log}, {@code file} or {@code none}. */
+    public static final ConfigOption<String> ALERTS_SINK_OPTION = ConfigOptions.key("alerts.sink").stringType()
+            .noDefaultValue().withDescription("sns | log | file | none; default sns when sns.topic.arn is set, else log");
+
     /** Group of the event source. */
     public static final String GROUP_SOURCE = "FlightController.Source";
     /** Source type: {@code kinesis} or {@code file}. */
-    public static final String SOURCE_TYPE = "source.type";
+    public static final String SOURCE_TYPE = SOURCE_TYPE_OPTION.key();
     /** Kinesis stream name or ARN. */
-    public static final String KINESIS_STREAM = "kinesis.stream";
+    public static final String KINESIS_STREAM = KinesisSourceOptions.STREAM.key();
     /** AWS region of the stream. */
-    public static final String KINESIS_REGION = "kinesis.region";
+    public static final String KINESIS_REGION = KinesisSourceOptions.REGION.key();
     /** Initial position: LATEST, TRIM_HORIZON or AT_TIMESTAMP. */
-    public static final String KINESIS_INITIAL_POSITION = "kinesis.initial.position";
+    public static final String KINESIS_INITIAL_POSITION = KinesisSourceOptions.INITIAL_POSITION.key();
     /** ISO-8601 instant for AT_TIMESTAMP. */
-    public static final String KINESIS_INITIAL_TIMESTAMP = "kinesis.initial.timestamp";
+    public static final String KINESIS_INITIAL_TIMESTAMP = KinesisSourceOptions.INITIAL_TIMESTAMP.key();
     /** Record publisher: POLLING or EFO (enhanced fan-out). */
-    public static final String KINESIS_READER = "kinesis.reader";
+    public static final String KINESIS_READER = KinesisSourceOptions.READER.key();
     /** Consumer name for enhanced fan-out. */
-    public static final String KINESIS_EFO_CONSUMER = "kinesis.efo.consumer";
+    public static final String KINESIS_EFO_CONSUMER = KinesisSourceOptions.EFO_CONSUMER.key();
     /** Endpoint override (tests, VPC endpoints). */
-    public static final String KINESIS_ENDPOINT = "kinesis.endpoint";
+    public static final String KINESIS_ENDPOINT = KinesisSourceOptions.ENDPOINT.key();
     /** JSON Lines input path when source.type=file. */
-    public static final String FILE_PATH = "file.path";
+    public static final String FILE_PATH = FileOptions.PATH.key();
 
     /** Group of event-time settings. */
     public static final String GROUP_TIME = "FlightController.Time";
     /** Bounded out-of-orderness, ISO-8601 duration. */
-    public static final String OUT_OF_ORDERNESS = "out.of.orderness";
+    public static final String OUT_OF_ORDERNESS = PipelineOptions.OUT_OF_ORDERNESS.key();
     /** Idle timeout after which a silent partition or shard no longer holds back the watermark, ISO-8601 duration. */
-    public static final String IDLE_TIMEOUT = "idle.timeout";
+    public static final String IDLE_TIMEOUT = PipelineOptions.IDLE_TIMEOUT.key();
     /** How long de-duplication keys are kept, ISO-8601 duration of event time. */
-    public static final String DEDUP_RETENTION = "dedup.retention";
+    public static final String DEDUP_RETENTION = PipelineOptions.DEDUP_RETENTION.key();
     /** How long a finished or timed-out case is kept for late corrections, ISO-8601 duration of event time. */
-    public static final String CASE_RETENTION = "case.retention";
+    public static final String CASE_RETENTION = PipelineOptions.CASE_RETENTION.key();
 
     /** Group of the measures definition. */
     public static final String GROUP_MEASURES = "FlightController.Measures";
     /** Inline measures YAML. */
-    public static final String MEASURES_YAML = "measures.yaml";
+    public static final String MEASURES_YAML = MeasuresLocation.YAML.key();
     /** Location of the measures YAML: {@code classpath:/x.yaml}, {@code s3://bucket/key} or a file path. */
-    public static final String MEASURES_LOCATION = "measures.location";
+    public static final String MEASURES_LOCATION = MeasuresLocation.LOCATION.key();
     /** Default of {@link #MEASURES_LOCATION}: the measures file packaged in the job's jar. */
-    public static final String DEFAULT_MEASURES_LOCATION = "classpath:/measures.yaml";
+    public static final String DEFAULT_MEASURES_LOCATION = MeasuresLocation.DEFAULT_LOCATION;
     /** AWS region of the S3 bucket for an {@code s3://} measures location (default: the default region chain). */
-    public static final String MEASURES_S3_REGION = "measures.s3.region";
+    public static final String MEASURES_S3_REGION = MeasuresLocation.S3_REGION.key();
 
     /** Group of the metric sinks. */
     public static final String GROUP_SINKS = "FlightController.Sinks";
     /** Metric sink: {@code jdbc}, {@code timestream}, {@code influxdb} or {@code none}. */
-    public static final String METRICS_SINK = "metrics.sink";
+    public static final String METRICS_SINK = METRICS_SINK_OPTION.key();
     /** JDBC URL for {@code jdbc}. */
-    public static final String JDBC_URL = "jdbc.url";
+    public static final String JDBC_URL = JdbcOptions.URL.key();
     /** Timestream database. */
     public static final String TIMESTREAM_DATABASE = "timestream.database";
     /** Timestream table. */
@@ -86,9 +106,9 @@ public final class RuntimePropertyKeys {
     /** Group of the alert sink. */
     public static final String GROUP_ALERTS = "FlightController.Alerts";
     /** Alert output besides the metrics sink: {@code log} (JSON lines in the job log), {@code file} or {@code none}. */
-    public static final String ALERTS_SINK = "alerts.sink";
+    public static final String ALERTS_SINK = ALERTS_SINK_OPTION.key();
     /** JSON Lines file for {@code alerts.sink=file}. */
-    public static final String ALERTS_FILE_PATH = "alerts.file.path";
+    public static final String ALERTS_FILE_PATH = FileOptions.ALERTS_PATH.key();
     /** SNS topic ARN; alerts go to SNS when set. */
     public static final String SNS_TOPIC_ARN = "sns.topic.arn";
     /** SNS region. */
@@ -96,16 +116,36 @@ public final class RuntimePropertyKeys {
     /** SNS endpoint override. */
     public static final String SNS_ENDPOINT = "sns.endpoint";
 
-    /** Every group with its keys, in documentation order. */
-    public static final List<List<String>> ALL = Collections.unmodifiableList(Arrays.asList(
-            Arrays.asList(GROUP_SOURCE, SOURCE_TYPE, KINESIS_STREAM, KINESIS_REGION, KINESIS_INITIAL_POSITION,
-                    KINESIS_INITIAL_TIMESTAMP, KINESIS_READER, KINESIS_EFO_CONSUMER, KINESIS_ENDPOINT, FILE_PATH),
-            Arrays.asList(GROUP_TIME, OUT_OF_ORDERNESS, IDLE_TIMEOUT, DEDUP_RETENTION, CASE_RETENTION),
-            Arrays.asList(GROUP_MEASURES, MEASURES_YAML, MEASURES_LOCATION, MEASURES_S3_REGION),
-            Arrays.asList(GROUP_SINKS, METRICS_SINK, JDBC_URL, TIMESTREAM_DATABASE, TIMESTREAM_TABLE,
-                    TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_SECRET,
-                    INFLUX_TOKEN),
-            Arrays.asList(GROUP_ALERTS, ALERTS_SINK, ALERTS_FILE_PATH, SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)));
+    /** Every group with its keys, in documentation order (group id first). */
+    public static final List<List<String>> ALL = Collections.unmodifiableList(List.of(
+            group(GROUP_SOURCE, List.of(SOURCE_TYPE_OPTION), KinesisSourceOptions.options(), FileOptions.sourceOptions()),
+            group(GROUP_TIME, PipelineOptions.timeOptions()),
+            group(GROUP_MEASURES, MeasuresLocation.options()),
+            group(GROUP_SINKS, List.of(METRICS_SINK_OPTION), JdbcOptions.options(), keys(TIMESTREAM_DATABASE,
+                    TIMESTREAM_TABLE, TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET,
+                    INFLUX_TOKEN_SECRET, INFLUX_TOKEN)),
+            group(GROUP_ALERTS, List.of(ALERTS_SINK_OPTION), FileOptions.alertOptions(),
+                    keys(SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT))));
+
+    @SafeVarargs
+    private static List<String> group(String id, List<? extends ConfigOption<?>>... options) {
+        List<String> g = new ArrayList<>();
+        g.add(id);
+        for (List<? extends ConfigOption<?>> list : options) {
+            for (ConfigOption<?> o : list) {
+                g.add(o.key());
+            }
+        }
+        return Collections.unmodifiableList(g);
+    }
+
+    private static List<ConfigOption<String>> keys(String... keys) {
+        List<ConfigOption<String>> l = new ArrayList<>();
+        for (String k : keys) {
+            l.add(ConfigOptions.key(k).stringType().noDefaultValue());
+        }
+        return l;
+    }
 
     /**
      * Whether {@code key} is a known key of {@code group}.

@@ -1,5 +1,13 @@
 package io.flightcontroller.adapters.kinesis;
 
+import io.flightcontroller.adapters.InvalidOptionException;
+import io.flightcontroller.adapters.OptionReader;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
@@ -20,6 +28,63 @@ public final class KinesisSourceOptions implements Serializable {
             Pattern.compile("arn:aws[a-zA-Z-]*:kinesis:([a-z0-9-]+):(\\d{12}):stream/([A-Za-z0-9_.-]{1,128})");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final Pattern EFO_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
+    /** Kinesis stream name or ARN. */
+    public static final ConfigOption<String> STREAM = ConfigOptions.key("kinesis.stream").stringType().noDefaultValue()
+            .withDescription("Kinesis stream name or ARN");
+    /** AWS region of the stream; defaults to the ARN's region. */
+    public static final ConfigOption<String> REGION = ConfigOptions.key("kinesis.region").stringType().noDefaultValue()
+            .withDescription("AWS region of the stream (required unless the stream is an ARN)");
+    /** LATEST, TRIM_HORIZON or AT_TIMESTAMP. */
+    public static final ConfigOption<String> INITIAL_POSITION = ConfigOptions.key("kinesis.initial.position")
+            .stringType().defaultValue("LATEST").withDescription("LATEST | TRIM_HORIZON | AT_TIMESTAMP");
+    /** ISO-8601 instant for AT_TIMESTAMP. */
+    public static final ConfigOption<String> INITIAL_TIMESTAMP = ConfigOptions.key("kinesis.initial.timestamp")
+            .stringType().noDefaultValue().withDescription("ISO-8601 instant, required for AT_TIMESTAMP");
+    /** POLLING or EFO (enhanced fan-out). */
+    public static final ConfigOption<String> READER = ConfigOptions.key("kinesis.reader").stringType()
+            .defaultValue("POLLING").withDescription("POLLING | EFO");
+    /** Consumer name for enhanced fan-out. */
+    public static final ConfigOption<String> EFO_CONSUMER = ConfigOptions.key("kinesis.efo.consumer").stringType()
+            .noDefaultValue().withDescription("EFO consumer name, required for EFO");
+    /** Endpoint override (tests, VPC endpoints). */
+    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("kinesis.endpoint").stringType()
+            .noDefaultValue().withDescription("http(s)://host[:port]; default: the AWS regional endpoint");
+
+    /** @return every option of this source, in documentation order */
+    public static List<ConfigOption<String>> options() {
+        return List.of(STREAM, REGION, INITIAL_POSITION, INITIAL_TIMESTAMP, READER, EFO_CONSUMER, ENDPOINT);
+    }
+
+    /**
+     * Reads and validates the source's options.
+     *
+     * @param group the property group's settings
+     * @return the validated options
+     * @throws InvalidOptionException naming the key that is missing or invalid
+     */
+    public static KinesisSourceOptions fromConfiguration(Configuration group) {
+        OptionReader r = new OptionReader(group);
+        String stream = r.required(STREAM, "required when source.type=kinesis (name or ARN)");
+        InitialPosition pos = r.enumValue(INITIAL_POSITION, InitialPosition.class, InitialPosition.LATEST);
+        Instant ts = null;
+        String tsText = r.get(INITIAL_TIMESTAMP);
+        if (pos == InitialPosition.AT_TIMESTAMP) {
+            if (tsText == null) {
+                throw new InvalidOptionException(INITIAL_TIMESTAMP.key(), "required when kinesis.initial.position"
+                        + "=AT_TIMESTAMP (ISO-8601 instant, e.g. 2026-01-01T00:00:00Z)");
+            }
+            try {
+                ts = Instant.parse(tsText);
+            } catch (DateTimeParseException e) {
+                throw new InvalidOptionException(INITIAL_TIMESTAMP.key(),
+                        "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
+            }
+        }
+        return builder(stream).region(r.get(REGION)).initialPosition(pos).initialTimestamp(ts)
+                .reader(r.enumValue(READER, Reader.class, Reader.POLLING)).efoConsumerName(r.get(EFO_CONSUMER))
+                .endpoint(r.get(ENDPOINT)).build();
+    }
 
     /** Where a shard is read from when the job starts without state. */
     public enum InitialPosition {
@@ -124,18 +189,17 @@ public final class KinesisSourceOptions implements Serializable {
 
         /**
          * @return the options
-         * @throws IllegalArgumentException naming the setting that is missing or invalid (stream, region,
-         *         initial timestamp, EFO consumer name, endpoint)
+         * @throws InvalidOptionException naming the key that is missing or invalid
          */
         public KinesisSourceOptions build() {
             if (stream == null || stream.trim().isEmpty()) {
-                throw new IllegalArgumentException("stream: a Kinesis stream name or ARN is required");
+                throw new InvalidOptionException(STREAM.key(), "a Kinesis stream name or ARN is required");
             }
             String s = stream.trim();
             if (s.startsWith("arn:")) {
                 Matcher m = ARN.matcher(s);
                 if (!m.matches()) {
-                    throw new IllegalArgumentException("stream: not a Kinesis stream ARN "
+                    throw new InvalidOptionException(STREAM.key(), "not a Kinesis stream ARN "
                             + "(arn:aws:kinesis:REGION:ACCOUNT:stream/NAME): " + s);
                 }
                 streamArn = s;
@@ -143,34 +207,34 @@ public final class KinesisSourceOptions implements Serializable {
                 if (region == null || region.trim().isEmpty()) {
                     region = m.group(1);
                 } else if (!region.trim().equals(m.group(1))) {
-                    throw new IllegalArgumentException("region: " + region + " differs from the stream ARN's region "
+                    throw new InvalidOptionException(REGION.key(), region + " differs from the stream ARN's region "
                             + m.group(1));
                 }
             } else {
                 if (!NAME.matcher(s).matches()) {
-                    throw new IllegalArgumentException("stream: not a valid Kinesis stream name "
+                    throw new InvalidOptionException(STREAM.key(), "not a valid Kinesis stream name "
                             + "(1-128 of A-Z a-z 0-9 _ . -): " + s);
                 }
                 streamName = s;
             }
             if (region == null || region.trim().isEmpty()) {
-                throw new IllegalArgumentException("region: required when the stream is given by name");
+                throw new InvalidOptionException(REGION.key(), "required when the stream is given by name");
             }
             region = region.trim();
             if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
-                throw new IllegalArgumentException("region: not an AWS region id (like eu-west-1): " + region);
+                throw new InvalidOptionException(REGION.key(), "not an AWS region id (like eu-west-1): " + region);
             }
             Objects.requireNonNull(initialPosition, "initialPosition");
             Objects.requireNonNull(reader, "reader");
             if (initialPosition == InitialPosition.AT_TIMESTAMP && initialTimestamp == null) {
-                throw new IllegalArgumentException("initial timestamp: required for AT_TIMESTAMP");
+                throw new InvalidOptionException(INITIAL_TIMESTAMP.key(), "required for AT_TIMESTAMP");
             }
             if (initialPosition != InitialPosition.AT_TIMESTAMP) {
                 initialTimestamp = null;
             }
             if (reader == Reader.EFO) {
                 if (efoConsumerName == null || !EFO_NAME.matcher(efoConsumerName).matches()) {
-                    throw new IllegalArgumentException("EFO consumer name: required for EFO, 1-128 of "
+                    throw new InvalidOptionException(EFO_CONSUMER.key(), "required for EFO, 1-128 of "
                             + "A-Z a-z 0-9 _ . -, was " + efoConsumerName);
                 }
             } else {
@@ -181,7 +245,7 @@ public final class KinesisSourceOptions implements Serializable {
                 if (endpoint.isEmpty()) {
                     endpoint = null;
                 } else if (!endpoint.matches("https?://[^\\s/]+(:\\d+)?/?")) {
-                    throw new IllegalArgumentException("endpoint: not an http(s)://host[:port] URL: " + endpoint);
+                    throw new InvalidOptionException(ENDPOINT.key(), "not an http(s)://host[:port] URL: " + endpoint);
                 }
             }
             return new KinesisSourceOptions(this);
