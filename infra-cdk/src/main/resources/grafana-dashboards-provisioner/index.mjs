@@ -23,6 +23,8 @@ export const SERVICE_ACCOUNT_PREFIX = 'flight-controller-provisioning-';
 export const TIMESTREAM_PLUGIN = 'grafana-timestream-datasource';
 /** Attempts per Grafana request when the answer is 429 / 5xx or the connection fails (the endpoint may be new). */
 export const ATTEMPTS = 5;
+/** Time one Grafana request may take, milliseconds. */
+export const REQUEST_TIMEOUT_MS = 30000;
 
 /**
  * The entries of a zip archive (the CDK CLI zips a folder asset): name -> contents. Reads the central directory, so
@@ -105,6 +107,8 @@ export function grafanaApi(url, token, deps) {
             ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
+          // a hung connection counts as a failed attempt, well inside the function's 5 minutes
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const text = await res.text();
         if (res.status === 429 || res.status >= 500) {
