@@ -160,6 +160,135 @@ class DashboardsTest {
                 GrafanaDashboards.measureFile("only_lead_time"));
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> provisioning(Template t) {
+        Map<String, Map<String, Object>> found = t.findResources(Dashboards.RESOURCE_TYPE);
+        assertThat(found).containsOnlyKeys("GrafanaDashboardsProvisioning");
+        return found.get("GrafanaDashboardsProvisioning");
+    }
+
+    private static String logicalId(Template t, String type, String prefix) {
+        List<String> ids = t.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+        assertThat(ids).as("%s %s*", type, prefix).hasSize(1);
+        return ids.get(0);
+    }
+
+    @Test
+    void theDashboardsAreProvisionedByACustomResourceOnlyWithTheFlag() {
+        for (Map<String, Object> config : List.of(Templates.DEFAULTS, Templates.ALTERNATIVES)) {
+            Template t = Templates.of(config);
+            assertThat(t.findResources(Dashboards.RESOURCE_TYPE)).isEmpty();
+            assertThat(t.findResources("AWS::Lambda::Function")).isEmpty();
+        }
+        Template t = Templates.of(GRAFANA);
+        provisioning(t);
+        t.resourceCountIs("AWS::Lambda::Function", 1);
+        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", Dashboards.PROVISIONER_RUNTIME.getName(),
+                "Handler", "index.handler",
+                "Role", Map.of("Fn::GetAtt", List.of(stringLikeRegexp("GrafanaDashboardsProvisionerRole.*"), "Arn")),
+                "LoggingConfig", Map.of("LogGroup", Map.of("Ref",
+                        stringLikeRegexp("GrafanaDashboardsProvisionerLogs.*")))));
+        // the function may install the Timestream plugin, which Grafana 9+ workspaces may lack
+        t.hasResourceProperties("AWS::Grafana::Workspace", Map.of("PluginAdminEnabled", true));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProvisioningRoleMayOnlyUseTheWorkspaceReadTheDashboardsObjectAndWriteItsLog() {
+        Template t = Templates.of(GRAFANA);
+        FlightControllerStack stack = Templates.build(GRAFANA);
+        String assetKey = ((Dashboards) stack.getNode().findChild("Dashboards")).files().getS3ObjectKey();
+        String logGroup = logicalId(t, "AWS::Logs::LogGroup", "GrafanaDashboardsProvisionerLogs");
+        String role = logicalId(t, "AWS::IAM::Role", "GrafanaDashboardsProvisionerRole");
+
+        Map<String, List<String>> actionsBySid = new HashMap<>();
+        Map<String, Object> resourceBySid = new HashMap<>();
+        for (Map<String, Object> s : statementsOf(t, "GrafanaDashboardsProvisionerPolicy")) {
+            assertThat(s.get("Effect")).isEqualTo("Allow");
+            assertThat(s).doesNotContainKeys("NotAction", "NotResource");
+            actionsBySid.put(String.valueOf(s.get("Sid")), list(s.get("Action")));
+            resourceBySid.put(String.valueOf(s.get("Sid")), s.get("Resource"));
+        }
+        assertThat(actionsBySid).containsOnlyKeys("ProvisionDashboards", "ReadDashboardFiles", "WriteLogs");
+        assertThat(actionsBySid.get("ProvisionDashboards")).containsExactlyInAnyOrder(
+                "grafana:CreateWorkspaceServiceAccount", "grafana:CreateWorkspaceServiceAccountToken",
+                "grafana:DeleteWorkspaceServiceAccount");
+        assertThat(actionsBySid.get("ReadDashboardFiles")).containsExactly("s3:GetObject");
+        assertThat(actionsBySid.get("WriteLogs")).containsExactlyInAnyOrder("logs:CreateLogStream",
+                "logs:PutLogEvents");
+        // arn:PARTITION:grafana:REGION:ACCOUNT:/workspaces/<the workspace's id>
+        assertThat(resourceBySid.get("ProvisionDashboards")).isEqualTo(Map.of("Fn::Join", List.of("", List.of(
+                "arn:", Map.of("Ref", "AWS::Partition"), ":grafana:", Map.of("Ref", "AWS::Region"), ":",
+                Map.of("Ref", "AWS::AccountId"), ":/workspaces/",
+                Map.of("Fn::GetAtt", List.of("GrafanaWorkspace", "Id"))))));
+        // arn:PARTITION:s3:::<asset bucket>/<the dashboards zip>, not the bucket's other objects
+        assertThat(resourceBySid.get("ReadDashboardFiles")).isEqualTo(Map.of("Fn::Join", List.of("", List.of(
+                "arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
+                Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"), "/" + assetKey))));
+        assertThat(resourceBySid.get("WriteLogs")).isEqualTo(Map.of("Fn::GetAtt", List.of(logGroup, "Arn")));
+
+        // the role: trusted by Lambda, no managed or inline policy besides the one above
+        Map<String, Object> roleProps = (Map<String, Object>) t.findResources("AWS::IAM::Role").get(role)
+                .get("Properties");
+        assertThat(roleProps).doesNotContainKeys("ManagedPolicyArns", "Policies");
+        assertThat(String.valueOf(roleProps.get("AssumeRolePolicyDocument"))).contains("lambda.amazonaws.com")
+                .doesNotContain("grafana.amazonaws.com");
+        assertThat(t.findResources("AWS::IAM::Policy").values().stream()
+                .filter(p -> String.valueOf(p).contains(role)).count()).isEqualTo(1);
+        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON()))).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProvisioningDependsOnTheWorkspaceAndItsPolicyAndReadsTheDashboardsAsset() {
+        Template t = Templates.of(GRAFANA);
+        Map<String, Object> resource = provisioning(t);
+        String policy = logicalId(t, "AWS::IAM::Policy", "GrafanaDashboardsProvisionerPolicy");
+        String function = logicalId(t, "AWS::Lambda::Function", "GrafanaDashboardsProvisioner");
+        assertThat((List<String>) resource.get("DependsOn")).contains("GrafanaWorkspace", policy);
+
+        Map<String, Object> props = (Map<String, Object>) resource.get("Properties");
+        assertThat(props.get("ServiceToken")).isEqualTo(Map.of("Fn::GetAtt", List.of(function, "Arn")));
+        assertThat(props.get("WorkspaceId")).isEqualTo(Map.of("Fn::GetAtt", List.of("GrafanaWorkspace", "Id")));
+        assertThat(String.valueOf(props.get("GrafanaUrl"))).contains("https://").contains("GrafanaWorkspace, Endpoint");
+        // the same asset the GrafanaDashboardsZip output names: its key is the hash of the generated files
+        FlightControllerStack stack = Templates.build(GRAFANA);
+        Dashboards dashboards = (Dashboards) stack.getNode().findChild("Dashboards");
+        assertThat(props.get("DashboardsKey")).isEqualTo(dashboards.files().getS3ObjectKey())
+                .isEqualTo(dashboards.files().getAssetHash() + ".zip");
+        assertThat(props.get("DashboardsBucket"))
+                .isEqualTo(Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"));
+        assertThat(props.get("TimestreamDatabase")).isEqualTo(Map.of("Ref", "TimestreamDatabase"));
+        assertThat(props.get("TimestreamTable")).isEqualTo(Map.of("Fn::GetAtt", List.of("TimestreamTable", "Name")));
+        assertThat(props.get("DataSourceName")).isEqualTo(Dashboards.DATA_SOURCE_NAME);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void otherMeasuresChangeTheDashboardsKeySoCloudFormationReloadsThem() throws IOException {
+        Path yaml = Files.createTempFile("grafana-measures", ".yaml");
+        yaml.toFile().deleteOnExit();
+        Files.writeString(yaml, "measures:\n  - name: only_lead_time\n    start: a\n    end: b\n    timeout: P1D\n");
+        Template other = Template.fromStack(Templates.build(with(GRAFANA, Map.of("grafanaMeasuresFile",
+                yaml.toString()))));
+        Object otherKey = ((Map<String, Object>) provisioning(other).get("Properties")).get("DashboardsKey");
+        Object key = ((Map<String, Object>) provisioning(Templates.of(GRAFANA)).get("Properties"))
+                .get("DashboardsKey");
+        assertThat(otherKey).isInstanceOf(String.class).isNotEqualTo(key);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withInfluxDbOnlyTheDashboardsAreProvisioned() {
+        Template t = Templates.of(with(Templates.EXISTING_SECRET, GRAFANA));
+        Map<String, Object> props = (Map<String, Object>) provisioning(t).get("Properties");
+        assertThat(props).containsKeys("WorkspaceId", "GrafanaUrl", "DashboardsBucket", "DashboardsKey")
+                .doesNotContainKeys("TimestreamDatabase", "TimestreamTable", "DataSourceName");
+        Map<String, Object> workspace = Templates.onlyProperties(t, "AWS::Grafana::Workspace");
+        assertThat(workspace).doesNotContainKey("PluginAdminEnabled");
+    }
+
     @Test
     void measuresInS3WithoutALocalCopyFailNamingTheKey() {
         assertThatThrownBy(() -> Templates.build(with(GRAFANA, Map.of("measuresS3Key", "measures/prod.yaml"))))
