@@ -389,7 +389,7 @@ public final class Backtest {
         Set<String> s = new LinkedHashSet<>();
         for (Variant v : plan.variants) {
             for (BurnRateRule r : v.definition.getSlo().getBurnRateRules()) {
-                s.add(r.getSeverity());
+                s.add(r.getSeverity().label());
             }
         }
         return new ArrayList<>(s);

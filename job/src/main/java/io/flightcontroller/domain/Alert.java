@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * An alert: a case that timed out or breached its SLO threshold, or a burn-rate alert firing or resolving.
  *
- * <p>Shape: {@code kind} ({@link Kind}), {@code severity} ({@code page}, {@code ticket} or {@code info}),
+ * <p>Shape: {@code kind} ({@link Kind}), {@code severity} ({@link Severity}),
  * {@code measure}, {@code caseKey} / {@code correlationId} (null for burn-rate alerts), {@code startMs} (case start,
  * epoch ms UTC; for burn-rate alerts the start of the long window), {@code deadlineMs} (start + threshold or timeout;
  * for burn-rate alerts the evaluation time), {@code observedLeadMs} (lead observed so far at the deadline),
@@ -32,7 +32,7 @@ public class Alert implements Serializable {
     }
 
     private Kind kind;
-    private String severity;
+    private Severity severity;
     private String measure;
     private String caseKey;
     private String correlationId;
@@ -50,8 +50,8 @@ public class Alert implements Serializable {
 
     public Kind getKind() { return kind; }
     public void setKind(Kind kind) { this.kind = kind; }
-    public String getSeverity() { return severity; }
-    public void setSeverity(String severity) { this.severity = severity; }
+    public Severity getSeverity() { return severity; }
+    public void setSeverity(Severity severity) { this.severity = severity; }
     public String getMeasure() { return measure; }
     public void setMeasure(String measure) { this.measure = measure; }
     public String getCaseKey() { return caseKey; }

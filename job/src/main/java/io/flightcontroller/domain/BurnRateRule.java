@@ -14,18 +14,18 @@ import java.util.List;
 public final class BurnRateRule implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final String severity;
+    private final Severity severity;
     private final Duration longWindow;
     private final Duration shortWindow;
     private final double burnRate;
 
     /**
-     * @param severity {@code page} or {@code ticket} (free text, carried to the alert)
+     * @param severity carried to the alert
      * @param longWindow long window, e.g. 1 h
      * @param shortWindow short window, e.g. 5 min; must not exceed the long window
      * @param burnRate threshold, strictly exceeded to fire, e.g. 14.4
      */
-    public BurnRateRule(String severity, Duration longWindow, Duration shortWindow, double burnRate) {
+    public BurnRateRule(Severity severity, Duration longWindow, Duration shortWindow, double burnRate) {
         this.severity = severity;
         this.longWindow = longWindow;
         this.shortWindow = shortWindow;
@@ -40,19 +40,19 @@ public final class BurnRateRule implements Serializable {
      */
     public static List<BurnRateRule> workbookDefaults() {
         return Collections.unmodifiableList(Arrays.asList(
-                new BurnRateRule("page", Duration.ofHours(1), Duration.ofMinutes(5), 14.4),
-                new BurnRateRule("page", Duration.ofHours(6), Duration.ofMinutes(30), 6.0),
-                new BurnRateRule("ticket", Duration.ofDays(3), Duration.ofHours(6), 1.0)));
+                new BurnRateRule(Severity.PAGE, Duration.ofHours(1), Duration.ofMinutes(5), 14.4),
+                new BurnRateRule(Severity.PAGE, Duration.ofHours(6), Duration.ofMinutes(30), 6.0),
+                new BurnRateRule(Severity.TICKET, Duration.ofDays(3), Duration.ofHours(6), 1.0)));
     }
 
-    public String getSeverity() { return severity; }
+    public Severity getSeverity() { return severity; }
     public Duration getLongWindow() { return longWindow; }
     public Duration getShortWindow() { return shortWindow; }
     public double getBurnRate() { return burnRate; }
 
     /** @return a stable id such as {@code page:PT1H/PT5M>14.4} */
     public String id() {
-        return severity + ":" + longWindow + "/" + shortWindow + ">" + burnRate;
+        return severity.label() + ":" + longWindow + "/" + shortWindow + ">" + burnRate;
     }
 
     @Override

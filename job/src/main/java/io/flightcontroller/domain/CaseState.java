@@ -8,20 +8,16 @@ import java.util.Map;
  * The state of one measure for one case key, driven by {@link MeasureMachine}. Plain mutable fields so a stream
  * processor can keep it as keyed state; only {@link MeasureMachine} changes it.
  *
- * <p>Phases: {@link #IDLE} (no open cycle), {@link #OPEN} (started, waiting for its end), {@link #DONE} (completed;
- * kept for late corrections and to ignore repeated starts), {@link #TIMED_OUT} (the timeout passed without an end).
+ * <p>Phases: {@link CasePhase#IDLE} (no open cycle), {@link CasePhase#OPEN} (started, waiting for its end), {@link CasePhase#DONE} (completed;
+ * kept for late corrections and to ignore repeated starts), {@link CasePhase#TIMED_OUT} (the timeout passed without an end).
  * Times are epoch ms UTC.
  */
 public class CaseState implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final int IDLE = 0;
-    public static final int OPEN = 1;
-    public static final int DONE = 2;
-    public static final int TIMED_OUT = 3;
 
     /** Current phase. */
-    public int phase = IDLE;
+    public CasePhase phase = CasePhase.IDLE;
     /** Number of cycles started (1 after the first start). */
     public int cycle;
     /** Start of the open (or last) cycle, epoch ms. */

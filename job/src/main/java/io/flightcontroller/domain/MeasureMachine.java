@@ -123,9 +123,9 @@ public final class MeasureMachine implements Serializable {
     public boolean applyLate(String caseKey, CaseState s, ProcessEvent e, Listener out) {
         if ((def.getKind() == MeasureKind.LEAD_TIME || def.getKind() == MeasureKind.CYCLE_COUNT)
                 && def.getEnd().contains(e.getEventType())
-                && (s.phase == CaseState.OPEN || s.phase == CaseState.TIMED_OUT)
+                && (s.phase == CasePhase.OPEN || s.phase == CasePhase.TIMED_OUT)
                 && e.getTimeMs() >= s.startMs) {
-            complete(caseKey, s, e, s.phase == CaseState.TIMED_OUT, true, out);
+            complete(caseKey, s, e, s.phase == CasePhase.TIMED_OUT, true, out);
             return true;
         }
         return false;
@@ -155,7 +155,7 @@ public final class MeasureMachine implements Serializable {
      */
     public long nextDeadline(CaseState s) {
         long t = Long.MAX_VALUE;
-        if (s.phase == CaseState.OPEN) {
+        if (s.phase == CasePhase.OPEN) {
             Slo slo = def.getSlo();
             if (slo != null && !s.breached) {
                 t = Math.min(t, s.startMs + slo.getThreshold().toMillis());
@@ -178,7 +178,7 @@ public final class MeasureMachine implements Serializable {
      * @return epoch ms from which the state may be cleared, or {@link Long#MAX_VALUE} for never
      */
     public long disposableFrom(CaseState s, long retentionMs) {
-        if (s.hasPending() || s.phase == CaseState.OPEN) {
+        if (s.hasPending() || s.phase == CasePhase.OPEN) {
             return Long.MAX_VALUE;
         }
         if (s.cycle == 0 && s.total == 0) {
@@ -201,7 +201,7 @@ public final class MeasureMachine implements Serializable {
      * @return the open case, or null when the state holds no open cycle
      */
     public OpenCase openCase(String caseKey, CaseState s, long lastEventTimeMs) {
-        if (s.phase != CaseState.OPEN) {
+        if (s.phase != CasePhase.OPEN) {
             return null;
         }
         return OpenCase.of(def.getName(), caseKey, s.correlationId(caseKey), s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
@@ -213,7 +213,7 @@ public final class MeasureMachine implements Serializable {
      * the deadline happened to be noticed, so a replay gives the same alert whatever its watermarks).
      */
     private void fireDeadlines(String caseKey, CaseState s, long t, Listener out) {
-        if (s.phase != CaseState.OPEN) {
+        if (s.phase != CasePhase.OPEN) {
             return;
         }
         Slo slo = def.getSlo();
@@ -227,9 +227,9 @@ public final class MeasureMachine implements Serializable {
                 s.breached = true;
                 out.outcome(Outcome.of(def.getName(), timeoutAt, Boolean.FALSE, true, null));
             }
-            s.phase = CaseState.TIMED_OUT;
+            s.phase = CasePhase.TIMED_OUT;
             s.closedAtMs = timeoutAt;
-            out.alert(caseAlert(Alert.Kind.TIMEOUT, "info", caseKey, s, timeoutAt, t,
+            out.alert(caseAlert(Alert.Kind.TIMEOUT, Severity.INFO, caseKey, s, timeoutAt, t,
                     "not completed within timeout " + def.getTimeout()));
         }
     }
@@ -237,11 +237,11 @@ public final class MeasureMachine implements Serializable {
     private void breach(String caseKey, CaseState s, long breachAt, long now, Listener out) {
         s.breached = true;
         out.outcome(Outcome.of(def.getName(), breachAt, Boolean.FALSE, true, null));
-        out.alert(caseAlert(Alert.Kind.BREACH, "ticket", caseKey, s, breachAt, now,
+        out.alert(caseAlert(Alert.Kind.BREACH, Severity.TICKET, caseKey, s, breachAt, now,
                 "not completed within SLO threshold " + def.getSlo().getThreshold()));
     }
 
-    private Alert caseAlert(Alert.Kind kind, String severity, String caseKey, CaseState s, long deadline, long now,
+    private Alert caseAlert(Alert.Kind kind, Severity severity, String caseKey, CaseState s, long deadline, long now,
             String what) {
         Alert a = new Alert();
         a.setKind(kind);
@@ -286,7 +286,7 @@ public final class MeasureMachine implements Serializable {
         }
         boolean isStart = def.getStart().contains(type);
         boolean isEnd = def.getEnd().contains(type);
-        if (s.phase == CaseState.OPEN) {
+        if (s.phase == CasePhase.OPEN) {
             if (isEnd) {
                 complete(caseKey, s, e, false, late, out);
                 return;
@@ -299,8 +299,8 @@ public final class MeasureMachine implements Serializable {
             }
             return;
         }
-        if (isStart && (s.phase == CaseState.IDLE || def.isEveryCycle())) {
-            s.phase = CaseState.OPEN;
+        if (isStart && (s.phase == CasePhase.IDLE || def.isEveryCycle())) {
+            s.phase = CasePhase.OPEN;
             s.cycle++;
             s.startMs = e.getTimeMs();
             s.correlationId = caseKey.equals(e.getCorrelationId()) ? null : e.getCorrelationId();
@@ -310,9 +310,9 @@ public final class MeasureMachine implements Serializable {
             return;
         }
         if (isEnd) {
-            if (s.phase == CaseState.TIMED_OUT) {
+            if (s.phase == CasePhase.TIMED_OUT) {
                 complete(caseKey, s, e, true, late, out);
-            } else if (s.phase == CaseState.IDLE) {
+            } else if (s.phase == CasePhase.IDLE) {
                 out.orphan(e);
             }
         }
@@ -324,7 +324,7 @@ public final class MeasureMachine implements Serializable {
         Slo slo = def.getSlo();
         Measurement m = new Measurement();
         m.setMeasure(def.getName());
-        m.setKind(def.getKind().yamlName());
+        m.setKind(def.getKind());
         m.setCaseKey(caseKey);
         m.setCorrelationId(s.correlationId(caseKey));
         m.setCycle(s.cycle);
@@ -353,14 +353,14 @@ public final class MeasureMachine implements Serializable {
             }
         }
         out.measurement(m);
-        s.phase = def.isEveryCycle() ? CaseState.IDLE : CaseState.DONE;
+        s.phase = def.isEveryCycle() ? CasePhase.IDLE : CasePhase.DONE;
         s.closedAtMs = e.getTimeMs();
     }
 
     private Measurement single(String caseKey, ProcessEvent e, int seq, double value) {
         Measurement m = new Measurement();
         m.setMeasure(def.getName());
-        m.setKind(def.getKind().yamlName());
+        m.setKind(def.getKind());
         m.setCaseKey(caseKey);
         m.setCorrelationId(e.getCorrelationId());
         m.setCycle(seq);

@@ -22,7 +22,7 @@ public class Measurement implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private String measure;
-    private String kind;
+    private MeasureKind kind;
     private String caseKey;
     private String correlationId;
     private int cycle;
@@ -42,8 +42,8 @@ public class Measurement implements Serializable {
 
     public String getMeasure() { return measure; }
     public void setMeasure(String measure) { this.measure = measure; }
-    public String getKind() { return kind; }
-    public void setKind(String kind) { this.kind = kind; }
+    public MeasureKind getKind() { return kind; }
+    public void setKind(MeasureKind kind) { this.kind = kind; }
     public String getCaseKey() { return caseKey; }
     public void setCaseKey(String caseKey) { this.caseKey = caseKey; }
     public String getCorrelationId() { return correlationId; }

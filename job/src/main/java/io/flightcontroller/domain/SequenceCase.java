@@ -8,22 +8,18 @@ import java.util.Map;
  * The state of one sequence measure for one case key, driven by {@link SequenceMachine}. Plain mutable fields so a
  * stream processor can keep it as keyed state; only {@link SequenceMachine} changes the matching fields.
  *
- * <p>Shape: phases {@link #IDLE} (no step seen), {@link #OPEN} (started; the pattern matcher holds its partial match),
- * {@link #DONE} (every step reached, or the corrections after a timeout finished; kept for the retention so a
- * repeated first step is ignored), {@link #TIMED_OUT} (a limit passed: the matcher has let the case go and later
+ * <p>Shape: phases {@link CasePhase#IDLE} (no step seen), {@link CasePhase#OPEN} (started; the pattern matcher holds its partial match),
+ * {@link CasePhase#DONE} (every step reached, or the corrections after a timeout finished; kept for the retention so a
+ * repeated first step is ignored), {@link CasePhase#TIMED_OUT} (a limit passed: the matcher has let the case go and later
  * steps are corrections). {@code stepMs[i]} is the event time (epoch ms UTC) of step i + 1 for
  * {@code i < reached}; times are epoch ms UTC.
  */
 public class SequenceCase implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final int IDLE = 0;
-    public static final int OPEN = 1;
-    public static final int DONE = 2;
-    public static final int TIMED_OUT = 3;
 
     /** Current phase. */
-    public int phase = IDLE;
+    public CasePhase phase = CasePhase.IDLE;
     /** Number of steps reached (1 after the first step). */
     public int reached;
     /** Event time of the first step, epoch ms. */
@@ -52,7 +48,7 @@ public class SequenceCase implements Serializable {
 
     /** @return whether the matcher has let the case go (completed or timed out) */
     public boolean isClosed() {
-        return phase == DONE || phase == TIMED_OUT;
+        return phase == CasePhase.DONE || phase == CasePhase.TIMED_OUT;
     }
 
     /** @return whether events wait for the watermark */

@@ -81,10 +81,10 @@ public final class SequenceMachine implements Serializable {
         if (steps.isEmpty()) {
             return;
         }
-        if (c.phase == SequenceCase.IDLE) {
+        if (c.phase == CasePhase.IDLE) {
             start(caseKey, c, steps.get(0));
         }
-        if (c.phase != SequenceCase.OPEN) {
+        if (c.phase != CasePhase.OPEN) {
             return;
         }
         for (int i = c.reached; i < steps.size() && i < n; i++) {
@@ -103,7 +103,7 @@ public final class SequenceMachine implements Serializable {
      */
     public void timedOut(String caseKey, SequenceCase c, List<ProcessEvent> steps, MeasureMachine.Listener out) {
         progress(caseKey, c, steps, out);
-        if (c.phase != SequenceCase.OPEN) {
+        if (c.phase != CasePhase.OPEN) {
             return;
         }
         long deadline = nextTimeout(c);
@@ -127,7 +127,7 @@ public final class SequenceMachine implements Serializable {
      * @param out receives results
      */
     public void advanceTo(String caseKey, SequenceCase c, long watermark, MeasureMachine.Listener out) {
-        if (c.phase == SequenceCase.OPEN) {
+        if (c.phase == CasePhase.OPEN) {
             long deadline = nextTimeout(c);
             fireBreach(caseKey, c, Math.min(deadline, watermark), out);
             if (deadline <= watermark) {
@@ -167,7 +167,7 @@ public final class SequenceMachine implements Serializable {
      * @return whether it was kept
      */
     public boolean buffer(SequenceCase c, ProcessEvent e) {
-        boolean kept = c.phase == SequenceCase.TIMED_OUT || c.phase == SequenceCase.OPEN && e.isLate();
+        boolean kept = c.phase == CasePhase.TIMED_OUT || c.phase == CasePhase.OPEN && e.isLate();
         if (!kept || !notReachedStep(c, e)) {
             return false;
         }
@@ -195,7 +195,7 @@ public final class SequenceMachine implements Serializable {
      */
     public long nextBreach(SequenceCase c) {
         Slo slo = def.getSlo();
-        if (c.phase != SequenceCase.OPEN || slo == null || c.breached) {
+        if (c.phase != CasePhase.OPEN || slo == null || c.breached) {
             return Long.MAX_VALUE;
         }
         return c.startMs + slo.getThreshold().toMillis();
@@ -208,7 +208,7 @@ public final class SequenceMachine implements Serializable {
      * @return epoch ms (inclusive: a step at this time is in time), or {@link Long#MAX_VALUE}
      */
     public long nextTimeout(SequenceCase c) {
-        if (c.phase != SequenceCase.OPEN || c.reached >= n) {
+        if (c.phase != CasePhase.OPEN || c.reached >= n) {
             return Long.MAX_VALUE;
         }
         long t = Long.MAX_VALUE;
@@ -227,7 +227,7 @@ public final class SequenceMachine implements Serializable {
      */
     public long nextPending(SequenceCase c) {
         long t = Long.MAX_VALUE;
-        if (c.phase == SequenceCase.TIMED_OUT && c.pending != null) {
+        if (c.phase == CasePhase.TIMED_OUT && c.pending != null) {
             for (ProcessEvent e : c.pending) {
                 t = Math.min(t, e.getTimeMs());
             }
@@ -245,10 +245,10 @@ public final class SequenceMachine implements Serializable {
      * @return epoch ms from which the state may be cleared, or {@link Long#MAX_VALUE} for never
      */
     public long disposableFrom(SequenceCase c, long retentionMs) {
-        if (c.phase == SequenceCase.OPEN || c.hasPending()) {
+        if (c.phase == CasePhase.OPEN || c.hasPending()) {
             return Long.MAX_VALUE;
         }
-        if (c.phase == SequenceCase.IDLE) {
+        if (c.phase == CasePhase.IDLE) {
             return Long.MIN_VALUE;
         }
         return c.closedAtMs + Math.min(retentionMs, Long.MAX_VALUE - c.closedAtMs);
@@ -266,7 +266,7 @@ public final class SequenceMachine implements Serializable {
      */
     public OpenCase endOfInput(String caseKey, SequenceCase c, long lastEventTimeMs, MeasureMachine.Listener out) {
         advanceTo(caseKey, c, lastEventTimeMs, out);
-        if (c.phase != SequenceCase.OPEN) {
+        if (c.phase != CasePhase.OPEN) {
             return null;
         }
         return OpenCase.of(def.getName(), caseKey, c.correlationId(caseKey), c.startMs,
@@ -274,7 +274,7 @@ public final class SequenceMachine implements Serializable {
     }
 
     private void start(String caseKey, SequenceCase c, ProcessEvent first) {
-        c.phase = SequenceCase.OPEN;
+        c.phase = CasePhase.OPEN;
         c.reached = 1;
         c.stepMs = new long[n];
         c.stepMs[0] = first.getTimeMs();
@@ -317,7 +317,7 @@ public final class SequenceMachine implements Serializable {
             out.outcome(Outcome.of(def.getName(), t, null, false, lead));
         }
         out.measurement(row(def.getName(), caseKey, c, c.startMs, t, good, afterTimeout, late));
-        c.phase = SequenceCase.DONE;
+        c.phase = CasePhase.DONE;
         c.closedAtMs = t;
         c.stepMs = null; // a done case only ignores repeats: keep the marker small
         c.dimensions = null;
@@ -325,7 +325,7 @@ public final class SequenceMachine implements Serializable {
     }
 
     private boolean correct(String caseKey, SequenceCase c, ProcessEvent e, MeasureMachine.Listener out) {
-        if (c.phase != SequenceCase.TIMED_OUT || c.reached >= n
+        if (c.phase != CasePhase.TIMED_OUT || c.reached >= n
                 || !def.getSteps().get(c.reached).getTypes().contains(e.getEventType())
                 || e.getTimeMs() < c.stepMs[c.reached - 1]) {
             return false;
@@ -341,7 +341,7 @@ public final class SequenceMachine implements Serializable {
         }
         c.breached = true;
         out.outcome(Outcome.of(def.getName(), at, Boolean.FALSE, true, null));
-        out.alert(alert(Alert.Kind.BREACH, "ticket", caseKey, c, at, null,
+        out.alert(alert(Alert.Kind.BREACH, Severity.TICKET, caseKey, c, at, null,
                 "not completed within SLO threshold " + def.getSlo().getThreshold()));
     }
 
@@ -354,12 +354,12 @@ public final class SequenceMachine implements Serializable {
         }
         String what = "did not reach step " + (c.reached + 1) + " (" + missing.typesText() + ") within "
                 + (hop ? missing.getWithin() + " of step " + c.reached : def.getWithin() + " of its first step");
-        out.alert(alert(Alert.Kind.TIMEOUT, "info", caseKey, c, deadline, missing.typesText(), what));
-        c.phase = SequenceCase.TIMED_OUT;
+        out.alert(alert(Alert.Kind.TIMEOUT, Severity.INFO, caseKey, c, deadline, missing.typesText(), what));
+        c.phase = CasePhase.TIMED_OUT;
         c.closedAtMs = deadline;
     }
 
-    private Alert alert(Alert.Kind kind, String severity, String caseKey, SequenceCase c, long deadline,
+    private Alert alert(Alert.Kind kind, Severity severity, String caseKey, SequenceCase c, long deadline,
             String missingStep, String what) {
         Alert a = new Alert();
         a.setKind(kind);
@@ -384,7 +384,7 @@ public final class SequenceMachine implements Serializable {
             boolean afterTimeout, boolean late) {
         Measurement m = new Measurement();
         m.setMeasure(measure);
-        m.setKind(MeasureKind.LEAD_TIME.yamlName());
+        m.setKind(MeasureKind.LEAD_TIME);
         m.setCaseKey(caseKey);
         m.setCorrelationId(c.correlationId(caseKey));
         m.setCycle(1);

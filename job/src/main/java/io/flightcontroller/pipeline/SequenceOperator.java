@@ -1,5 +1,6 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.CasePhase;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.domain.MeasureDefinition;
 import io.flightcontroller.domain.MeasureMachine;
@@ -220,7 +221,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             // is missing becomes a correction once the case has timed out: now, judged as the case stood at the
             // watermark the event arrived behind, or when it times out
             if (c != null && machine.buffer(c, r.event)) {
-                if (c.phase == SequenceCase.TIMED_OUT) {
+                if (c.phase == CasePhase.TIMED_OUT) {
                     long behind = r.event.getLateWatermark();
                     machine.advanceTo(r.caseKey, c, behind, listener(behind + 1));
                 }
@@ -280,7 +281,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         if (c == null) {
             return;
         }
-        if (c.phase == SequenceCase.TIMED_OUT) { // it was not before this call (closed cases bypass CEP)
+        if (c.phase == CasePhase.TIMED_OUT) { // it was not before this call (closed cases bypass CEP)
             // CEP pruned the case at its deadline and went on with the later events of this call: the events after
             // the deadline are the case's corrections
             for (RoutedEvent r : due) {
@@ -335,7 +336,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         NFAState nfa = nfaStates.value();
         ComputationState head = earliestPartialMatch(nfa);
         List<ProcessEvent> headSteps = null;
-        if (c == null || c.phase == SequenceCase.IDLE) {
+        if (c == null || c.phase == CasePhase.IDLE) {
             ProcessEvent first = null;
             for (Callback cb : callbacks) {
                 first = earlier(first, cb.steps.get(0));
@@ -378,7 +379,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     }
 
     private static boolean isCase(SequenceCase c, ProcessEvent first) {
-        return c.phase == SequenceCase.OPEN && first.getTimeMs() == c.startMs && first.getSeq() == c.firstSeq;
+        return c.phase == CasePhase.OPEN && first.getTimeMs() == c.startMs && first.getSeq() == c.firstSeq;
     }
 
     /** The earliest-started partial match that has taken a step (CEP's own order), or null. */

@@ -1,5 +1,7 @@
 package io.flightcontroller.serialization;
 
+import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.CasePhase;
 import io.flightcontroller.domain.BurnRateState;
 import io.flightcontroller.domain.CaseState;
 import io.flightcontroller.domain.DeadLetter;
@@ -182,7 +184,7 @@ public final class DomainSerializers {
         @Override
         protected void write(Measurement m, DataOutputView out) throws IOException {
             Fields.string(m.getMeasure(), out);
-            Fields.string(m.getKind(), out);
+            Fields.string(m.getKind() == null ? null : m.getKind().yamlName(), out);
             Fields.string(m.getCaseKey(), out);
             Fields.string(m.getCorrelationId(), out);
             out.writeInt(m.getCycle());
@@ -200,7 +202,8 @@ public final class DomainSerializers {
         protected Measurement read(int version, DataInputView in) throws IOException {
             Measurement m = new Measurement();
             m.setMeasure(Fields.string(in));
-            m.setKind(Fields.string(in));
+            String kind = Fields.string(in);
+            m.setKind(kind == null ? null : MeasureKind.parse(kind));
             m.setCaseKey(Fields.string(in));
             m.setCorrelationId(Fields.string(in));
             m.setCycle(in.readInt());
@@ -243,7 +246,7 @@ public final class DomainSerializers {
 
         @Override
         protected void write(CaseState s, DataOutputView out) throws IOException {
-            out.writeInt(s.phase);
+            out.writeInt(s.phase.ordinal());
             out.writeInt(s.cycle);
             out.writeLong(s.startMs);
             out.writeLong(s.closedAtMs);
@@ -265,7 +268,7 @@ public final class DomainSerializers {
         @Override
         protected CaseState read(int version, DataInputView in) throws IOException {
             CaseState s = new CaseState();
-            s.phase = in.readInt();
+            s.phase = CasePhase.ofOrdinal(in.readInt());
             s.cycle = in.readInt();
             s.startMs = in.readLong();
             s.closedAtMs = in.readLong();
@@ -367,7 +370,7 @@ public final class DomainSerializers {
 
         @Override
         protected void write(SequenceCase s, DataOutputView out) throws IOException {
-            out.writeInt(s.phase);
+            out.writeInt(s.phase.ordinal());
             out.writeInt(s.reached);
             out.writeLong(s.startMs);
             out.writeInt(s.stepMs == null ? -1 : s.stepMs.length);
@@ -393,7 +396,7 @@ public final class DomainSerializers {
         @Override
         protected SequenceCase read(int version, DataInputView in) throws IOException {
             SequenceCase s = new SequenceCase();
-            s.phase = in.readInt();
+            s.phase = CasePhase.ofOrdinal(in.readInt());
             s.reached = in.readInt();
             s.startMs = in.readLong();
             int n = in.readInt();

@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters;
 
+import io.flightcontroller.domain.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.jdbc.JdbcTables;
@@ -42,7 +43,7 @@ class MissingStepOutputsTest {
     static Alert timeout(String id, String missingStep) {
         Alert a = new Alert();
         a.setKind(Alert.Kind.TIMEOUT);
-        a.setSeverity("info");
+        a.setSeverity(Severity.INFO);
         a.setMeasure("project_lead_time");
         a.setCaseKey("p-1");
         a.setCorrelationId("p-1");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BurnRateEvaluatorTest {
     static final long MIN = 60_000L;
 
-    final BurnRateRule rule = new BurnRateRule("page", Duration.ofHours(1), Duration.ofMinutes(5), 14.4);
+    final BurnRateRule rule = new BurnRateRule(Severity.PAGE, Duration.ofHours(1), Duration.ofMinutes(5), 14.4);
     final Slo slo = new Slo(Duration.ofHours(1), 0.99, Duration.ofDays(28), Collections.singletonList(rule), 10);
     final BurnRateEvaluator ev = new BurnRateEvaluator("m", slo, MIN);
 

@@ -55,7 +55,7 @@ class MeasureDefinitionTest {
         assertThatThrownBy(() -> leadTime().slo(slo(Duration.ofHours(1), OVER_MAX)).build())
                 .hasMessageContaining("field 'slo.window'").hasMessageContaining("P36500D");
         List<BurnRateRule> rules = Collections.singletonList(
-                new BurnRateRule("page", OVER_MAX, Duration.ofHours(1), 2));
+                new BurnRateRule(Severity.PAGE, OVER_MAX, Duration.ofHours(1), 2));
         assertThatThrownBy(() -> leadTime().slo(new Slo(Duration.ofHours(1), 0.9, Duration.ofDays(28), rules, 10))
                 .build())
                 .hasMessageContaining("field 'slo.burn_rate_alerts[0].long_window'").hasMessageContaining("P36500D");

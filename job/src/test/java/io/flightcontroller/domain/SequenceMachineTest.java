@@ -62,7 +62,7 @@ class SequenceMachineTest {
         m.progress("k", c, Arrays.asList(a, b), out);
         m.progress("k", c, Arrays.asList(a, b, e("c", 40 * MIN)), out);
         assertThat(out.rowKeys()).containsExactly("a_to_b=10m", "flow#3=30m", "flow=40m");
-        assertThat(c.phase).isEqualTo(SequenceCase.DONE);
+        assertThat(c.phase).isEqualTo(CasePhase.DONE);
         assertThat(c.stepMs).as("a done case keeps only its marker").isNull();
     }
 
@@ -81,7 +81,7 @@ class SequenceMachineTest {
         assertThat(out.alerts).extracting(Alert::getKind, Alert::getMissingStep)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Alert.Kind.BREACH, null),
                         org.assertj.core.groups.Tuple.tuple(Alert.Kind.TIMEOUT, "c"));
-        assertThat(c.phase).isEqualTo(SequenceCase.TIMED_OUT);
+        assertThat(c.phase).isEqualTo(CasePhase.TIMED_OUT);
     }
 
     @Test

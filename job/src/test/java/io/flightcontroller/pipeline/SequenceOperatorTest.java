@@ -1,5 +1,6 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.MeasureKind;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +55,7 @@ class SequenceOperatorTest {
             assertThat(s.rowKeys()).containsExactly(row(ASSIGNED, "k", 20 * MIN), row(HOP3, "k", 100 * MIN),
                     row(WHOLE, "k", 2 * H));
             Measurement whole = s.rows().get(2);
-            assertThat(whole.getKind()).isEqualTo("lead_time");
+            assertThat(whole.getKind()).isEqualTo(MeasureKind.LEAD_TIME);
             assertThat(whole.getStartMs()).isEqualTo(T);
             assertThat(whole.getEndMs()).isEqualTo(T + 2 * H);
             // every row is also an outcome for the aggregates, under its own measure name

@@ -315,7 +315,7 @@ public final class GrafanaDashboards {
         p.set("targets", targets);
         TreeMap<Double, String> steps = new TreeMap<>();
         for (BurnRateRule r : slo.getBurnRateRules()) {
-            steps.merge(r.getBurnRate(), r.getSeverity(), (a, b) -> a.equals(b) ? a : a + "/" + b);
+            steps.merge(r.getBurnRate(), r.getSeverity().label(), (a, b) -> a.equals(b) ? a : a + "/" + b);
         }
         List<ObjectNode> s = new ArrayList<>();
         s.add(step(GREEN, null));

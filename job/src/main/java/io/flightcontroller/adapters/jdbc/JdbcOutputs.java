@@ -63,10 +63,10 @@ public final class JdbcOutputs {
             DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets,
             DataStream<OpenCase> openCases, DataStream<DeadLetter> deadLetters) {
         boolean sqlite = url.startsWith("jdbc:sqlite:");
-        sink(measurements.filter(m -> MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+        sink(measurements.filter(m -> m.getKind() == MeasureKind.LEAD_TIME)
                 .name("lead times only").uid("jdbc-lead-times-filter"),
                 "lead_times", JdbcTables.LEAD_TIMES_SQL, JdbcTables.LEAD_TIMES, url, sqlite);
-        sink(measurements.filter(m -> !MeasureKind.LEAD_TIME.yamlName().equals(m.getKind()))
+        sink(measurements.filter(m -> m.getKind() != MeasureKind.LEAD_TIME)
                 .name("other measurements").uid("jdbc-measurements-filter"),
                 "measurements", JdbcTables.MEASUREMENTS_SQL, JdbcTables.MEASUREMENTS, url, sqlite);
         sink(alerts, "alerts", JdbcTables.ALERTS_SQL, JdbcTables.ALERTS, url, sqlite);

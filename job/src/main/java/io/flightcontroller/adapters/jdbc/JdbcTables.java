@@ -167,7 +167,7 @@ public final class JdbcTables {
     /** Binds a measurement of kind cycle_count, counter or value. */
     public static final JdbcStatementBuilder<Measurement> MEASUREMENTS = (ps, m) -> {
         ps.setString(1, m.getMeasure());
-        ps.setString(2, m.getKind());
+        ps.setString(2, m.getKind() == null ? null : m.getKind().yamlName());
         ps.setString(3, m.getCaseKey());
         ps.setInt(4, m.getCycle());
         ps.setString(5, m.getCorrelationId());
@@ -188,7 +188,7 @@ public final class JdbcTables {
     public static final JdbcStatementBuilder<Alert> ALERTS = (ps, a) -> {
         ps.setString(1, a.getAlertId());
         ps.setString(2, a.getKind().name());
-        ps.setString(3, a.getSeverity());
+        ps.setString(3, a.getSeverity() == null ? null : a.getSeverity().label());
         ps.setString(4, a.getMeasure());
         ps.setString(5, a.getCaseKey());
         ps.setString(6, a.getCorrelationId());

@@ -88,8 +88,8 @@ public final class MetricPoints implements Serializable {
      * @throws IllegalArgumentException when the version is below 1
      */
     public MetricPoint fromMeasurement(Measurement m, long version) {
-        String kind = m.getKind() == null ? MeasureKind.LEAD_TIME.yamlName() : m.getKind();
-        MetricPoint.Builder b = MetricPoint.builder(kind, m.getEndMs()).version(version)
+        MeasureKind kind = m.getKind() == null ? MeasureKind.LEAD_TIME : m.getKind();
+        MetricPoint.Builder b = MetricPoint.builder(kind.yamlName(), m.getEndMs()).version(version)
                 .dimension(MetricNames.MEASURE, m.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(m.getMeasure()))
                 .dimension(MetricNames.CORRELATION_ID, m.getCorrelationId())
@@ -98,7 +98,7 @@ public final class MetricPoints implements Serializable {
             String key = d.getKey();
             b.dimension(RESERVED.contains(key) ? COLLISION_PREFIX + key : key, d.getValue());
         }
-        if (MeasureKind.LEAD_TIME.yamlName().equals(kind)) {
+        if (kind == MeasureKind.LEAD_TIME) {
             b.field(MetricNames.DURATION_MS, m.valueAsLong());
         } else {
             b.field(MetricNames.VALUE, m.getValue());
@@ -164,7 +164,7 @@ public final class MetricPoints implements Serializable {
                 .dimension(MetricNames.MEASURE, a.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(a.getMeasure()))
                 .dimension(MetricNames.KIND, a.getKind() == null ? null : a.getKind().name())
-                .dimension(MetricNames.SEVERITY, a.getSeverity())
+                .dimension(MetricNames.SEVERITY, a.getSeverity() == null ? null : a.getSeverity().label())
                 .dimension(MetricNames.CASE_KEY, a.getCaseKey())
                 .dimension(MetricNames.CORRELATION_ID, a.getCorrelationId())
                 .dimension(MetricNames.WINDOW, a.getWindow())

@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters.parse;
 
+import io.flightcontroller.domain.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -405,7 +406,15 @@ public final class MeasuresYaml {
         if (!n.get("burn_rate").isNumber()) {
             throw new InvalidMeasureException(name, field + ".burn_rate", "must be a number");
         }
-        return new BurnRateRule(n.hasNonNull("severity") ? n.get("severity").asText() : "page",
+        Severity severity = Severity.PAGE;
+        if (n.hasNonNull("severity")) {
+            try {
+                severity = Severity.parse(n.get("severity").asText());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMeasureException(name, field + ".severity", e.getMessage());
+            }
+        }
+        return new BurnRateRule(severity,
                 duration(name, field + ".long_window", n.get("long_window").asText()),
                 duration(name, field + ".short_window", n.get("short_window").asText()),
                 n.get("burn_rate").asDouble());

@@ -64,7 +64,7 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
     public PublishBatchRequestEntry convert(Alert alert) {
         String kind = alert.getKind() == null ? null : alert.getKind().name().toLowerCase(Locale.ROOT);
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        putAttribute(attributes, "severity", alert.getSeverity());
+        putAttribute(attributes, "severity", alert.getSeverity() == null ? null : alert.getSeverity().label());
         putAttribute(attributes, "measure", alert.getMeasure());
         putAttribute(attributes, "kind", kind);
         putAttribute(attributes, "missing_step", alert.getMissingStep());

@@ -1,5 +1,7 @@
 package io.flightcontroller.adapters.grafana;
 
+import io.flightcontroller.domain.Severity;
+import io.flightcontroller.domain.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -352,7 +354,7 @@ class GrafanaDashboardsTest {
         for (String kind : List.of("lead_time", "cycle_count", "value")) {
             Measurement m = new Measurement();
             m.setMeasure("deployment_approval_lead_time");
-            m.setKind(kind);
+            m.setKind(MeasureKind.parse(kind));
             m.setCaseKey("k");
             m.setCorrelationId("c");
             m.setEndMs(1L);
@@ -372,7 +374,7 @@ class GrafanaDashboardsTest {
         Alert alert = new Alert();
         alert.setKind(Alert.Kind.BREACH);
         alert.setMeasure("deployment_approval_lead_time");
-        alert.setSeverity("ticket");
+        alert.setSeverity(Severity.TICKET);
         alert.setCaseKey("k");
         alert.setObservedLeadMs(5L);
         alert.setBurnRate(1.0);

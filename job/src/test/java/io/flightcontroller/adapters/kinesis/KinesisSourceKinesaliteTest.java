@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters.kinesis;
 
+import io.flightcontroller.domain.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.app.JobConfig;
@@ -267,7 +268,7 @@ class KinesisSourceKinesaliteTest {
 
     private static List<String> leadTimes(String scenario) {
         return collected(scenario, "measurements").stream().map(Measurement.class::cast)
-                .filter(m -> "lead_time".equals(m.getKind()))
+                .filter(m -> m.getKind() == MeasureKind.LEAD_TIME)
                 .map(m -> m.getCorrelationId() + "=" + m.valueAsLong()).collect(Collectors.toList());
     }
 

@@ -1,5 +1,7 @@
 package io.flightcontroller.adapters.metrics;
 
+import io.flightcontroller.domain.Severity;
+import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.domain.Measurement;
 import io.flightcontroller.domain.WindowAggregate;
@@ -33,7 +35,7 @@ class MetricPointsTest {
     static Measurement leadTime() {
         Measurement m = new Measurement();
         m.setMeasure("assign");
-        m.setKind("lead_time");
+        m.setKind(MeasureKind.LEAD_TIME);
         m.setCaseKey("case-1");
         m.setCorrelationId("case-1");
         m.setCycle(2);
@@ -70,7 +72,7 @@ class MetricPointsTest {
     void countMeasurementWithoutSloOrCorrelationIdKeepsOnlyWhatApplies() {
         Measurement m = new Measurement();
         m.setMeasure("reopened");
-        m.setKind("cycle_count");
+        m.setKind(MeasureKind.CYCLE_COUNT);
         m.setCaseKey("k|x");
         m.setCycle(1);
         m.setEndMs(5L);
@@ -135,7 +137,7 @@ class MetricPointsTest {
     void breachAndBurnRateAlertsBecomeAlertPointsKeptApartByCaseOrRule() {
         io.flightcontroller.domain.Alert breach = new io.flightcontroller.domain.Alert();
         breach.setKind(io.flightcontroller.domain.Alert.Kind.BREACH);
-        breach.setSeverity("info");
+        breach.setSeverity(Severity.INFO);
         breach.setMeasure("assign");
         breach.setCaseKey("case-1");
         breach.setStartMs(0L);
@@ -144,7 +146,7 @@ class MetricPointsTest {
         breach.setObjective(0.9);
         io.flightcontroller.domain.Alert burn = new io.flightcontroller.domain.Alert();
         burn.setKind(io.flightcontroller.domain.Alert.Kind.BURN_RATE_FIRING);
-        burn.setSeverity("page");
+        burn.setSeverity(Severity.PAGE);
         burn.setMeasure("assign");
         burn.setDeadlineMs(3_600_000L);
         burn.setBurnRate(15.0);

@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters.sns;
 
+import io.flightcontroller.domain.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
@@ -309,7 +310,7 @@ class SnsAlertSinkIntegrationTest {
     static Alert breach(String measure, String correlationId, String alertId) {
         Alert a = new Alert();
         a.setKind(Alert.Kind.BREACH);
-        a.setSeverity("page");
+        a.setSeverity(Severity.PAGE);
         a.setMeasure(measure);
         a.setCaseKey(correlationId);
         a.setCorrelationId(correlationId);
@@ -325,7 +326,7 @@ class SnsAlertSinkIntegrationTest {
     static Alert burnRate(String measure, String alertId) {
         Alert a = new Alert();
         a.setKind(Alert.Kind.BURN_RATE_FIRING);
-        a.setSeverity("page");
+        a.setSeverity(Severity.PAGE);
         a.setMeasure(measure);
         a.setStartMs(1_709_287_200_000L);
         a.setDeadlineMs(1_709_290_800_000L);
