@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.AsyncSinkBaseBuilder;
 
@@ -30,6 +31,7 @@ public abstract class RetryingSinkBuilder<InputT, E extends Serializable, B exte
         this.keys = keys;
     }
 
+    /** @return this, as the concrete builder */
     @SuppressWarnings("unchecked")
     protected B self() {
         return (B) this;
@@ -90,7 +92,7 @@ public abstract class RetryingSinkBuilder<InputT, E extends Serializable, B exte
     }
 
     /** @param key a key; @param value its value, or null to leave it unset; @return this */
-    protected B setString(org.apache.flink.configuration.ConfigOption<String> key, String value) {
+    protected B setString(ConfigOption<String> key, String value) {
         if (value == null) {
             config.removeConfig(key);
         } else {
