@@ -13,8 +13,10 @@ import java.util.Collection;
 import java.util.Collections;
 
 /**
- * Common base of the Flight Controller sinks on Flink's {@link AsyncSinkBase}: writer creation and restore from a
- * checkpoint go through one method, and buffered entries are checkpointed with {@link JavaSerializationStateSerializer}.
+ * Common base of the Flight Controller sinks on Flink's {@link AsyncSinkBase}: the shared options
+ * ({@link RetryingSinkOptions}: attempts, backoff, batching limits) and the dead-letter handler are held here once;
+ * writer creation and restore from a checkpoint go through one method; each sink checkpoints its buffered entries with
+ * its own versioned {@link SinkStateSerializer} (no Java serialization of SDK objects).
  *
  * @param <InputT> element type the sink receives
  * @param <E> request entry type sent to the service
@@ -22,14 +24,30 @@ import java.util.Collections;
 public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends AsyncSinkBase<InputT, E> {
     private static final long serialVersionUID = 1L;
 
+    private final RetryingSinkOptions retry;
+    private final DeadLetterHandler deadLetters;
+
     /**
-     * Arguments as {@link AsyncSinkBase}'s constructor: batch size in entries, in-flight requests, buffered entries,
-     * batch size in bytes, buffer time in ms, record size in bytes.
+     * @param converter element to request entry
+     * @param retry validated shared options
+     * @param deadLetters where entries given up on go
      */
-    protected RetryingAsyncSink(ElementConverter<InputT, E> converter, int maxBatchSize, int maxInFlightRequests,
-            int maxBufferedRequests, long maxBatchSizeInBytes, long maxTimeInBufferMs, long maxRecordSizeInBytes) {
-        super(converter, maxBatchSize, maxInFlightRequests, maxBufferedRequests, maxBatchSizeInBytes, maxTimeInBufferMs,
-                maxRecordSizeInBytes);
+    protected RetryingAsyncSink(ElementConverter<InputT, E> converter, RetryingSinkOptions retry,
+            DeadLetterHandler deadLetters) {
+        super(converter, retry.getMaxBatchSize(), retry.getMaxInFlight(), retry.getMaxBuffered(),
+                retry.getMaxBatchSizeInBytes(), retry.getMaxTimeInBufferMs(), retry.getMaxRecordSizeInBytes());
+        this.retry = retry;
+        this.deadLetters = deadLetters;
+    }
+
+    /** @return the shared options */
+    public RetryingSinkOptions getRetryOptions() {
+        return retry;
+    }
+
+    /** @return where entries given up on go */
+    protected DeadLetterHandler getDeadLetterHandler() {
+        return deadLetters;
     }
 
     /**
@@ -67,8 +85,7 @@ public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends 
         return createWriter(context, recoveredState);
     }
 
+    /** @return the sink's versioned serializer of buffered entries */
     @Override
-    public SimpleVersionedSerializer<BufferedRequestState<E>> getWriterStateSerializer() {
-        return new JavaSerializationStateSerializer<>();
-    }
+    public abstract SimpleVersionedSerializer<BufferedRequestState<E>> getWriterStateSerializer();
 }

@@ -1,81 +1,63 @@
 package io.flightcontroller.adapters;
 
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.sink.AsyncSinkBaseBuilder;
+
+import java.io.Serializable;
+
 /**
- * The options every {@link RetryingAsyncSink} shares, with their validation: attempts per entry, batch size,
- * in-flight requests, buffered entries, time in buffer, backoff and the dead-letter handler. Concrete builders add
- * their own options and call {@link #validateRetryingOptions} from {@code build()}.
+ * Base of the builders of the {@link RetryingAsyncSink}s, on Flink's {@link AsyncSinkBaseBuilder} (whose setters set
+ * the batching and buffering limits): adds attempts per entry, backoff and the dead-letter handler, and collects every
+ * value under its key in a {@link Configuration}, so that {@code build()} validates builder values and property-group
+ * values with one method (the sink's {@code XxxSinkOptions.fromConfiguration}) and its errors name the key.
  *
+ * <p>Shape: a value set here wins over the same key in a configuration given earlier with {@link #withConfiguration};
+ * a later configuration wins over values set before it.
+ *
+ * @param <InputT> element type the sink receives
+ * @param <E> request entry type
  * @param <B> the concrete builder, returned by the setters
  */
-public abstract class RetryingSinkBuilder<B extends RetryingSinkBuilder<B>> {
-    protected int maxAttempts;
-    protected int maxBatchSize;
-    protected int maxInFlight;
-    protected int maxBuffered;
-    protected long maxTimeInBufferMs;
-    protected long backoffBaseMs;
-    protected long backoffMaxMs;
-    protected DeadLetterHandler deadLetters;
+public abstract class RetryingSinkBuilder<InputT, E extends Serializable, B extends RetryingSinkBuilder<InputT, E, B>>
+        extends AsyncSinkBaseBuilder<InputT, E, B> {
 
-    /**
-     * @param maxAttempts default attempts per entry
-     * @param maxBatchSize default (and largest) entries per request
-     * @param maxInFlight default concurrent requests per writer
-     * @param maxBuffered default entries buffered per writer
-     * @param maxTimeInBufferMs default longest wait for a full batch, ms
-     * @param backoffBaseMs default first retry delay cap, ms
-     * @param backoffMaxMs default largest retry delay, ms
-     */
-    protected RetryingSinkBuilder(int maxAttempts, int maxBatchSize, int maxInFlight, int maxBuffered,
-            long maxTimeInBufferMs, long backoffBaseMs, long backoffMaxMs) {
-        this.maxAttempts = maxAttempts;
-        this.maxBatchSize = maxBatchSize;
-        this.maxInFlight = maxInFlight;
-        this.maxBuffered = maxBuffered;
-        this.maxTimeInBufferMs = maxTimeInBufferMs;
-        this.backoffBaseMs = backoffBaseMs;
-        this.backoffMaxMs = backoffMaxMs;
+    private final Configuration config = new Configuration();
+    private final RetryingSinkOptions.Keys keys;
+    private DeadLetterHandler deadLetters;
+
+    /** @param keys the sink's shared keys */
+    protected RetryingSinkBuilder(RetryingSinkOptions.Keys keys) {
+        this.keys = keys;
     }
 
+    /** @return this, as the concrete builder */
     @SuppressWarnings("unchecked")
-    private B self() {
+    protected B self() {
         return (B) this;
+    }
+
+    /**
+     * Copies the options of a property group (unknown keys are ignored).
+     *
+     * @param group e.g. the runtime property group {@code FlightController.Alerts}
+     * @return this
+     */
+    protected B withConfiguration(Configuration group) {
+        config.addAll(group);
+        return self();
     }
 
     /** @param maxAttempts attempts per entry for retryable errors, {@code >= 1}; @return this */
     public B setMaxAttempts(int maxAttempts) {
-        this.maxAttempts = maxAttempts;
+        config.set(keys.maxAttempts, maxAttempts);
         return self();
     }
 
-    /** @param maxBatchSize entries per request, 1 .. the service's limit; @return this */
-    public B setMaxBatchSize(int maxBatchSize) {
-        this.maxBatchSize = maxBatchSize;
-        return self();
-    }
-
-    /** @param maxInFlight concurrent requests per writer, {@code >= 1}; @return this */
-    public B setMaxInFlightRequests(int maxInFlight) {
-        this.maxInFlight = maxInFlight;
-        return self();
-    }
-
-    /** @param maxBuffered entries buffered per writer, {@code > max batch size}; @return this */
-    public B setMaxBufferedRequests(int maxBuffered) {
-        this.maxBuffered = maxBuffered;
-        return self();
-    }
-
-    /** @param ms longest wait for a full batch, {@code >= 1} ms; @return this */
-    public B setMaxTimeInBufferMs(long ms) {
-        this.maxTimeInBufferMs = ms;
-        return self();
-    }
-
-    /** @param baseMs first retry delay cap in ms; @param maxMs largest delay in ms; @return this */
+    /** @param baseMs cap of the first retry delay in ms; @param maxMs largest delay in ms; @return this */
     public B setBackoff(long baseMs, long maxMs) {
-        this.backoffBaseMs = baseMs;
-        this.backoffMaxMs = maxMs;
+        config.set(keys.backoffBaseMs, baseMs);
+        config.set(keys.backoffMaxMs, maxMs);
         return self();
     }
 
@@ -85,69 +67,50 @@ public abstract class RetryingSinkBuilder<B extends RetryingSinkBuilder<B>> {
         return self();
     }
 
-    /** @return the retry backoff of these options */
-    protected RetryBackoff backoff() {
-        return new RetryBackoff(backoffBaseMs, backoffMaxMs);
+    /** @return the options collected so far, with the batching limits of {@link AsyncSinkBaseBuilder}'s setters */
+    protected Configuration configuration() {
+        Configuration c = new Configuration(config);
+        if (getMaxBatchSize() != null) {
+            c.set(keys.maxBatchSize, getMaxBatchSize());
+        }
+        if (getMaxInFlightRequests() != null) {
+            c.set(keys.maxInFlight, getMaxInFlightRequests());
+        }
+        if (getMaxBufferedRequests() != null) {
+            c.set(keys.maxBuffered, getMaxBufferedRequests());
+        }
+        if (getMaxTimeInBufferMS() != null) {
+            c.set(keys.maxTimeInBufferMs, getMaxTimeInBufferMS());
+        }
+        if (getMaxBatchSizeInBytes() != null) {
+            c.set(keys.maxBatchSizeInBytes, getMaxBatchSizeInBytes());
+        }
+        if (getMaxRecordSizeInBytes() != null) {
+            c.set(keys.maxRecordSizeInBytes, getMaxRecordSizeInBytes());
+        }
+        return c;
+    }
+
+    /** @param key a key; @param value its value, or null to leave it unset; @return this */
+    protected B setString(ConfigOption<String> key, String value) {
+        if (value == null) {
+            config.removeConfig(key);
+        } else {
+            config.set(key, value);
+        }
+        return self();
     }
 
     /**
-     * Checks the shared options.
-     *
-     * @param sink sink name for messages, e.g. {@code Timestream sink}
-     * @param batchLimit the service's largest batch
-     * @param batchLimitSource where that limit comes from, for the message
-     * @throws IllegalArgumentException naming the option that is invalid
+     * @param sink sink name for the message, e.g. {@code SNS sink}
+     * @return the dead-letter handler
+     * @throws IllegalArgumentException when none was set
      */
-    protected void validateRetryingOptions(String sink, int batchLimit, String batchLimitSource) {
-        if (maxAttempts < 1) {
-            throw invalid(sink, optionName("max attempts"), maxAttempts, "must be >= 1");
-        }
-        if (maxBatchSize < 1 || maxBatchSize > batchLimit) {
-            throw invalid(sink, optionName("max batch size"), maxBatchSize,
-                    "must be 1.." + batchLimit + " (" + batchLimitSource + ")");
-        }
-        if (maxInFlight < 1) {
-            throw invalid(sink, optionName("max in flight"), maxInFlight, "must be >= 1");
-        }
-        if (maxBuffered <= maxBatchSize) {
-            throw invalid(sink, optionName("max buffered"), maxBuffered,
-                    "must be > " + optionName("max batch size") + " (" + maxBatchSize + ")");
-        }
-        if (maxTimeInBufferMs < 1) {
-            throw invalid(sink, optionName("max time in buffer ms"), maxTimeInBufferMs, "must be >= 1");
-        }
-        if (backoffBaseMs < 0) {
-            throw invalid(sink, optionName("backoff base ms"), backoffBaseMs, "must be >= 0");
-        }
-        if (backoffMaxMs < backoffBaseMs) {
-            throw invalid(sink, optionName("backoff max ms"), backoffMaxMs,
-                    "must be >= " + optionName("backoff base ms") + " (" + backoffBaseMs + ")");
-        }
+    protected DeadLetterHandler deadLetters(String sink) {
         if (deadLetters == null) {
             throw new IllegalArgumentException(sink + ": a dead-letter handler is required (entries that cannot be "
                     + "delivered must go somewhere)");
         }
-    }
-
-    /**
-     * The name an option has in this sink's configuration, for error messages (default: the plain name, e.g.
-     * {@code max attempts}; a sink configured by keys returns its key).
-     *
-     * @param option plain option name
-     * @return the name to show
-     */
-    protected String optionName(String option) {
-        return option;
-    }
-
-    /**
-     * @param sink sink name
-     * @param option option name
-     * @param value the value given
-     * @param problem what is wrong
-     * @return an exception naming the option
-     */
-    protected static IllegalArgumentException invalid(String sink, String option, Object value, String problem) {
-        return new IllegalArgumentException(sink + " option '" + option + "' " + problem + " (got: " + value + ")");
+        return deadLetters;
     }
 }

@@ -6,7 +6,6 @@ import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
 
 import java.io.Serializable;
@@ -47,20 +46,18 @@ public abstract class RetryingSinkWriter<InputT, E extends Serializable> extends
     /**
      * @param converter element converter
      * @param context Flink's writer context
-     * @param configuration batching and in-flight limits
+     * @param options the sink's shared options: attempts, backoff, batching and in-flight limits
      * @param states buffered entries restored from a checkpoint
      * @param deadLetters where given-up entries go
-     * @param backoff retry delays
-     * @param maxAttempts attempts per entry, {@code >= 1}
      * @param deadLetterCounterName metric name of the dead-letter counter
      */
     protected RetryingSinkWriter(ElementConverter<InputT, E> converter, WriterInitContext context,
-            AsyncSinkWriterConfiguration configuration, Collection<BufferedRequestState<E>> states,
-            DeadLetterHandler deadLetters, RetryBackoff backoff, int maxAttempts, String deadLetterCounterName) {
-        super(converter, context, configuration, states);
+            RetryingSinkOptions options, Collection<BufferedRequestState<E>> states, DeadLetterHandler deadLetters,
+            String deadLetterCounterName) {
+        super(converter, context, options.writerConfiguration(), states);
         this.deadLetters = deadLetters;
-        this.backoff = backoff;
-        this.maxAttempts = maxAttempts;
+        this.backoff = options.backoff();
+        this.maxAttempts = options.getMaxAttempts();
         this.deadLettered = context.metricGroup().counter(deadLetterCounterName);
         this.outErrors = context.metricGroup().getNumRecordsOutErrorsCounter();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.sns.SnsAlertElementConverter;
+import io.flightcontroller.adapters.sns.SnsAlertEntry;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.testing.PostgresServer;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 
 /**
  * {@code missing_step} of a sequence's TIMEOUT alert in every alert output: the alerts table (also of a database
@@ -100,7 +100,7 @@ class MissingStepOutputsTest {
     @Test
     void theSnsMessageHasAMissingStepAttributeForFilterPolicies() {
         SnsAlertElementConverter converter = new SnsAlertElementConverter("arn:aws:sns:eu-west-1:123456789012:t");
-        PublishBatchRequestEntry e = converter.convert(timeout("a", "project_assigned"));
+        SnsAlertEntry e = converter.convert(timeout("a", "project_assigned"));
         assertThat(e.messageAttributes().get("missing_step").stringValue()).isEqualTo("project_assigned");
         assertThat(e.messageAttributes().get("kind").stringValue()).isEqualTo("timeout");
         assertThat(e.message()).contains("\"missing_step\":\"project_assigned\"");

@@ -1,7 +1,6 @@
 package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
 import io.flightcontroller.adapters.RetryingAsyncSink;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -9,7 +8,7 @@ import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,32 +26,18 @@ import java.util.Collection;
  *
  * <p>The point's version is not written: InfluxDB keeps one value per series (measurement + tags), field and
  * timestamp, and the last write wins, so a replay or restart from a checkpoint overwrites with the same or a newer
- * value. Delivery is at least once. The token is resolved by each writer when it starts ({@link InfluxToken}).
+ * value. Lines buffered at a checkpoint are kept in it as their UTF-8 bytes ({@link InfluxLineStateSerializer}).
+ * Delivery is at least once. The token is resolved by each writer when it starts ({@link InfluxToken}).
  * Build it with {@link #builder()}.
  */
 public class InfluxLineProtocolSink extends RetryingAsyncSink<MetricPoint, String> {
     private static final long serialVersionUID = 1L;
 
-    private final String url;
-    private final String org;
-    private final String bucket;
-    private final InfluxToken token;
-    private final int maxAttempts;
-    private final RetryBackoff backoff;
-    private final DeadLetterHandler deadLetters;
+    private final InfluxSinkOptions options;
 
-    InfluxLineProtocolSink(String url, String org, String bucket, InfluxToken token, int maxAttempts, int maxBatchSize,
-            int maxInFlight, int maxBuffered, long maxTimeInBufferMs, RetryBackoff backoff,
-            DeadLetterHandler deadLetters) {
-        super(new LineConverter(), maxBatchSize, maxInFlight, maxBuffered, InfluxSinkOptions.MAX_BATCH_BYTES,
-                maxTimeInBufferMs, InfluxSinkOptions.MAX_LINE_BYTES);
-        this.url = url;
-        this.org = org;
-        this.bucket = bucket;
-        this.token = token;
-        this.maxAttempts = maxAttempts;
-        this.backoff = backoff;
-        this.deadLetters = deadLetters;
+    InfluxLineProtocolSink(InfluxSinkOptions options, DeadLetterHandler deadLetters) {
+        super(new LineConverter(), options.getRetry(), deadLetters);
+        this.options = options;
     }
 
     /** @return a builder with the defaults of {@link InfluxSinkOptions} */
@@ -75,14 +60,19 @@ public class InfluxLineProtocolSink extends RetryingAsyncSink<MetricPoint, Strin
     @Override
     protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<String>> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<String>> states) {
-        AsyncSinkWriterConfiguration config = AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(getMaxBatchSize()).setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
-                .setMaxInFlightRequests(getMaxInFlightRequests()).setMaxBufferedRequests(getMaxBufferedRequests())
-                .setMaxTimeInBufferMS(getMaxTimeInBufferMS()).setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
-                .build();
-        return new InfluxLineProtocolSinkWriter(getElementConverter(), context, config, states, deadLetters, backoff,
-                maxAttempts, writeUri(url, org, bucket), token.resolve(),
-                Duration.ofMillis(InfluxSinkOptions.REQUEST_TIMEOUT_MS));
+        return new InfluxLineProtocolSinkWriter(getElementConverter(), context, getRetryOptions(), states,
+                getDeadLetterHandler(), writeUri(options.getUrl(), options.getOrg(), options.getBucket()),
+                options.getToken().resolve(), Duration.ofMillis(InfluxSinkOptions.REQUEST_TIMEOUT_MS));
+    }
+
+    @Override
+    public SimpleVersionedSerializer<BufferedRequestState<String>> getWriterStateSerializer() {
+        return new InfluxLineStateSerializer();
+    }
+
+    /** @return the validated options */
+    public InfluxSinkOptions getOptions() {
+        return options;
     }
 
     /** {@link MetricPoint} -&gt; one line of line protocol. */

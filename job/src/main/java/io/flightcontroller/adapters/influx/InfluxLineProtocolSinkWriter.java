@@ -2,14 +2,15 @@ package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryBackoff;
+import io.flightcontroller.adapters.RetryingSinkOptions;
 import io.flightcontroller.adapters.RetryingSinkWriter;
+import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.DeadLetter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,13 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
     public static final String DEAD_LETTER_COUNTER = "numInfluxLinesDeadLettered";
     /** Dead-letter stage of this sink. */
     public static final String STAGE = "sink:influxdb";
+    /**
+     * InfluxDB's status classification: 401, 403 (token) and 404 (org or bucket not found) are fatal; 429 is
+     * throttling and 5xx a server error, both retried; any other status (400 bad line or field-type conflict, 413,
+     * 422) is an invalid request, isolated line by line.
+     */
+    public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder().fatalStatuses(401, 403, 404)
+            .otherClientErrors(SinkErrorClassifier.Outcome.INVALID_REQUEST).rateExceededMessage(false).build();
 
     private final HttpClient http;
     private final URI writeUri;
@@ -50,10 +58,9 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
     private final Duration timeout;
 
     InfluxLineProtocolSinkWriter(ElementConverter<MetricPoint, String> converter, WriterInitContext context,
-            AsyncSinkWriterConfiguration configuration, Collection<BufferedRequestState<String>> states,
-            DeadLetterHandler deadLetters, RetryBackoff backoff, int maxAttempts, URI writeUri, String token,
-            Duration timeout) {
-        super(converter, context, configuration, states, deadLetters, backoff, maxAttempts, DEAD_LETTER_COUNTER);
+            RetryingSinkOptions options, Collection<BufferedRequestState<String>> states, DeadLetterHandler deadLetters,
+            URI writeUri, String token, Duration timeout) {
+        super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.writeUri = writeUri;
         this.authorization = "Token " + token;
@@ -147,18 +154,19 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
 
     /**
      * @param status HTTP status of a write
-     * @return true for 429 and 5xx (retry with backoff)
+     * @return true for 429 and 5xx (retry with backoff), by {@link #ERRORS}
      */
     static boolean isRetryable(int status) {
-        return status == 429 || status / 100 == 5;
+        SinkErrorClassifier.Outcome o = ERRORS.classify(null, null, status);
+        return o == SinkErrorClassifier.Outcome.THROTTLED || o == SinkErrorClassifier.Outcome.RETRYABLE;
     }
 
     /**
      * @param status HTTP status of a write
-     * @return true for 401, 403 (token) and 404 (org or bucket not found): fail the job
+     * @return true for 401, 403 (token) and 404 (org or bucket not found): fail the job, by {@link #ERRORS}
      */
     static boolean isFatal(int status) {
-        return status == 401 || status == 403 || status == 404;
+        return ERRORS.classify(null, null, status) == SinkErrorClassifier.Outcome.FATAL;
     }
 
     private InfluxSinkException fatal(HttpResponse<String> response) {

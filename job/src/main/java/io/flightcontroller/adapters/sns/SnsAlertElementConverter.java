@@ -3,18 +3,14 @@ package io.flightcontroller.adapters.sns;
 import io.flightcontroller.domain.Alert;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Turns an {@link Alert} into one SNS PublishBatch entry.
+ * Turns an {@link Alert} into one typed {@link SnsAlertEntry} (published as one SNS PublishBatch entry).
  *
  * <p>Body (JSON object, null fields left out): {@code kind} (lower case: {@code timeout}, {@code breach},
  * {@code burn_rate_firing}, {@code burn_rate_resolved}), {@code severity}, {@code measure}, {@code correlation_id},
@@ -24,16 +20,17 @@ import java.util.Map;
  * (capped at {@link #MAX_SUBJECT_CHARS} characters so the message stays far below SNS's 256 KiB limit) and
  * {@code alert_id}.
  *
- * <p>Message attributes (String): {@code severity}, {@code measure}, {@code kind} (same values as the body), and for
+ * <p>Message attributes (String): {@code alert_id}, {@code severity}, {@code measure}, {@code kind} (same values as the
+ * body; subscribers de-duplicate by {@code alert_id}, since delivery is at least once), and for
  * a sequence's TIMEOUT {@code missing_step} (the event type of the step not reached in time), for SNS subscription
  * filter policies. FIFO topics (ARN ending in {@code .fifo}): {@code MessageGroupId} = measure,
  * {@code MessageDeduplicationId} = alert id (or its SHA-256 hex when longer than SNS's 128 characters); an alert
  * without an id gets no de-duplication id, so a FIFO topic without content-based de-duplication rejects it and the
  * sink dead-letters it.
  *
- * <p>The entry's {@code Id} is a placeholder; the writer numbers the entries of each batch.
+ * <p>The writer numbers the entries of each batch when it makes the SDK entries ({@link SnsAlertEntry#toRequestEntry}).
  */
-public class SnsAlertElementConverter implements ElementConverter<Alert, PublishBatchRequestEntry> {
+public class SnsAlertElementConverter implements ElementConverter<Alert, SnsAlertEntry> {
     private static final long serialVersionUID = 1L;
 
     /** Longest subject kept in the body, in characters. */
@@ -51,7 +48,7 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
     }
 
     @Override
-    public PublishBatchRequestEntry apply(Alert alert, SinkWriter.Context context) {
+    public SnsAlertEntry apply(Alert alert, SinkWriter.Context context) {
         return convert(alert);
     }
 
@@ -59,24 +56,19 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
      * The mapping, usable without Flink.
      *
      * @param alert the alert, not null
-     * @return the entry, with id {@code "0"}
+     * @return the entry
      */
-    public PublishBatchRequestEntry convert(Alert alert) {
+    public SnsAlertEntry convert(Alert alert) {
         String kind = alert.getKind() == null ? null : alert.getKind().name().toLowerCase(Locale.ROOT);
-        Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        putAttribute(attributes, "severity", alert.getSeverity() == null ? null : alert.getSeverity().label());
-        putAttribute(attributes, "measure", alert.getMeasure());
-        putAttribute(attributes, "kind", kind);
-        putAttribute(attributes, "missing_step", alert.getMissingStep());
-        PublishBatchRequestEntry.Builder b = PublishBatchRequestEntry.builder().id("0").message(body(alert))
-                .messageAttributes(attributes);
+        String group = null;
+        String dedup = null;
         if (fifo) {
-            b.messageGroupId(alert.getMeasure() == null ? "unknown" : alert.getMeasure());
-            if (alert.getAlertId() != null) {
-                b.messageDeduplicationId(dedupId(alert.getAlertId()));
-            }
+            group = alert.getMeasure() == null ? "unknown" : alert.getMeasure();
+            dedup = alert.getAlertId() == null ? null : dedupId(alert.getAlertId());
         }
-        return b.build();
+        return new SnsAlertEntry(alert.getAlertId(), kind,
+                alert.getSeverity() == null ? null : alert.getSeverity().label(), alert.getMeasure(),
+                alert.getMissingStep(), alert.getCorrelationId(), alert.getDeadlineMs(), body(alert), group, dedup);
     }
 
     /**
@@ -85,19 +77,6 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
      */
     public static String body(Alert alert) {
         return io.flightcontroller.adapters.json.AlertJson.toJson(alert);
-    }
-
-    /**
-     * @param entry an entry
-     * @return its approximate size in bytes as SNS counts it: body plus attribute names and values, UTF-8
-     */
-    public static long sizeInBytes(PublishBatchRequestEntry entry) {
-        long size = entry.message().getBytes(StandardCharsets.UTF_8).length;
-        for (Map.Entry<String, MessageAttributeValue> a : entry.messageAttributes().entrySet()) {
-            size += a.getKey().length() + a.getValue().dataType().length()
-                    + a.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length;
-        }
-        return size;
     }
 
     static String dedupId(String alertId) {
@@ -113,12 +92,6 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, Publish
             return sb.toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putAttribute(Map<String, MessageAttributeValue> attributes, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
         }
     }
 }

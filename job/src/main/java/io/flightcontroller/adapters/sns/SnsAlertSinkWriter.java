@@ -1,17 +1,15 @@
 package io.flightcontroller.adapters.sns;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
+import io.flightcontroller.adapters.RetryingSinkOptions;
 import io.flightcontroller.adapters.RetryingSinkWriter;
+import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.domain.DeadLetter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
@@ -21,7 +19,6 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -32,11 +29,23 @@ import java.util.Set;
  * Publishes batches of up to 10 alerts with SNS PublishBatch and settles each entry: published, retried (throttling,
  * server errors, network errors, entries missing from the answer) or dead-lettered (rejected by SNS as the sender's
  * fault, or out of attempts). Configuration and permission errors fail the job through Flink's fatal-exception path
- * with a message naming the topic and the SNS error ({@link SnsExceptionClassifier}).
+ * with a message naming the topic and the SNS error ({@link #ERRORS}).
  */
-public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, PublishBatchRequestEntry> {
+public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry> {
     private static final Logger LOG = LoggerFactory.getLogger(SnsAlertSinkWriter.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * SNS's error classification: bad credentials, missing topic, access denied, invalid request and KMS problems are
+     * fatal; throttling codes are retried with backoff; anything else (5xx, network, unknown codes) is retried too.
+     */
+    public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder()
+            .fatalCodes("NotFound", "NotFoundException", "ResourceNotFound", "AuthorizationError", "AccessDenied",
+                    "AccessDeniedException", "InvalidClientTokenId", "UnrecognizedClientException",
+                    "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "ExpiredToken",
+                    "InvalidParameter", "InvalidParameterValue", "ValidationError", "InvalidSecurity",
+                    "KMSAccessDenied", "KMSDisabled", "KMSInvalidState", "KMSNotFound", "KMSOptInRequired")
+            .throttlingCodes("Throttling", "ThrottlingException", "Throttled", "TooManyRequestsException",
+                    "RequestLimitExceeded", "KMSThrottling")
+            .build();
     /** Name of the counter of alerts handed to the dead-letter handler. */
     public static final String DEAD_LETTER_COUNTER = "numAlertsDeadLettered";
     /** Dead-letter stage of this sink. */
@@ -45,21 +54,19 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, PublishBatchRe
     private final SnsAsyncClient client;
     private final String topicArn;
 
-    SnsAlertSinkWriter(ElementConverter<Alert, PublishBatchRequestEntry> converter, WriterInitContext context,
-            AsyncSinkWriterConfiguration configuration, Collection<BufferedRequestState<PublishBatchRequestEntry>> states,
-            DeadLetterHandler deadLetters, RetryBackoff backoff, int maxAttempts, SnsAsyncClient client,
-            String topicArn) {
-        super(converter, context, configuration, states, deadLetters, backoff, maxAttempts, DEAD_LETTER_COUNTER);
+    SnsAlertSinkWriter(ElementConverter<Alert, SnsAlertEntry> converter, WriterInitContext context,
+            RetryingSinkOptions options, Collection<BufferedRequestState<SnsAlertEntry>> states,
+            DeadLetterHandler deadLetters, SnsAsyncClient client, String topicArn) {
+        super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
         this.client = client;
         this.topicArn = topicArn;
     }
 
     @Override
-    protected void submitRequestEntries(List<PublishBatchRequestEntry> entries,
-            ResultHandler<PublishBatchRequestEntry> handler) {
+    protected void submitRequestEntries(List<SnsAlertEntry> entries, ResultHandler<SnsAlertEntry> handler) {
         List<PublishBatchRequestEntry> numbered = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            numbered.add(entries.get(i).toBuilder().id(Integer.toString(i)).build());
+            numbered.add(entries.get(i).toRequestEntry(Integer.toString(i)));
         }
         PublishBatchRequest request = PublishBatchRequest.builder().topicArn(topicArn)
                 .publishBatchRequestEntries(numbered).build();
@@ -76,11 +83,10 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, PublishBatchRe
         });
     }
 
-    private void onRequestError(List<PublishBatchRequestEntry> entries, Throwable error,
-            ResultHandler<PublishBatchRequestEntry> handler) {
-        Throwable cause = SnsExceptionClassifier.unwrap(error);
-        SnsExceptionClassifier.Outcome outcome = SnsExceptionClassifier.classify(cause);
-        if (outcome == SnsExceptionClassifier.Outcome.FATAL) {
+    private void onRequestError(List<SnsAlertEntry> entries, Throwable error, ResultHandler<SnsAlertEntry> handler) {
+        Throwable cause = SinkErrorClassifier.unwrap(error);
+        SinkErrorClassifier.Outcome outcome = ERRORS.classify(cause);
+        if (outcome == SinkErrorClassifier.Outcome.FATAL) {
             handler.completeExceptionally(new SnsSinkException("SNS rejected PublishBatch to " + topicArn
                     + " with a non-retryable error (check the topic ARN, region, credentials and IAM permissions "
                     + "sns:Publish): " + cause.getMessage(), cause));
@@ -91,21 +97,20 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, PublishBatchRe
         failedRequest(entries, "PublishBatch failed (" + outcome + "): " + cause, handler);
     }
 
-    private void onResponse(List<PublishBatchRequestEntry> entries, PublishBatchResponse response,
-            ResultHandler<PublishBatchRequestEntry> handler) {
+    private void onResponse(List<SnsAlertEntry> entries, PublishBatchResponse response,
+            ResultHandler<SnsAlertEntry> handler) {
         Set<String> settled = new HashSet<>();
         for (PublishBatchResultEntry ok : response.successful()) {
             settled.add(ok.id());
             succeeded(entries.get(Integer.parseInt(ok.id())));
         }
-        List<PublishBatchRequestEntry> retries = new ArrayList<>();
+        List<SnsAlertEntry> retries = new ArrayList<>();
         for (BatchResultErrorEntry failed : response.failed()) {
             settled.add(failed.id());
-            PublishBatchRequestEntry entry = entries.get(Integer.parseInt(failed.id()));
+            SnsAlertEntry entry = entries.get(Integer.parseInt(failed.id()));
             String detail = "SNS " + failed.code() + ": " + failed.message();
-            SnsExceptionClassifier.Outcome outcome = SnsExceptionClassifier.classify(failed.code(), failed.message(),
-                    0);
-            if (Boolean.TRUE.equals(failed.senderFault()) && outcome != SnsExceptionClassifier.Outcome.THROTTLED) {
+            SinkErrorClassifier.Outcome outcome = ERRORS.classify(failed.code(), failed.message(), 0);
+            if (Boolean.TRUE.equals(failed.senderFault()) && outcome != SinkErrorClassifier.Outcome.THROTTLED) {
                 // the message itself is invalid for this topic: retrying cannot succeed
                 deadLetter(entry, detail);
             } else {
@@ -122,23 +127,14 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, PublishBatchRe
     }
 
     @Override
-    protected long getSizeInBytes(PublishBatchRequestEntry entry) {
-        return SnsAlertElementConverter.sizeInBytes(entry);
+    protected long getSizeInBytes(SnsAlertEntry entry) {
+        return entry.sizeInBytes();
     }
 
     @Override
-    protected DeadLetter toDeadLetter(PublishBatchRequestEntry entry, String detail) {
-        DeadLetter d = DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [topic " + topicArn + "]",
-                entry.message());
-        try {
-            JsonNode body = MAPPER.readTree(entry.message());
-            String correlationId = body.path("correlation_id").asText(null);
-            Long time = body.has("deadline") ? Instant.parse(body.get("deadline").asText()).toEpochMilli() : null;
-            d.withEvent(correlationId, time);
-        } catch (Exception e) {
-            LOG.debug("dead-lettered SNS entry body is not the expected JSON", e);
-        }
-        return d;
+    protected DeadLetter toDeadLetter(SnsAlertEntry entry, String detail) {
+        return DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [topic " + topicArn + "]",
+                entry.message()).withEvent(entry.correlationId(), entry.deadlineMs());
     }
 
     @Override

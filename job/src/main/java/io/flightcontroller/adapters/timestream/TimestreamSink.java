@@ -2,13 +2,12 @@ package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
 import io.flightcontroller.adapters.RetryingAsyncSink;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteAsyncClient;
 import software.amazon.awssdk.services.timestreamwrite.model.Record;
@@ -44,32 +43,18 @@ import java.util.Collection;
  * the table ({@code MagneticStoreWriteProperties.EnableMagneticStoreWrites=true}, as the CDK stack does); without
  * them Timestream rejects such records and the sink dead-letters them with Timestream's reason and a hint.
  *
- * <p>Delivery is at least once (upserts make duplicates harmless). Only configuration errors (missing database or
+ * <p>Records buffered at a checkpoint are kept in it, field by field ({@link TimestreamRecordStateSerializer}).
+ * Delivery is at least once (upserts make duplicates harmless). Only configuration errors (missing database or
  * table, credentials, permissions) fail the job. Build it with {@link #builder()}.
  */
 public class TimestreamSink extends RetryingAsyncSink<MetricPoint, Record> {
     private static final long serialVersionUID = 1L;
 
-    private final String database;
-    private final String table;
-    private final String region;
-    private final String endpoint;
-    private final int maxAttempts;
-    private final RetryBackoff backoff;
-    private final DeadLetterHandler deadLetters;
+    private final TimestreamSinkOptions options;
 
-    TimestreamSink(String database, String table, String region, String endpoint, int maxAttempts, int maxBatchSize,
-            int maxInFlight, int maxBuffered, long maxTimeInBufferMs, RetryBackoff backoff,
-            DeadLetterHandler deadLetters) {
-        super(new TimestreamRecordConverter(), maxBatchSize, maxInFlight, maxBuffered,
-                TimestreamSinkOptions.MAX_BATCH_BYTES, maxTimeInBufferMs, TimestreamSinkOptions.MAX_RECORD_BYTES);
-        this.database = database;
-        this.table = table;
-        this.region = region;
-        this.endpoint = endpoint;
-        this.maxAttempts = maxAttempts;
-        this.backoff = backoff;
-        this.deadLetters = deadLetters;
+    TimestreamSink(TimestreamSinkOptions options, DeadLetterHandler deadLetters) {
+        super(new TimestreamRecordConverter(), options.getRetry(), deadLetters);
+        this.options = options;
     }
 
     /** @return a builder with the defaults of {@link TimestreamSinkOptions} */
@@ -78,26 +63,29 @@ public class TimestreamSink extends RetryingAsyncSink<MetricPoint, Record> {
     }
 
     /** @return database name */
-    public String getDatabase() { return database; }
+    public String getDatabase() { return options.getDatabase(); }
     /** @return table name */
-    public String getTable() { return table; }
+    public String getTable() { return options.getTable(); }
+    /** @return the validated options */
+    public TimestreamSinkOptions getOptions() { return options; }
 
     @Override
     protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<Record>> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<Record>> states) {
-        AsyncSinkWriterConfiguration config = AsyncSinkWriterConfiguration.builder()
-                .setMaxBatchSize(getMaxBatchSize()).setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
-                .setMaxInFlightRequests(getMaxInFlightRequests()).setMaxBufferedRequests(getMaxBufferedRequests())
-                .setMaxTimeInBufferMS(getMaxTimeInBufferMS()).setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
-                .build();
+        String endpoint = options.getEndpoint();
         boolean overridden = endpoint != null && !endpoint.isEmpty();
-        TimestreamWriteAsyncClient client = AwsClients.configure(TimestreamWriteAsyncClient.builder(), region,
-                endpoint, Duration.ofSeconds(30))
+        TimestreamWriteAsyncClient client = AwsClients.configure(TimestreamWriteAsyncClient.builder(),
+                options.getRegion(), endpoint, Duration.ofSeconds(30))
                 // Timestream requires endpoint discovery on AWS; an endpoint override (tests, VPC endpoints) is used as is
                 .endpointDiscoveryEnabled(!overridden)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(getMaxInFlightRequests() * 2))
                 .build();
-        return new TimestreamSinkWriter(getElementConverter(), context, config, states, deadLetters, backoff,
-                maxAttempts, client, database, table);
+        return new TimestreamSinkWriter(getElementConverter(), context, getRetryOptions(), states,
+                getDeadLetterHandler(), client, options.getDatabase(), options.getTable());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<BufferedRequestState<Record>> getWriterStateSerializer() {
+        return new TimestreamRecordStateSerializer();
     }
 }

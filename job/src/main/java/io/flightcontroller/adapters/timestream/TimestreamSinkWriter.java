@@ -1,15 +1,15 @@
 package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryBackoff;
+import io.flightcontroller.adapters.RetryingSinkOptions;
 import io.flightcontroller.adapters.RetryingSinkWriter;
+import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.DeadLetter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteAsyncClient;
@@ -36,7 +36,7 @@ import java.util.Map;
  * {@code numRecordsOutErrors}), the others count as written, and nothing is retried, so a rejected record can never
  * restart-loop the job. A record rejected for its time gets a reason that says what to change (magnetic-store writes).
  * Configuration and permission errors fail the job through Flink's fatal-exception path
- * ({@link TimestreamExceptionClassifier}).
+ * ({@link #ERRORS}).
  */
 public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record> {
     private static final Logger LOG = LoggerFactory.getLogger(TimestreamSinkWriter.class);
@@ -44,16 +44,29 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
     public static final String DEAD_LETTER_COUNTER = "numTimestreamRecordsDeadLettered";
     /** Dead-letter stage of this sink. */
     public static final String STAGE = "sink:timestream";
+    /**
+     * Timestream's error classification: missing database or table, credentials, permissions and a wrong endpoint
+     * are fatal; throttling is retried with backoff; a {@code ValidationException} of the request dead-letters the
+     * batch (the records themselves are malformed, and failing the job would restart-loop on the same records);
+     * anything else is retried. Per-record rejections ({@code RejectedRecordsException}) are read record by record.
+     */
+    public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder()
+            .fatalCodes("ResourceNotFoundException", "AccessDeniedException", "InvalidEndpointException",
+                    "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
+                    "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken",
+                    "ExpiredTokenException", "ExpiredToken", "ServiceQuotaExceededException")
+            .throttlingCodes("ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded")
+            .invalidRequestCodes("ValidationException")
+            .build();
 
     private final TimestreamWriteAsyncClient client;
     private final String database;
     private final String table;
 
     TimestreamSinkWriter(ElementConverter<MetricPoint, Record> converter, WriterInitContext context,
-            AsyncSinkWriterConfiguration configuration, Collection<BufferedRequestState<Record>> states,
-            DeadLetterHandler deadLetters, RetryBackoff backoff, int maxAttempts, TimestreamWriteAsyncClient client,
-            String database, String table) {
-        super(converter, context, configuration, states, deadLetters, backoff, maxAttempts, DEAD_LETTER_COUNTER);
+            RetryingSinkOptions options, Collection<BufferedRequestState<Record>> states, DeadLetterHandler deadLetters,
+            TimestreamWriteAsyncClient client, String database, String table) {
+        super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
         this.client = client;
         this.database = database;
         this.table = table;
@@ -80,12 +93,12 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
     }
 
     private void onError(List<Record> entries, Throwable error, ResultHandler<Record> handler) {
-        Throwable cause = TimestreamExceptionClassifier.unwrap(error);
+        Throwable cause = SinkErrorClassifier.unwrap(error);
         if (cause instanceof RejectedRecordsException) {
             onRejected(entries, (RejectedRecordsException) cause, handler);
             return;
         }
-        TimestreamExceptionClassifier.Outcome outcome = TimestreamExceptionClassifier.classify(cause);
+        SinkErrorClassifier.Outcome outcome = ERRORS.classify(cause);
         switch (outcome) {
             case FATAL:
                 handler.completeExceptionally(new TimestreamSinkException("Timestream rejected WriteRecords to "

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.domain.Alert;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import io.flightcontroller.adapters.SinkErrorClassifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,12 +16,14 @@ class SnsAlertElementConverterTest {
 
     @Test
     void standardTopicEntryHasJsonBodyAndAttributesButNoFifoFields() throws Exception {
-        PublishBatchRequestEntry e = new SnsAlertElementConverter(STANDARD)
+        SnsAlertEntry e = new SnsAlertElementConverter(STANDARD)
                 .convert(SnsAlertSinkIntegrationTest.breach("assign", "case-1", "a-1"));
         JsonNode body = new ObjectMapper().readTree(e.message());
         assertThat(body.get("start_time").asText()).isEqualTo("2024-03-01T10:00:00Z");
         assertThat(body.get("deadline").asText()).isEqualTo("2024-03-01T11:00:00Z");
-        assertThat(e.messageAttributes()).containsOnlyKeys("severity", "measure", "kind");
+        assertThat(e.messageAttributes()).containsOnlyKeys("alert_id", "severity", "measure", "kind");
+        assertThat(e.messageAttributes().get("alert_id").stringValue()).isEqualTo(body.get("alert_id").asText())
+                .isEqualTo("a-1");
         assertThat(e.messageGroupId()).isNull();
         assertThat(e.messageDeduplicationId()).isNull();
     }
@@ -29,7 +31,7 @@ class SnsAlertElementConverterTest {
     @Test
     void fifoTopicEntryUsesMeasureAsGroupAndAlertIdAsDeduplicationId() {
         Alert a = SnsAlertSinkIntegrationTest.breach("assign", "case-1", "a-1");
-        PublishBatchRequestEntry e = new SnsAlertElementConverter(FIFO).convert(a);
+        SnsAlertEntry e = new SnsAlertElementConverter(FIFO).convert(a);
         assertThat(e.messageGroupId()).isEqualTo("assign");
         assertThat(e.messageDeduplicationId()).isEqualTo("a-1");
         a.setAlertId(new String(new char[200]).replace('\0', 'x'));
@@ -39,26 +41,27 @@ class SnsAlertElementConverterTest {
     @Test
     void builderNamesTheInvalidOption() {
         assertThatThrownBy(() -> SnsAlertSink.builder().setDeadLetterHandler(d -> { }).build())
-                .hasMessageContaining("'sns.topic.arn' is required");
+                .hasMessageStartingWith("sns.topic.arn: is required");
         assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxBatchSize(11)
-                .setDeadLetterHandler(d -> { }).build()).hasMessageContaining("'sns.max.batch.size'");
+                .setDeadLetterHandler(d -> { }).build())
+                .hasMessage("sns.max.batch.size: must be 1..10 (SNS PublishBatch limit), got 11");
         assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxAttempts(0)
-                .setDeadLetterHandler(d -> { }).build()).hasMessageContaining("'sns.max.attempts'");
+                .setDeadLetterHandler(d -> { }).build()).hasMessage("sns.max.attempts: must be at least 1, got 0");
         assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).build())
                 .hasMessageContaining("dead-letter handler");
     }
 
     @Test
     void throttlingAndServerErrorsAreRetriedConfigurationErrorsAreFatal() {
-        assertThat(SnsExceptionClassifier.classify("Throttling", "Rate exceeded", 400))
-                .isEqualTo(SnsExceptionClassifier.Outcome.THROTTLED);
-        assertThat(SnsExceptionClassifier.classify(null, "Rate exceeded", 400))
-                .isEqualTo(SnsExceptionClassifier.Outcome.THROTTLED);
-        assertThat(SnsExceptionClassifier.classify("InternalError", "boom", 500))
-                .isEqualTo(SnsExceptionClassifier.Outcome.RETRYABLE);
-        assertThat(SnsExceptionClassifier.classify("NotFound", "Topic does not exist", 404))
-                .isEqualTo(SnsExceptionClassifier.Outcome.FATAL);
-        assertThat(SnsExceptionClassifier.classify("AuthorizationError", "denied", 403))
-                .isEqualTo(SnsExceptionClassifier.Outcome.FATAL);
+        assertThat(SnsAlertSinkWriter.ERRORS.classify("Throttling", "Rate exceeded", 400))
+                .isEqualTo(SinkErrorClassifier.Outcome.THROTTLED);
+        assertThat(SnsAlertSinkWriter.ERRORS.classify(null, "Rate exceeded", 400))
+                .isEqualTo(SinkErrorClassifier.Outcome.THROTTLED);
+        assertThat(SnsAlertSinkWriter.ERRORS.classify("InternalError", "boom", 500))
+                .isEqualTo(SinkErrorClassifier.Outcome.RETRYABLE);
+        assertThat(SnsAlertSinkWriter.ERRORS.classify("NotFound", "Topic does not exist", 404))
+                .isEqualTo(SinkErrorClassifier.Outcome.FATAL);
+        assertThat(SnsAlertSinkWriter.ERRORS.classify("AuthorizationError", "denied", 403))
+                .isEqualTo(SinkErrorClassifier.Outcome.FATAL);
     }
 }
