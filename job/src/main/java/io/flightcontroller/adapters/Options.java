@@ -1,10 +1,14 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.config.InvalidOptionException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads a source's or sink's {@link ConfigOption}s from the {@link Configuration} of its property group, so that every
@@ -88,5 +92,58 @@ public final class Options {
             // reported below
         }
         throw new InvalidOptionException(option.key(), "must be an absolute http(s) URL, got " + value);
+    }
+
+    /**
+     * @param group the property group
+     * @param option a string option
+     * @param type enum type; values match constant names in any case
+     * @param dflt value when absent
+     * @param <E> enum type
+     * @return the constant
+     * @throws InvalidOptionException for a value that names no constant
+     */
+    public static <E extends Enum<E>> E enumValue(Configuration group, ConfigOption<String> option, Class<E> type,
+            E dflt) {
+        String v = string(group, option);
+        if (v == null) {
+            return dflt;
+        }
+        for (E c : type.getEnumConstants()) {
+            if (c.name().equalsIgnoreCase(v)) {
+                return c;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E c : type.getEnumConstants()) {
+            allowed.add(c.name().toLowerCase(Locale.ROOT));
+        }
+        throw new InvalidOptionException(option.key(), "one of " + allowed + " (any case), was " + v);
+    }
+
+    /**
+     * @param group the property group
+     * @param option a string option holding an ISO-8601 duration such as {@code PT5S}
+     * @param dflt value when absent
+     * @param zeroOk whether {@code PT0S} is allowed
+     * @return the duration
+     * @throws InvalidOptionException for text that is no ISO-8601 duration, a negative one, or zero when not allowed
+     */
+    public static Duration duration(Configuration group, ConfigOption<String> option, Duration dflt, boolean zeroOk) {
+        String v = string(group, option);
+        if (v == null) {
+            return dflt;
+        }
+        Duration d;
+        try {
+            d = Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new InvalidOptionException(option.key(), "not an ISO-8601 duration (e.g. PT5S, PT1M, P1D): " + v);
+        }
+        if (d.isNegative() || (!zeroOk && d.isZero())) {
+            throw new InvalidOptionException(option.key(),
+                    "must be " + (zeroOk ? "non-negative" : "positive") + ", was " + v);
+        }
+        return d;
     }
 }

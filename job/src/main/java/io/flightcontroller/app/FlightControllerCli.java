@@ -1,5 +1,7 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.InvalidOptionException;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.adapters.eventlog.ConversionStats;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
@@ -191,13 +193,20 @@ public final class FlightControllerCli implements Callable<Integer> {
             s.webPort = webPort;
             s.progress = !noProgress;
             if (snsTopicArn != null) {
-                s.snsOptions = new java.util.LinkedHashMap<>();
-                s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_TOPIC_ARN, snsTopicArn);
+                java.util.Map<String, String> sns = new java.util.LinkedHashMap<>();
+                sns.put(SnsSinkOptions.TOPIC_ARN.key(), snsTopicArn);
                 if (snsRegion != null) {
-                    s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_REGION, snsRegion);
+                    sns.put(SnsSinkOptions.REGION.key(), snsRegion);
                 }
                 if (snsEndpoint != null) {
-                    s.snsOptions.put(io.flightcontroller.config.RuntimePropertyKeys.SNS_ENDPOINT, snsEndpoint);
+                    sns.put(SnsSinkOptions.ENDPOINT.key(), snsEndpoint);
+                }
+                try {
+                    s.snsOptions = SnsSinkOptions.fromConfiguration(
+                            org.apache.flink.configuration.Configuration.fromMap(sns));
+                } catch (InvalidOptionException e) {
+                    // the flag is the key with dashes: sns.topic.arn -> --sns-topic-arn
+                    throw new UsageException("--" + e.getKey().replace('.', '-'), e.getProblem());
                 }
                 s.snsDeadLettersFile = outDir.resolve("sns-dead-letters.jsonl");
             }

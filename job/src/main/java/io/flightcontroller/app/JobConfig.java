@@ -3,11 +3,14 @@ package io.flightcontroller.app;
 import static io.flightcontroller.config.RuntimePropertyKeys.*;
 
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.adapters.OptionReader;
+import io.flightcontroller.adapters.Options;
 import io.flightcontroller.adapters.file.FileOptions;
+import io.flightcontroller.adapters.influx.InfluxSinkOptions;
 import io.flightcontroller.adapters.jdbc.JdbcOptions;
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
 import io.flightcontroller.adapters.parse.MeasuresLocation;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
+import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import io.flightcontroller.config.RuntimePropertyKeys;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.IOException;
@@ -24,7 +27,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -148,14 +150,15 @@ public final class JobConfig implements Serializable {
     private final String measuresOrigin;
     private final MetricsSinkType metricsSink;
     private final String jdbcUrl;
-    private final MetricStoreConfig metricStore;
+    private final TimestreamSinkOptions timestream;
+    private final InfluxSinkOptions influx;
     private final AlertSinkType alertSink;
     private final String alertsFilePath;
-    private Map<String, String> snsOptions;
+    private final SnsSinkOptions sns;
 
     private JobConfig(SourceType sourceType, KinesisSourceOptions kinesis, String filePath, PipelineOptions pipeline,
-            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, MetricStoreConfig metricStore,
-            AlertSinkType alertSink, String alertsFilePath) {
+            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, TimestreamSinkOptions timestream,
+            InfluxSinkOptions influx, AlertSinkType alertSink, String alertsFilePath, SnsSinkOptions sns) {
         this.sourceType = sourceType;
         this.kinesis = kinesis;
         this.filePath = filePath;
@@ -163,7 +166,9 @@ public final class JobConfig implements Serializable {
         this.measuresOrigin = measuresOrigin;
         this.metricsSink = metricsSink;
         this.jdbcUrl = jdbcUrl;
-        this.metricStore = metricStore;
+        this.timestream = timestream;
+        this.influx = influx;
+        this.sns = sns;
         this.alertSink = alertSink;
         this.alertsFilePath = alertsFilePath;
     }
@@ -182,15 +187,14 @@ public final class JobConfig implements Serializable {
     public MetricsSinkType getMetricsSink() { return metricsSink; }
     /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, normalised once by {@link JdbcOptions#url}, else null */
     public String getJdbcUrl() { return jdbcUrl; }
-    /** @return Timestream or InfluxDB settings for {@link MetricsSinkType#TIMESTREAM} / {@link MetricsSinkType#INFLUXDB}, else null */
-    public MetricStoreConfig getMetricStore() { return metricStore; }
+    /** @return the Timestream sink's options for {@link MetricsSinkType#TIMESTREAM}, else null */
+    public TimestreamSinkOptions getTimestream() { return timestream; }
+    /** @return the InfluxDB sink's options for {@link MetricsSinkType#INFLUXDB}, else null */
+    public InfluxSinkOptions getInflux() { return influx; }
     /** @return the alert sink type */
     public AlertSinkType getAlertSink() { return alertSink; }
-    /**
-     * @return the SNS sink options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) for
-     *     {@link AlertSinkType#SNS}, else null; validated by {@code SnsAlertSink.builder()}
-     */
-    public Map<String, String> getSnsOptions() { return snsOptions; }
+    /** @return the SNS sink's options for {@link AlertSinkType#SNS}, else null */
+    public SnsSinkOptions getSns() { return sns; }
     /** @return the alerts file for {@link AlertSinkType#FILE}, else null */
     public String getAlertsFilePath() { return alertsFilePath; }
 
@@ -201,8 +205,9 @@ public final class JobConfig implements Serializable {
                 + ", dedupRetention=" + pipeline.getDedupRetention() + ", caseRetention=" + pipeline.getCaseRetention()
                 + ", measures=" + measuresOrigin + " (" + pipeline.getMeasures().getMeasures().size() + ")"
                 + ", metricsSink=" + metricsSink + (jdbcUrl != null ? " " + redact(jdbcUrl) : "")
-                + (metricStore != null ? " " + metricStore : "")
-                + ", alertSink=" + alertSink + (alertsFilePath != null ? " " + alertsFilePath : "") + "}";
+                + (timestream != null ? " " + timestream : "") + (influx != null ? " " + influx : "")
+                + ", alertSink=" + alertSink + (alertsFilePath != null ? " " + alertsFilePath : "")
+                + (sns != null ? " " + sns : "") + "}";
     }
 
     private static String redact(String url) {
@@ -222,68 +227,43 @@ public final class JobConfig implements Serializable {
         g.rejectUnknownKeys();
 
         SourceType sourceType = g.read(GROUP_SOURCE,
-                r -> r.enumValue(SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
-        MeasuresLocation.Loaded measures = g.read(GROUP_MEASURES, r -> MeasuresLocation.load(g.configuration(GROUP_MEASURES)));
+                r -> Options.enumValue(r, SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
+        MeasuresLocation.Loaded measures = g.read(GROUP_MEASURES, r -> MeasuresLocation.load(r));
         PipelineOptions pipeline = g.read(GROUP_TIME, r -> PipelineOptions.builder(measures.measures)
-                .outOfOrderness(r.duration(PipelineOptions.OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
-                .idleTimeout(r.duration(PipelineOptions.IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
-                .dedupRetention(r.duration(PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
-                .caseRetention(r.duration(PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
+                .outOfOrderness(Options.duration(r, PipelineOptions.OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
+                .idleTimeout(Options.duration(r, PipelineOptions.IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
+                .dedupRetention(Options.duration(r, PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
+                .caseRetention(Options.duration(r, PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
                 .build());
 
         KinesisSourceOptions kinesis = null;
         String filePath = null;
         if (sourceType == SourceType.KINESIS) {
-            kinesis = g.read(GROUP_SOURCE, r -> KinesisSourceOptions.fromConfiguration(g.configuration(GROUP_SOURCE)));
+            kinesis = g.read(GROUP_SOURCE, r -> KinesisSourceOptions.fromConfiguration(r));
         } else {
-            filePath = g.read(GROUP_SOURCE, r -> r.required(FileOptions.PATH, "required when source.type=file"));
+            filePath = g.read(GROUP_SOURCE, r -> Options.required(r, FileOptions.PATH, "required when source.type=file"));
         }
 
         MetricsSinkType metricsSink = g.read(GROUP_SINKS, r -> {
-            r.required(METRICS_SINK_OPTION, "required: jdbc, timestream, influxdb or none");
-            return r.enumValue(METRICS_SINK_OPTION, MetricsSinkType.class, null);
+            Options.required(r, METRICS_SINK_OPTION, "required: jdbc, timestream, influxdb or none");
+            return Options.enumValue(r, METRICS_SINK_OPTION, MetricsSinkType.class, null);
         });
         String jdbcUrl = metricsSink != MetricsSinkType.JDBC ? null : g.read(GROUP_SINKS,
-                r -> JdbcOptions.url(g.configuration(GROUP_SINKS), "required when metrics.sink=jdbc"));
-        MetricStoreConfig metricStore = g.read(GROUP_SINKS, r -> metricStore(r, metricsSink));
+                r -> JdbcOptions.url(r, "required when metrics.sink=jdbc"));
+        TimestreamSinkOptions timestream = metricsSink != MetricsSinkType.TIMESTREAM ? null
+                : g.read(GROUP_SINKS, TimestreamSinkOptions::fromConfiguration);
+        InfluxSinkOptions influx = metricsSink != MetricsSinkType.INFLUXDB ? null
+                : g.read(GROUP_SINKS, InfluxSinkOptions::fromConfiguration);
 
         String snsTopic = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
-        AlertSinkType alertSink = g.read(GROUP_ALERTS, r -> r.enumValue(ALERTS_SINK_OPTION, AlertSinkType.class,
+        AlertSinkType alertSink = g.read(GROUP_ALERTS, r -> Options.enumValue(r, ALERTS_SINK_OPTION, AlertSinkType.class,
                 snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG));
         String alertsFile = alertSink != AlertSinkType.FILE ? null : g.read(GROUP_ALERTS,
-                r -> r.required(FileOptions.ALERTS_PATH, "required when alerts.sink=file"));
-        Map<String, String> sns = null;
-        if (alertSink == AlertSinkType.SNS) {
-            sns = snsOptions(g);
-        }
-        JobConfig config = new JobConfig(sourceType, kinesis, filePath, pipeline, measures.origin, metricsSink,
-                jdbcUrl, metricStore, alertSink, alertsFile);
-        config.snsOptions = sns;
-        return config;
-    }
-
-    /** Reads and validates the SNS keys by building the sink once; errors name the key. */
-    private static Map<String, String> snsOptions(Groups g) {
-        if (g.get(GROUP_ALERTS, SNS_TOPIC_ARN) == null) {
-            throw new InvalidConfigException(GROUP_ALERTS, SNS_TOPIC_ARN, "required when alerts.sink=sns");
-        }
-        Map<String, String> o = new java.util.LinkedHashMap<>();
-        for (String key : java.util.Arrays.asList(SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT)) {
-            String v = g.get(GROUP_ALERTS, key);
-            if (v != null) {
-                o.put(key, v);
-            }
-        }
-        try {
-            io.flightcontroller.adapters.sns.SnsAlertSink.builder()
-                    .fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(o))
-                    .setDeadLetterHandler(new io.flightcontroller.adapters.LoggingDeadLetterHandler()).build();
-        } catch (IllegalArgumentException e) {
-            String key = e.getMessage().contains(SNS_ENDPOINT) ? SNS_ENDPOINT
-                    : e.getMessage().contains(SNS_REGION) ? SNS_REGION : SNS_TOPIC_ARN;
-            throw new InvalidConfigException(GROUP_ALERTS, key, e.getMessage());
-        }
-        return java.util.Collections.unmodifiableMap(o);
+                r -> Options.required(r, FileOptions.ALERTS_PATH, "required when alerts.sink=file"));
+        SnsSinkOptions sns = alertSink != AlertSinkType.SNS ? null
+                : g.read(GROUP_ALERTS, SnsSinkOptions::fromConfiguration);
+        return new JobConfig(sourceType, kinesis, filePath, pipeline, measures.origin, metricsSink, jdbcUrl,
+                timestream, influx, alertSink, alertsFile, sns);
     }
 
     /**
@@ -338,47 +318,6 @@ public final class JobConfig implements Serializable {
         return ids;
     }
 
-    private static MetricStoreConfig metricStore(OptionReader r, MetricsSinkType type) {
-        if (type == MetricsSinkType.TIMESTREAM) {
-            String why = "required when metrics.sink=timestream";
-            String endpoint = r.get(option(TIMESTREAM_ENDPOINT));
-            if (endpoint != null) {
-                r.httpUrl(option(TIMESTREAM_ENDPOINT));
-            }
-            String region = r.required(option(TIMESTREAM_REGION), why);
-            if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
-                throw new InvalidOptionException(TIMESTREAM_REGION,
-                        "not an AWS region id (e.g. eu-west-1): " + region);
-            }
-            return MetricStoreConfig.timestream(r.required(option(TIMESTREAM_DATABASE), why),
-                    r.required(option(TIMESTREAM_TABLE), why), region, endpoint);
-        }
-        if (type == MetricsSinkType.INFLUXDB) {
-            String why = "required when metrics.sink=influxdb";
-            r.required(option(INFLUX_URL), why);
-            String url = r.httpUrl(option(INFLUX_URL));
-            String org = r.required(option(INFLUX_ORG), why);
-            String bucket = r.required(option(INFLUX_BUCKET), why);
-            String secret = r.get(option(INFLUX_TOKEN_SECRET));
-            String token = r.get(option(INFLUX_TOKEN));
-            if (secret == null && token == null) {
-                throw new InvalidOptionException(INFLUX_TOKEN_SECRET,
-                        "required when metrics.sink=influxdb (Secrets Manager secret id or ARN of the token; "
-                                + INFLUX_TOKEN + " instead for local runs)");
-            }
-            if (secret != null && token != null) {
-                throw new InvalidOptionException(INFLUX_TOKEN,
-                        "set either " + INFLUX_TOKEN_SECRET + " or " + INFLUX_TOKEN + ", not both");
-            }
-            return MetricStoreConfig.influx(url, org, bucket, secret, token);
-        }
-        return null;
-    }
-
-    private static ConfigOption<String> option(String key) {
-        return ConfigOptions.key(key).stringType().noDefaultValue();
-    }
-
     /**
      * The property groups, each read through its adapters' {@link ConfigOption}s; an {@link InvalidOptionException}
      * from an adapter becomes an {@link InvalidConfigException} naming the group.
@@ -426,9 +365,9 @@ public final class JobConfig implements Serializable {
         }
 
         /** Runs {@code read} on the group's options, naming the group in any option error. */
-        <T> T read(String group, Function<OptionReader, T> read) {
+        <T> T read(String group, Function<Configuration, T> read) {
             try {
-                return read.apply(new OptionReader(configuration(group)));
+                return read.apply(configuration(group));
             } catch (InvalidOptionException e) {
                 throw new InvalidConfigException(group, e.getKey(), e.getProblem());
             }

@@ -5,7 +5,7 @@ import io.flightcontroller.adapters.LoggingDeadLetterHandler;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.influx.InfluxLineProtocolSink;
-import io.flightcontroller.adapters.influx.InfluxToken;
+import io.flightcontroller.adapters.influx.InfluxSinkOptions;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.json.AlertJson;
@@ -15,16 +15,16 @@ import io.flightcontroller.adapters.log.JsonLogSink;
 import io.flightcontroller.adapters.metrics.MetricPointStreams;
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.adapters.sns.SnsAlertSink;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.adapters.timestream.TimestreamSink;
+import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.ParsedRecord;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -128,11 +128,11 @@ public final class JobWiring {
                 attachDeadLettersLog(out);
                 break;
             case TIMESTREAM:
-                attachTimestream(out, config.getPipeline().getMeasures(), config.getMetricStore());
+                attachTimestream(out, config.getPipeline().getMeasures(), config.getTimestream());
                 attachDeadLettersLog(out);
                 break;
             case INFLUXDB:
-                attachInflux(out, config.getPipeline().getMeasures(), config.getMetricStore());
+                attachInflux(out, config.getPipeline().getMeasures(), config.getInflux());
                 attachDeadLettersLog(out);
                 break;
             default:
@@ -149,7 +149,7 @@ public final class JobWiring {
             case NONE:
                 break;
             case SNS:
-                attachSns(out, config.getSnsOptions(), new LoggingDeadLetterHandler());
+                attachSns(out, config.getSns(), new LoggingDeadLetterHandler());
                 break;
             default:
                 throw new IllegalStateException("no sink for alerts.sink=" + config.getAlertSink());
@@ -185,12 +185,12 @@ public final class JobWiring {
 
     /**
      * @param out the topology's outputs
-     * @param snsOptions {@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}
+     * @param sns validated SNS options
      * @param deadLetters where alerts SNS gives up on go
      */
-    public static void attachSns(FlightControllerTopology.Outputs out, Map<String, String> snsOptions,
+    public static void attachSns(FlightControllerTopology.Outputs out, SnsSinkOptions sns,
             DeadLetterHandler deadLetters) {
-        out.alerts.sinkTo(SnsAlertSink.builder().fromConfiguration(Configuration.fromMap(snsOptions))
+        out.alerts.sinkTo(SnsAlertSink.builder().setOptions(sns)
                 .setDeadLetterHandler(deadLetters).build()).name("alerts to SNS").uid("sns-alerts");
     }
 
@@ -200,40 +200,34 @@ public final class JobWiring {
     }
 
     private static void attachTimestream(FlightControllerTopology.Outputs out, MeasuresConfig measures,
-            MetricStoreConfig c) {
+            TimestreamSinkOptions c) {
         MetricPointStreams.all(out.measurements, out.aggregates, out.errorBudgets, out.alerts, out.openCases,
                 out.deadLetters, measures, "timestream").sinkTo(timestreamSink(c))
                 .name("metrics to Timestream").uid("timestream-metrics");
     }
 
     private static void attachInflux(FlightControllerTopology.Outputs out, MeasuresConfig measures,
-            MetricStoreConfig c) {
+            InfluxSinkOptions c) {
         MetricPointStreams.all(out.measurements, out.aggregates, out.errorBudgets, out.alerts, out.openCases,
                 out.deadLetters, measures, "influxdb").sinkTo(influxSink(c))
                 .name("metrics to InfluxDB").uid("influxdb-metrics");
     }
 
     /**
-     * @param c validated Timestream settings
+     * @param c validated Timestream options
      * @return the Timestream sink; rejected records go to the job log ({@link LoggingDeadLetterHandler})
      */
-    static TimestreamSink timestreamSink(MetricStoreConfig c) {
-        return TimestreamSink.builder().setDatabase(c.getTimestreamDatabase()).setTable(c.getTimestreamTable())
-                .setRegion(c.getTimestreamRegion()).setEndpoint(c.getTimestreamEndpoint())
-                .setDeadLetterHandler(new LoggingDeadLetterHandler()).build();
+    static TimestreamSink timestreamSink(TimestreamSinkOptions c) {
+        return TimestreamSink.builder().setOptions(c).setDeadLetterHandler(new LoggingDeadLetterHandler()).build();
     }
 
     /**
-     * @param c validated InfluxDB settings
-     * @return the InfluxDB sink; the token is read from Secrets Manager by each writer when it starts (or taken as
-     *     given for {@code influxdb.token}); rejected lines go to the job log ({@link LoggingDeadLetterHandler})
+     * @param c validated InfluxDB options; the token is read from Secrets Manager by each writer when it starts (or
+     *     taken as given for {@code influxdb.token})
+     * @return the InfluxDB sink; rejected lines go to the job log ({@link LoggingDeadLetterHandler})
      */
-    static InfluxLineProtocolSink influxSink(MetricStoreConfig c) {
-        InfluxToken token = c.getInfluxTokenSecret() != null
-                ? InfluxToken.secretsManager(c.getInfluxTokenSecret(), c.getInfluxTokenSecretRegion(), null)
-                : InfluxToken.literal(c.getInfluxToken());
-        return InfluxLineProtocolSink.builder().setUrl(c.getInfluxUrl()).setOrg(c.getInfluxOrg())
-                .setBucket(c.getInfluxBucket()).setToken(token).setDeadLetterHandler(new LoggingDeadLetterHandler())
+    static InfluxLineProtocolSink influxSink(InfluxSinkOptions c) {
+        return InfluxLineProtocolSink.builder().setOptions(c).setDeadLetterHandler(new LoggingDeadLetterHandler())
                 .build();
     }
 }

@@ -56,7 +56,7 @@ public final class LocalRun {
          * SNS options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) to also publish alerts to an
          * SNS topic, or null.
          */
-        public Map<String, String> snsOptions;
+        public io.flightcontroller.adapters.sns.SnsSinkOptions snsOptions;
         /** Where alerts SNS gives up on after its retries go (JSON Lines); required with {@link #snsOptions}. */
         public Path snsDeadLettersFile;
         /** Optional hook that attaches more sinks to the outputs. */

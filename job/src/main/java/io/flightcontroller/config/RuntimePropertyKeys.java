@@ -1,9 +1,12 @@
 package io.flightcontroller.config;
 
 import io.flightcontroller.adapters.file.FileOptions;
+import io.flightcontroller.adapters.influx.InfluxSinkOptions;
 import io.flightcontroller.adapters.jdbc.JdbcOptions;
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
 import io.flightcontroller.adapters.parse.MeasuresLocation;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
+import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,23 +88,23 @@ public final class RuntimePropertyKeys {
     /** JDBC URL for {@code jdbc}. */
     public static final String JDBC_URL = JdbcOptions.URL.key();
     /** Timestream database. */
-    public static final String TIMESTREAM_DATABASE = "timestream.database";
+    public static final String TIMESTREAM_DATABASE = TimestreamSinkOptions.DATABASE.key();
     /** Timestream table. */
-    public static final String TIMESTREAM_TABLE = "timestream.table";
+    public static final String TIMESTREAM_TABLE = TimestreamSinkOptions.TABLE.key();
     /** Timestream region. */
-    public static final String TIMESTREAM_REGION = "timestream.region";
+    public static final String TIMESTREAM_REGION = TimestreamSinkOptions.REGION.key();
     /** Timestream endpoint override. */
-    public static final String TIMESTREAM_ENDPOINT = "timestream.endpoint";
+    public static final String TIMESTREAM_ENDPOINT = TimestreamSinkOptions.ENDPOINT.key();
     /** InfluxDB base URL (v2 write API). */
-    public static final String INFLUX_URL = "influxdb.url";
+    public static final String INFLUX_URL = InfluxSinkOptions.URL.key();
     /** InfluxDB organisation. */
-    public static final String INFLUX_ORG = "influxdb.org";
+    public static final String INFLUX_ORG = InfluxSinkOptions.ORG.key();
     /** InfluxDB bucket. */
-    public static final String INFLUX_BUCKET = "influxdb.bucket";
+    public static final String INFLUX_BUCKET = InfluxSinkOptions.BUCKET.key();
     /** Secrets Manager secret id holding the InfluxDB token. */
-    public static final String INFLUX_TOKEN_SECRET = "influxdb.token.secret";
+    public static final String INFLUX_TOKEN_SECRET = InfluxSinkOptions.TOKEN_SECRET.key();
     /** InfluxDB token as plain text (tests and local runs only; on AWS use {@link #INFLUX_TOKEN_SECRET}). */
-    public static final String INFLUX_TOKEN = "influxdb.token";
+    public static final String INFLUX_TOKEN = InfluxSinkOptions.TOKEN.key();
 
     /** Group of the alert sink. */
     public static final String GROUP_ALERTS = "FlightController.Alerts";
@@ -110,22 +113,21 @@ public final class RuntimePropertyKeys {
     /** JSON Lines file for {@code alerts.sink=file}. */
     public static final String ALERTS_FILE_PATH = FileOptions.ALERTS_PATH.key();
     /** SNS topic ARN; alerts go to SNS when set. */
-    public static final String SNS_TOPIC_ARN = "sns.topic.arn";
+    public static final String SNS_TOPIC_ARN = SnsSinkOptions.TOPIC_ARN.key();
     /** SNS region. */
-    public static final String SNS_REGION = "sns.region";
+    public static final String SNS_REGION = SnsSinkOptions.REGION.key();
     /** SNS endpoint override. */
-    public static final String SNS_ENDPOINT = "sns.endpoint";
+    public static final String SNS_ENDPOINT = SnsSinkOptions.ENDPOINT.key();
 
     /** Every group with its keys, in documentation order (group id first). */
     public static final List<List<String>> ALL = Collections.unmodifiableList(List.of(
             group(GROUP_SOURCE, List.of(SOURCE_TYPE_OPTION), KinesisSourceOptions.options(), FileOptions.sourceOptions()),
             group(GROUP_TIME, PipelineOptions.timeOptions()),
             group(GROUP_MEASURES, MeasuresLocation.options()),
-            group(GROUP_SINKS, List.of(METRICS_SINK_OPTION), JdbcOptions.options(), keys(TIMESTREAM_DATABASE,
-                    TIMESTREAM_TABLE, TIMESTREAM_REGION, TIMESTREAM_ENDPOINT, INFLUX_URL, INFLUX_ORG, INFLUX_BUCKET,
-                    INFLUX_TOKEN_SECRET, INFLUX_TOKEN)),
+            group(GROUP_SINKS, List.of(METRICS_SINK_OPTION), JdbcOptions.options(), TimestreamSinkOptions.options(),
+                    InfluxSinkOptions.options()),
             group(GROUP_ALERTS, List.of(ALERTS_SINK_OPTION), FileOptions.alertOptions(),
-                    keys(SNS_TOPIC_ARN, SNS_REGION, SNS_ENDPOINT))));
+                    SnsSinkOptions.options())));
 
     @SafeVarargs
     private static List<String> group(String id, List<? extends ConfigOption<?>>... options) {
@@ -137,14 +139,6 @@ public final class RuntimePropertyKeys {
             }
         }
         return Collections.unmodifiableList(g);
-    }
-
-    private static List<ConfigOption<String>> keys(String... keys) {
-        List<ConfigOption<String>> l = new ArrayList<>();
-        for (String k : keys) {
-            l.add(ConfigOptions.key(k).stringType().noDefaultValue());
-        }
-        return l;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.influx.InfluxSinkOptions;
+import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import static io.flightcontroller.config.RuntimePropertyKeys.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -148,14 +150,30 @@ class JobConfigTest {
     }
 
     @Test
+    void theSinksRetryKeysCanBeSetInADeploymentAndAreValidatedWithGroupAndKey() {
+        Map<String, Properties> g = minimal();
+        set(g, GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts");
+        set(g, GROUP_ALERTS, "sns.max.attempts", "3");
+        assertThat(JobConfig.fromPropertyGroups(g).getSns().getRetry().getMaxAttempts()).isEqualTo(3);
+
+        set(g, GROUP_ALERTS, "sns.max.attempts", "0");
+        assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g)).isInstanceOfSatisfying(
+                JobConfig.InvalidConfigException.class, e -> {
+                    assertThat(e.getGroup()).isEqualTo(GROUP_ALERTS);
+                    assertThat(e.getKey()).isEqualTo("sns.max.attempts");
+                });
+    }
+
+    @Test
     void aTopicSendsAlertsToSns_regionFromTheArn() {
         Map<String, Properties> g = minimal();
         set(g, GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts.fifo");
         JobConfig c = JobConfig.fromPropertyGroups(g);
         assertThat(c.getAlertSink()).isEqualTo(JobConfig.AlertSinkType.SNS);
-        assertThat(c.getSnsOptions()).containsEntry(SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts.fifo");
+        assertThat(c.getSns().getTopicArn()).isEqualTo("arn:aws:sns:eu-west-1:123456789012:alerts.fifo");
+        assertThat(c.getSns().getRegion()).isEqualTo("eu-west-1");
         set(g, GROUP_ALERTS, ALERTS_SINK, "log");
-        assertThat(JobConfig.fromPropertyGroups(g).getSnsOptions()).isNull();
+        assertThat(JobConfig.fromPropertyGroups(g).getSns()).isNull();
     }
 
     @ParameterizedTest(name = "{0} / {1} = ''{2}''")
@@ -210,11 +228,11 @@ class JobConfigTest {
         JobConfig c = JobConfig.fromPropertyGroups(g);
 
         assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.TIMESTREAM);
-        MetricStoreConfig t = c.getMetricStore();
-        assertThat(t.getTimestreamDatabase()).isEqualTo("flightcontroller");
-        assertThat(t.getTimestreamTable()).isEqualTo("metrics");
-        assertThat(t.getTimestreamRegion()).isEqualTo("eu-west-1");
-        assertThat(t.getTimestreamEndpoint()).isEqualTo("http://127.0.0.1:5000");
+        TimestreamSinkOptions t = c.getTimestream();
+        assertThat(t.getDatabase()).isEqualTo("flightcontroller");
+        assertThat(t.getTable()).isEqualTo("metrics");
+        assertThat(t.getRegion()).isEqualTo("eu-west-1");
+        assertThat(t.getEndpoint()).isEqualTo("http://127.0.0.1:5000");
         assertThat(c.toString()).contains("timestream flightcontroller.metrics in eu-west-1");
         assertThat(JobWiring.timestreamSink(t).getTable()).isEqualTo("metrics");
     }
@@ -231,19 +249,18 @@ class JobConfigTest {
         JobConfig c = JobConfig.fromPropertyGroups(g);
 
         assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.INFLUXDB);
-        MetricStoreConfig i = c.getMetricStore();
-        assertThat(i.getInfluxUrl()).isEqualTo("https://influx.example:8086");
-        assertThat(i.getInfluxOrg()).isEqualTo("fc");
-        assertThat(i.getInfluxBucket()).isEqualTo("metrics");
-        assertThat(i.getInfluxTokenSecretRegion()).isEqualTo("eu-central-1");
-        assertThat(i.getInfluxToken()).isNull();
+        InfluxSinkOptions i = c.getInflux();
+        assertThat(i.getUrl()).isEqualTo("https://influx.example:8086");
+        assertThat(i.getOrg()).isEqualTo("fc");
+        assertThat(i.getBucket()).isEqualTo("metrics");
+        assertThat(i.getToken()).hasToString(
+                "Secrets Manager secret arn:aws:secretsmanager:eu-central-1:123456789012:secret:influx-AbC");
         assertThat(JobWiring.influxSink(i)).isNotNull(); // the secret is read by the writers, not here
 
         g.get(GROUP_SINKS).remove(INFLUX_TOKEN_SECRET);
         set(g, GROUP_SINKS, INFLUX_TOKEN, "very-secret-token");
         JobConfig plain = JobConfig.fromPropertyGroups(g);
-        assertThat(plain.getMetricStore().getInfluxToken()).isEqualTo("very-secret-token");
-        assertThat(plain.getMetricStore().getInfluxTokenSecret()).isNull();
+        assertThat(plain.getInflux().getToken().resolve()).isEqualTo("very-secret-token");
         assertThat(plain.toString()).contains("influxdb https://influx.example:8086").doesNotContain("very-secret");
     }
 

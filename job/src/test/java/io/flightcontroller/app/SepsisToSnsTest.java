@@ -1,5 +1,6 @@
 package io.flightcontroller.app;
 
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,9 +78,10 @@ class SepsisToSnsTest {
         s.jdbcUrl = "jdbc:sqlite:" + dir.resolve("results.db");
         s.pipeline = PipelineOptions.builder(s.measures).caseRetention(Duration.ofDays(3650));
         s.progress = false;
-        s.snsOptions = new LinkedHashMap<>();
-        s.snsOptions.put(RuntimePropertyKeys.SNS_TOPIC_ARN, arn);
-        s.snsOptions.put(RuntimePropertyKeys.SNS_ENDPOINT, moto.endpoint());
+        Map<String, String> sns = new LinkedHashMap<>();
+        sns.put(RuntimePropertyKeys.SNS_TOPIC_ARN, arn);
+        sns.put(RuntimePropertyKeys.SNS_ENDPOINT, moto.endpoint());
+        s.snsOptions = SnsSinkOptions.fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(sns));
         s.snsDeadLettersFile = dir.resolve("sns-dead-letters.jsonl");
         LocalRun.run(s, null);
 

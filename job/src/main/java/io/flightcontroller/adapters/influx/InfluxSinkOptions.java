@@ -2,7 +2,7 @@ package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.Options;
 import io.flightcontroller.adapters.RetryingSinkOptions;
-import io.flightcontroller.config.InvalidOptionException;
+import io.flightcontroller.adapters.InvalidOptionException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;

@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.jdbc;
 
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.adapters.OptionReader;
+import io.flightcontroller.adapters.Options;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -29,7 +29,7 @@ public final class JdbcOptions {
      * @throws InvalidOptionException naming {@code jdbc.url} when it is missing or not a {@code jdbc:} URL
      */
     public static String url(Configuration group, String why) {
-        String url = new OptionReader(group).required(URL, why);
+        String url = Options.required(group, URL, why);
         if (!url.startsWith("jdbc:")) {
             throw new InvalidOptionException(URL.key(), "must start with jdbc:, was " + url);
         }

@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.kinesis;
 
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.adapters.OptionReader;
+import io.flightcontroller.adapters.Options;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -64,11 +64,10 @@ public final class KinesisSourceOptions implements Serializable {
      * @throws InvalidOptionException naming the key that is missing or invalid
      */
     public static KinesisSourceOptions fromConfiguration(Configuration group) {
-        OptionReader r = new OptionReader(group);
-        String stream = r.required(STREAM, "required when source.type=kinesis (name or ARN)");
-        InitialPosition pos = r.enumValue(INITIAL_POSITION, InitialPosition.class, InitialPosition.LATEST);
+        String stream = Options.required(group, STREAM, "required when source.type=kinesis (name or ARN)");
+        InitialPosition pos = Options.enumValue(group, INITIAL_POSITION, InitialPosition.class, InitialPosition.LATEST);
         Instant ts = null;
-        String tsText = r.get(INITIAL_TIMESTAMP);
+        String tsText = Options.string(group, INITIAL_TIMESTAMP);
         if (pos == InitialPosition.AT_TIMESTAMP) {
             if (tsText == null) {
                 throw new InvalidOptionException(INITIAL_TIMESTAMP.key(), "required when kinesis.initial.position"
@@ -81,9 +80,9 @@ public final class KinesisSourceOptions implements Serializable {
                         "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
             }
         }
-        return builder(stream).region(r.get(REGION)).initialPosition(pos).initialTimestamp(ts)
-                .reader(r.enumValue(READER, Reader.class, Reader.POLLING)).efoConsumerName(r.get(EFO_CONSUMER))
-                .endpoint(r.get(ENDPOINT)).build();
+        return builder(stream).region(Options.string(group, REGION)).initialPosition(pos).initialTimestamp(ts)
+                .reader(Options.enumValue(group, READER, Reader.class, Reader.POLLING)).efoConsumerName(Options.string(group, EFO_CONSUMER))
+                .endpoint(Options.string(group, ENDPOINT)).build();
     }
 
     /** Where a shard is read from when the job starts without state. */

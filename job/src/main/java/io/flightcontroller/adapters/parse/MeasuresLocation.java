@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.parse;
 
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.adapters.OptionReader;
+import io.flightcontroller.adapters.Options;
 import io.flightcontroller.domain.InvalidMeasureException;
 import io.flightcontroller.domain.MeasuresConfig;
 import java.io.ByteArrayInputStream;
@@ -67,9 +67,8 @@ public final class MeasuresLocation {
      *     measures cannot be read, or they are invalid
      */
     public static Loaded load(Configuration group) {
-        OptionReader r = new OptionReader(group);
-        String inline = r.get(YAML);
-        String location = r.get(LOCATION);
+        String inline = Options.string(group, YAML);
+        String location = Options.string(group, LOCATION);
         if (inline != null && location != null) {
             throw new InvalidOptionException(LOCATION.key(), "set either measures.yaml or measures.location, not both");
         }
@@ -81,7 +80,7 @@ public final class MeasuresLocation {
             }
         }
         String loc = location != null ? location : DEFAULT_LOCATION;
-        try (InputStream in = open(loc, r.get(S3_REGION))) {
+        try (InputStream in = open(loc, Options.string(group, S3_REGION))) {
             return new Loaded(MeasuresYaml.read(in), loc);
         } catch (InvalidMeasureException e) {
             throw new InvalidOptionException(LOCATION.key(), loc + ": " + e.getMessage());

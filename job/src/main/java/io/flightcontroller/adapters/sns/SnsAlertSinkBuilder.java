@@ -2,7 +2,7 @@ package io.flightcontroller.adapters.sns;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingSinkBuilder;
-import io.flightcontroller.config.InvalidOptionException;
+import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.domain.Alert;
 import org.apache.flink.configuration.Configuration;
 
