@@ -3,7 +3,6 @@ package io.flightcontroller.app;
 import io.flightcontroller.adapters.jdbc.JdbcConnections;
 import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.Quantiles;
 import io.flightcontroller.pipeline.PipelineCounters;
@@ -55,7 +54,7 @@ public final class RunSummary {
             for (MeasureDefinition d : measures.getMeasures()) {
                 for (String name : d.outputMeasures()) { // a sequence: the whole, then each hop
                     lines.add(line(c, name, name.equals(d.getName()) ? d.getKind().yamlName() : "hop",
-                            d.getKind() == MeasureKind.LEAD_TIME || d.getKind() == MeasureKind.SEQUENCE));
+                            d.getKind().rules().resultsAreLeads()));
                 }
             }
         }

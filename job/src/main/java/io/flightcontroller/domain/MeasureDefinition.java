@@ -180,7 +180,7 @@ public final class MeasureDefinition implements Serializable {
      *     when not, events can be routed to it without their payload
      */
     public boolean usesPayload() {
-        if (kind == MeasureKind.VALUE || !dimensions.isEmpty()) {
+        if (kind.rules().allowsExpression() || !dimensions.isEmpty()) {
             return true;
         }
         for (String k : key) {
@@ -306,41 +306,8 @@ public final class MeasureDefinition implements Serializable {
             checkTypes(n, "end", end);
             checkTypes(n, "restart_on", restartOn);
             checkTypes(n, "count", count);
-            switch (kind) {
-                case LEAD_TIME:
-                case CYCLE_COUNT:
-                    if (start.isEmpty()) {
-                        throw new InvalidMeasureException(n, "start", "needs at least one event type");
-                    }
-                    if (end.isEmpty()) {
-                        throw new InvalidMeasureException(n, "end", "needs at least one event type");
-                    }
-                    for (String s : start) {
-                        if (end.contains(s)) {
-                            throw new InvalidMeasureException(n, "end", "'" + s + "' is also a start event type");
-                        }
-                    }
-                    break;
-                case COUNTER:
-                    if (count.isEmpty() && start.isEmpty()) {
-                        throw new InvalidMeasureException(n, "count", "needs at least one event type to count");
-                    }
-                    break;
-                case VALUE:
-                    if (start.isEmpty()) {
-                        throw new InvalidMeasureException(n, "event", "needs at least one event type");
-                    }
-                    if (expressionSource == null) {
-                        throw new InvalidMeasureException(n, "expression", "is required for kind value");
-                    }
-                    break;
-                case SEQUENCE:
-                    checkSequence(n);
-                    break;
-                default:
-                    break;
-            }
-            if (kind != MeasureKind.SEQUENCE) {
+            kind.rules().validate(this, n);
+            if (!kind.rules().allowsSteps()) {
                 if (!steps.isEmpty()) {
                     throw new InvalidMeasureException(n, "steps", "applies to kind sequence only");
                 }
@@ -349,8 +316,8 @@ public final class MeasureDefinition implements Serializable {
                 }
             }
             if (expressionSource != null) {
-                if (kind != MeasureKind.VALUE) {
-                    throw new InvalidMeasureException(n, "expression", "applies to kind value only");
+                if (!kind.rules().allowsExpression()) {
+                    throw new InvalidMeasureException(n, "expression", "applies to kind " + kindsThat(KindRules::allowsExpression) + " only");
                 }
                 try {
                     expression = ValueExpression.compile(expressionSource);
@@ -362,12 +329,12 @@ public final class MeasureDefinition implements Serializable {
                 throw new InvalidMeasureException(n, "timeout", "must be a positive ISO-8601 duration, e.g. P7D");
             }
             DurationLimits.checkMax(n, "timeout", timeout);
-            if (timeout != null && kind != MeasureKind.LEAD_TIME && kind != MeasureKind.CYCLE_COUNT) {
-                throw new InvalidMeasureException(n, "timeout", "applies to lead_time and cycle_count only");
+            if (timeout != null && !kind.rules().allowsTimeout()) {
+                throw new InvalidMeasureException(n, "timeout", "applies to " + kindsThat(KindRules::allowsTimeout) + " only");
             }
             if (slo != null) {
-                if (kind != MeasureKind.LEAD_TIME && kind != MeasureKind.SEQUENCE) {
-                    throw new InvalidMeasureException(n, "slo", "applies to kinds lead_time and sequence only");
+                if (!kind.rules().allowsSlo()) {
+                    throw new InvalidMeasureException(n, "slo", "applies to kinds " + kindsThat(KindRules::allowsSlo) + " only");
                 }
                 slo.validate(n);
                 if (within != null && slo.getThreshold().compareTo(within) > 0) {
@@ -398,8 +365,41 @@ public final class MeasureDefinition implements Serializable {
             return new MeasureDefinition(this);
         }
 
+        /** @return the start event types given so far */
+        List<String> startTypes() { return start; }
+        /** @return the counted event types given so far */
+        List<String> countTypes() { return count; }
+        /** @return the expression's source, or null */
+        String expressionSource() { return expressionSource; }
+
+        /** @return the kinds whose rules pass {@code test}, e.g. {@code lead_time and cycle_count} */
+        private static String kindsThat(java.util.function.Predicate<KindRules> test) {
+            List<String> names = new ArrayList<>();
+            for (MeasureKind k : MeasureKind.values()) {
+                if (test.test(k.rules())) {
+                    names.add(k.yamlName());
+                }
+            }
+            return String.join(" and ", names);
+        }
+
+        /** The rules of the kinds with cycles: at least one start and one end type, disjoint. */
+        void checkStartAndEnd(String n) {
+            if (start.isEmpty()) {
+                throw new InvalidMeasureException(n, "start", "needs at least one event type");
+            }
+            if (end.isEmpty()) {
+                throw new InvalidMeasureException(n, "end", "needs at least one event type");
+            }
+            for (String s : start) {
+                if (end.contains(s)) {
+                    throw new InvalidMeasureException(n, "end", "'" + s + "' is also a start event type");
+                }
+            }
+        }
+
         /** The rules of kind sequence; fields are named as in the YAML, e.g. {@code steps[1].within}. */
-        private void checkSequence(String n) {
+        void checkSequence(String n) {
             for (String f : new String[] {"start", "end", "restart_on", "count"}) {
                 List<String> given = f.equals("start") ? start : f.equals("end") ? end
                         : f.equals("restart_on") ? restartOn : count;

@@ -121,7 +121,7 @@ public final class MeasureMachine implements Serializable {
      * @return whether the event completed a case
      */
     public boolean applyLate(String caseKey, CaseState s, ProcessEvent e, Listener out) {
-        if ((def.getKind() == MeasureKind.LEAD_TIME || def.getKind() == MeasureKind.CYCLE_COUNT)
+        if (def.getKind().rules().hasCycles()
                 && def.getEnd().contains(e.getEventType())
                 && (s.phase == CasePhase.OPEN || s.phase == CasePhase.TIMED_OUT)
                 && e.getTimeMs() >= s.startMs) {
@@ -184,9 +184,7 @@ public final class MeasureMachine implements Serializable {
         if (s.cycle == 0 && s.total == 0) {
             return Long.MIN_VALUE;
         }
-        boolean keepsHistory = def.isEveryCycle() || def.getKind() == MeasureKind.COUNTER
-                || def.getKind() == MeasureKind.VALUE;
-        if (keepsHistory) {
+        if (def.getKind().rules().keepsHistory(def)) {
             return Long.MAX_VALUE;
         }
         return s.closedAtMs + retentionMs;
@@ -262,28 +260,16 @@ public final class MeasureMachine implements Serializable {
     }
 
     private void apply(String caseKey, CaseState s, ProcessEvent e, boolean late, Listener out) {
+        def.getKind().rules().apply(this, caseKey, s, e, late, out);
+    }
+
+    /**
+     * The cycle rules of the kinds with cycles ({@link KindRules#hasCycles()}): a start opens a cycle when none is open
+     * (or each time for every-cycle measures), an end completes it, {@code restart_on} restarts its clock, {@code count}
+     * events are counted; an end with no open or timed-out cycle is an orphan.
+     */
+    void applyCycle(String caseKey, CaseState s, ProcessEvent e, boolean late, Listener out) {
         String type = e.getEventType();
-        switch (def.getKind()) {
-            case COUNTER:
-                if (def.getCount().contains(type)) {
-                    s.total++;
-                    out.measurement(single(caseKey, e, (int) Math.min(Integer.MAX_VALUE, s.total), s.total));
-                }
-                return;
-            case VALUE:
-                if (def.getStart().contains(type)) {
-                    Double v = def.getExpression().evaluate(e);
-                    if (v == null) {
-                        out.noValue(e);
-                    } else {
-                        s.cycle++;
-                        out.measurement(single(caseKey, e, s.cycle, v));
-                    }
-                }
-                return;
-            default:
-                break;
-        }
         boolean isStart = def.getStart().contains(type);
         boolean isEnd = def.getEnd().contains(type);
         if (s.phase == CasePhase.OPEN) {
@@ -320,11 +306,9 @@ public final class MeasureMachine implements Serializable {
 
     private void complete(String caseKey, CaseState s, ProcessEvent e, boolean afterTimeout, boolean late,
             Listener out) {
-        long lead = e.getTimeMs() - s.startMs;
-        Slo slo = def.getSlo();
         Measurement m = new Measurement();
         m.setMeasure(def.getName());
-        m.setKind(def.getKind());
+        m.setKind(def.getKind().rules().resultKind());
         m.setCaseKey(caseKey);
         m.setCorrelationId(s.correlationId(caseKey));
         m.setCycle(s.cycle);
@@ -333,34 +317,17 @@ public final class MeasureMachine implements Serializable {
         m.setLate(late);
         m.setAfterTimeout(afterTimeout);
         m.setDimensions(s.dimensions);
-        if (def.getKind() == MeasureKind.CYCLE_COUNT) {
-            s.maxCycleCount = Math.max(s.maxCycleCount, s.cycleCount);
-            m.setValue(s.cycleCount);
-            m.setMaxValue((double) s.maxCycleCount);
-        } else {
-            m.setValue(lead);
-            if (slo != null) {
-                boolean good = !afterTimeout && !s.breached && lead <= slo.getThreshold().toMillis();
-                m.setGood(good);
-                if (s.breached) {
-                    out.outcome(Outcome.of(def.getName(), e.getTimeMs(), Boolean.FALSE, false, lead));
-                } else {
-                    s.breached = !good;
-                    out.outcome(Outcome.of(def.getName(), e.getTimeMs(), good, true, lead));
-                }
-            } else {
-                out.outcome(Outcome.of(def.getName(), e.getTimeMs(), null, false, lead));
-            }
-        }
+        def.getKind().rules().completed(def, s, m, afterTimeout, out);
         out.measurement(m);
         s.phase = def.isEveryCycle() ? CasePhase.IDLE : CasePhase.DONE;
         s.closedAtMs = e.getTimeMs();
     }
 
-    private Measurement single(String caseKey, ProcessEvent e, int seq, double value) {
+    /** A measurement of one event (kinds without cycles): start and end at the event. */
+    Measurement single(String caseKey, ProcessEvent e, int seq, double value) {
         Measurement m = new Measurement();
         m.setMeasure(def.getName());
-        m.setKind(def.getKind());
+        m.setKind(def.getKind().rules().resultKind());
         m.setCaseKey(caseKey);
         m.setCorrelationId(e.getCorrelationId());
         m.setCycle(seq);

@@ -49,7 +49,7 @@ public final class SequenceMachine implements Serializable {
      * @throws IllegalArgumentException when the measure is not a sequence
      */
     public SequenceMachine(MeasureDefinition def) {
-        if (def.getKind() != MeasureKind.SEQUENCE) {
+        if (def.getKind().rules().engine() != KindRules.Engine.CEP) {
             throw new IllegalArgumentException("measure '" + def.getName() + "' is not a sequence");
         }
         this.def = def;
@@ -384,7 +384,7 @@ public final class SequenceMachine implements Serializable {
             boolean afterTimeout, boolean late) {
         Measurement m = new Measurement();
         m.setMeasure(measure);
-        m.setKind(MeasureKind.LEAD_TIME);
+        m.setKind(def.getKind().rules().resultKind());
         m.setCaseKey(caseKey);
         m.setCorrelationId(c.correlationId(caseKey));
         m.setCycle(1);

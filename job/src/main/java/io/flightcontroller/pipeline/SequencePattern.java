@@ -1,7 +1,7 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.KindRules;
 import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.ProcessEvent;
 import io.flightcontroller.domain.SequenceStep;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class SequencePattern {
      * @throws IllegalArgumentException when the measure is not a sequence
      */
     public static Pattern<RoutedEvent, RoutedEvent> of(MeasureDefinition def) {
-        if (def.getKind() != MeasureKind.SEQUENCE) {
+        if (def.getKind().rules().engine() != KindRules.Engine.CEP) {
             throw new IllegalArgumentException("measure '" + def.getName() + "' is not a sequence");
         }
         List<SequenceStep> steps = def.getSteps();

@@ -1,10 +1,10 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.KindRules;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.domain.DeadLetter;
 import io.flightcontroller.domain.EventTimes;
 import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.Measurement;
 import io.flightcontroller.domain.OpenCase;
 import io.flightcontroller.domain.Outcome;
@@ -68,7 +68,7 @@ final class SequenceStreams {
         DataStream<DeadLetter> late = null;
         for (int i = 0; i < defs.size(); i++) {
             MeasureDefinition d = defs.get(i);
-            if (d.getKind() != MeasureKind.SEQUENCE) {
+            if (d.getKind().rules().engine() != KindRules.Engine.CEP) {
                 continue;
             }
             sequenceNames.add(d.getName());

@@ -8,7 +8,6 @@ import io.flightcontroller.adapters.metrics.MetricNames;
 import io.flightcontroller.domain.Alert;
 import io.flightcontroller.domain.BurnRateRule;
 import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
 import io.flightcontroller.domain.MeasuresConfig;
 import io.flightcontroller.domain.Slo;
 import java.io.IOException;
@@ -219,8 +218,8 @@ public final class GrafanaDashboards {
     private ObjectNode measureDashboard(MeasureDefinition d) {
         String m = d.getName();
         Board b = new Board("Flight Controller: " + m + " (" + datasource.id() + ")", uid(m));
-        String record = MetricNames.measurementRecord(d.getKind());
-        boolean lead = d.getKind() == MeasureKind.LEAD_TIME;
+        String record = MetricNames.measurementRecord(d.getKind().rules().resultKind());
+        boolean lead = d.getKind().rules().resultsAreLeads();
         String field = lead ? MetricNames.DURATION_MS : MetricNames.VALUE;
         String scale = lead ? " / 1000.0" : "";
         Slo slo = d.getSlo();
@@ -274,7 +273,7 @@ public final class GrafanaDashboards {
         } else if (d.getTimeout() != null) {
             b.add(alertsPanel("Alerts per kind (timeouts)", m), 12, 8);
         }
-        if (d.getKind() == MeasureKind.LEAD_TIME || d.getKind() == MeasureKind.CYCLE_COUNT) {
+        if (d.getKind().rules().hasCycles()) {
             String open = MetricNames.OPEN_CASE;
             ObjectNode stat = panel("stat", "Open cases",
                     "Cases still open at the end of a bounded run (a streaming job reports none) and the oldest "

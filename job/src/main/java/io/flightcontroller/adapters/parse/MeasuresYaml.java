@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters.parse;
 
+import io.flightcontroller.domain.KindRules;
 import io.flightcontroller.domain.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -276,9 +277,10 @@ public final class MeasuresYaml {
         b.count(types(name, "count", n.get("count")));
         List<String> events = types(name, "events", n.get("events"));
         if (!events.isEmpty()) {
-            if (kind == MeasureKind.COUNTER) {
+            KindRules.EventsField meaning = kind.rules().eventsField();
+            if (meaning == KindRules.EventsField.COUNT) {
                 b.count(events);
-            } else if (kind == MeasureKind.VALUE) {
+            } else if (meaning == KindRules.EventsField.START) {
                 b.start(events);
             } else {
                 throw new InvalidMeasureException(name, "events", "applies to kinds counter and value; use start/end");

@@ -1,0 +1,26 @@
+package io.flightcontroller.domain;
+
+/** {@code counter}: the running total of the {@code count} events seen for a key, emitted on each of them. */
+final class CounterKind extends KindRules {
+    private static final long serialVersionUID = 1L;
+
+    @Override public MeasureKind resultKind() { return MeasureKind.COUNTER; }
+    @Override public EventsField eventsField() { return EventsField.COUNT; }
+    @Override public boolean keepsHistory(MeasureDefinition def) { return true; }
+
+    @Override
+    void validate(MeasureDefinition.Builder b, String n) {
+        if (b.countTypes().isEmpty() && b.startTypes().isEmpty()) {
+            throw new InvalidMeasureException(n, "count", "needs at least one event type to count");
+        }
+    }
+
+    @Override
+    void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+            MeasureMachine.Listener out) {
+        if (machine.getDefinition().getCount().contains(e.getEventType())) {
+            s.total++;
+            out.measurement(machine.single(caseKey, e, (int) Math.min(Integer.MAX_VALUE, s.total), s.total));
+        }
+    }
+}

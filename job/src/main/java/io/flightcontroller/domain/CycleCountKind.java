@@ -1,0 +1,26 @@
+package io.flightcontroller.domain;
+
+/**
+ * {@code cycle_count}: the number of {@code count} events (default: the start events) in a cycle, emitted when the
+ * cycle ends, with the largest count so far as its maximum.
+ */
+final class CycleCountKind extends KindRules {
+    private static final long serialVersionUID = 1L;
+
+    @Override public MeasureKind resultKind() { return MeasureKind.CYCLE_COUNT; }
+    @Override public boolean hasCycles() { return true; }
+    @Override public boolean allowsTimeout() { return true; }
+
+    @Override
+    void validate(MeasureDefinition.Builder b, String n) {
+        b.checkStartAndEnd(n);
+    }
+
+    @Override
+    void completed(MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout,
+            MeasureMachine.Listener out) {
+        s.maxCycleCount = Math.max(s.maxCycleCount, s.cycleCount);
+        m.setValue(s.cycleCount);
+        m.setMaxValue((double) s.maxCycleCount);
+    }
+}

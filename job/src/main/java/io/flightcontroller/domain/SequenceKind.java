@@ -1,0 +1,25 @@
+package io.flightcontroller.domain;
+
+/**
+ * {@code sequence}: steps in order, matched per case as one Flink CEP pattern; a lead per hop and one for the whole
+ * sequence (rows of kind {@code lead_time}), a limit per hop and for the whole. Rules: {@link SequenceMachine}.
+ */
+final class SequenceKind extends KindRules {
+    private static final long serialVersionUID = 1L;
+
+    @Override public Engine engine() { return Engine.CEP; }
+    @Override public MeasureKind resultKind() { return MeasureKind.LEAD_TIME; }
+    @Override public boolean allowsSlo() { return true; }
+    @Override public boolean allowsSteps() { return true; }
+
+    @Override
+    void validate(MeasureDefinition.Builder b, String n) {
+        b.checkSequence(n);
+    }
+
+    @Override
+    void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+            MeasureMachine.Listener out) {
+        throw new UnsupportedOperationException("kind sequence runs on Flink CEP, not on the state machine");
+    }
+}
