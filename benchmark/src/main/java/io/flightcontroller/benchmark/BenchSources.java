@@ -1,7 +1,7 @@
 package io.flightcontroller.benchmark;
 
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

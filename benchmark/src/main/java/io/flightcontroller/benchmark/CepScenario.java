@@ -2,11 +2,11 @@ package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.file.Path;

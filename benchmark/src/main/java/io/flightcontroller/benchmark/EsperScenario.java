@@ -1,7 +1,7 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;

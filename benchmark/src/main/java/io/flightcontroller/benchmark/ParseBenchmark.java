@@ -1,7 +1,7 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,7 +1,7 @@
 package io.flightcontroller.benchmark;
 
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.flightcontroller.benchmark;
 
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;

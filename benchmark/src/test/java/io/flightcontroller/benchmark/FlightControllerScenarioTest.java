@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
 import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.io.InputStream;
 import java.nio.file.Files;

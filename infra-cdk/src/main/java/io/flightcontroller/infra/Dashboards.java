@@ -3,7 +3,7 @@ package io.flightcontroller.infra;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flightcontroller.adapters.grafana.GrafanaDashboards;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -6,8 +6,8 @@ import static software.amazon.awscdk.assertions.Match.stringLikeRegexp;
 
 import io.flightcontroller.adapters.grafana.GrafanaDashboards;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

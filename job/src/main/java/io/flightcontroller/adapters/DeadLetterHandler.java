@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 
 import java.io.Serializable;
 

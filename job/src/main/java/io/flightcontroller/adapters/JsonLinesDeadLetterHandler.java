@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

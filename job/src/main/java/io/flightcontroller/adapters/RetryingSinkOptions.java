@@ -1,6 +1,5 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.adapters.InvalidOptionException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;

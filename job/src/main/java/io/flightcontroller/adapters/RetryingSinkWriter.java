@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;

@@ -1,12 +1,12 @@
 package io.flightcontroller.app;
 
 import io.flightcontroller.adapters.parse.IsoDurations;
-import io.flightcontroller.domain.BurnRateRule;
-import io.flightcontroller.domain.DurationLimits;
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.Slo;
+import io.flightcontroller.domain.measure.BurnRateRule;
+import io.flightcontroller.domain.measure.DurationLimits;
+import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.measure.Slo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;

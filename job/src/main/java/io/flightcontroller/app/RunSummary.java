@@ -1,10 +1,10 @@
 package io.flightcontroller.app;
 
 import io.flightcontroller.adapters.jdbc.JdbcConnections;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.Quantiles;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Quantiles;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.PrintStream;

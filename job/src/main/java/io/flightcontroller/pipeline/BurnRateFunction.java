@@ -1,10 +1,10 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.BurnRateEvaluator;
-import io.flightcontroller.domain.BurnRateState;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.engine.BurnRateEvaluator;
+import io.flightcontroller.domain.engine.BurnRateState;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.Outcome;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * Keyed by measure name: counts SLO outcomes into event-time buckets and evaluates the measure's burn-rate rules with
  * {@link BurnRateEvaluator} at every time a bucket enters or leaves a window (event-time timers), so a replayed log
  * produces the alerts it would have produced live. Emits firing/resolved alerts; every hour boundary with data in the
- * SLO window, an {@link io.flightcontroller.domain.ErrorBudget} on {@link SideOutputs#ERROR_BUDGETS}.
+ * SLO window, an {@link io.flightcontroller.domain.result.ErrorBudget} on {@link SideOutputs#ERROR_BUDGETS}.
  */
 class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,8 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.CorroboratedClock;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.CorroboratedClock;
+import io.flightcontroller.domain.event.ParsedRecord;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;

@@ -1,14 +1,14 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.result.WindowAggregate;
 import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

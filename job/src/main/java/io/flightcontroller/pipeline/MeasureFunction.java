@@ -1,17 +1,17 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.CaseState;
-import io.flightcontroller.domain.MeasureMachine;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.engine.CaseState;
+import io.flightcontroller.domain.engine.MeasureMachine;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.java.tuple.Tuple2;
-import io.flightcontroller.domain.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureDefinition;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -153,7 +153,7 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
             return;
         }
         long last = Long.MIN_VALUE;
-        for (io.flightcontroller.domain.ProcessEvent e : s.pending) {
+        for (io.flightcontroller.domain.event.ProcessEvent e : s.pending) {
             last = Math.max(last, e.getTimeMs());
         }
         m.advanceTo(key.f1, s, last, out);

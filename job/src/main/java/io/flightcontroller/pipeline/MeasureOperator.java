@@ -1,8 +1,8 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.CaseState;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.engine.CaseState;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -62,8 +62,8 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
         output.emitWatermark(Watermark.MAX_WATERMARK);
     }
 
-    private io.flightcontroller.domain.MeasureMachine.Listener endListener() {
-        return new io.flightcontroller.domain.MeasureMachine.Listener() {
+    private io.flightcontroller.domain.engine.MeasureMachine.Listener endListener() {
+        return new io.flightcontroller.domain.engine.MeasureMachine.Listener() {
             @Override
             public void measurement(Measurement m) {
                 counters.inc(PipelineCounters.MATCHED);
@@ -71,8 +71,8 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
             }
 
             @Override
-            public void alert(io.flightcontroller.domain.Alert a) {
-                counters.inc(a.getKind() == io.flightcontroller.domain.Alert.Kind.TIMEOUT
+            public void alert(io.flightcontroller.domain.result.Alert a) {
+                counters.inc(a.getKind() == io.flightcontroller.domain.result.Alert.Kind.TIMEOUT
                         ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
                 output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
@@ -83,12 +83,12 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
             }
 
             @Override
-            public void orphan(io.flightcontroller.domain.ProcessEvent e) {
+            public void orphan(io.flightcontroller.domain.event.ProcessEvent e) {
                 counters.inc(PipelineCounters.ORPHAN);
             }
 
             @Override
-            public void noValue(io.flightcontroller.domain.ProcessEvent e) {
+            public void noValue(io.flightcontroller.domain.event.ProcessEvent e) {
                 counters.inc(PipelineCounters.NO_VALUE);
             }
         };

@@ -1,11 +1,11 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.EventTimes;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,7 +26,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Shape of the lateness figures: lateness = watermark - event time (ms, &gt;= 0); the out-of-orderness that would
  * have accepted the event = configured out-of-orderness + lateness + 1 ms (the watermark is the corroborated event
- * time minus the out-of-orderness minus 1 ms, see {@link io.flightcontroller.domain.CorroboratedClock}).
+ * time minus the out-of-orderness minus 1 ms, see {@link io.flightcontroller.domain.event.CorroboratedClock}).
  */
 class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
     private static final long serialVersionUID = 1L;

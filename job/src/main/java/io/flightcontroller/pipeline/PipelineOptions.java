@@ -3,9 +3,9 @@ package io.flightcontroller.pipeline;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-import io.flightcontroller.domain.BurnRateEvaluator;
-import io.flightcontroller.domain.CorroboratedClock;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.engine.BurnRateEvaluator;
+import io.flightcontroller.domain.event.CorroboratedClock;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

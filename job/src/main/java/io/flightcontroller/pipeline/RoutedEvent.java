@@ -1,6 +1,6 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ProcessEvent;
 
 /**
  * An event routed to one measure: the measure's NAME (never its position in the measures file, so a savepoint

@@ -1,7 +1,7 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.functions.PatternProcessFunction;
@@ -11,7 +11,7 @@ import org.apache.flink.util.Collector;
 /**
  * The thin match handler of a sequence's CEP pattern: turns a complete match and a timed-out partial match into the
  * steps reached, in order, and hands them to {@link Matches} ({@link SequenceOperator}, which lets
- * {@link io.flightcontroller.domain.SequenceMachine} decide leads, verdicts and alerts with the case's keyed state).
+ * {@link io.flightcontroller.domain.engine.SequenceMachine} decide leads, verdicts and alerts with the case's keyed state).
  * Nothing is emitted here.
  */
 final class SequenceMatchFunction extends PatternProcessFunction<RoutedEvent, Measurement>

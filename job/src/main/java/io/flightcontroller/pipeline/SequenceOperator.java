@@ -1,15 +1,15 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.CasePhase;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureMachine;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.engine.CasePhase;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.engine.MeasureMachine;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.ProcessEvent;
-import io.flightcontroller.domain.SequenceCase;
-import io.flightcontroller.domain.SequenceMachine;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.engine.SequenceCase;
+import io.flightcontroller.domain.engine.SequenceMachine;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,9 +1,9 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.KindRules;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.ProcessEvent;
-import io.flightcontroller.domain.SequenceStep;
+import io.flightcontroller.domain.measure.KindRules;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.SequenceStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.KindRules;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.EventTimes;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.measure.KindRules;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
 import java.util.ArrayList;
 import java.util.List;

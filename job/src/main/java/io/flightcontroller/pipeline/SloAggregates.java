@@ -3,7 +3,7 @@ package io.flightcontroller.pipeline;
 import com.tdunning.math.stats.MergingDigest;
 import com.tdunning.math.stats.TDigest;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.WindowAggregate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

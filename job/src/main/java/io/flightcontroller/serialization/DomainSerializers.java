@@ -1,14 +1,14 @@
 package io.flightcontroller.serialization;
 
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.CasePhase;
-import io.flightcontroller.domain.BurnRateState;
-import io.flightcontroller.domain.CaseState;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
-import io.flightcontroller.domain.SequenceCase;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.engine.CasePhase;
+import io.flightcontroller.domain.engine.BurnRateState;
+import io.flightcontroller.domain.engine.CaseState;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.engine.SequenceCase;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

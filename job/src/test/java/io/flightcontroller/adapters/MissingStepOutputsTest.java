@@ -1,13 +1,13 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.domain.Severity;
+import io.flightcontroller.domain.result.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.sns.SnsAlertElementConverter;
 import io.flightcontroller.adapters.sns.SnsAlertEntry;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.testing.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -7,7 +7,6 @@ import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.adapters.timestream.TimestreamSink;
 import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
-import io.flightcontroller.adapters.InvalidOptionException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Quantiles;
+import io.flightcontroller.domain.result.Quantiles;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.LoopbackServers;
 import io.flightcontroller.testing.SharedData;

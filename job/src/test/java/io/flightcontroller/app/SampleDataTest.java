@@ -3,7 +3,7 @@ package io.flightcontroller.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.ResultTables;
 import java.io.ByteArrayOutputStream;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Quantiles;
+import io.flightcontroller.domain.result.Quantiles;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.SharedData;

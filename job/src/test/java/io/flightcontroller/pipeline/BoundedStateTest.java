@@ -6,9 +6,9 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ProcessEvent;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.api.java.tuple.Tuple2;

@@ -8,8 +8,8 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,9 +5,9 @@ import static io.flightcontroller.pipeline.TopologyMiniClusterTest.ev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;

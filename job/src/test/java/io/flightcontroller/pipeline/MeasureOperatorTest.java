@@ -10,10 +10,10 @@ import static io.flightcontroller.pipeline.HarnessSupport.route;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -198,7 +198,7 @@ class MeasureOperatorTest {
             h.endInput();
             assertThat(alertsFor(h, "timed-out")).hasSize(1);
             assertThat(alertsFor(h, "open")).isEmpty();
-            List<io.flightcontroller.domain.OpenCase> open =
+            List<io.flightcontroller.domain.result.OpenCase> open =
                     HarnessSupport.values(h, SideOutputs.OPEN_CASES);
             assertThat(open).hasSize(1);
             assertThat(open.get(0).getCaseKey()).isEqualTo("open");

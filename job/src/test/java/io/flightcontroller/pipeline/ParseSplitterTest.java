@@ -7,10 +7,10 @@ import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;

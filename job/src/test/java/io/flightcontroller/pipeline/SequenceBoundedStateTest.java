@@ -3,9 +3,9 @@ package io.flightcontroller.pipeline;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;

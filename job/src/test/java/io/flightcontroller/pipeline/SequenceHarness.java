@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;

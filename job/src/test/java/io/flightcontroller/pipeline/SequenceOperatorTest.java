@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.measure.MeasureKind;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -3,8 +3,8 @@ package io.flightcontroller.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.Quantiles;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Quantiles;
+import io.flightcontroller.domain.result.WindowAggregate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.flightcontroller.serialization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

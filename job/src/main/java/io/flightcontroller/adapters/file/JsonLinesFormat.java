@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.file;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;

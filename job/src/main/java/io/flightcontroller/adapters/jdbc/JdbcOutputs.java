@@ -1,12 +1,12 @@
 package io.flightcontroller.adapters.jdbc;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.WindowAggregate;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;

@@ -1,13 +1,13 @@
 package io.flightcontroller.adapters.jdbc;
 
 import io.flightcontroller.adapters.json.Json;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.EventTimes;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.WindowAggregate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

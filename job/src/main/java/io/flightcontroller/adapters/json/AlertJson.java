@@ -3,7 +3,7 @@ package io.flightcontroller.adapters.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import java.time.Instant;
 import java.util.Locale;
 

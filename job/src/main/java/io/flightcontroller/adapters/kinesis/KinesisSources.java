@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.kinesis;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Properties;

@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.kinesis;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.ParsedRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.connectors.kinesis.serialization.KinesisDeserializationSchema;
 

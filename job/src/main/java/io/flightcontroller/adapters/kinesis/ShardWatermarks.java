@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.kinesis;
 
-import io.flightcontroller.domain.CorroboratedClock;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.CorroboratedClock;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.time.Duration;
 import org.apache.flink.streaming.api.functions.AssignerWithPeriodicWatermarks;
 import org.apache.flink.streaming.api.watermark.Watermark;

@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.measure.MeasureKind;
 
 /**
  * The names Flight Controller writes to Timestream and InfluxDB: record names (the Timestream measure name of a

@@ -1,12 +1,12 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.WindowAggregate;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 

@@ -1,14 +1,14 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.WindowAggregate;
 
 import java.io.Serializable;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters.parse;
 
-import io.flightcontroller.domain.DurationLimits;
+import io.flightcontroller.domain.measure.DurationLimits;
 import java.time.Duration;
 import java.time.Period;
 import java.time.format.DateTimeParseException;

@@ -2,8 +2,8 @@ package io.flightcontroller.adapters.parse;
 
 import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.Options;
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,17 +1,17 @@
 package io.flightcontroller.adapters.parse;
 
-import io.flightcontroller.domain.KindRules;
-import io.flightcontroller.domain.Severity;
+import io.flightcontroller.domain.measure.KindRules;
+import io.flightcontroller.domain.result.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.flightcontroller.domain.BurnRateRule;
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.SequenceStep;
-import io.flightcontroller.domain.Slo;
+import io.flightcontroller.domain.measure.BurnRateRule;
+import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.measure.SequenceStep;
+import io.flightcontroller.domain.measure.Slo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

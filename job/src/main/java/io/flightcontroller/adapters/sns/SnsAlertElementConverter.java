@@ -1,6 +1,6 @@
 package io.flightcontroller.adapters.sns;
 
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 

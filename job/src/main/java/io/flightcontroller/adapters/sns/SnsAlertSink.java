@@ -3,7 +3,7 @@ package io.flightcontroller.adapters.sns;
 import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;

@@ -3,7 +3,7 @@ package io.flightcontroller.adapters.sns;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingSinkBuilder;
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import org.apache.flink.configuration.Configuration;
 
 /**

@@ -5,7 +5,7 @@ import io.flightcontroller.adapters.RetryingSinkOptions;
 import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;

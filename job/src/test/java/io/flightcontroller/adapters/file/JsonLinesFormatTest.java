@@ -3,8 +3,8 @@ package io.flightcontroller.adapters.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ParsedRecord;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.ParsedRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.flightcontroller.adapters.grafana;
 
-import io.flightcontroller.domain.Severity;
-import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.result.Severity;
+import io.flightcontroller.domain.measure.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,15 +13,15 @@ import io.flightcontroller.adapters.metrics.MetricNames;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.adapters.metrics.MetricPoints;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.BurnRateRule;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.ErrorBudget;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasuresConfig;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.OpenCase;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.measure.BurnRateRule;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.WindowAggregate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -234,7 +234,7 @@ class GrafanaDashboardsTest {
                     assertThat(query(t, ds)).as(d.getName() + " / " + p.path("title").asText()).contains(selects);
                 }
             }
-            boolean lead = d.getKind() == io.flightcontroller.domain.MeasureKind.LEAD_TIME;
+            boolean lead = d.getKind() == io.flightcontroller.domain.measure.MeasureKind.LEAD_TIME;
             assertThat(titles).as(d.getName()).contains((lead ? "Lead time" : "Value") + " p50 / p90 / p95");
             JsonNode pct = panel(board, (lead ? "Lead time" : "Value") + " p50 / p90 / p95");
             assertThat(query(pct.path("targets").get(0), ds)).contains("AS p50").contains("AS p90").contains("AS p95");
@@ -339,7 +339,7 @@ class GrafanaDashboardsTest {
 
     private static Set<String> records() {
         Set<String> r = new TreeSet<>();
-        for (io.flightcontroller.domain.MeasureKind k : io.flightcontroller.domain.MeasureKind.values()) {
+        for (io.flightcontroller.domain.measure.MeasureKind k : io.flightcontroller.domain.measure.MeasureKind.values()) {
             r.add(MetricNames.measurementRecord(k));
         }
         r.addAll(List.of(MetricNames.WINDOW_AGGREGATE, MetricNames.ERROR_BUDGET, MetricNames.ALERT,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

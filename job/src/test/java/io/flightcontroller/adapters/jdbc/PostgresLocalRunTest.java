@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.app.LocalRun;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.PostgresServer;

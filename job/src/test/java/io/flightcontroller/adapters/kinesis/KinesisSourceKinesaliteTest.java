@@ -1,14 +1,14 @@
 package io.flightcontroller.adapters.kinesis;
 
-import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.measure.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.app.JobConfig;
 import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.config.RuntimePropertyKeys;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.Measurement;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

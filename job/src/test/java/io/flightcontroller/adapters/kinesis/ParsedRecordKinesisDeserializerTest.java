@@ -2,8 +2,8 @@ package io.flightcontroller.adapters.kinesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.EventTimes;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.EventTimes;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

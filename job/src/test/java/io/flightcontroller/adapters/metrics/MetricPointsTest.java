@@ -1,10 +1,10 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.Severity;
-import io.flightcontroller.domain.MeasureKind;
+import io.flightcontroller.domain.result.Severity;
+import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.Measurement;
-import io.flightcontroller.domain.WindowAggregate;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.WindowAggregate;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ class MetricPointsTest {
                     + "    kind: cycle_count\n"
                     + "    start: opened\n"
                     + "    end: reopened\n"));
-    private static final io.flightcontroller.domain.Slo POINTS_SLO = MeasuresYaml.parse(
+    private static final io.flightcontroller.domain.measure.Slo POINTS_SLO = MeasuresYaml.parse(
             "measures:\n  - name: assign\n    start: opened\n    end: assigned\n"
                     + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n").getMeasures().get(0).getSlo();
 
@@ -116,7 +116,7 @@ class MetricPointsTest {
 
     @Test
     void errorBudgetBecomesAnErrorBudgetPointThatCanGoNegative() {
-        io.flightcontroller.domain.ErrorBudget b = io.flightcontroller.domain.ErrorBudget.of("assign", 7_200_000L,
+        io.flightcontroller.domain.result.ErrorBudget b = io.flightcontroller.domain.result.ErrorBudget.of("assign", 7_200_000L,
                 POINTS_SLO, 80, 20);
 
         MetricPoint p = POINTS.fromErrorBudget(b, 3L);
@@ -135,8 +135,8 @@ class MetricPointsTest {
 
     @Test
     void breachAndBurnRateAlertsBecomeAlertPointsKeptApartByCaseOrRule() {
-        io.flightcontroller.domain.Alert breach = new io.flightcontroller.domain.Alert();
-        breach.setKind(io.flightcontroller.domain.Alert.Kind.BREACH);
+        io.flightcontroller.domain.result.Alert breach = new io.flightcontroller.domain.result.Alert();
+        breach.setKind(io.flightcontroller.domain.result.Alert.Kind.BREACH);
         breach.setSeverity(Severity.INFO);
         breach.setMeasure("assign");
         breach.setCaseKey("case-1");
@@ -144,8 +144,8 @@ class MetricPointsTest {
         breach.setDeadlineMs(3_600_000L);
         breach.setObservedLeadMs(3_600_000L);
         breach.setObjective(0.9);
-        io.flightcontroller.domain.Alert burn = new io.flightcontroller.domain.Alert();
-        burn.setKind(io.flightcontroller.domain.Alert.Kind.BURN_RATE_FIRING);
+        io.flightcontroller.domain.result.Alert burn = new io.flightcontroller.domain.result.Alert();
+        burn.setKind(io.flightcontroller.domain.result.Alert.Kind.BURN_RATE_FIRING);
         burn.setSeverity(Severity.PAGE);
         burn.setMeasure("assign");
         burn.setDeadlineMs(3_600_000L);
@@ -168,7 +168,7 @@ class MetricPointsTest {
 
     @Test
     void openCaseIsWrittenAtTheEndOfTheInputWithItsAge() {
-        io.flightcontroller.domain.OpenCase o = io.flightcontroller.domain.OpenCase.of("assign", "case-9", null,
+        io.flightcontroller.domain.result.OpenCase o = io.flightcontroller.domain.result.OpenCase.of("assign", "case-9", null,
                 1_000L, 59_000L);
 
         MetricPoint p = POINTS.fromOpenCase(o, 1L);
@@ -182,12 +182,12 @@ class MetricPointsTest {
 
     @Test
     void deadLetterIsWrittenAtItsEventTimeOrElseTheFallbackTime() {
-        io.flightcontroller.domain.DeadLetter late = io.flightcontroller.domain.DeadLetter.of("dedup", "late",
+        io.flightcontroller.domain.event.DeadLetter late = io.flightcontroller.domain.event.DeadLetter.of("dedup", "late",
                 "behind the watermark", "{\"a\":1}");
         late.setEventTimeMs(5_000L);
-        io.flightcontroller.domain.DeadLetter notJson = io.flightcontroller.domain.DeadLetter.of("parse", "not_json",
+        io.flightcontroller.domain.event.DeadLetter notJson = io.flightcontroller.domain.event.DeadLetter.of("parse", "not_json",
                 "not JSON", "garbage");
-        io.flightcontroller.domain.DeadLetter otherNotJson = io.flightcontroller.domain.DeadLetter.of("parse",
+        io.flightcontroller.domain.event.DeadLetter otherNotJson = io.flightcontroller.domain.event.DeadLetter.of("parse",
                 "not_json", "not JSON", "other garbage");
 
         MetricPoint l = POINTS.fromDeadLetter(late, 99_000L, 1L);

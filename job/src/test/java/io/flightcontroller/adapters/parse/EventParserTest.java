@@ -3,10 +3,10 @@ package io.flightcontroller.adapters.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.json.Json;
-import io.flightcontroller.domain.DeadLetter;
-import io.flightcontroller.domain.EventTimes;
-import io.flightcontroller.domain.ParsedRecord;
-import io.flightcontroller.domain.ProcessEvent;
+import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package io.flightcontroller.adapters.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.testing.LoopbackServers;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +202,7 @@ class MeasuresYamlTest {
     @Test
     void theMaximumDurationItselfIsAccepted() {
         assertThat(MeasuresYaml.parse(M + "    timeout: P36500D\n").getMeasures().get(0).getTimeout())
-                .isEqualTo(io.flightcontroller.domain.DurationLimits.MAX);
+                .isEqualTo(io.flightcontroller.domain.measure.DurationLimits.MAX);
     }
 
     @Test

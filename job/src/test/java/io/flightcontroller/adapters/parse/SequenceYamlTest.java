@@ -3,10 +3,10 @@ package io.flightcontroller.adapters.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flightcontroller.domain.InvalidMeasureException;
-import io.flightcontroller.domain.MeasureDefinition;
-import io.flightcontroller.domain.MeasureKind;
-import io.flightcontroller.domain.MeasuresConfig;
+import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

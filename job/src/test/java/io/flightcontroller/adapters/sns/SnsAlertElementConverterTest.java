@@ -2,7 +2,7 @@ package io.flightcontroller.adapters.sns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import org.junit.jupiter.api.Test;
 import io.flightcontroller.adapters.SinkErrorClassifier;
 

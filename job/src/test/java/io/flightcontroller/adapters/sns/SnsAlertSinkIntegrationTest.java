@@ -1,11 +1,11 @@
 package io.flightcontroller.adapters.sns;
 
-import io.flightcontroller.domain.Severity;
+import io.flightcontroller.domain.result.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
-import io.flightcontroller.domain.Alert;
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.testing.MotoServer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package io.flightcontroller.adapters.sns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.SinkStateHarness;
-import io.flightcontroller.domain.Alert;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.testing.MotoServer;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;

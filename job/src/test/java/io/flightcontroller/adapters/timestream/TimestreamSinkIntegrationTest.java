@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import io.flightcontroller.domain.DeadLetter;
+import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.testing.MotoServer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;

@@ -1,0 +1,50 @@
+package io.flightcontroller.domain.event;
+
+import io.flightcontroller.domain.result.Quantiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class EventTimesTest {
+    static final long T = 1667924526000L; // 2022-11-08T16:22:06Z
+
+    @Test
+    void acceptsIsoWithOffsetOrZ_andEpochSecondsOrMillisAsNumberOrString() {
+        assertThat(EventTimes.toEpochMillis("2022-11-08T16:22:06Z")).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis("2022-11-08T17:22:06+01:00")).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis("2022-11-08T16:22:06.250Z")).isEqualTo(T + 250);
+        assertThat(EventTimes.toEpochMillis(1667924526L)).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis("1667924526")).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis(1667924526000L)).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis("1667924526000")).isEqualTo(T);
+        assertThat(EventTimes.toEpochMillis(1667924526.5)).isEqualTo(T + 500);
+    }
+
+    @Test
+    void rejectsUnparseableAndZonelessTimes() {
+        assertThatThrownBy(() -> EventTimes.toEpochMillis("29/2/2016 01:16")).hasMessageContaining("29/2/2016 01:16");
+        assertThatThrownBy(() -> EventTimes.toEpochMillis("2022-11-08T16:22:06")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EventTimes.toEpochMillis(true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void quantilesAreType7() {
+        long[] v = {1, 2, 3, 4, 10};
+        assertThat(Quantiles.type7(v, 0.5)).isEqualTo(3.0);
+        assertThat(Quantiles.type7(v, 0.9)).isEqualTo(7.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Quantiles.shareAtMost(v, 3)).isEqualTo(0.6);
+    }
+
+    @Test
+    void acceptedRangeIsFrom1970UpTo2200Exclusive() {
+        assertThat(EventTimes.MIN_EPOCH_MS).isEqualTo(java.time.Instant.parse("1970-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.END_EPOCH_MS).isEqualTo(java.time.Instant.parse("2200-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS - 1)).isTrue();
+        assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS)).isFalse();
+        assertThat(EventTimes.inRange(-1)).isFalse();
+        assertThat(EventTimes.inRange(EventTimes.toEpochMillis(99999999999L))).as("seconds: year 5138").isFalse();
+        assertThat(EventTimes.RANGE).isEqualTo("[1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)");
+    }
+}
