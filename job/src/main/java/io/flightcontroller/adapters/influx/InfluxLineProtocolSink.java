@@ -3,9 +3,9 @@ package io.flightcontroller.adapters.influx;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryBackoff;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -73,7 +73,7 @@ public class InfluxLineProtocolSink extends RetryingAsyncSink<MetricPoint, Strin
     }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<String>> createWriter(
+    protected RetryingSinkWriter<MetricPoint, String> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<String>> states) {
         AsyncSinkWriterConfiguration config = AsyncSinkWriterConfiguration.builder()
                 .setMaxBatchSize(getMaxBatchSize()).setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())

@@ -4,8 +4,8 @@ import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryBackoff;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.domain.Alert;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
@@ -61,7 +61,7 @@ public class SnsAlertSink extends RetryingAsyncSink<Alert, PublishBatchRequestEn
     }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<Alert, BufferedRequestState<PublishBatchRequestEntry>> createWriter(
+    protected RetryingSinkWriter<Alert, PublishBatchRequestEntry> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<PublishBatchRequestEntry>> states) {
         AsyncSinkWriterConfiguration config = AsyncSinkWriterConfiguration.builder()
                 .setMaxBatchSize(getMaxBatchSize()).setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())

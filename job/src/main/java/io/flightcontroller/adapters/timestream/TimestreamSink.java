@@ -4,8 +4,8 @@ import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryBackoff;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
@@ -83,7 +83,7 @@ public class TimestreamSink extends RetryingAsyncSink<MetricPoint, Record> {
     public String getTable() { return table; }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<Record>> createWriter(
+    protected RetryingSinkWriter<MetricPoint, Record> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<Record>> states) {
         AsyncSinkWriterConfiguration config = AsyncSinkWriterConfiguration.builder()
                 .setMaxBatchSize(getMaxBatchSize()).setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
