@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
@@ -207,7 +207,7 @@ class SavepointRestoreTest {
     private static Result restore(Result partA, Path input, MeasuresConfig m, boolean rocksDb,
             java.util.function.Predicate<Result> done) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(SavepointConfigOptions.SAVEPOINT_PATH, partA.savepoint);
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, partA.savepoint);
         if (rocksDb) {
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         }
