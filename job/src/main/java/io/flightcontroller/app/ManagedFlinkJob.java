@@ -10,7 +10,6 @@ import io.flightcontroller.adapters.timestream.TimestreamSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
-import io.flightcontroller.adapters.kinesis.KinesisSources;
 import io.flightcontroller.adapters.log.JsonLogSink;
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.ParsedRecord;
@@ -121,7 +120,7 @@ public final class ManagedFlinkJob {
     public static FlightControllerTopology.Outputs build(StreamExecutionEnvironment env, JobConfig config) {
         DataStream<ParsedRecord> input;
         if (config.getSourceType() == JobConfig.SourceType.KINESIS) {
-            input = KinesisSources.create(env, config.getKinesis(), config.getPipeline());
+            input = KinesisInput.create(env, config.getKinesis(), config.getPipeline());
         } else {
             FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(
                     new EventParser().withMaxFutureSkew(config.getPipeline().getMaxFutureSkew())),
