@@ -16,6 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@value KinesisSources#UID}.
  */
 final class KinesisInput {
+    /** Whether this build has a Kinesis source: on the Flink 1.20 line, a Kinesis source ({@code FlinkKinesisConsumer}). */
+    static final boolean AVAILABLE = true;
+
     private KinesisInput() {}
 
     /**

@@ -17,6 +17,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Shape: one static method that always throws.
  */
 final class KinesisInput {
+    /** Whether this build has a Kinesis source: on the Flink 2 line, no Kinesis source. */
+    static final boolean AVAILABLE = false;
+
     private KinesisInput() {}
 
     /**
