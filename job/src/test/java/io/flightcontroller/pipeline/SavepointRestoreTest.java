@@ -352,4 +352,27 @@ class SavepointRestoreTest {
                 .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
                 .collect(Collectors.toList()));
     }
+
+    /**
+     * A source whose position is not restored (the Kinesis source on Flink 2: README, "Flink 2") starts before the
+     * savepoint and reads again what the savepoint's job had read: here all of part A ahead of part B. The
+     * de-duplication state in the savepoint drops every record read again (counted as duplicates), so the results are
+     * those of a restore that reads only part B. Restored on RocksDB, the state backend of Managed Flink.
+     */
+    @Test
+    void recordsReadAgainAfterARestoreAreDroppedAsDuplicatesAndChangeNoResult() throws Exception {
+        Result fromFixture = new Result();
+        fromFixture.savepoint = FIXTURE.toAbsolutePath().toUri().toString();
+        List<String> again = new ArrayList<>(partA);
+        again.addAll(partB);
+        Result b = restore(fromFixture, folder("overlap-b", again), BOTH, true,
+                r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
+                        && ((Number) r.counters.getOrDefault(PipelineCounters.DUPLICATE, 0L)).longValue()
+                        >= partA.size());
+        assertThat(((Number) b.counters.get(PipelineCounters.DUPLICATE)).longValue()).isEqualTo(partA.size());
+        assertThat(b.rows("create")).isEqualTo(reference.rows("create"));
+        assertThat(b.rows("assign")).isEqualTo(reference.rows("assign").stream()
+                .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
+                .collect(Collectors.toList()));
+    }
 }
