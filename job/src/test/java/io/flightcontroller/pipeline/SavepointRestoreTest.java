@@ -356,8 +356,8 @@ class SavepointRestoreTest {
     /**
      * A source whose position is not restored (the Kinesis source on Flink 2: README, "Flink 2") starts before the
      * savepoint and reads again what the savepoint's job had read: here all of part A ahead of part B. The
-     * de-duplication state in the savepoint drops every record read again (counted as duplicates), so the results are
-     * those of a restore that reads only part B. Restored on RocksDB, the state backend of Managed Flink.
+     * de-duplication state in the savepoint drops every event read again that a measure uses (counted as duplicates),
+     * so the results are those of a restore that reads only part B. Restored on RocksDB, Managed Flink's backend.
      */
     @Test
     void recordsReadAgainAfterARestoreAreDroppedAsDuplicatesAndChangeNoResult() throws Exception {
@@ -367,9 +367,14 @@ class SavepointRestoreTest {
         again.addAll(partB);
         Result b = restore(fromFixture, folder("overlap-b", again), BOTH, true,
                 r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
-                        && ((Number) r.counters.getOrDefault(PipelineCounters.DUPLICATE, 0L)).longValue()
-                        >= partA.size());
-        assertThat(((Number) b.counters.get(PipelineCounters.DUPLICATE)).longValue()).isEqualTo(partA.size());
+                        // the accumulators of a running job arrive with the task managers' heartbeats
+                        && ((Number) r.counters.getOrDefault(PipelineCounters.RECORDS_IN, 0L)).longValue()
+                        == again.size());
+        // every event read again that a measure uses is a duplicate; of the two unmeasured "noise" events the
+        // savepoint's job may not have remembered the last (it does not matter: nothing measures them)
+        long measured = partA.stream().filter(line -> !line.contains("\"noise\"")).count();
+        assertThat(((Number) b.counters.getOrDefault(PipelineCounters.DUPLICATE, 0L)).longValue())
+                .as("counters %s", b.counters).isBetween(measured, (long) partA.size());
         assertThat(b.rows("create")).isEqualTo(reference.rows("create"));
         assertThat(b.rows("assign")).isEqualTo(reference.rows("assign").stream()
                 .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
