@@ -1,7 +1,5 @@
 package io.flightcontroller.adapters;
 
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
@@ -21,7 +19,8 @@ import java.util.Collections;
  * @param <InputT> element type the sink receives
  * @param <E> request entry type sent to the service
  */
-public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends AsyncSinkBase<InputT, E> {
+public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends AsyncSinkBase<InputT, E>
+        implements WriterInitContextSink<InputT> {
     private static final long serialVersionUID = 1L;
 
     private final RetryingSinkOptions retry;
@@ -57,30 +56,16 @@ public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends 
      * @param states buffered entries from a checkpoint, empty for a fresh writer
      * @return the writer
      */
-    protected abstract StatefulSink.StatefulSinkWriter<InputT, BufferedRequestState<E>> createWriter(
+    protected abstract RetryingSinkWriter<InputT, E> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<E>> states);
 
-    /**
-     * Flink 1.20 calls {@link #createWriter(WriterInitContext)}; this deprecated variant only accepts such a context.
-     *
-     * @throws UnsupportedOperationException for a context that is not a {@link WriterInitContext}
-     */
     @Override
-    @Deprecated
-    public StatefulSink.StatefulSinkWriter<InputT, BufferedRequestState<E>> createWriter(Sink.InitContext context) {
-        if (context instanceof WriterInitContext) {
-            return createWriter((WriterInitContext) context, Collections.emptyList());
-        }
-        throw new UnsupportedOperationException("this sink needs Flink 1.19+ (createWriter(WriterInitContext))");
-    }
-
-    @Override
-    public StatefulSink.StatefulSinkWriter<InputT, BufferedRequestState<E>> createWriter(WriterInitContext context) {
+    public RetryingSinkWriter<InputT, E> createWriter(WriterInitContext context) {
         return createWriter(context, Collections.emptyList());
     }
 
     @Override
-    public StatefulSink.StatefulSinkWriter<InputT, BufferedRequestState<E>> restoreWriter(WriterInitContext context,
+    public RetryingSinkWriter<InputT, E> restoreWriter(WriterInitContext context,
             Collection<BufferedRequestState<E>> recoveredState) {
         return createWriter(context, recoveredState);
     }

@@ -10,7 +10,6 @@ import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
-import io.flightcontroller.adapters.kinesis.KinesisSources;
 import io.flightcontroller.adapters.log.JsonLogSink;
 import io.flightcontroller.adapters.metrics.MetricPointStreams;
 import io.flightcontroller.adapters.parse.EventParser;
@@ -37,7 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * adapter the streams it writes. Every operator added here has a stable uid.
  *
  * <p>Shape: {@code source -> FlightControllerTopology.build -> Outputs -> sinks}; uids {@code source-files},
- * {@value KinesisSources#UID}, {@code jdbc-<table>}, {@code timestream-metrics}, {@code influxdb-metrics},
+ * {@code source-kinesis}, {@code jdbc-<table>}, {@code timestream-metrics}, {@code influxdb-metrics},
  * {@code log-dead-letters}, {@code file-dead-letters}, {@code log-alerts}, {@code file-alerts}, {@code sns-alerts}.
  */
 public final class JobWiring {
@@ -91,12 +90,11 @@ public final class JobWiring {
      * @param env the environment
      * @param kinesis validated source settings
      * @param options event-time settings
-     * @return parsed records with timestamps and watermarks; uid {@value KinesisSources#UID}
+     * @return parsed records with timestamps and watermarks; uid {@code source-kinesis}
      */
     public static DataStream<ParsedRecord> kinesisInput(StreamExecutionEnvironment env, KinesisSourceOptions kinesis,
             PipelineOptions options) {
-        return KinesisSources.create(env, kinesis, options.getOutOfOrderness(), options.getIdleTimeout(),
-                parser(options));
+        return KinesisInput.create(env, kinesis, options); // per Flink line: src/flink1 or src/flink2
     }
 
     private static EventParser parser(PipelineOptions options) {

@@ -33,12 +33,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.RestoreMode;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 
@@ -268,7 +268,8 @@ final class LocalCheckpoints {
         conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (resumeFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom.path.toUri().toString());
-            conf.set(StateRecoveryOptions.RESTORE_MODE, RestoreMode.CLAIM);
+            // by key: the option's type is RestoreMode on Flink 1.20 and RecoveryClaimMode on Flink 2 (both have CLAIM)
+            conf.set(ConfigOptions.key(StateRecoveryOptions.RESTORE_MODE.key()).stringType().noDefaultValue(), "CLAIM");
         }
     }
 

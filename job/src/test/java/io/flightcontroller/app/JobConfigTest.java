@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
-import io.flightcontroller.adapters.kinesis.KinesisSources;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +86,10 @@ class JobConfigTest {
         assertThat(k.getStreamName()).isEqualTo("orders");
         assertThat(k.getRegion()).isEqualTo("us-east-2");
         assertThat(k.getInitialTimestamp()).isEqualTo(Instant.parse("2026-11-02T10:00:00.250Z"));
+        assertThat(k.getInitialPosition()).isEqualTo(KinesisSourceOptions.InitialPosition.AT_TIMESTAMP);
+        assertThat(k.getReader()).isEqualTo(KinesisSourceOptions.Reader.EFO);
         assertThat(k.getEfoConsumerName()).isEqualTo("flight-controller");
+        assertThat(k.getEndpoint()).isEqualTo("http://127.0.0.1:4567");
         assertThat(c.getPipeline().getOutOfOrderness()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.getPipeline().getIdleTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.getPipeline().getDedupRetention()).isEqualTo(Duration.ofHours(2));
@@ -95,16 +97,6 @@ class JobConfigTest {
         assertThat(c.getJdbcUrl()).startsWith("jdbc:postgresql:");
         assertThat(c.toString()).doesNotContain("secret");
         assertThat(c.getAlertsFilePath()).isEqualTo("/tmp/alerts.jsonl");
-
-        Properties p = KinesisSources.consumerProperties(k, c.getPipeline().getIdleTimeout());
-        assertThat(p.getProperty("aws.region")).isEqualTo("us-east-2");
-        assertThat(p.getProperty("aws.endpoint")).isEqualTo("http://127.0.0.1:4567");
-        assertThat(p.getProperty("flink.stream.initpos")).isEqualTo("AT_TIMESTAMP");
-        assertThat(p.getProperty("flink.stream.initpos.timestamp"))
-                .isEqualTo(Instant.parse("2026-11-02T10:00:00.250Z").getEpochSecond() + ".250");
-        assertThat(p.getProperty("flink.stream.recordpublisher")).isEqualTo("EFO");
-        assertThat(p.getProperty("flink.stream.efo.consumername")).isEqualTo("flight-controller");
-        assertThat(p.getProperty("flink.shard.idle.interval")).isEqualTo("10000");
     }
 
     static Stream<Arguments> invalid() {

@@ -42,6 +42,9 @@ class ManagedFlinkJobSettingsTest {
             "pipeline.operator-chaining.enabled", "pipeline.serialization-config", "pipeline.vertex-description-mode",
             "pipeline.vertex-name-include-index-prefix", "pipeline.watermark-alignment.allow-unaligned-source-splits"));
 
+    /** The production source where the build has one (the Flink 2 build has no Kinesis source: README, "Flink 2"). */
+    static final String SOURCE = KinesisInput.AVAILABLE ? "kinesis" : "file";
+
     @TempDir
     Path dir;
 
@@ -95,7 +98,7 @@ class ManagedFlinkJobSettingsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Map<String, String> before = settings(env);
         env.configure(ManagedFlinkJob.applicationSettings());
-        JobWiring.attachSinks(JobWiring.build(env, config("kinesis", "jdbc", "sns")), config("kinesis",
+        JobWiring.attachSinks(JobWiring.build(env, config(SOURCE, "jdbc", "sns")), config(SOURCE,
                 "jdbc", "sns"));
         Set<String> changed = changed(before, settings(env));
 
@@ -115,7 +118,7 @@ class ManagedFlinkJobSettingsTest {
 
     @Test
     void everyOperatorHasAnExplicitUidForEverySourceAndSinkChoice() throws Exception {
-        List<String> sources = Arrays.asList("kinesis", "file");
+        List<String> sources = KinesisInput.AVAILABLE ? Arrays.asList("kinesis", "file") : Arrays.asList("file");
         List<String> metricSinks = Arrays.asList("jdbc", "timestream", "influxdb", "none");
         List<String> alertSinks = Arrays.asList("sns", "log", "file", "none");
         Set<String> alertsSeen = new HashSet<>();
@@ -129,6 +132,19 @@ class ManagedFlinkJobSettingsTest {
             }
         }
         assertThat(alertsSeen).containsExactlyInAnyOrderElementsOf(alertSinks);
+    }
+
+    @Test
+    void aKinesisSourceIsBuiltWhereTheBuildHasOneAndRefusedNamingTheOptionWhereNot() throws Exception {
+        JobConfig kinesis = config("kinesis", "none", "log");
+        if (KinesisInput.AVAILABLE) {
+            assertThat(buildLikeMain(kinesis).getStreamGraph().getStreamNodes())
+                    .anyMatch(n -> "source-kinesis".equals(n.getTransformationUID()));
+        } else {
+            assertThatThrownBy(() -> buildLikeMain(kinesis)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("FlightController.Source.source.type=kinesis: this Flink 2 build has no "
+                            + "Kinesis source");
+        }
     }
 
     @Test

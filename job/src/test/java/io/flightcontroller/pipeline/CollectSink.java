@@ -1,13 +1,14 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.adapters.WriterInitContextSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * A Sink V2 for mini-cluster tests: every subtask appends to one static, concurrent list per name, so a test reads
@@ -15,7 +16,7 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
  *
  * @param <T> record type
  */
-final class CollectSink<T> implements Sink<T> {
+final class CollectSink<T> implements WriterInitContextSink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, Queue<Object>> COLLECTED = new ConcurrentHashMap<>();
 
@@ -44,8 +45,7 @@ final class CollectSink<T> implements Sink<T> {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public SinkWriter<T> createWriter(InitContext context) {
+    public SinkWriter<T> createWriter(WriterInitContext context) {
         final Queue<Object> q = COLLECTED.computeIfAbsent(name, k -> new ConcurrentLinkedQueue<>());
         return new SinkWriter<T>() {
             @Override

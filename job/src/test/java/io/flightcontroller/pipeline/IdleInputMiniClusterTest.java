@@ -4,18 +4,18 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.TopologyMiniClusterTest.ev;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -45,41 +45,20 @@ class IdleInputMiniClusterTest {
                     + "    timeout: PT1H\n");
 
     /**
-     * Two partitions of one parallel source: subtask 0 emits K's start and then stays silent (but keeps running, like a
-     * shard without traffic); subtask 1 keeps emitting other keys' events, each 10 minutes of event time later, until
-     * the job is cancelled.
+     * Two partitions of one parallel source: partition 0 emits K's start and then stays silent (but keeps running, like a
+     * shard without traffic); partition 1 keeps emitting other keys' events, each 10 minutes of event time later, every
+     * 20 ms until the job is cancelled.
      */
-    static final class TwoPartitions extends RichParallelSourceFunction<ParsedRecord> {
-        private static final long serialVersionUID = 1L;
-        private volatile boolean running = true;
-
-        @Override
-        public void run(SourceContext<ParsedRecord> ctx) throws Exception {
-            EventParser parser = new EventParser();
-            long t0 = Instant.parse("2024-03-01T00:00:00Z").toEpochMilli();
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                synchronized (ctx.getCheckpointLock()) {
-                    ctx.collect(parser.parse(ev("K", "project_requested", "2024-03-01T00:00:00Z")));
-                }
-                while (running) {
-                    Thread.sleep(50); // silent from now on
-                }
-                return;
+    static PartitionedTestSource twoPartitions() {
+        return new PartitionedTestSource((partition, n) -> {
+            if (partition == 0) {
+                return n == 0 ? Collections.singletonList(ev("K", "project_requested", "2024-03-01T00:00:00Z"))
+                        : Collections.emptyList();
             }
-            for (int i = 1; running; i++) {
-                String time = Instant.ofEpochMilli(t0 + i * 600_000L).toString();
-                synchronized (ctx.getCheckpointLock()) {
-                    ctx.collect(parser.parse(ev("other-" + i, "project_requested", time)));
-                    ctx.collect(parser.parse(ev("other-" + i, "project_assigned", time)));
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        @Override
-        public void cancel() {
-            running = false;
-        }
+            String time = Instant.parse("2024-03-01T00:00:00Z").plusSeconds((n + 1) * 600).toString();
+            return Arrays.asList(ev("other-" + (n + 1), "project_requested", time),
+                    ev("other-" + (n + 1), "project_assigned", time));
+        }, 20);
     }
 
     @Test
@@ -90,7 +69,8 @@ class IdleInputMiniClusterTest {
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(100);
         DataStream<ParsedRecord> input = env
-                .addSource(new TwoPartitions(), "two partitions", TypeInformation.of(ParsedRecord.class))
+                .fromSource(twoPartitions(), WatermarkStrategy.noWatermarks(), "two partitions",
+                        TypeInformation.of(ParsedRecord.class))
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                 .setParallelism(2);

@@ -27,13 +27,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -214,41 +214,20 @@ class SequenceMiniClusterTest {
     }
 
     /**
-     * Two partitions of one parallel source: subtask 0 emits K's first step and then stays silent (but keeps running,
-     * like a shard without traffic); subtask 1 keeps completing other cases, 10 minutes of event time apart.
+     * Two partitions of one parallel source: partition 0 emits K's first step and then stays silent (but keeps running,
+     * like a shard without traffic); partition 1 keeps completing other cases, 10 minutes of event time apart, every
+     * 20 ms.
      */
-    static final class TwoPartitions extends RichParallelSourceFunction<ParsedRecord> {
-        private static final long serialVersionUID = 1L;
-        private volatile boolean running = true;
-
-        @Override
-        public void run(SourceContext<ParsedRecord> ctx) throws Exception {
-            EventParser parser = new EventParser();
-            long t0 = Instant.parse(at("00:00")).toEpochMilli();
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                synchronized (ctx.getCheckpointLock()) {
-                    ctx.collect(parser.parse(ev("K", "project_requested", at("00:00"))));
-                }
-                while (running) {
-                    Thread.sleep(50);
-                }
-                return;
+    static PartitionedTestSource twoPartitions() {
+        return new PartitionedTestSource((partition, n) -> {
+            if (partition == 0) {
+                return n == 0 ? Collections.singletonList(ev("K", "project_requested", at("00:00")))
+                        : Collections.emptyList();
             }
-            for (int i = 1; running; i++) {
-                String time = Instant.ofEpochMilli(t0 + i * 600_000L).toString();
-                synchronized (ctx.getCheckpointLock()) {
-                    ctx.collect(parser.parse(ev("other-" + i, "project_requested", time)));
-                    ctx.collect(parser.parse(ev("other-" + i, "project_assigned", time)));
-                    ctx.collect(parser.parse(ev("other-" + i, "project_created", time)));
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        @Override
-        public void cancel() {
-            running = false;
-        }
+            String time = Instant.parse(at("00:00")).plusSeconds((n + 1) * 600).toString();
+            return Arrays.asList(ev("other-" + (n + 1), "project_requested", time),
+                    ev("other-" + (n + 1), "project_assigned", time), ev("other-" + (n + 1), "project_created", time));
+        }, 20);
     }
 
     @Test
@@ -259,7 +238,8 @@ class SequenceMiniClusterTest {
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(100);
         DataStream<ParsedRecord> input = env
-                .addSource(new TwoPartitions(), "two partitions", TypeInformation.of(ParsedRecord.class))
+                .fromSource(twoPartitions(), WatermarkStrategy.noWatermarks(), "two partitions",
+                        TypeInformation.of(ParsedRecord.class))
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                 .setParallelism(2);

@@ -1,5 +1,6 @@
 package io.flightcontroller.adapters.file;
 
+import io.flightcontroller.adapters.WriterInitContextSink;
 import io.flightcontroller.adapters.json.Json;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> record type
  */
-public final class JsonLinesFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
+public final class JsonLinesFileSink<T> implements WriterInitContextSink<T>, SupportsWriterState<T, Long> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesFileSink.class);
     private static final int BUFFER_BYTES = 1 << 16;
@@ -102,12 +102,6 @@ public final class JsonLinesFileSink<T> implements Sink<T>, SupportsWriterState<
      */
     public static void forgetRewind(Path path) {
         REWINDS.remove(path.toAbsolutePath().toString());
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public SinkWriter<T> createWriter(InitContext context) throws IOException {
-        return open(-1);
     }
 
     @Override

@@ -2,9 +2,9 @@ package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -58,7 +58,7 @@ public class InfluxLineProtocolSink extends RetryingAsyncSink<MetricPoint, Strin
     }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<String>> createWriter(
+    protected RetryingSinkWriter<MetricPoint, String> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<String>> states) {
         return new InfluxLineProtocolSinkWriter(getElementConverter(), context, getRetryOptions(), states,
                 getDeadLetterHandler(), writeUri(options.getUrl(), options.getOrg(), options.getBucket()),

@@ -35,14 +35,12 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *   <li><b>Verified here.</b> The consumer was verified against kinesalite on this build's Flink 1.20.3; the
  *       FLIP-27 source of this version was not.</li>
  *   <li><b>Flink 2.x upgrade path.</b> {@code FlinkKinesisConsumer} is a {@code SourceFunction}, which Flink 2.0
- *       removes, so the upgrade to Flink 2.x must replace it with the FLIP-27 {@code KinesisStreamsSource} of
- *       {@code flink-connector-aws-kinesis-streams} 5.x or later (which has EFO and per-split idleness via
- *       {@code WatermarkStrategy}). That change is contained in this class: {@link #create} keeps its contract
- *       (a stream of {@link ParsedRecord} with timestamps and watermarks, uid {@value #UID}), the deserializer maps to
- *       the new {@code KinesisDeserializationSchema}, and {@link ShardWatermarks} is replaced by
- *       {@code FlightControllerTopology.watermarkStrategy}. The source state is not compatible: start the upgraded
- *       job from a savepoint with {@code --allowNonRestoredState} and an initial position chosen to cover the gap
- *       (AT_TIMESTAMP), or drain first.</li>
+ *       removes; the {@code flink2} build leaves this class out. Its successor is the FLIP-27
+ *       {@code KinesisStreamsSource} of {@code flink-connector-aws-kinesis-streams} 6.x (EFO, per-split idleness via
+ *       {@code FlightControllerTopology.watermarkStrategy}), added in {@code src/flink2}'s {@code KinesisInput} under a
+ *       new uid: its state is not compatible with this consumer's, so the upgraded job drops this source's state
+ *       (allow non-restored state), starts AT_TIMESTAMP before the snapshot and relies on de-duplication. The code,
+ *       the key mapping and the steps: README, "Flink 2".</li>
  * </ul>
  */
 public final class KinesisSources {

@@ -1,8 +1,9 @@
 package io.flightcontroller.adapters.log;
 
+import io.flightcontroller.adapters.WriterInitContextSink;
 import io.flightcontroller.adapters.json.Json;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.util.function.SerializableFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> record type
  */
-public final class JsonLogSink<T> implements Sink<T> {
+public final class JsonLogSink<T> implements WriterInitContextSink<T> {
     private static final long serialVersionUID = 1L;
 
     private final String loggerName;
@@ -35,8 +36,7 @@ public final class JsonLogSink<T> implements Sink<T> {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public SinkWriter<T> createWriter(InitContext context) {
+    public SinkWriter<T> createWriter(WriterInitContext context) {
         Logger log = LoggerFactory.getLogger(loggerName);
         return new SinkWriter<T>() {
             @Override

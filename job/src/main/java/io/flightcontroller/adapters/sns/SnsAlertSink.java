@@ -3,8 +3,8 @@ package io.flightcontroller.adapters.sns;
 import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.domain.result.Alert;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -54,7 +54,7 @@ public class SnsAlertSink extends RetryingAsyncSink<Alert, SnsAlertEntry> {
     }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<Alert, BufferedRequestState<SnsAlertEntry>> createWriter(
+    protected RetryingSinkWriter<Alert, SnsAlertEntry> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<SnsAlertEntry>> states) {
         SnsAsyncClient client = AwsClients.configure(SnsAsyncClient.builder(), options.getRegion(),
                 options.getEndpoint(), Duration.ofSeconds(30))

@@ -3,8 +3,8 @@ package io.flightcontroller.adapters.timestream;
 import io.flightcontroller.adapters.AwsClients;
 import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
+import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import org.apache.flink.api.connector.sink2.StatefulSink;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -70,7 +70,7 @@ public class TimestreamSink extends RetryingAsyncSink<MetricPoint, Record> {
     public TimestreamSinkOptions getOptions() { return options; }
 
     @Override
-    protected StatefulSink.StatefulSinkWriter<MetricPoint, BufferedRequestState<Record>> createWriter(
+    protected RetryingSinkWriter<MetricPoint, Record> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<Record>> states) {
         String endpoint = options.getEndpoint();
         boolean overridden = endpoint != null && !endpoint.isEmpty();
