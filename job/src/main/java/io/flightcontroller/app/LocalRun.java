@@ -81,6 +81,12 @@ public final class LocalRun {
         public Path checkpointDir;
         /** Checkpoint interval with {@link #checkpointDir}. */
         public java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
+        /**
+         * Flink's {@code state.backend.type} for the run's mini-cluster, or null for Flink's default ({@code hashmap}:
+         * state on the heap). Tests also run the replays on {@code rocksdb}, the backend Managed Flink uses
+         * ({@code flink-statebackend-rocksdb} is a test dependency, not in the jar).
+         */
+        public String stateBackend;
     }
 
     /** What the run produced. */
@@ -154,6 +160,9 @@ public final class LocalRun {
         // no Kryo anywhere: every record type and every state has an explicit serializer, and a type that would fall
         // back to Kryo fails the run at start instead of slipping into a checkpoint
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        if (s.stateBackend != null) {
+            conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, s.stateBackend);
+        }
         if (checkpoints != null) {
             checkpoints.configure(conf);
         }
