@@ -12,6 +12,7 @@ import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.PostgresServer;
 import io.flightcontroller.testing.ResultTables;
 import io.flightcontroller.testing.SharedData;
+import io.flightcontroller.testing.StateBackends;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -224,6 +225,17 @@ class DeterministicReplayTest {
         ResultTables.assertSame("PostgreSQL at parallelism 4 vs SQLite at 2", p2.tables, run(pg).tables);
         // a re-run into the database the baseline wrote
         ResultTables.assertSame("re-run into the same database", p2.tables, run(richSettings(sqlite("rich-p2"))).tables);
+    }
+
+    /** Every table of the main workload, with state in RocksDB (as on Managed Flink) instead of on the heap. */
+    @Test
+    void theSameInputGivesTheSameTablesOnRocksDbAsOnTheHeap() throws Exception {
+        LocalRun.Settings s = richSettings(sqlite("rich-rocksdb"));
+        s.stateBackend = StateBackends.ROCKSDB;
+        s.extraSinks = out -> StateBackends.probe(out.measurements, "rich-rocksdb");
+        Baseline rocks = run(s);
+        StateBackends.assertRanOn("rich-rocksdb", StateBackends.ROCKSDB);
+        ResultTables.assertSame("RocksDB vs heap, parallelism 2", rich().tables, rocks.tables);
     }
 
     @Test
