@@ -82,11 +82,12 @@ public final class LocalRun {
         /** Checkpoint interval with {@link #checkpointDir}. */
         public java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
         /**
-         * Flink's {@code state.backend.type} for the run's mini-cluster, or null for Flink's default ({@code hashmap}:
-         * state on the heap). Tests also run the replays on {@code rocksdb}, the backend Managed Flink uses
-         * ({@code flink-statebackend-rocksdb} is a test dependency, not in the jar).
+         * Flink options added to the run's mini-cluster configuration, or null. Tests choose the state backend here
+         * ({@code state.backend.type: rocksdb}, the backend Managed Flink uses; {@code flink-statebackend-rocksdb} is
+         * a test dependency, not in the jar) and its managed memory; the run's own settings (no generic types,
+         * checkpoints) are applied after them.
          */
-        public String stateBackend;
+        public Configuration flinkOptions;
     }
 
     /** What the run produced. */
@@ -157,12 +158,12 @@ public final class LocalRun {
         }
 
         Configuration conf = new Configuration();
+        if (s.flinkOptions != null) {
+            conf.addAll(s.flinkOptions);
+        }
         // no Kryo anywhere: every record type and every state has an explicit serializer, and a type that would fall
         // back to Kryo fails the run at start instead of slipping into a checkpoint
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        if (s.stateBackend != null) {
-            conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, s.stateBackend);
-        }
         if (checkpoints != null) {
             checkpoints.configure(conf);
         }

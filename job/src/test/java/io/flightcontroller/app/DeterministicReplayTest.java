@@ -232,7 +232,7 @@ class DeterministicReplayTest {
     void theSameInputGivesTheSameTablesOnRocksDbAsOnTheHeap() throws Exception {
         Baseline heap = rich();
         LocalRun.Settings s = richSettings(sqlite("rich-rocksdb"));
-        s.stateBackend = StateBackends.ROCKSDB;
+        s.flinkOptions = StateBackends.configuration(StateBackends.ROCKSDB);
         s.extraSinks = out -> StateBackends.probe(out.measurements, "rich-rocksdb");
         long started = System.nanoTime();
         Baseline rocks = run(s);

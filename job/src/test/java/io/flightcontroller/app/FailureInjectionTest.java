@@ -56,7 +56,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -375,7 +374,7 @@ class FailureInjectionTest {
         // information of its own and goes between tasks through Kryo (records in flight, not state)
         conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
         conf.set(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM, ManagedFlinkJob.MAX_PARALLELISM);
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.addAll(StateBackends.configuration(backend));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(CHECKPOINT_MS));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, out.resolve("checkpoints").toUri().toString());

@@ -48,7 +48,7 @@ class ReplayTest {
         // a replay keeps finished cases for the whole log: a repeated start is never a new case
         s.pipeline = PipelineOptions.builder(s.measures).caseRetention(Duration.ofDays(3650));
         s.progress = false;
-        s.stateBackend = backend;
+        s.flinkOptions = backend == null ? null : StateBackends.configuration(backend);
         if (backend != null) {
             s.extraSinks = out -> StateBackends.probe(out.measurements, "replay-" + events + "-" + backend);
         }

@@ -68,7 +68,7 @@ class SampleDataTest {
         s.arrivalOrder = mode.equals("arrival-order");
         s.workDir = dir;
         s.progress = false;
-        s.stateBackend = backend;
+        s.flinkOptions = backend == null ? null : StateBackends.configuration(backend);
         String probe = "sample-" + mode + "-" + backend;
         s.extraSinks = out -> StateBackends.probe(out.measurements, probe);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
