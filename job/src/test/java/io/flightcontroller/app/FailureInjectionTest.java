@@ -90,7 +90,9 @@ import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
  *
  * <ul>
  *   <li>every JDBC table identical (upserts rewrite the replayed rows with the same values);
- *   <li>the Timestream records identical but for their version (replayed records are rewritten with a higher one);
+ *   <li>the Timestream records identical but for their version (replayed records are rewritten with a higher one),
+ *       except that a dead letter without an event time read after the checkpoint is there twice (its point gets the
+ *       wall-clock time): exactly those;
  *   <li>every alert on SNS at least once, and exactly the alerts published after the last completed checkpoint and
  *       before the failure published twice: the count of duplicates is predicted from the run (moto's notifications
  *       when each SNS writer took its checkpoint, and at the restart) and compared with what moto got;
@@ -118,6 +120,11 @@ class FailureInjectionTest {
     static MeasuresConfig measures;
     static Path sorted;
     static long records;
+    /**
+     * Record numbers (1-based) in the sorted input of the dead letters without an event time (unreadable lines):
+     * their Timestream points get the wall-clock time, so one replayed after a restart is a second record.
+     */
+    static List<Long> deadLettersWithoutTime;
     static Outcome reference;
 
     /** What the test's operators record of one run, by run name (the mini-cluster runs in this JVM). */
@@ -139,6 +146,8 @@ class FailureInjectionTest {
         /** Alert ids on the SNS topic when a writer subtask took checkpoint n: key "subtask@n", first attempt. */
         final Map<String, List<String>> publishedAtBarrier = new ConcurrentHashMap<>();
         final AtomicLong restoredFrom = new AtomicLong(-1);
+        /** Records read when checkpoint n was taken, first attempt. */
+        final Map<Long, Long> positionAt = new ConcurrentHashMap<>();
         final AtomicInteger lastAttempt = new AtomicInteger();
         final AtomicBoolean restartSeen = new AtomicBoolean();
         volatile List<String> publishedAtRestart;
@@ -188,6 +197,15 @@ class FailureInjectionTest {
                 Arrays.asList(DeterministicReplayTest.repo("sample-data/events.jsonl"), generated), dir);
         sorted = s.paths().get(0);
         records = s.lines();
+        deadLettersWithoutTime = new ArrayList<>();
+        List<String> lines = Files.readAllLines(sorted, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            ParsedRecord p = new EventParser().parse(lines.get(i));
+            if (p.getDeadLetter() != null && p.getDeadLetter().getEventTimeMs() == null) {
+                deadLettersWithoutTime.add(i + 1L);
+            }
+        }
+        assertThat(deadLettersWithoutTime).isNotEmpty();
         reference = run("reference", StateBackends.HEAP, Failure.NONE, 0);
         // a reference that exercises every sink: otherwise comparing it proves little
         assertThat(reference.tables.get("lead_times")).hasSizeGreaterThan(300);
@@ -231,9 +249,17 @@ class FailureInjectionTest {
         // JDBC: every table as after a failure-free run
         ResultTables.assertSame(failure + " on " + backend + " vs no failure", reference.tables, r.tables);
 
-        // Timestream: the same records; the replayed ones written again with a higher version
-        assertThat(sortedCopy(r.timestreamRecords)).as("Timestream records but their version")
-                .isEqualTo(sortedCopy(reference.timestreamRecords));
+        // Timestream: the same records; the replayed ones written again with a higher version, but a replayed dead
+        // letter without an event time (written at the wall-clock time) is a second record
+        long position = st.positionAt.get(restored);
+        long deadLettersTwice = deadLettersWithoutTime.stream().filter(n -> n > position).count();
+        assertThat(sortedCopy(withoutDeadLetters(r.timestreamRecords))).as("Timestream records but dead letters")
+                .isEqualTo(sortedCopy(withoutDeadLetters(reference.timestreamRecords)));
+        assertThat(new HashSet<>(r.timestreamRecords)).as("Timestream records but their version and time")
+                .isEqualTo(new HashSet<>(reference.timestreamRecords));
+        assertThat(r.timestreamRecords.size() - reference.timestreamRecords.size())
+                .as("Timestream dead letters without an event time read after the checkpoint (at record " + position
+                        + "), written again").isEqualTo(deadLettersTwice);
         long rewritten = st.timestreamAtRestart.entrySet().stream()
                 .filter(e -> r.timestreamVersions.getOrDefault(e.getKey(), 0L) > e.getValue()).count();
 
@@ -302,14 +328,15 @@ class FailureInjectionTest {
                 .isEmpty();
 
         System.out.printf("failure injection: %s on %s, seed %d: failure at record %,d of %,d (drawn: %,d) after"
-                        + " checkpoint %d completed; restored checkpoint %d; alerts emitted to SNS between it and the"
-                        + " failure %d; alerts published after the checkpoint and before the failure (duplicates) %d;"
-                        + " alerts in the SNS writers' checkpointed buffers (sent again) %d; alerts file lines cut and"
-                        + " rewritten %d; Timestream"
-                        + " records rewritten with a higher version %,d of %,d; alerts %d, JDBC rows %,d%n",
+                        + " checkpoint %d completed; restored checkpoint %d (taken at record %,d); alerts emitted to SNS"
+                        + " between it and the failure %d; alerts published after the checkpoint and before the"
+                        + " failure (duplicates) %d; alerts in the SNS writers' checkpointed buffers (sent again) %d;"
+                        + " alerts file lines cut and rewritten %d; Timestream records rewritten with a higher version"
+                        + " %,d of %,d, dead letters without event time written twice %d; alerts %d, JDBC rows %,d%n",
                 failure, backend, SEED, st.injectedAtRecord, records, st.failAt, st.completedAtInjection, restored,
+                position,
                 handedAfterCheckpoint.size(), expectedTwice.size(), buffered.size(), r.alertsFileLinesCut, rewritten,
-                r.timestreamRecords.size(), copies.size(),
+                reference.timestreamRecords.size(), deadLettersTwice, copies.size(),
                 r.tables.values().stream().mapToInt(List::size).sum());
     }
 
@@ -331,6 +358,10 @@ class FailureInjectionTest {
         } else {
             assertThat(withAttribute).as("messages with an alert_id attribute").isEqualTo(notifications.size());
         }
+    }
+
+    static List<String> withoutDeadLetters(List<String> records) {
+        return records.stream().filter(r -> !r.startsWith("dead_letter{")).collect(Collectors.toList());
     }
 
     static List<String> sortedCopy(List<String> l) {
@@ -562,6 +593,9 @@ class FailureInjectionTest {
         @Override
         public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
             position.update(Collections.singletonList(read));
+            if (getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
+                RUNS.get(run).positionAt.put(ctx.getCheckpointId(), read);
+            }
         }
 
         @Override
