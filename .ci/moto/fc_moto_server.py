@@ -85,10 +85,10 @@ def write_records(self, records):
             continue
         version = int(record.get("Version", 1))
         key = _key(record)
-        index = _index(self)
-        existing = index.get(key)
+        by_key = _index(self)
+        existing = by_key.get(key)
         if existing is None:
-            index[key] = len(self.records)
+            by_key[key] = len(self.records)
             self.records.append(record)
             continue
         old = self.records[existing]
