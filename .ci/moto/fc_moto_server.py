@@ -60,6 +60,15 @@ def _iso(ms):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + "Z"
 
 
+def _index(table):
+    """Position of each stored record by key (a linear search made a write of n records O(n^2) in the table)."""
+    index = table.__dict__.get("_fc_index")
+    if index is None or len(index) != len(table.records):
+        index = {_key(r): i for i, r in enumerate(table.records)}
+        table.__dict__["_fc_index"] = index
+    return index
+
+
 def write_records(self, records):
     now = time.time() * 1000
     retention = self.retention_properties or {}
@@ -76,8 +85,10 @@ def write_records(self, records):
             continue
         version = int(record.get("Version", 1))
         key = _key(record)
-        existing = next((i for i, r in enumerate(self.records) if _key(r) == key), None)
+        by_key = _index(self)
+        existing = by_key.get(key)
         if existing is None:
+            by_key[key] = len(self.records)
             self.records.append(record)
             continue
         old = self.records[existing]

@@ -75,6 +75,13 @@ public final class LocalRun {
         public Path checkpointDir;
         /** Checkpoint interval with {@link #checkpointDir}. */
         public java.time.Duration checkpointInterval = java.time.Duration.ofSeconds(10);
+        /**
+         * Flink options added to the run's mini-cluster configuration, or null. Tests choose the state backend here
+         * ({@code state.backend.type: rocksdb}, the backend Managed Flink uses; {@code flink-statebackend-rocksdb} is
+         * a test dependency, not in the jar) and its managed memory; the run's own settings (no generic types,
+         * checkpoints) are applied after them.
+         */
+        public Configuration flinkOptions;
     }
 
     /** What the run produced. */
@@ -146,6 +153,9 @@ public final class LocalRun {
         }
 
         Configuration conf = new Configuration();
+        if (s.flinkOptions != null) {
+            conf.addAll(s.flinkOptions);
+        }
         // no Kryo anywhere: every record type and every state has an explicit serializer, and a type that would fall
         // back to Kryo fails the run at start instead of slipping into a checkpoint
         conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);

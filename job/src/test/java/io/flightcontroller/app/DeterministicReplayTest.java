@@ -12,6 +12,7 @@ import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.PostgresServer;
 import io.flightcontroller.testing.ResultTables;
 import io.flightcontroller.testing.SharedData;
+import io.flightcontroller.testing.StateBackends;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -224,6 +225,20 @@ class DeterministicReplayTest {
         ResultTables.assertSame("PostgreSQL at parallelism 4 vs SQLite at 2", p2.tables, run(pg).tables);
         // a re-run into the database the baseline wrote
         ResultTables.assertSame("re-run into the same database", p2.tables, run(richSettings(sqlite("rich-p2"))).tables);
+    }
+
+    /** Every table of the main workload, with state in RocksDB (as on Managed Flink) instead of on the heap. */
+    @Test
+    void theSameInputGivesTheSameTablesOnRocksDbAsOnTheHeap() throws Exception {
+        Baseline heap = rich();
+        LocalRun.Settings s = richSettings(sqlite("rich-rocksdb"));
+        s.flinkOptions = StateBackends.configuration(StateBackends.ROCKSDB);
+        s.extraSinks = out -> StateBackends.probe(out.measurements, "rich-rocksdb");
+        long started = System.nanoTime();
+        Baseline rocks = run(s);
+        System.out.printf("main workload on RocksDB: %.1f s%n", (System.nanoTime() - started) / 1e9);
+        StateBackends.assertRanOn("rich-rocksdb", StateBackends.ROCKSDB);
+        ResultTables.assertSame("RocksDB vs heap, parallelism 2", heap.tables, rocks.tables);
     }
 
     @Test

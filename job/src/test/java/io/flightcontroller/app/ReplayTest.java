@@ -10,6 +10,7 @@ import io.flightcontroller.domain.result.Quantiles;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.SharedData;
+import io.flightcontroller.testing.StateBackends;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,16 +21,24 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays the real public logs in {@code ../shared/data} through convert and run, in event time, and checks the
- * independently computed reference figures of {@code ../shared/data/reference_figures.csv}.
+ * independently computed reference figures of {@code ../shared/data/reference_figures.csv}; the sepsis log with its
+ * SLO also with state in RocksDB (as on Managed Flink).
  */
 class ReplayTest {
     @TempDir
     Path dir;
 
     LocalRun.Result replay(Path events, String measuresYaml) throws Exception {
+        return replay(events, measuresYaml, null);
+    }
+
+    /** @param backend Flink's state backend ({@link StateBackends}), null for the default; proven by a probe */
+    LocalRun.Result replay(Path events, String measuresYaml, String backend) throws Exception {
         LocalRun.Settings s = new LocalRun.Settings();
         s.measures = MeasuresYaml.parse(measuresYaml);
         s.inputs.add(events);
@@ -39,7 +48,15 @@ class ReplayTest {
         // a replay keeps finished cases for the whole log: a repeated start is never a new case
         s.pipeline = PipelineOptions.builder(s.measures).caseRetention(Duration.ofDays(3650));
         s.progress = false;
-        return LocalRun.run(s, null);
+        s.flinkOptions = backend == null ? null : StateBackends.configuration(backend);
+        if (backend != null) {
+            s.extraSinks = out -> StateBackends.probe(out.measurements, "replay-" + events + "-" + backend);
+        }
+        LocalRun.Result r = LocalRun.run(s, null);
+        if (backend != null) {
+            StateBackends.assertRanOn("replay-" + events + "-" + backend, backend);
+        }
+        return r;
     }
 
     long[] leads(String measure) throws Exception {
@@ -107,15 +124,16 @@ class ReplayTest {
         assertThat(r.lines.get(0).p50Ms).isEqualTo(1_672_000.0);
     }
 
-    @Test
-    void sepsis_registrationToAntibiotics_withSlo() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.flightcontroller.testing.StateBackends#both")
+    void sepsis_registrationToAntibiotics_withSlo(String backend) throws Exception {
         Path events = dir.resolve("sepsis.jsonl");
         EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
                 EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
                         .timeColumn("Complete Timestamp").build());
         LocalRun.Result r = replay(events, "measures:\n  - name: registration_to_antibiotics\n"
                 + "    start: ER Registration\n    end: IV Antibiotics\n"
-                + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
+                + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n", backend);
 
         long[] leads = leads("registration_to_antibiotics");
         assertThat(leads).hasSize(821);

@@ -18,13 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
+import io.flightcontroller.testing.StateBackends;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code sample-data/README.md} tells what the sample shows and prints the summary of its two replays (sorted, the
  * default, and {@code --arrival-order}); this runs both through {@link LocalRun} and checks that the summary printed
- * from the result tables is the documented one, line by line, and a few of the documented rows.
+ * from the result tables is the documented one, line by line, and a few of the documented rows; on the heap state
+ * backend and on RocksDB (the one Managed Flink uses).
  */
 class SampleDataTest {
     @TempDir
@@ -47,9 +51,14 @@ class SampleDataTest {
         return block;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sorted", "arrival-order"})
-    void theSampleGivesTheSummaryAndRowsItsReadmeDocuments(String mode) throws Exception {
+    static Stream<Arguments> modesAndBackends() {
+        return Stream.of("sorted", "arrival-order")
+                .flatMap(mode -> StateBackends.both().map(backend -> Arguments.of(mode, backend)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("modesAndBackends")
+    void theSampleGivesTheSummaryAndRowsItsReadmeDocuments(String mode, String backend) throws Exception {
         MeasuresConfig measures = MeasuresYaml.read(DeterministicReplayTest.repo("job/src/main/resources/measures.yaml"));
         LocalRun.Settings s = new LocalRun.Settings();
         s.measures = measures;
@@ -59,10 +68,14 @@ class SampleDataTest {
         s.arrivalOrder = mode.equals("arrival-order");
         s.workDir = dir;
         s.progress = false;
+        s.flinkOptions = backend == null ? null : StateBackends.configuration(backend);
+        String probe = "sample-" + mode + "-" + backend;
+        s.extraSinks = out -> StateBackends.probe(out.measurements, probe);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (PrintStream console = new PrintStream(buf, true, "UTF-8")) {
             LocalRun.run(s, console);
         }
+        StateBackends.assertRanOn(probe, backend);
         List<String> printed = Arrays.stream(new String(buf.toByteArray(), StandardCharsets.UTF_8).split("\\R"))
                 .filter(l -> !l.trim().isEmpty()).collect(Collectors.toList());
         assertThat(printed).as(String.join("\n", printed)).containsSubsequence(documented(mode));

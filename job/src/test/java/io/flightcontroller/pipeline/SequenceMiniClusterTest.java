@@ -15,6 +15,7 @@ import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.result.WindowAggregate;
+import io.flightcontroller.testing.StateBackends;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +39,13 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Sequence measures in the whole topology on a Flink mini-cluster: shared parsing, de-duplication and routing, the
- * flink-cep operator's rows, alerts, outcomes (aggregates, error budgets), open cases and dead letters.
+ * flink-cep operator's rows, alerts, outcomes (aggregates, error budgets), open cases and dead letters; the first and
+ * the late-events test also with state in RocksDB (as on Managed Flink), whose flink-cep state is serialized.
  */
 class SequenceMiniClusterTest {
 
@@ -92,10 +96,16 @@ class SequenceMiniClusterTest {
     }
 
     Run run(List<String> lines, PipelineOptions options, int parallelism) throws Exception {
+        return run(lines, options, parallelism, null);
+    }
+
+    /** @param backend Flink's state backend ({@link StateBackends}), null for the default; proven by a probe */
+    Run run(List<String> lines, PipelineOptions options, int parallelism, String backend) throws Exception {
         Path file = dir.resolve(UUID.randomUUID() + ".jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
         String tag = UUID.randomUUID() + "/";
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = backend == null ? StreamExecutionEnvironment.getExecutionEnvironment()
+                : StreamExecutionEnvironment.getExecutionEnvironment(StateBackends.configuration(backend));
         env.setParallelism(parallelism);
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
                 new org.apache.flink.core.fs.Path(file.toUri())).build();
@@ -109,8 +119,14 @@ class SequenceMiniClusterTest {
         out.openCases.sinkTo(new CollectSink<>(tag + "o"));
         out.aggregates.sinkTo(new CollectSink<>(tag + "w"));
         out.errorBudgets.sinkTo(new CollectSink<>(tag + "b"));
+        if (backend != null) {
+            StateBackends.probe(out.measurements, tag);
+        }
         Run r = new Run();
         r.job = env.execute("sequence test");
+        if (backend != null) {
+            StateBackends.assertRanOn(tag, backend);
+        }
         r.measurements = CollectSink.get(tag + "m");
         r.alerts = CollectSink.get(tag + "a");
         r.deadLetters = CollectSink.get(tag + "d");
@@ -141,10 +157,11 @@ class SequenceMiniClusterTest {
             ev("p2", "project_created", at("03:00")),           // p2 was never assigned: timed out at 01:10
             ev("x", "project_requested", at("05:00")));         // the last event time: p3 and x stay open
 
-    @Test
-    void aSequenceSharesParsingDedupAndRoutingWithTheOtherKinds_itsRowsAlertsAndOpenCasesReachTheOutputs()
-            throws Exception {
-        Run r = run(EVENTS, PipelineOptions.builder(MEASURES).sortedInput(true).build(), 2);
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.flightcontroller.testing.StateBackends#both")
+    void aSequenceSharesParsingDedupAndRoutingWithTheOtherKinds_itsRowsAlertsAndOpenCasesReachTheOutputs(
+            String backend) throws Exception {
+        Run r = run(EVENTS, PipelineOptions.builder(MEASURES).sortedInput(true).build(), 2, backend);
         assertThat(r.rows()).containsExactly(
                 "project_assigned_lead_time|p1|1200000|null|false|false",
                 "project_assigned_lead_time|p3|600000|null|false|false",
@@ -191,8 +208,9 @@ class SequenceMiniClusterTest {
                 .isEqualTo(sorted.alerts.stream().map(Alert::getAlertId).sorted().collect(Collectors.toList()));
     }
 
-    @Test
-    void lateEventsAreDeadLetteredAndCounted_aLateStepCorrectsItsTimedOutCase() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.flightcontroller.testing.StateBackends#both")
+    void lateEventsAreDeadLetteredAndCounted_aLateStepCorrectsItsTimedOutCase(String backend) throws Exception {
         List<String> lines = Arrays.asList(
                 ev("k", "project_requested", at("00:00")),
                 ev("a", "project_requested", at("02:00")),
@@ -200,7 +218,7 @@ class SequenceMiniClusterTest {
                 ev("k", "project_assigned", at("01:30")),    // late: k timed out at 01:00; a correction
                 ev("c", "project_requested", at("02:02")));
         Run r = run(lines, PipelineOptions.builder(MEASURES).sortedInput(false)
-                .outOfOrderness(Duration.ofMinutes(1)).build(), 2);
+                .outOfOrderness(Duration.ofMinutes(1)).build(), 2, backend);
         assertThat(r.deadLetters).singleElement().satisfies(d -> {
             assertThat(d.getReason()).isEqualTo(DeadLetter.REASON_LATE);
             assertThat(d.getCorrelationId()).isEqualTo("k");
