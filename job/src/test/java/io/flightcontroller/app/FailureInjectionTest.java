@@ -401,8 +401,9 @@ class FailureInjectionTest {
         JsonLinesFileSink.forgetRewind(alertsFile);
 
         Configuration conf = new Configuration();
-        // generic types stay allowed, as in ManagedFlinkJob: MetricPoint (the Timestream sink's input) has no type
-        // information of its own and goes between tasks through Kryo (records in flight, not state)
+        // no Kryo anywhere, as in LocalRun: every record type and every state has an explicit serializer (the
+        // Timestream sink's input through MetricPointSerializer)
+        conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
         conf.set(org.apache.flink.configuration.PipelineOptions.MAX_PARALLELISM, ManagedFlinkJob.MAX_PARALLELISM);
         conf.addAll(StateBackends.configuration(backend));

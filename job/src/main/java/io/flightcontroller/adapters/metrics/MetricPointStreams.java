@@ -30,8 +30,10 @@ public final class MetricPointStreams {
             DataStream<WindowAggregate> aggregates, MeasuresConfig measures, String uidPrefix) {
         MetricPoints points = MetricPoints.of(measures);
         DataStream<MetricPoint> fromMeasurements = measurements.map(new FromMeasurement(points))
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from measurements").uid(uidPrefix + "-points-measurements");
         DataStream<MetricPoint> fromAggregates = aggregates.map(new FromAggregate(points))
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from aggregates").uid(uidPrefix + "-points-aggregates");
         return fromMeasurements.union(fromAggregates);
     }
@@ -56,17 +58,17 @@ public final class MetricPointStreams {
             String uidPrefix) {
         MetricPoints points = MetricPoints.of(measures);
         DataStream<MetricPoint> budgets = errorBudgets.map(b -> points.fromErrorBudget(b, versionNow()))
-                .returns(MetricPoint.class)
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from error budgets").uid(uidPrefix + "-points-error-budgets");
         DataStream<MetricPoint> alertPoints = alerts.map(a -> points.fromAlert(a, versionNow()))
-                .returns(MetricPoint.class)
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from alerts").uid(uidPrefix + "-points-alerts");
         DataStream<MetricPoint> openCasePoints = openCases.map(o -> points.fromOpenCase(o, versionNow()))
-                .returns(MetricPoint.class)
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from open cases").uid(uidPrefix + "-points-open-cases");
         DataStream<MetricPoint> deadLetterPoints = deadLetters
                 .map(d -> points.fromDeadLetter(d, System.currentTimeMillis(), versionNow()))
-                .returns(MetricPoint.class)
+                .returns(MetricPointSerializer.TYPE)
                 .name(uidPrefix + " points from dead letters").uid(uidPrefix + "-points-dead-letters");
         return of(measurements, aggregates, measures, uidPrefix)
                 .union(budgets, alertPoints, openCasePoints, deadLetterPoints);
