@@ -118,7 +118,7 @@ class SinkOptionsTest {
     @Test
     void absentRetryKeysTakeTheSinksDefaults() {
         assertThat(SnsSinkOptions.fromConfiguration(group(SNS)).getRetry().getMaxAttempts())
-                .isEqualTo(SnsSinkOptions.MAX_ATTEMPTS.defaultValue()).isEqualTo(10);
+                .isEqualTo(SnsSinkOptions.RETRY.maxAttempts.defaultValue()).isEqualTo(10);
         assertThat(TimestreamSinkOptions.fromConfiguration(group(TIMESTREAM)).getRetry().getMaxBatchSize())
                 .isEqualTo(TimestreamSinkOptions.MAX_RECORDS_PER_WRITE);
         assertThat(InfluxSinkOptions.fromConfiguration(group(INFLUX)).getRetry().getBackoffBaseMs())

@@ -71,20 +71,6 @@ public final class InfluxSinkOptions implements Serializable {
             new RetryingSinkOptions.Defaults(DEFAULT_MAX_ATTEMPTS, MAX_LINES_PER_WRITE, DEFAULT_MAX_IN_FLIGHT,
                     DEFAULT_MAX_BUFFERED, DEFAULT_MAX_TIME_IN_BUFFER_MS, MAX_BATCH_BYTES, MAX_LINE_BYTES,
                     DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS), "lines per write request");
-    /** Attempts per line before it is dead-lettered, {@code >= 1}. */
-    public static final ConfigOption<Integer> MAX_ATTEMPTS = RETRY.maxAttempts;
-    /** Lines per write request, 1..5,000. */
-    public static final ConfigOption<Integer> MAX_BATCH_SIZE = RETRY.maxBatchSize;
-    /** Concurrent write requests per writer. */
-    public static final ConfigOption<Integer> MAX_IN_FLIGHT = RETRY.maxInFlight;
-    /** Lines buffered per writer before backpressure. */
-    public static final ConfigOption<Integer> MAX_BUFFERED = RETRY.maxBuffered;
-    /** Longest wait for a full batch, ms. */
-    public static final ConfigOption<Long> MAX_TIME_IN_BUFFER_MS = RETRY.maxTimeInBufferMs;
-    /** Cap of the first retry delay, ms. */
-    public static final ConfigOption<Long> BACKOFF_BASE_MS = RETRY.backoffBaseMs;
-    /** Largest retry delay, ms. */
-    public static final ConfigOption<Long> BACKOFF_MAX_MS = RETRY.backoffMaxMs;
 
     private final String url;
     private final String org;

@@ -49,24 +49,6 @@ public final class SnsSinkOptions implements Serializable {
     public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys("sns", "alerts",
             new RetryingSinkOptions.Defaults(10, SNS_MAX_BATCH_ENTRIES, 50, 10_000, 500L, SNS_MAX_PAYLOAD_BYTES,
                     SNS_MAX_PAYLOAD_BYTES, 100L, 20_000L), "SNS PublishBatch limit");
-    /** Attempts per alert before it is dead-lettered, {@code >= 1}. */
-    public static final ConfigOption<Integer> MAX_ATTEMPTS = RETRY.maxAttempts;
-    /** Entries per PublishBatch call, 1..10. */
-    public static final ConfigOption<Integer> MAX_BATCH_SIZE = RETRY.maxBatchSize;
-    /** Concurrent PublishBatch calls per writer, {@code >= 1}. */
-    public static final ConfigOption<Integer> MAX_IN_FLIGHT = RETRY.maxInFlight;
-    /** Alerts buffered per writer before the sink backpressures, {@code > max batch size}. */
-    public static final ConfigOption<Integer> MAX_BUFFERED = RETRY.maxBuffered;
-    /** Longest time an alert waits for a full batch, ms. */
-    public static final ConfigOption<Long> MAX_TIME_IN_BUFFER_MS = RETRY.maxTimeInBufferMs;
-    /** Largest PublishBatch payload, bytes, at most 262,144. */
-    public static final ConfigOption<Long> MAX_BATCH_SIZE_BYTES = RETRY.maxBatchSizeInBytes;
-    /** Largest alert, bytes, at most 262,144. */
-    public static final ConfigOption<Long> MAX_RECORD_SIZE_BYTES = RETRY.maxRecordSizeInBytes;
-    /** Cap of the first retry's backoff delay, ms (full jitter). */
-    public static final ConfigOption<Long> BACKOFF_BASE_MS = RETRY.backoffBaseMs;
-    /** Largest backoff delay, ms. */
-    public static final ConfigOption<Long> BACKOFF_MAX_MS = RETRY.backoffMaxMs;
 
     private final String topicArn;
     private final String region;

@@ -67,20 +67,6 @@ public final class TimestreamSinkOptions implements Serializable {
             new RetryingSinkOptions.Defaults(DEFAULT_MAX_ATTEMPTS, MAX_RECORDS_PER_WRITE, DEFAULT_MAX_IN_FLIGHT,
                     DEFAULT_MAX_BUFFERED, DEFAULT_MAX_TIME_IN_BUFFER_MS, MAX_BATCH_BYTES, MAX_RECORD_BYTES,
                     DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS), "Timestream WriteRecords quota");
-    /** Attempts per record before it is dead-lettered, {@code >= 1}. */
-    public static final ConfigOption<Integer> MAX_ATTEMPTS = RETRY.maxAttempts;
-    /** Records per WriteRecords call, 1..100. */
-    public static final ConfigOption<Integer> MAX_BATCH_SIZE = RETRY.maxBatchSize;
-    /** Concurrent WriteRecords calls per writer. */
-    public static final ConfigOption<Integer> MAX_IN_FLIGHT = RETRY.maxInFlight;
-    /** Records buffered per writer before backpressure. */
-    public static final ConfigOption<Integer> MAX_BUFFERED = RETRY.maxBuffered;
-    /** Longest wait for a full batch, ms. */
-    public static final ConfigOption<Long> MAX_TIME_IN_BUFFER_MS = RETRY.maxTimeInBufferMs;
-    /** Cap of the first retry delay, ms. */
-    public static final ConfigOption<Long> BACKOFF_BASE_MS = RETRY.backoffBaseMs;
-    /** Largest retry delay, ms. */
-    public static final ConfigOption<Long> BACKOFF_MAX_MS = RETRY.backoffMaxMs;
 
     private final String database;
     private final String table;
