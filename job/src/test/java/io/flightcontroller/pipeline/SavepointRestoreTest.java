@@ -374,9 +374,9 @@ class SavepointRestoreTest {
         assertThat(b.rows("assign")).isEqualTo(reference.rows("assign").stream()
                 .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
                 .collect(Collectors.toList()));
-        // the fixture holds the burn-rate state as one value (the layout before the bucket entries): moved on restore,
-        // the SLO window continues exactly (every hourly budget counts A's outcomes, and the rules fire as they would
-        // have without the stop)
+        // the v1 fixture holds the burn-rate state as one value (the layout before the bucket entries; a regenerated
+        // fixture would not, BurnRateFunctionTest covers that move too): moved on restore, the SLO window continues
+        // exactly (every hourly budget counts A's outcomes, and the rules fire as they would have without the stop)
         assertThat(reference.budgetRows("assign")).isNotEmpty();
         assertThat(b.budgetRows("assign")).isEqualTo(reference.budgetRows("assign"));
         // (the ticket rule fired in A, 27 min in, and still fires at the log's end: restored as firing, it neither
