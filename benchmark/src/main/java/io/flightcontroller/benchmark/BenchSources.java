@@ -95,7 +95,7 @@ final class BenchSources {
 
     /**
      * For the state measurement: emits a workload, then a marker case ({@code marker}: requested then assigned 1 ms
-     * later) and a later event that moves the watermark past it by {@code advanceMs}, then stays alive (so state is
+     * later) and two later events (two cases) that move the watermark past it by {@code advanceMs}, then stays alive (so state is
      * kept) until {@link #RELEASE} is counted down.
      */
     static final class HoldingSource implements SourceFunction<ParsedRecord> {
@@ -136,8 +136,11 @@ final class BenchSources {
             Map<String, Object> p = new LinkedHashMap<>();
             ctx.collect(ParsedRecord.ofEvent(ProcessEvent.of(null, "marker", WorkloadGenerator.REQUESTED, max + 1, p)));
             ctx.collect(ParsedRecord.ofEvent(ProcessEvent.of(null, "marker", WorkloadGenerator.ASSIGNED, max + 2, p)));
-            ctx.collect(ParsedRecord.ofEvent(
-                    ProcessEvent.of(null, "advance", "unused_type", max + 2 + Math.max(10_000, advanceMs), p)));
+            // two cases at two times: the watermark's corroborated clock moves past a jump only once k = 2
+            // consecutive arrivals of different cases are at or after it (one advancing event never moved it)
+            long advanceTo = max + 2 + Math.max(10_000, advanceMs);
+            ctx.collect(ParsedRecord.ofEvent(ProcessEvent.of(null, "advance", "unused_type", advanceTo, p)));
+            ctx.collect(ParsedRecord.ofEvent(ProcessEvent.of(null, "advance-2", "unused_type", advanceTo + 1, p)));
             while (running && !RELEASE.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 // hold the job (and its state) until released
             }

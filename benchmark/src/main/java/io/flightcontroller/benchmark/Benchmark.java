@@ -58,6 +58,10 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--jdbc-cases", description = "cases for the (slow) SQLite run (default ${DEFAULT-VALUE})")
     long jdbcCases = 20_000;
 
+    @Option(names = "--measures", description = "measures file of the FC rows (default: the job's measures.yaml;"
+            + " src/main/resources/bench-two-lead-times.yaml is what the figures of 2026-12-01 and before ran)")
+    Path measuresFile;
+
     @Option(names = "--no-jdbc", description = "skip the SQLite run") boolean noJdbc;
     @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)") boolean noJmh;
     @Option(names = "--no-state", description = "skip the state measurement") boolean noState;
@@ -73,6 +77,8 @@ public final class Benchmark implements Callable<Integer> {
             + " shared by its slots; 0 = Flink's local default, 128 (default ${DEFAULT-VALUE})")
     int rocksdbManagedMib = 1024;
     @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)") boolean noSort;
+    @Option(names = "--no-engines", description = "skip issue 14's rows: the sequence on CEP against the same hops as"
+            + " lead_time measures (throughput and state)") boolean noEngines;
     @Option(names = "--sort-chunk-mib",
             description = "chunk size of the spilled sort rows, MiB (default ${DEFAULT-VALUE}; the job's is 64)")
     int sortChunkMib = 8;
@@ -109,15 +115,17 @@ public final class Benchmark implements Callable<Integer> {
                     "--sort-chunk-mib: must be 1 to 2047 MiB, was " + sortChunkMib);
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
+        try (InputStream in = measuresFile != null ? Files.newInputStream(measuresFile)
+                : FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
             measures = MeasuresYaml.read(in);
         }
         report = new Report(cores, cases, seed);
         flightController = new FlightControllerScenario(measures, cases, seed)
                 .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null);
         Files.createDirectories(workDir);
-        System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d%n", cores,
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, cases, seed);
+        System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d measures=%s%n", cores,
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, cases, seed,
+                measuresFile != null ? measuresFile : "the job's measures.yaml");
 
         if (!noThroughput) {
             throughput();
@@ -127,6 +135,10 @@ public final class Benchmark implements Callable<Integer> {
         }
         if (!noState) {
             report.addAll(new StateScenario(measures).rows(stateSizes));
+            if (!noEngines) {
+                report.addAll(new StateScenario(measures(SEQUENCE_YAML), SEQUENCE_LABEL).rows(stateSizes));
+                report.addAll(new StateScenario(measures(LEAD_TIMES_YAML), LEAD_TIMES_LABEL).rows(stateSizes));
+            }
         }
         if (!noLatency) {
             report.addAll(LatencyScenario.rows(latencyRate, latencySeconds, latencyWarmup, latencyWmIntervals,
@@ -185,6 +197,7 @@ public final class Benchmark implements Callable<Integer> {
         List<Row> p2 = bestOfEach(group2);
         Row fc1 = p1.get(0);
         Row fc2 = p2.get(0);
+        List<Row> engines = noEngines ? List.of() : engines(single, shards, lines);
         Row fcPre1 = best(() -> flightController.run("FC pre-parsed, discard", 1, null, null, lines, true));
         Row fcPre2 = best(() -> flightController.run("FC pre-parsed, discard", 2, null, null, lines, true));
         CepScenario cep = new CepScenario(measures);
@@ -213,6 +226,18 @@ public final class Benchmark implements Callable<Integer> {
             report.add(EsperScenario.ratio("ratio FC p2 file wm arrival / Esper, JSON", p2.get(1), ej));
             report.add(EsperScenario.ratio("ratio FC p2 file wm sorted / Esper, JSON", p2.get(2), ej));
             report.add(EsperScenario.ratio("ratio FC as run p2 / Esper, JSON", p2.get(3), ej));
+            if (!engines.isEmpty()) {
+                report.add(EsperScenario.ratio("ratio " + SEQUENCE_LABEL + " p1 / Esper, JSON", engines.get(0), ej));
+                report.add(EsperScenario.ratio("ratio " + LEAD_TIMES_LABEL + " p1 / Esper, JSON", engines.get(1), ej));
+                report.add(EsperScenario.ratio("ratio " + SEQUENCE_LABEL + " p2 / Esper, JSON", engines.get(2), ej));
+                report.add(EsperScenario.ratio("ratio " + LEAD_TIMES_LABEL + " p2 / Esper, JSON", engines.get(3), ej));
+            }
+        }
+        if (!engines.isEmpty()) {
+            report.add(Ratios.cpu("CPU ratio p1 sequence on CEP / same hops as lead_time", engines.get(0),
+                    engines.get(1)));
+            report.add(Ratios.cpu("CPU ratio p2 sequence on CEP / same hops as lead_time", engines.get(2),
+                    engines.get(3)));
         }
         report.add(Ratios.cpu("CPU ratio p1 file wm arrival / periodic", p1.get(1), fc1));
         report.add(Ratios.cpu("CPU ratio p1 file wm sorted / periodic", p1.get(2), fc1));
@@ -237,6 +262,48 @@ public final class Benchmark implements Callable<Integer> {
                 best(() -> sort.sort("shuffled", sort.shuffled, chunk));
             }
         }
+    }
+
+    /** Issue 14's measures: the project process as one sequence (as in the job's measures.yaml). */
+    static final String SEQUENCE_YAML = "/bench-sequence.yaml";
+    /** Issue 14's measures: the same hops as lead_time measures on the state machine. */
+    static final String LEAD_TIMES_YAML = "/bench-lead-times.yaml";
+    static final String SEQUENCE_LABEL = "FC sequence on CEP";
+    static final String LEAD_TIMES_LABEL = "FC same hops as lead_time";
+
+    static MeasuresConfig measures(String resource) throws java.io.IOException {
+        try (InputStream in = Benchmark.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("benchmark resource " + resource + " missing");
+            }
+            return MeasuresYaml.read(in);
+        }
+    }
+
+    /**
+     * Issue 14's rows: the project process as one sequence (Flink CEP) against the same hops as lead_time measures
+     * (the state machine), nothing else declared, the same JSON files, periodic watermarks, heap; p=1 on the one file
+     * and p=2 on the two shards, interleaved.
+     *
+     * @return the best rows: sequence p=1, lead_time p=1, sequence p=2, lead_time p=2
+     */
+    private List<Row> engines(Path single, List<Path> shards, long lines) throws Exception {
+        Integer managed = rocksdbManagedMib > 0 ? rocksdbManagedMib : null;
+        FlightControllerScenario seq = new FlightControllerScenario(measures(SEQUENCE_YAML), cases, seed)
+                .rocksdbManagedMemory(managed);
+        FlightControllerScenario lt = new FlightControllerScenario(measures(LEAD_TIMES_YAML), cases, seed)
+                .rocksdbManagedMemory(managed);
+        seq.warmUp(workDir);
+        lt.warmUp(workDir);
+        return bestOfEach(List.of(
+                () -> seq.run(SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard", 1, List.of(single),
+                        null, lines, true),
+                () -> lt.run(LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard", 1,
+                        List.of(single), null, lines, true),
+                () -> seq.run(SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard", 2, shards, null,
+                        lines, true),
+                () -> lt.run(LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard", 2, shards, null,
+                        lines, true)));
     }
 
     private static final String FILE_ARRIVAL = "FC end-to-end, file wm arrival, discard";

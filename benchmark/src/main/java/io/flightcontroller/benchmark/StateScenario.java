@@ -25,10 +25,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 final class StateScenario {
     private final MeasuresConfig measures;
+    private final String label;
 
     /** @param measures the measures the job runs */
     StateScenario(MeasuresConfig measures) {
+        this(measures, null);
+    }
+
+    /**
+     * @param measures the measures the job runs
+     * @param label what the rows' names start with (null: none)
+     */
+    StateScenario(MeasuresConfig measures, String label) {
         this.measures = measures;
+        this.label = label;
     }
 
     /**
@@ -80,16 +90,16 @@ final class StateScenario {
         }
     }
 
-    private static Row row(String name, long n, long bytes, String note) {
+    private Row row(String name, long n, long bytes, String note) {
         Row r = new Row();
-        r.scenario = name;
+        r.scenario = label == null ? name : label + ", " + name;
         r.parallelism = "1";
         r.input = n + " cases";
         r.events = n;
         r.wallS = Double.NaN;
         r.eventsPerS = (double) bytes / n;
         r.notes = "bytes/case (value column); " + note + "; delta " + (bytes >> 10) + " KiB";
-        System.out.printf(Locale.ROOT, "  %s, %d cases: %.0f bytes/case%n", name, n, (double) bytes / n);
+        System.out.printf(Locale.ROOT, "  %s, %d cases: %.0f bytes/case%n", r.scenario, n, (double) bytes / n);
         return r;
     }
 }

@@ -87,6 +87,29 @@ public final class DomainSerializers {
         }
 
         @Override
+        protected ProcessEvent fieldCopy(ProcessEvent e) {
+            return copyEvent(e);
+        }
+
+        static ProcessEvent copyEvent(ProcessEvent e) {
+            ProcessEvent c = new ProcessEvent();
+            c.setEventId(e.getEventId());
+            c.setCorrelationId(e.getCorrelationId());
+            c.setEventType(e.getEventType());
+            c.setTimeMs(e.getTimeMs());
+            c.setPayload(e.getPayload().isEmpty() ? null : copyPayload(e.getPayload()));
+            c.setIdentity(e.getIdentity());
+            c.setSeq(e.getSeq());
+            c.setLateWatermark(e.getLateWatermark());
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> copyPayload(Map<String, Object> p) {
+            return (Map<String, Object>) Fields.copyValue(p);
+        }
+
+        @Override
         public TypeSerializerSnapshot<ProcessEvent> snapshotConfiguration() {
             return new ProcessEventSnapshot();
         }
@@ -158,6 +181,30 @@ public final class DomainSerializers {
         }
 
         @Override
+        protected ParsedRecord fieldCopy(ParsedRecord r) {
+            if (!r.isEvent() && r.getDeadLetter() == null) {
+                return null; // as malformed for the format as for the round trip, which says so
+            }
+            ParsedRecord c = new ParsedRecord();
+            c.setRaw(r.getRaw());
+            if (r.isEvent()) {
+                c.setEvent(ProcessEventSerializer.copyEvent(r.getEvent()));
+            } else {
+                DeadLetter d = r.getDeadLetter();
+                DeadLetter e = new DeadLetter();
+                e.setStage(d.getStage());
+                e.setReason(d.getReason());
+                e.setDetail(d.getDetail());
+                e.setRaw(d.getRaw());
+                e.setCorrelationId(d.getCorrelationId());
+                e.setEventTimeMs(d.getEventTimeMs());
+                e.setRawBase64(d.getRawBase64());
+                c.setDeadLetter(e);
+            }
+            return c;
+        }
+
+        @Override
         public TypeSerializerSnapshot<ParsedRecord> snapshotConfiguration() {
             return new ParsedRecordSnapshot();
         }
@@ -216,6 +263,25 @@ public final class DomainSerializers {
             m.setAfterTimeout(in.readBoolean());
             m.setDimensions(Fields.stringMap(in));
             return m;
+        }
+
+        @Override
+        protected Measurement fieldCopy(Measurement m) {
+            Measurement c = new Measurement();
+            c.setMeasure(m.getMeasure());
+            c.setKind(m.getKind());
+            c.setCaseKey(m.getCaseKey());
+            c.setCorrelationId(m.getCorrelationId());
+            c.setCycle(m.getCycle());
+            c.setStartMs(m.getStartMs());
+            c.setEndMs(m.getEndMs());
+            c.setValue(m.getValue());
+            c.setMaxValue(m.getMaxValue());
+            c.setGood(m.getGood());
+            c.setLate(m.isLate());
+            c.setAfterTimeout(m.isAfterTimeout());
+            c.setDimensions(Fields.copyStringMap(m.getDimensions()));
+            return c;
         }
 
         @Override

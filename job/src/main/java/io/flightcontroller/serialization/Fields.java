@@ -98,6 +98,46 @@ final class Fields {
         return (Map<String, Object>) value(in);
     }
 
+    /**
+     * A copy of a payload value as {@link #value(Object, DataOutputView)} then {@link #value(DataInputView)} give:
+     * lists and maps copied deeply (maps as {@link LinkedHashMap} with string keys, in order), immutable scalars
+     * shared.
+     *
+     * @param v a payload value
+     * @return its copy
+     * @throws IllegalArgumentException for a type the format does not carry (as the round trip would fail)
+     */
+    @SuppressWarnings("unchecked")
+    static Object copyValue(Object v) {
+        if (v == null || v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Double
+                || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal || v instanceof Float) {
+            return v;
+        } else if (v instanceof List) {
+            List<Object> l = (List<Object>) v;
+            List<Object> c = new ArrayList<>(l.size());
+            for (Object o : l) {
+                c.add(copyValue(o));
+            }
+            return c;
+        } else if (v instanceof Map) {
+            Map<String, Object> m = (Map<String, Object>) v;
+            Map<String, Object> c = new LinkedHashMap<>(Math.max(4, m.size() * 2));
+            for (Map.Entry<String, Object> e : m.entrySet()) {
+                c.put(String.valueOf(e.getKey()), copyValue(e.getValue()));
+            }
+            return c;
+        }
+        throw new IllegalArgumentException("payload value of type " + v.getClass().getName() + " is not a JSON value");
+    }
+
+    /**
+     * @param m a string map or null
+     * @return a copy as {@link #stringMap(Map, DataOutputView)} then {@link #stringMap(DataInputView)} give
+     */
+    static Map<String, String> copyStringMap(Map<String, String> m) {
+        return m == null ? null : new LinkedHashMap<>(m);
+    }
+
     @SuppressWarnings("unchecked")
     static void value(Object v, DataOutputView out) throws IOException {
         if (v == null) {

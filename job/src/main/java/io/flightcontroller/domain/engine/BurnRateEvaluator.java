@@ -121,6 +121,16 @@ public final class BurnRateEvaluator implements Serializable {
     }
 
     /**
+     * How far back buckets are kept: the longest of the SLO window and the rules' long windows. {@link #evaluate} at
+     * {@code t} drops the buckets starting before {@code t - horizonMs()}.
+     *
+     * @return the horizon, ms
+     */
+    public long horizonMs() {
+        return horizonMs;
+    }
+
+    /**
      * The error budget over the SLO window ending at {@code t}.
      *
      * @param s state
