@@ -25,18 +25,28 @@ class ArchitectureTest {
 
     @Test
     void domainImportsNoFlinkAwsOrJackson() {
-        assertThat(references("domain", "org.apache.flink", "software.amazon", "com.amazonaws", "com.fasterxml",
-                "io.flightcontroller.pipeline", "io.flightcontroller.app", "io.flightcontroller.adapters")).isEmpty();
+        assertThat(references(
+                        "domain",
+                        "org.apache.flink",
+                        "software.amazon",
+                        "com.amazonaws",
+                        "com.fasterxml",
+                        "io.flightcontroller.pipeline",
+                        "io.flightcontroller.app",
+                        "io.flightcontroller.adapters"))
+                .isEmpty();
     }
 
     @Test
     void adaptersImportNeitherPipelineNorApp() {
-        assertThat(references("adapters", "io.flightcontroller.pipeline", "io.flightcontroller.app")).isEmpty();
+        assertThat(references("adapters", "io.flightcontroller.pipeline", "io.flightcontroller.app"))
+                .isEmpty();
     }
 
     @Test
     void pipelineImportsNoAdapterNorApp() {
-        assertThat(references("pipeline", "io.flightcontroller.app", "io.flightcontroller.adapters")).isEmpty();
+        assertThat(references("pipeline", "io.flightcontroller.app", "io.flightcontroller.adapters"))
+                .isEmpty();
     }
 
     @Test

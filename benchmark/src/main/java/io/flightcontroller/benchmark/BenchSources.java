@@ -78,10 +78,12 @@ final class BenchSources {
 
         @Override
         public void run(SourceContext<ParsedRecord> ctx) {
-            WorkloadGenerator g = new WorkloadGenerator(new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
+            WorkloadGenerator g = new WorkloadGenerator(
+                    new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
             while (running && g.hasNext()) {
                 WorkloadGenerator.Line l = g.next();
-                ParsedRecord r = l.event != null ? ParsedRecord.ofEvent(l.event)
+                ParsedRecord r = l.event != null
+                        ? ParsedRecord.ofEvent(l.event)
                         : new io.flightcontroller.adapters.parse.EventParser().parse(l.json);
                 ctx.collect(r);
             }
@@ -115,7 +117,8 @@ final class BenchSources {
 
         @Override
         public void run(SourceContext<ParsedRecord> ctx) throws Exception {
-            WorkloadGenerator.Settings s = new WorkloadGenerator.Settings().cases(cases).seed(7);
+            WorkloadGenerator.Settings s =
+                    new WorkloadGenerator.Settings().cases(cases).seed(7);
             s.neverCompletes = neverCompletes;
             s.duplicates = 0;
             s.malformed = 0;

@@ -1,10 +1,10 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
-import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
-import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
+import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.io.InputStream;
@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
  * latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
  * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+@Command(
+        name = "benchmark",
+        mixinStandardHelpOptions = true,
         description = "Flight Controller benchmark: throughput, CPU per event, heap, state per case, vs Esper.")
 public final class Benchmark implements Callable<Integer> {
 
@@ -43,60 +45,111 @@ public final class Benchmark implements Callable<Integer> {
     @Option(names = "--seed", description = "workload seed (default ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--work-dir", description = "where the JSON Lines files and the SQLite file go (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--work-dir",
+            description = "where the JSON Lines files and the SQLite file go (default ${DEFAULT-VALUE})")
     Path workDir = Path.of("target/bench-work");
 
     @Option(names = "--csv", description = "CSV output (default ${DEFAULT-VALUE})")
     Path csv = Path.of("target/benchmark-results.csv");
 
-    @Option(names = "--state-sizes", split = ",", description = "open-case counts for the state measurement (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--state-sizes",
+            split = ",",
+            description = "open-case counts for the state measurement (default ${DEFAULT-VALUE})")
     List<Long> stateSizes = List.of(10_000L, 100_000L);
 
-    @Option(names = "--repeat", description = "repetitions of each throughput run; the best is reported (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--repeat",
+            description = "repetitions of each throughput run; the best is reported (default ${DEFAULT-VALUE})")
     int repeat = 1;
 
     @Option(names = "--jdbc-cases", description = "cases for the (slow) SQLite run (default ${DEFAULT-VALUE})")
     long jdbcCases = 20_000;
 
-    @Option(names = "--measures", description = "measures file of the FC rows (default: the job's measures.yaml;"
-            + " src/main/resources/bench-two-lead-times.yaml is what the figures of 2026-12-01 and before ran)")
+    @Option(
+            names = "--measures",
+            description = "measures file of the FC rows (default: the job's measures.yaml;"
+                    + " src/main/resources/bench-two-lead-times.yaml is what the figures of 2026-12-01 and before ran)")
     Path measuresFile;
 
-    @Option(names = "--no-jdbc", description = "skip the SQLite run") boolean noJdbc;
-    @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)") boolean noJmh;
-    @Option(names = "--no-state", description = "skip the state measurement") boolean noState;
-    @Option(names = "--no-esper", description = "skip Esper") boolean noEsper;
-    @Option(names = "--no-throughput", description = "skip the throughput, Esper and parse rows (state and latency only)")
+    @Option(names = "--no-jdbc", description = "skip the SQLite run")
+    boolean noJdbc;
+
+    @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)")
+    boolean noJmh;
+
+    @Option(names = "--no-state", description = "skip the state measurement")
+    boolean noState;
+
+    @Option(names = "--no-esper", description = "skip Esper")
+    boolean noEsper;
+
+    @Option(
+            names = "--no-throughput",
+            description = "skip the throughput, Esper and parse rows (state and latency only)")
     boolean noThroughput;
-    @Option(names = "--no-latency", description = "skip the real-time latency runs") boolean noLatency;
-    @Option(names = "--no-rocksdb", description = "skip the RocksDB rows") boolean noRocksdb;
-    @Option(names = "--rocksdb-repeat",
+
+    @Option(names = "--no-latency", description = "skip the real-time latency runs")
+    boolean noLatency;
+
+    @Option(names = "--no-rocksdb", description = "skip the RocksDB rows")
+    boolean noRocksdb;
+
+    @Option(
+            names = "--rocksdb-repeat",
             description = "repetitions of each RocksDB row, at most --repeat (default: --repeat)")
     Integer rocksdbRepeat;
-    @Option(names = "--rocksdb-managed-mib", description = "managed memory of the mini-cluster in the RocksDB rows, MiB,"
-            + " shared by its slots; 0 = Flink's local default, 128 (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--rocksdb-managed-mib",
+            description = "managed memory of the mini-cluster in the RocksDB rows, MiB,"
+                    + " shared by its slots; 0 = Flink's local default, 128 (default ${DEFAULT-VALUE})")
     int rocksdbManagedMib = 1024;
-    @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)") boolean noSort;
-    @Option(names = "--no-engines", description = "skip issue 14's rows: the sequence on CEP against the same hops as"
-            + " lead_time measures (throughput and state)") boolean noEngines;
-    @Option(names = "--sort-chunk-mib",
+
+    @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)")
+    boolean noSort;
+
+    @Option(
+            names = "--no-engines",
+            description = "skip issue 14's rows: the sequence on CEP against the same hops as"
+                    + " lead_time measures (throughput and state)")
+    boolean noEngines;
+
+    @Option(
+            names = "--sort-chunk-mib",
             description = "chunk size of the spilled sort rows, MiB (default ${DEFAULT-VALUE}; the job's is 64)")
     int sortChunkMib = 8;
+
     @Option(names = "--latency-rate", description = "events/s of the latency runs (default ${DEFAULT-VALUE})")
     int latencyRate = 10_000;
+
     @Option(names = "--latency-seconds", description = "length of each latency run (default ${DEFAULT-VALUE})")
     int latencySeconds = 40;
-    @Option(names = "--latency-warmup", description = "seconds of each latency run not sampled (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--latency-warmup",
+            description = "seconds of each latency run not sampled (default ${DEFAULT-VALUE})")
     int latencyWarmup = 10;
-    @Option(names = "--latency-wm-intervals", split = ",",
+
+    @Option(
+            names = "--latency-wm-intervals",
+            split = ",",
             description = "auto-watermark intervals in ms, one latency run each (default ${DEFAULT-VALUE})")
     List<Long> latencyWmIntervals = List.of(200L, 50L);
+
     @Option(names = "--latency-ooo-ms", description = "out-of-orderness of the latency runs (default ${DEFAULT-VALUE})")
     long latencyOooMs = 200;
-    @Option(names = "--latency-buffer-timeout-ms",
-            description = "network buffer timeout of the latency runs, -1 = Flink's default 100 ms (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--latency-buffer-timeout-ms",
+            description =
+                    "network buffer timeout of the latency runs, -1 = Flink's default 100 ms (default ${DEFAULT-VALUE})")
     long latencyBufferTimeoutMs = -1;
-    @Option(names = "--throughput-cases", split = ",",
+
+    @Option(
+            names = "--throughput-cases",
+            split = ",",
             description = "extra scaling runs: FC p=2 JSON end to end at these case counts (e.g. 100000,1000000)")
     List<Long> throughputCases = List.of();
 
@@ -111,11 +164,12 @@ public final class Benchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (sortChunkMib < 1 || sortChunkMib > 2047) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--sort-chunk-mib: must be 1 to 2047 MiB, was " + sortChunkMib);
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--sort-chunk-mib: must be 1 to 2047 MiB, was " + sortChunkMib);
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        try (InputStream in = measuresFile != null ? Files.newInputStream(measuresFile)
+        try (InputStream in = measuresFile != null
+                ? Files.newInputStream(measuresFile)
                 : FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
             measures = MeasuresYaml.read(in);
         }
@@ -123,8 +177,14 @@ public final class Benchmark implements Callable<Integer> {
         flightController = new FlightControllerScenario(measures, cases, seed)
                 .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null);
         Files.createDirectories(workDir);
-        System.out.printf(Locale.ROOT, "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d measures=%s%n", cores,
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, cases, seed,
+        System.out.printf(
+                Locale.ROOT,
+                "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d measures=%s%n",
+                cores,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                cases,
+                seed,
                 measuresFile != null ? measuresFile : "the job's measures.yaml");
 
         if (!noThroughput) {
@@ -141,8 +201,13 @@ public final class Benchmark implements Callable<Integer> {
             }
         }
         if (!noLatency) {
-            report.addAll(LatencyScenario.rows(latencyRate, latencySeconds, latencyWarmup, latencyWmIntervals,
-                    latencyOooMs, latencyBufferTimeoutMs));
+            report.addAll(LatencyScenario.rows(
+                    latencyRate,
+                    latencySeconds,
+                    latencyWarmup,
+                    latencyWmIntervals,
+                    latencyOooMs,
+                    latencyBufferTimeoutMs));
         }
         report.print(System.out);
         report.writeCsv(csv);
@@ -152,7 +217,8 @@ public final class Benchmark implements Callable<Integer> {
 
     private void throughput() throws Exception {
         // workload: one file (p=1, Esper, parse loop) and two shards by case (p=2: one file per source reader)
-        WorkloadGenerator.Settings ws = new WorkloadGenerator.Settings().cases(cases).seed(seed);
+        WorkloadGenerator.Settings ws =
+                new WorkloadGenerator.Settings().cases(cases).seed(seed);
         Path single = workDir.resolve("events-" + cases + "-" + seed + ".jsonl");
         long t0 = System.nanoTime();
         long lines = WorkloadGenerator.writeJsonLines(ws, single);
@@ -174,13 +240,15 @@ public final class Benchmark implements Callable<Integer> {
         // (arrival order, sorted), RocksDB (periodic, as on Managed Flink's live sources)
         List<Run> group1 = new ArrayList<>(List.of(
                 () -> fc.run("FC end-to-end, discard", 1, List.of(single), null, lines, true),
-                () -> fc.run(FILE_ARRIVAL, 1, List.of(single), null, lines, true, Watermarks.FILE_ARRIVAL,
-                        Backend.HEAP),
-                () -> fc.run(FILE_SORTED, 1, List.of(single), null, lines, true, Watermarks.FILE_SORTED,
-                        Backend.HEAP)));
+                () -> fc.run(
+                        FILE_ARRIVAL, 1, List.of(single), null, lines, true, Watermarks.FILE_ARRIVAL, Backend.HEAP),
+                () -> fc.run(
+                        FILE_SORTED, 1, List.of(single), null, lines, true, Watermarks.FILE_SORTED, Backend.HEAP)));
         if (!noRocksdb) {
-            group1.add(atMost(rocksdbRepeat, () -> fc.run(ROCKSDB, 1, List.of(single), null, lines, true,
-                    Watermarks.PERIODIC, Backend.ROCKSDB)));
+            group1.add(atMost(
+                    rocksdbRepeat,
+                    () -> fc.run(
+                            ROCKSDB, 1, List.of(single), null, lines, true, Watermarks.PERIODIC, Backend.ROCKSDB)));
         }
         List<Row> p1 = bestOfEach(group1);
         List<Run> group2 = new ArrayList<>(List.of(
@@ -188,11 +256,19 @@ public final class Benchmark implements Callable<Integer> {
                 () -> fc.run(FILE_ARRIVAL, 2, shards, null, lines, true, Watermarks.FILE_ARRIVAL, Backend.HEAP),
                 () -> fc.run(FILE_SORTED, 2, shards, null, lines, true, Watermarks.FILE_SORTED, Backend.HEAP),
                 // the job's run: every input sorted into one file, one reader, keyed operators at p=2
-                () -> fc.run("FC as run: sort, 1 reader, discard", 2, List.of(single), null, lines, true,
-                        Watermarks.FILE_SORTED, Backend.HEAP)));
+                () -> fc.run(
+                        "FC as run: sort, 1 reader, discard",
+                        2,
+                        List.of(single),
+                        null,
+                        lines,
+                        true,
+                        Watermarks.FILE_SORTED,
+                        Backend.HEAP)));
         if (!noRocksdb) {
-            group2.add(atMost(rocksdbRepeat, () -> fc.run(ROCKSDB, 2, shards, null, lines, true, Watermarks.PERIODIC,
-                    Backend.ROCKSDB)));
+            group2.add(atMost(
+                    rocksdbRepeat,
+                    () -> fc.run(ROCKSDB, 2, shards, null, lines, true, Watermarks.PERIODIC, Backend.ROCKSDB)));
         }
         List<Row> p2 = bestOfEach(group2);
         Row fc1 = p1.get(0);
@@ -208,9 +284,10 @@ public final class Benchmark implements Callable<Integer> {
             String url = "jdbc:sqlite:" + db.toAbsolutePath();
             JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(url));
             Path jf = workDir.resolve("events-" + jdbcCases + "-" + seed + ".jsonl");
-            long jl = WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(jdbcCases).seed(seed), jf);
-            report.add(flightController.run("FC end-to-end, SQLite sink (" + jdbcCases + " cases)", 2,
-                    Shards.byCase(jf, 2), url, jl, true));
+            long jl = WorkloadGenerator.writeJsonLines(
+                    new WorkloadGenerator.Settings().cases(jdbcCases).seed(seed), jf);
+            report.add(flightController.run(
+                    "FC end-to-end, SQLite sink (" + jdbcCases + " cases)", 2, Shards.byCase(jf, 2), url, jl, true));
         }
         if (!noEsper) {
             EsperScenario esper = new EsperScenario(cases, seed);
@@ -234,10 +311,10 @@ public final class Benchmark implements Callable<Integer> {
             }
         }
         if (!engines.isEmpty()) {
-            report.add(Ratios.cpu("CPU ratio p1 sequence on CEP / same hops as lead_time", engines.get(0),
-                    engines.get(1)));
-            report.add(Ratios.cpu("CPU ratio p2 sequence on CEP / same hops as lead_time", engines.get(2),
-                    engines.get(3)));
+            report.add(Ratios.cpu(
+                    "CPU ratio p1 sequence on CEP / same hops as lead_time", engines.get(0), engines.get(1)));
+            report.add(Ratios.cpu(
+                    "CPU ratio p2 sequence on CEP / same hops as lead_time", engines.get(2), engines.get(3)));
         }
         report.add(Ratios.cpu("CPU ratio p1 file wm arrival / periodic", p1.get(1), fc1));
         report.add(Ratios.cpu("CPU ratio p1 file wm sorted / periodic", p1.get(2), fc1));
@@ -268,6 +345,7 @@ public final class Benchmark implements Callable<Integer> {
     static final String SEQUENCE_YAML = "/bench-sequence.yaml";
     /** Issue 14's measures: the same hops as lead_time measures on the state machine. */
     static final String LEAD_TIMES_YAML = "/bench-lead-times.yaml";
+
     static final String SEQUENCE_LABEL = "FC sequence on CEP";
     static final String LEAD_TIMES_LABEL = "FC same hops as lead_time";
 
@@ -289,21 +367,41 @@ public final class Benchmark implements Callable<Integer> {
      */
     private List<Row> engines(Path single, List<Path> shards, long lines) throws Exception {
         Integer managed = rocksdbManagedMib > 0 ? rocksdbManagedMib : null;
-        FlightControllerScenario seq = new FlightControllerScenario(measures(SEQUENCE_YAML), cases, seed)
-                .rocksdbManagedMemory(managed);
-        FlightControllerScenario lt = new FlightControllerScenario(measures(LEAD_TIMES_YAML), cases, seed)
-                .rocksdbManagedMemory(managed);
+        FlightControllerScenario seq =
+                new FlightControllerScenario(measures(SEQUENCE_YAML), cases, seed).rocksdbManagedMemory(managed);
+        FlightControllerScenario lt =
+                new FlightControllerScenario(measures(LEAD_TIMES_YAML), cases, seed).rocksdbManagedMemory(managed);
         seq.warmUp(workDir);
         lt.warmUp(workDir);
         return bestOfEach(List.of(
-                () -> seq.run(SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard", 1, List.of(single),
-                        null, lines, true),
-                () -> lt.run(LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard", 1,
-                        List.of(single), null, lines, true),
-                () -> seq.run(SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard", 2, shards, null,
-                        lines, true),
-                () -> lt.run(LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard", 2, shards, null,
-                        lines, true)));
+                () -> seq.run(
+                        SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard",
+                        1,
+                        List.of(single),
+                        null,
+                        lines,
+                        true),
+                () -> lt.run(
+                        LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard",
+                        1,
+                        List.of(single),
+                        null,
+                        lines,
+                        true),
+                () -> seq.run(
+                        SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard",
+                        2,
+                        shards,
+                        null,
+                        lines,
+                        true),
+                () -> lt.run(
+                        LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard",
+                        2,
+                        shards,
+                        null,
+                        lines,
+                        true)));
     }
 
     private static final String FILE_ARRIVAL = "FC end-to-end, file wm arrival, discard";
@@ -312,7 +410,8 @@ public final class Benchmark implements Callable<Integer> {
 
     /** Scaling: the p=2 JSON end-to-end run (discarding sink) at {@code n} cases. */
     private void scaling(long n) throws Exception {
-        WorkloadGenerator.Settings ws = new WorkloadGenerator.Settings().cases(n).seed(seed);
+        WorkloadGenerator.Settings ws =
+                new WorkloadGenerator.Settings().cases(n).seed(seed);
         Path single = workDir.resolve("events-" + n + "-" + seed + ".jsonl");
         long lines = WorkloadGenerator.writeJsonLines(ws, single);
         List<Path> shards = Shards.byCase(single, 2);
@@ -320,8 +419,8 @@ public final class Benchmark implements Callable<Integer> {
         if (report.rows().stream().noneMatch(r -> r.scenario.startsWith("FC end-to-end"))) {
             flightController.warmUp(workDir);
         }
-        Row r = best(() -> flightController.run("FC end-to-end, discard, " + n + " cases", 2, shards, null, lines,
-                true));
+        Row r = best(
+                () -> flightController.run("FC end-to-end, discard, " + n + " cases", 2, shards, null, lines, true));
         r.notes = lines + " lines; " + r.notes;
         for (Path p : shards) {
             Files.deleteIfExists(p);

@@ -2,11 +2,11 @@ package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.event.ParsedRecord;
-import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.file.Path;
@@ -68,12 +68,13 @@ final class CepScenario {
         org.apache.flink.core.fs.Path[] paths = files.stream()
                 .map(f -> new org.apache.flink.core.fs.Path(f.toAbsolutePath().toUri()))
                 .toArray(org.apache.flink.core.fs.Path[]::new);
-        FileSource<ParsedRecord> src =
-                FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths).build();
-        DataStream<ProcessEvent> events = env
-                .fromSource(src, FlightControllerTopology.watermarkStrategy(options), "event files")
+        FileSource<ParsedRecord> src = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()), paths)
+                .build();
+        DataStream<ProcessEvent> events = env.fromSource(
+                        src, FlightControllerTopology.watermarkStrategy(options), "event files")
                 .setParallelism(files.size())
-                .filter(ParsedRecord::isEvent).setParallelism(files.size())
+                .filter(ParsedRecord::isEvent)
+                .setParallelism(files.size())
                 .map(ParsedRecord::getEvent)
                 .returns(TypeInformation.of(ProcessEvent.class))
                 .setParallelism(files.size());
@@ -84,17 +85,19 @@ final class CepScenario {
             }
             Set<String> start = new HashSet<>(d.getStart());
             Set<String> end = new HashSet<>(d.getEnd());
-            Pattern<ProcessEvent, ?> pattern =
-                    Pattern.<ProcessEvent>begin("start", AfterMatchSkipStrategy.skipPastLastEvent())
-                            .where(SimpleCondition.of(e -> start.contains(e.getEventType())))
-                            .followedBy("end")
-                            .where(SimpleCondition.of(e -> end.contains(e.getEventType())));
+            Pattern<ProcessEvent, ?> pattern = Pattern.<ProcessEvent>begin(
+                            "start", AfterMatchSkipStrategy.skipPastLastEvent())
+                    .where(SimpleCondition.of(e -> start.contains(e.getEventType())))
+                    .followedBy("end")
+                    .where(SimpleCondition.of(e -> end.contains(e.getEventType())));
             if (d.getTimeout() != null) {
                 pattern = pattern.within(d.getTimeout());
             }
-            SingleOutputStreamOperator<Long> leads = CEP.pattern(keyed, pattern).inEventTime().process(new CepMatches());
+            SingleOutputStreamOperator<Long> leads =
+                    CEP.pattern(keyed, pattern).inEventTime().process(new CepMatches());
             leads.map(new Counting("cep_matched")).sinkTo(new BenchSources.DiscardingSink<>());
-            leads.getSideOutput(CepMatches.TIMED_OUT).map(new Counting("cep_timed_out"))
+            leads.getSideOutput(CepMatches.TIMED_OUT)
+                    .map(new Counting("cep_timed_out"))
                     .sinkTo(new BenchSources.DiscardingSink<>());
         }
         Meter m = new Meter();
@@ -104,7 +107,9 @@ final class CepScenario {
         row.scenario = name;
         row.parallelism = String.valueOf(p);
         row.input = files.size() + " JSON file(s)";
-        row.notes = String.format(Locale.ROOT, "matched %d, timed_out %d (no dedup: duplicates make extra matches)",
+        row.notes = String.format(
+                Locale.ROOT,
+                "matched %d, timed_out %d (no dedup: duplicates make extra matches)",
                 FlightControllerScenario.accumulator(acc, "cep_matched"),
                 FlightControllerScenario.accumulator(acc, "cep_timed_out"));
         m.finish(row, lines);
@@ -120,7 +125,8 @@ final class CepScenario {
 
         @Override
         public void processMatch(Map<String, List<ProcessEvent>> match, Context ctx, Collector<Long> out) {
-            out.collect(match.get("end").get(0).getTimeMs() - match.get("start").get(0).getTimeMs());
+            out.collect(match.get("end").get(0).getTimeMs()
+                    - match.get("start").get(0).getTimeMs());
         }
 
         @Override

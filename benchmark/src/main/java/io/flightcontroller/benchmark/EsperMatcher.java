@@ -37,8 +37,8 @@ final class EsperMatcher implements AutoCloseable {
         Configuration cfg = new Configuration();
         cfg.getCommon().addEventType("ProcessEvent", ProcessEvent.class);
         cfg.getRuntime().getThreading().setInternalTimerEnabled(false);
-        String epl = "@name('assigned') " + String.format(PATTERN, WorkloadGenerator.ASSIGNED)
-                + "@name('created') " + String.format(PATTERN, WorkloadGenerator.CREATED);
+        String epl = "@name('assigned') " + String.format(PATTERN, WorkloadGenerator.ASSIGNED) + "@name('created') "
+                + String.format(PATTERN, WorkloadGenerator.CREATED);
         EPCompiled compiled = EPCompilerProvider.getCompiler().compile(epl, new CompilerArguments(cfg));
         runtime = EPRuntimeProvider.getRuntime("flight-controller-bench-" + (instances++), cfg);
         runtime.initialize();

@@ -58,7 +58,8 @@ final class EsperScenario {
                     }
                 }
             } else {
-                WorkloadGenerator g = new WorkloadGenerator(new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
+                WorkloadGenerator g = new WorkloadGenerator(
+                        new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
                 while (g.hasNext()) {
                     WorkloadGenerator.Line l = g.next();
                     n++;
@@ -80,7 +81,8 @@ final class EsperScenario {
     /** @return the row of the generator alone, at the throughput workload's size */
     Row generatorOnly() {
         Meter m = new Meter();
-        WorkloadGenerator g = new WorkloadGenerator(new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
+        WorkloadGenerator g = new WorkloadGenerator(
+                new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
         long n = 0;
         while (g.hasNext()) {
             if (g.next() != null) {
@@ -104,8 +106,12 @@ final class EsperScenario {
         Row r = new Row();
         r.scenario = name;
         r.eventsPerS = fc.eventsPerS / esper.eventsPerS;
-        r.notes = String.format(Locale.ROOT, "FC %s / Esper %s events/s; CPU per event FC/Esper %.2f",
-                Report.fmt(fc.eventsPerS), Report.fmt(esper.eventsPerS), fc.cpuUsPerEvent / esper.cpuUsPerEvent);
+        r.notes = String.format(
+                Locale.ROOT,
+                "FC %s / Esper %s events/s; CPU per event FC/Esper %.2f",
+                Report.fmt(fc.eventsPerS),
+                Report.fmt(esper.eventsPerS),
+                fc.cpuUsPerEvent / esper.cpuUsPerEvent);
         r.wallS = Double.NaN;
         return r;
     }

@@ -3,10 +3,10 @@ package io.flightcontroller.benchmark;
 import io.flightcontroller.adapters.file.EventTimeSorter;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
-import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
@@ -136,7 +136,8 @@ final class FlightControllerScenario {
      */
     void warmUp(Path workDir, List<Watermarks> watermarks, List<Backend> backends) throws Exception {
         Path warm = workDir.resolve("warmup.jsonl");
-        WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(20_000).seed(1), warm);
+        WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(20_000).seed(1), warm);
         for (Watermarks wm : watermarks) {
             run("warm-up", 1, List.of(warm), null, null, false, wm, Backend.HEAP);
         }
@@ -178,12 +179,23 @@ final class FlightControllerScenario {
      * @return the row
      * @throws Exception when the sort or the job fails
      */
-    Row run(String name, int p, List<Path> files, String jdbcUrl, Long lines, boolean report, Watermarks wm,
-            Backend backend) throws Exception {
+    Row run(
+            String name,
+            int p,
+            List<Path> files,
+            String jdbcUrl,
+            Long lines,
+            boolean report,
+            Watermarks wm,
+            Backend backend)
+            throws Exception {
         if (files == null && wm != Watermarks.PERIODIC) {
-            throw new IllegalArgumentException("watermarks " + wm + " need JSON files; the generator source is periodic");
+            throw new IllegalArgumentException(
+                    "watermarks " + wm + " need JSON files; the generator source is periodic");
         }
-        PipelineOptions options = PipelineOptions.builder(measures).sortedInput(wm == Watermarks.FILE_SORTED).build();
+        PipelineOptions options = PipelineOptions.builder(measures)
+                .sortedInput(wm == Watermarks.FILE_SORTED)
+                .build();
         Configuration conf = new Configuration();
         if (wm != Watermarks.PERIODIC || backend != Backend.HEAP) {
             // as the job's run: no Kryo anywhere (a type that would fall back to it fails at start)
@@ -211,7 +223,8 @@ final class FlightControllerScenario {
                 int chunks = 0;
                 try {
                     for (Path f : files) {
-                        EventTimeSorter.Result r = new EventTimeSorter().sort(List.of(f), f.toAbsolutePath().getParent());
+                        EventTimeSorter.Result r = new EventTimeSorter()
+                                .sort(List.of(f), f.toAbsolutePath().getParent());
                         read.addAll(r.paths());
                         if (r.sorted()) {
                             sortedCopies.addAll(r.paths());
@@ -223,22 +236,31 @@ final class FlightControllerScenario {
                     deleteAll(sortedCopies);
                     throw e;
                 }
-                sortNote = String.format(Locale.ROOT, "; sort %,d ms, %,.0f ms CPU (%d of %d file(s) sorted, %d chunk(s) "
-                        + "spilled)", (System.nanoTime() - wall0) / 1_000_000, (OS.getProcessCpuTime() - cpu0) / 1e6,
-                        copied, files.size(), chunks);
+                sortNote = String.format(
+                        Locale.ROOT,
+                        "; sort %,d ms, %,.0f ms CPU (%d of %d file(s) sorted, %d chunk(s) " + "spilled)",
+                        (System.nanoTime() - wall0) / 1_000_000,
+                        (OS.getProcessCpuTime() - cpu0) / 1e6,
+                        copied,
+                        files.size(),
+                        chunks);
             }
             org.apache.flink.core.fs.Path[] paths = read.stream()
-                    .map(f -> new org.apache.flink.core.fs.Path(f.toAbsolutePath().toUri()))
+                    .map(f ->
+                            new org.apache.flink.core.fs.Path(f.toAbsolutePath().toUri()))
                     .toArray(org.apache.flink.core.fs.Path[]::new);
-            EventParser parser = wm == Watermarks.PERIODIC ? new EventParser()
+            EventParser parser = wm == Watermarks.PERIODIC
+                    ? new EventParser()
                     : new EventParser().withMaxFutureSkew(options.getMaxFutureSkew());
-            FileSource<ParsedRecord> src = FileSource.forRecordStreamFormat(new JsonLinesFormat(parser), paths).build();
+            FileSource<ParsedRecord> src = FileSource.forRecordStreamFormat(new JsonLinesFormat(parser), paths)
+                    .build();
             WatermarkStrategy<ParsedRecord> strategy = wm == Watermarks.PERIODIC
                     ? FlightControllerTopology.watermarkStrategy(options)
                     : FlightControllerTopology.fileWatermarkStrategy(options);
             input = env.fromSource(src, strategy, "event files").setParallelism(files.size());
         } else {
-            input = env.addSource(new BenchSources.GeneratorSource(cases, seed), "generator").setParallelism(1)
+            input = env.addSource(new BenchSources.GeneratorSource(cases, seed), "generator")
+                    .setParallelism(1)
                     .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                     .setParallelism(1);
         }
@@ -268,16 +290,28 @@ final class FlightControllerScenario {
         row.scenario = name;
         row.parallelism = String.valueOf(p);
         row.input = files == null ? "generator (no JSON)" : files.size() + " JSON file(s)";
-        row.notes = String.format(Locale.ROOT, "records_in %d, matched %d, timed_out %d, open_at_end %d, duplicate %d, late %d",
-                in, accumulator(acc, PipelineCounters.MATCHED), accumulator(acc, PipelineCounters.TIMED_OUT),
-                accumulator(acc, PipelineCounters.OPEN_AT_END), accumulator(acc, PipelineCounters.DUPLICATE),
+        row.notes = String.format(
+                Locale.ROOT,
+                "records_in %d, matched %d, timed_out %d, open_at_end %d, duplicate %d, late %d",
+                in,
+                accumulator(acc, PipelineCounters.MATCHED),
+                accumulator(acc, PipelineCounters.TIMED_OUT),
+                accumulator(acc, PipelineCounters.OPEN_AT_END),
+                accumulator(acc, PipelineCounters.DUPLICATE),
                 accumulator(acc, PipelineCounters.LATE));
-        row.notes += String.format(Locale.ROOT, ", orphan %d, late_applied %d, held_back_at_end %d",
-                accumulator(acc, PipelineCounters.ORPHAN), accumulator(acc, PipelineCounters.LATE_APPLIED),
+        row.notes += String.format(
+                Locale.ROOT,
+                ", orphan %d, late_applied %d, held_back_at_end %d",
+                accumulator(acc, PipelineCounters.ORPHAN),
+                accumulator(acc, PipelineCounters.LATE_APPLIED),
                 accumulator(acc, PipelineCounters.HELD_BACK_AT_END));
         row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type
-                + (backend == Backend.HEAP ? "" : rocksdbManagedMemory == null ? " (managed memory 128 MiB, Flink's local"
-                        + " default)" : " (managed memory " + rocksdbManagedMemory.getMebiBytes() + " MiB)") + sortNote;
+                + (backend == Backend.HEAP
+                        ? ""
+                        : rocksdbManagedMemory == null
+                                ? " (managed memory 128 MiB, Flink's local" + " default)"
+                                : " (managed memory " + rocksdbManagedMemory.getMebiBytes() + " MiB)")
+                + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {
             System.out.println("  " + name + " p=" + p + ": " + Report.fmt(row.eventsPerS) + " events/s; " + row.notes);

@@ -1,11 +1,11 @@
 package io.flightcontroller.benchmark;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
@@ -184,7 +184,8 @@ final class LatencyRun {
     }
 
     static MeasuresConfig measures() {
-        return MeasuresYaml.parse(String.join("\n",
+        return MeasuresYaml.parse(String.join(
+                "\n",
                 "measures:",
                 "  - name: " + MEASURE,
                 "    start: " + START,
@@ -209,17 +210,22 @@ final class LatencyRun {
         ENDS = new Samples(cap);
         FIRST_EMIT_MS = 0;
         LAST_EMIT_MS = 0;
-        PipelineOptions options = PipelineOptions.builder(measures()).outOfOrderness(ooo).build();
+        PipelineOptions options =
+                PipelineOptions.builder(measures()).outOfOrderness(ooo).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         env.getConfig().setAutoWatermarkInterval(wmIntervalMs);
         if (bufferTimeoutMs >= 0) {
             env.setBufferTimeout(bufferTimeoutMs);
         }
         long count = (long) rate * seconds;
-        DataGeneratorSource<ParsedRecord> src = new DataGeneratorSource<>(new CaseGenerator(), count,
-                RateLimiterStrategy.perSecond(rate), TypeInformation.of(ParsedRecord.class));
-        DataStream<ParsedRecord> input = env.fromSource(src, FlightControllerTopology.watermarkStrategy(options),
-                "steady generator").setParallelism(1);
+        DataGeneratorSource<ParsedRecord> src = new DataGeneratorSource<>(
+                new CaseGenerator(),
+                count,
+                RateLimiterStrategy.perSecond(rate),
+                TypeInformation.of(ParsedRecord.class));
+        DataStream<ParsedRecord> input = env.fromSource(
+                        src, FlightControllerTopology.watermarkStrategy(options), "steady generator")
+                .setParallelism(1);
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         out.alerts.sinkTo(new AlertProbe()).name("alert probe");
         out.measurements.sinkTo(new MeasurementProbe()).name("measurement probe");

@@ -28,16 +28,22 @@ final class LatencyScenario {
      * @return the rows, in order
      * @throws Exception when a job fails
      */
-    static List<Row> rows(int rate, int seconds, int warmupSeconds, List<Long> wmIntervalsMs, long oooMs,
-            long bufferTimeoutMs) throws Exception {
+    static List<Row> rows(
+            int rate, int seconds, int warmupSeconds, List<Long> wmIntervalsMs, long oooMs, long bufferTimeoutMs)
+            throws Exception {
         List<Row> rows = new ArrayList<>();
         // warm-up run (JIT), not reported
         LatencyRun.run(rate, 8, 0, 200, Duration.ofMillis(oooMs), -1);
         for (long wm : wmIntervalsMs) {
-            LatencyRun.Result r = LatencyRun.run(rate, seconds, warmupSeconds, wm, Duration.ofMillis(oooMs),
-                    bufferTimeoutMs);
-            String cfg = String.format(Locale.ROOT, "%d ev/s, wm interval %d ms, ooo %d ms, buffer timeout %d ms",
-                    rate, wm, r.oooMs, r.bufferTimeoutMs);
+            LatencyRun.Result r =
+                    LatencyRun.run(rate, seconds, warmupSeconds, wm, Duration.ofMillis(oooMs), bufferTimeoutMs);
+            String cfg = String.format(
+                    Locale.ROOT,
+                    "%d ev/s, wm interval %d ms, ooo %d ms, buffer timeout %d ms",
+                    rate,
+                    wm,
+                    r.oooMs,
+                    r.bufferTimeoutMs);
             rows.add(row("latency BREACH alert: arrival - (deadline + ooo)", cfg, r.breach, r));
             rows.add(row("latency lead metric: arrival - (end time + ooo)", cfg, r.end, r));
             rows.add(row("latency lead metric raw: arrival - end time", cfg, r.endRaw, r));
@@ -53,12 +59,27 @@ final class LatencyScenario {
         r.events = h.getTotalCount();
         r.wallS = lr.seconds;
         r.eventsPerS = h.getValueAtPercentile(50);
-        r.notes = String.format(Locale.ROOT, "ms (value column = p50); p50 %d, p99 %d, max %d, mean %.1f; "
-                + "wm interval share: uniform 0-%d ms (mean %d); samples %d; %s",
-                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getMean(),
-                lr.wmIntervalMs, lr.wmIntervalMs / 2, h.getTotalCount(), LatencyRun.counters(lr));
-        System.out.printf(Locale.ROOT, "  %s [%s]: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n", name, cfg,
-                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
+        r.notes = String.format(
+                Locale.ROOT,
+                "ms (value column = p50); p50 %d, p99 %d, max %d, mean %.1f; "
+                        + "wm interval share: uniform 0-%d ms (mean %d); samples %d; %s",
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getMaxValue(),
+                h.getMean(),
+                lr.wmIntervalMs,
+                lr.wmIntervalMs / 2,
+                h.getTotalCount(),
+                LatencyRun.counters(lr));
+        System.out.printf(
+                Locale.ROOT,
+                "  %s [%s]: p50 %d ms, p99 %d ms, max %d ms (%d samples)%n",
+                name,
+                cfg,
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getMaxValue(),
+                h.getTotalCount());
         return r;
     }
 }

@@ -68,10 +68,17 @@ final class ParseScenario {
     static List<Row> jmh() {
         List<Row> rows = new ArrayList<>();
         try {
-            Options opt = new OptionsBuilder().include(ParseBenchmark.class.getName())
-                    .forks(1).jvmArgs("-Xmx1g").warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(2)).threads(1)
-                    .shouldDoGC(false).build();
+            Options opt = new OptionsBuilder()
+                    .include(ParseBenchmark.class.getName())
+                    .forks(1)
+                    .jvmArgs("-Xmx1g")
+                    .warmupIterations(3)
+                    .warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5)
+                    .measurementTime(TimeValue.seconds(2))
+                    .threads(1)
+                    .shouldDoGC(false)
+                    .build();
             Collection<RunResult> results = new Runner(opt).run();
             for (RunResult rr : results) {
                 Row r = new Row();
@@ -80,7 +87,9 @@ final class ParseScenario {
                 r.input = "4096 generated lines";
                 r.eventsPerS = rr.getPrimaryResult().getScore();
                 r.wallS = Double.NaN;
-                r.notes = String.format(Locale.ROOT, "+- %.0f ops/s (99.9%%), 1 fork, 5x2 s",
+                r.notes = String.format(
+                        Locale.ROOT,
+                        "+- %.0f ops/s (99.9%%), 1 fork, 5x2 s",
                         rr.getPrimaryResult().getScoreError());
                 rows.add(r);
             }

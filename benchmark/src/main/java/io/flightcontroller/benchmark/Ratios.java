@@ -23,8 +23,14 @@ final class Ratios {
         r.scenario = name;
         r.eventsPerS = a.cpuUsPerEvent / b.cpuUsPerEvent;
         r.wallS = Double.NaN;
-        r.notes = String.format(Locale.ROOT, "CPU per event %.2f / %.2f us; events/s %s / %s = %.2f", a.cpuUsPerEvent,
-                b.cpuUsPerEvent, Report.fmt(a.eventsPerS), Report.fmt(b.eventsPerS), a.eventsPerS / b.eventsPerS);
+        r.notes = String.format(
+                Locale.ROOT,
+                "CPU per event %.2f / %.2f us; events/s %s / %s = %.2f",
+                a.cpuUsPerEvent,
+                b.cpuUsPerEvent,
+                Report.fmt(a.eventsPerS),
+                Report.fmt(b.eventsPerS),
+                a.eventsPerS / b.eventsPerS);
         return r;
     }
 }

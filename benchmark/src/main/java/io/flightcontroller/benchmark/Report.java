@@ -61,11 +61,31 @@ final class Report {
         out.println();
         out.printf(Locale.ROOT, "Flight Controller benchmark: %d cores, %d cases, seed %d%n", cores, cases, seed);
         String f = "%-46s %3s %-24s %11s %8s %14s %9s %9s  %s%n";
-        out.printf(Locale.ROOT, f, "scenario", "p", "input", "events", "wall s", "events/s|value",
-                "CPU us/ev", "peak MiB", "notes");
+        out.printf(
+                Locale.ROOT,
+                f,
+                "scenario",
+                "p",
+                "input",
+                "events",
+                "wall s",
+                "events/s|value",
+                "CPU us/ev",
+                "peak MiB",
+                "notes");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, f, r.scenario, r.parallelism, r.input, r.events == 0 ? "" : r.events,
-                    fmt(r.wallS), fmt(r.eventsPerS), fmt(r.cpuUsPerEvent), fmt(r.peakHeapMiB), r.notes);
+            out.printf(
+                    Locale.ROOT,
+                    f,
+                    r.scenario,
+                    r.parallelism,
+                    r.input,
+                    r.events == 0 ? "" : r.events,
+                    fmt(r.wallS),
+                    fmt(r.eventsPerS),
+                    fmt(r.cpuUsPerEvent),
+                    fmt(r.peakHeapMiB),
+                    r.notes);
         }
     }
 
@@ -80,9 +100,20 @@ final class Report {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
             w.println(CSV_HEADER);
             for (Row r : rows) {
-                w.println(String.join(",", String.valueOf(cores), String.valueOf(cases), String.valueOf(seed),
-                        q(r.scenario), r.parallelism, q(r.input), String.valueOf(r.events), num(r.wallS),
-                        num(r.eventsPerS), num(r.cpuUsPerEvent), num(r.peakHeapMiB), q(r.notes)));
+                w.println(String.join(
+                        ",",
+                        String.valueOf(cores),
+                        String.valueOf(cases),
+                        String.valueOf(seed),
+                        q(r.scenario),
+                        r.parallelism,
+                        q(r.input),
+                        String.valueOf(r.events),
+                        num(r.wallS),
+                        num(r.eventsPerS),
+                        num(r.cpuUsPerEvent),
+                        num(r.peakHeapMiB),
+                        q(r.notes)));
             }
         }
     }

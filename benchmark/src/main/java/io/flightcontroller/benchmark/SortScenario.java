@@ -95,8 +95,11 @@ final class SortScenario implements AutoCloseable {
      * @throws IllegalStateException when the sorter did not sort (the input was in order)
      */
     Row sort(String what, Path input, int chunkBytes) throws IOException, InterruptedException {
-        String how = chunkBytes == IN_MEMORY ? "in memory" : chunkBytes >= 1 << 20
-                ? "spilled, " + (chunkBytes >> 20) + " MiB chunks" : "spilled, " + (chunkBytes >> 10) + " KiB chunks";
+        String how = chunkBytes == IN_MEMORY
+                ? "in memory"
+                : chunkBytes >= 1 << 20
+                        ? "spilled, " + (chunkBytes >> 20) + " MiB chunks"
+                        : "spilled, " + (chunkBytes >> 10) + " KiB chunks";
         return measure("sort " + what + ", " + how, input, chunkBytes, true);
     }
 

@@ -1,7 +1,7 @@
 package io.flightcontroller.benchmark;
 
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.util.ArrayList;
@@ -53,10 +53,16 @@ final class StateScenario {
             long open = holding(n, 1.0, 0);
             rows.add(row("state per OPEN case", n, open - base, "only starts; heap after GC minus an empty job's"));
             long fin = holding(n, 0.0, 0);
-            rows.add(row("state per FINISHED case, within retention", n, fin - base,
+            rows.add(row(
+                    "state per FINISHED case, within retention",
+                    n,
+                    fin - base,
                     "3 events/case, all matched; dedup kept 1 h and case kept 1 day of event time"));
             long exp = holding(n, 0.0, 2L * 24 * 3_600_000);
-            rows.add(row("state per FINISHED case, after retention", n, exp - base,
+            rows.add(row(
+                    "state per FINISHED case, after retention",
+                    n,
+                    exp - base,
                     "same, then the watermark moved 2 days on"));
         }
         return rows;
@@ -67,8 +73,9 @@ final class StateScenario {
         BenchSources.MarkerSink.LATCH = new CountDownLatch(1);
         PipelineOptions options = PipelineOptions.builder(measures).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-        DataStream<ParsedRecord> input = env
-                .addSource(new BenchSources.HoldingSource(n, neverCompletes, advanceMs), "holding").setParallelism(1)
+        DataStream<ParsedRecord> input = env.addSource(
+                        new BenchSources.HoldingSource(n, neverCompletes, advanceMs), "holding")
+                .setParallelism(1)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options));
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         out.measurements.sinkTo(new BenchSources.MarkerSink<>("key=marker")).name("marker");

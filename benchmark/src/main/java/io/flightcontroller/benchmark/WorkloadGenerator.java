@@ -45,9 +45,11 @@ public final class WorkloadGenerator implements Iterator<WorkloadGenerator.Line>
         public double meanInterArrivalMs = 1_000;
         /** requested -&gt; assigned: log-normal with this median and sigma. */
         public double assignMedianMs = 30 * 60_000d;
+
         public double assignSigma = 1.0;
         /** assigned -&gt; created: log-normal with this median and sigma. */
         public double createMedianMs = 6 * 3_600_000d;
+
         public double createSigma = 1.0;
         /** Share of cases that never get assigned or created. */
         public double neverCompletes = 0.05;
@@ -58,8 +60,15 @@ public final class WorkloadGenerator implements Iterator<WorkloadGenerator.Line>
         /** Bound of the delivery delay, ms. */
         public long outOfOrderMs = 2_000;
 
-        public Settings cases(long n) { this.cases = n; return this; }
-        public Settings seed(long s) { this.seed = s; return this; }
+        public Settings cases(long n) {
+            this.cases = n;
+            return this;
+        }
+
+        public Settings seed(long s) {
+            this.seed = s;
+            return this;
+        }
     }
 
     /** One delivered line: JSON text, and the event (null for a malformed line). */
@@ -187,9 +196,15 @@ public final class WorkloadGenerator implements Iterator<WorkloadGenerator.Line>
 
     private static String json(String id, String type, long timeMs) {
         StringBuilder b = new StringBuilder(128);
-        b.append("{\"correlation_id\":\"").append(id).append("\",\"event_type\":\"").append(type)
-                .append("\",\"time\":\"").append(Instant.ofEpochMilli(timeMs)).append("\",\"payload\":{\"team\":\"team-")
-                .append(Long.parseLong(id.substring(5)) % 20).append("\"}}");
+        b.append("{\"correlation_id\":\"")
+                .append(id)
+                .append("\",\"event_type\":\"")
+                .append(type)
+                .append("\",\"time\":\"")
+                .append(Instant.ofEpochMilli(timeMs))
+                .append("\",\"payload\":{\"team\":\"team-")
+                .append(Long.parseLong(id.substring(5)) % 20)
+                .append("\"}}");
         return b.toString();
     }
 

@@ -35,7 +35,8 @@ class FlightControllerScenarioTest {
             measures = MeasuresYaml.read(in);
         }
         Path single = dir.resolve("events.jsonl");
-        long lines = WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(2_000).seed(11), single);
+        long lines = WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(2_000).seed(11), single);
         List<Path> shards = Shards.byCase(single, 2);
         FlightControllerScenario fc = new FlightControllerScenario(measures, 2_000, 11);
 
@@ -45,12 +46,17 @@ class FlightControllerScenarioTest {
         Row rocks = fc.run("rocksdb", 2, shards, null, lines, false, Watermarks.PERIODIC, Backend.ROCKSDB);
 
         String expected = counters(periodic);
-        assertThat(expected).as("the workload matches, times out and de-duplicates").doesNotContain("matched 0,")
-                .doesNotContain("duplicate 0,").contains("late 0,");
-        assertThat(List.of(counters(arrival), counters(sorted), counters(rocks))).containsOnly(expected);
+        assertThat(expected)
+                .as("the workload matches, times out and de-duplicates")
+                .doesNotContain("matched 0,")
+                .doesNotContain("duplicate 0,")
+                .contains("late 0,");
+        assertThat(List.of(counters(arrival), counters(sorted), counters(rocks)))
+                .containsOnly(expected);
         assertThat(periodic.notes).contains("periodic watermarkStrategy; hashmap");
         assertThat(arrival.notes).contains("fileWatermarkStrategy, arrival order; hashmap");
-        assertThat(sorted.notes).contains("fileWatermarkStrategy, sorted; hashmap; sort ")
+        assertThat(sorted.notes)
+                .contains("fileWatermarkStrategy, sorted; hashmap; sort ")
                 .contains("2 of 2 file(s) sorted");
         assertThat(rocks.notes).contains("periodic watermarkStrategy; rocksdb (managed memory 128 MiB");
         try (Stream<Path> left = Files.list(dir)) {

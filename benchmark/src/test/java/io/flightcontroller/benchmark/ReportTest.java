@@ -46,7 +46,12 @@ class ReportTest {
 
         List<CSVRecord> records;
         try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-                CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+                CSVParser p = CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get()
+                        .parse(in)) {
             assertThat(String.join(",", p.getHeaderNames())).isEqualTo(Report.CSV_HEADER);
             records = p.getRecords();
         }
@@ -73,12 +78,21 @@ class ReportTest {
     void tableHasATitleAHeaderAndOneLinePerRow() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         twoRows().print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isEmpty()).toList();
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.isEmpty())
+                .toList();
 
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo("Flight Controller benchmark: 2 cores, 2000 cases, seed 42");
-        assertThat(lines.get(1)).startsWith("scenario").contains("events/s|value").endsWith("notes");
-        assertThat(lines.get(2)).startsWith("FC end-to-end, discard").contains(" 2,356 ").contains(" 538 ");
+        assertThat(lines.get(1))
+                .startsWith("scenario")
+                .contains("events/s|value")
+                .endsWith("notes");
+        assertThat(lines.get(2))
+                .startsWith("FC end-to-end, discard")
+                .contains(" 2,356 ")
+                .contains(" 538 ");
         assertThat(lines.get(3)).startsWith("ratio FC p1 / Esper, JSON").contains(" 0.10 ");
     }
 }

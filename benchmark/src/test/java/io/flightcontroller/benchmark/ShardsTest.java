@@ -21,7 +21,8 @@ class ShardsTest {
     @Test
     void everyLineLandsInTheOneShardOfItsCaseInFileOrder(@TempDir Path dir) throws Exception {
         Path single = dir.resolve("events.jsonl");
-        WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(500).seed(7), single);
+        WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(500).seed(7), single);
         List<String> input = Files.readAllLines(single, StandardCharsets.UTF_8);
 
         List<Path> shards = Shards.byCase(single, 3);
@@ -37,7 +38,9 @@ class ShardsTest {
                 Matcher m = CASE.matcher(l);
                 if (m.find()) {
                     Integer earlier = shardOfCase.putIfAbsent(m.group(), i);
-                    assertThat(earlier == null ? i : earlier).as("shard of %s", m.group()).isEqualTo(i);
+                    assertThat(earlier == null ? i : earlier)
+                            .as("shard of %s", m.group())
+                            .isEqualTo(i);
                 }
             }
             all.addAll(lines);

@@ -18,7 +18,8 @@ class SortScenarioTest {
     @Test
     void shuffleKeepsEveryLineInASeededOtherOrder(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("events.jsonl");
-        WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(300).seed(3), in);
+        WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(300).seed(3), in);
         List<String> lines = Files.readAllLines(in, StandardCharsets.UTF_8);
 
         SortScenario.shuffleLines(in, dir.resolve("a"), 9);
@@ -34,14 +35,21 @@ class SortScenarioTest {
     @Test
     void checkPassCopiesNothingAndSortsSpillWithSmallChunksOnTheSameLines(@TempDir Path dir) throws Exception {
         Path single = dir.resolve("events.jsonl");
-        long lines = WorkloadGenerator.writeJsonLines(new WorkloadGenerator.Settings().cases(3_000).seed(5), single);
+        long lines = WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(3_000).seed(5), single);
         List<Path> shards = Shards.byCase(single, 2);
         Path work = dir.resolve("work");
 
         try (SortScenario sort = SortScenario.prepare(single, shards, 1, work)) {
-            assertThat(inversions(sort.sorted)).as("the check pass's input is in event-time order").isZero();
-            assertThat(inversions(sort.shards)).as("concatenated shards are out of order").isPositive();
-            assertThat(inversions(sort.shuffled)).as("shuffled lines are out of order").isPositive();
+            assertThat(inversions(sort.sorted))
+                    .as("the check pass's input is in event-time order")
+                    .isZero();
+            assertThat(inversions(sort.shards))
+                    .as("concatenated shards are out of order")
+                    .isPositive();
+            assertThat(inversions(sort.shuffled))
+                    .as("shuffled lines are out of order")
+                    .isPositive();
 
             Row check = sort.check();
             Row inMemory = sort.sort("shuffled", sort.shuffled, SortScenario.IN_MEMORY);
@@ -57,14 +65,16 @@ class SortScenarioTest {
                 assertThat(r.peakHeapMiB).isPositive();
             });
             try (Stream<Path> left = Files.list(work)) {
-                assertThat(left.collect(Collectors.toList())).as("sorted copies and chunks are deleted").isEmpty();
+                assertThat(left.collect(Collectors.toList()))
+                        .as("sorted copies and chunks are deleted")
+                        .isEmpty();
             }
         }
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                     .as("prepared inputs are deleted, the workload and its shards kept")
-                    .containsExactlyInAnyOrder("events.jsonl", "events.jsonl.shard0of2", "events.jsonl.shard1of2",
-                            "work");
+                    .containsExactlyInAnyOrder(
+                            "events.jsonl", "events.jsonl.shard0of2", "events.jsonl.shard1of2", "work");
         }
     }
 

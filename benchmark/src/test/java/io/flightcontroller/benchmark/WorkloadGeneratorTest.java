@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class WorkloadGeneratorTest {
 
     private static List<WorkloadGenerator.Line> all(long cases, long seed) {
-        WorkloadGenerator g = new WorkloadGenerator(new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
+        WorkloadGenerator g = new WorkloadGenerator(
+                new WorkloadGenerator.Settings().cases(cases).seed(seed), true);
         List<WorkloadGenerator.Line> out = new ArrayList<>();
         while (g.hasNext()) {
             out.add(g.next());

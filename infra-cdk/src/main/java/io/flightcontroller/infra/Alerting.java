@@ -49,8 +49,11 @@ final class Alerting extends StackPart {
             topic.addSubscription(new EmailSubscription(email));
         }
         for (String url : settings.alertHttpsUrls()) {
-            topic.addSubscription(new UrlSubscription(url,
-                    UrlSubscriptionProps.builder().protocol(SubscriptionProtocol.HTTPS).build()));
+            topic.addSubscription(new UrlSubscription(
+                    url,
+                    UrlSubscriptionProps.builder()
+                            .protocol(SubscriptionProtocol.HTTPS)
+                            .build()));
         }
     }
 

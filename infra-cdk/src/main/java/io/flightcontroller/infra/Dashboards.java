@@ -73,8 +73,10 @@ final class Dashboards extends StackPart {
     /** Name of the Timestream data source the provisioning function creates when missing. */
     static final String DATA_SOURCE_NAME = "Flight Controller Timestream";
     /** IAM actions of the provisioning function on the workspace. */
-    static final List<String> PROVISIONER_GRAFANA_ACTIONS = List.of("grafana:CreateWorkspaceServiceAccount",
-            "grafana:CreateWorkspaceServiceAccountToken", "grafana:DeleteWorkspaceServiceAccount");
+    static final List<String> PROVISIONER_GRAFANA_ACTIONS = List.of(
+            "grafana:CreateWorkspaceServiceAccount",
+            "grafana:CreateWorkspaceServiceAccountToken",
+            "grafana:DeleteWorkspaceServiceAccount");
 
     private final Map<String, ObjectNode> dashboards;
     private final Role role;
@@ -92,23 +94,31 @@ final class Dashboards extends StackPart {
     Dashboards(Construct scope, String id, StackSettings settings, Storage storage) {
         super(scope, id);
         boolean timestream = storage.table() != null;
-        dashboards = new GrafanaDashboards(measures(settings),
-                timestream ? GrafanaDashboards.Datasource.TIMESTREAM : GrafanaDashboards.Datasource.INFLUXDB,
-                settings.timestreamDatabase(), settings.timestreamTable()).build();
+        dashboards = new GrafanaDashboards(
+                        measures(settings),
+                        timestream ? GrafanaDashboards.Datasource.TIMESTREAM : GrafanaDashboards.Datasource.INFLUXDB,
+                        settings.timestreamDatabase(),
+                        settings.timestreamTable())
+                .build();
 
         role = Role.Builder.create(this, "GrafanaWorkspaceRole")
                 .description("Amazon Managed Grafana workspace of Flight Controller: reads the metric store")
-                .assumedBy(new ServicePrincipal("grafana.amazonaws.com").withConditions(
-                        Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))))
+                .assumedBy(new ServicePrincipal("grafana.amazonaws.com")
+                        .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))))
                 .build();
         Policy policy = null;
         if (timestream) {
             List<PolicyStatement> statements = new ArrayList<>();
-            statements.add(allow("QueryMetrics", List.of("timestream:Select", "timestream:DescribeTable",
-                    "timestream:ListMeasures"), storage.table().getAttrArn()));
-            statements.add(allow("DescribeMetricsDatabase", List.of("timestream:DescribeDatabase"),
+            statements.add(allow(
+                    "QueryMetrics",
+                    List.of("timestream:Select", "timestream:DescribeTable", "timestream:ListMeasures"),
+                    storage.table().getAttrArn()));
+            statements.add(allow(
+                    "DescribeMetricsDatabase",
+                    List.of("timestream:DescribeDatabase"),
                     storage.database().getAttrArn()));
-            // Allow-listed: DescribeEndpoints (endpoint discovery of the Timestream SDK) has no resource-level permission.
+            // Allow-listed: DescribeEndpoints (endpoint discovery of the Timestream SDK) has no resource-level
+            // permission.
             statements.add(allow("DiscoverTimestreamEndpoints", List.of("timestream:DescribeEndpoints"), "*"));
             policy = Policy.Builder.create(this, "GrafanaWorkspacePolicy")
                     .roles(List.of(role))
@@ -130,7 +140,9 @@ final class Dashboards extends StackPart {
         if (policy != null) {
             workspace.getNode().addDependency(policy);
         }
-        files = Asset.Builder.create(this, "GrafanaDashboardFiles").path(write(dashboards).toString()).build();
+        files = Asset.Builder.create(this, "GrafanaDashboardFiles")
+                .path(write(dashboards).toString())
+                .build();
 
         LogGroup logs = LogGroup.Builder.create(this, "GrafanaDashboardsProvisionerLogs")
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -144,9 +156,13 @@ final class Dashboards extends StackPart {
                 .roles(List.of(provisionerRole))
                 .statements(List.of(
                         allow("ProvisionDashboards", PROVISIONER_GRAFANA_ACTIONS, workspaceArn()),
-                        allow("ReadDashboardFiles", List.of("s3:GetObject"),
+                        allow(
+                                "ReadDashboardFiles",
+                                List.of("s3:GetObject"),
                                 files.getBucket().arnForObjects(files.getS3ObjectKey())),
-                        allow("WriteLogs", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                        allow(
+                                "WriteLogs",
+                                List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                                 logs.getLogGroupArn())))
                 .build();
         Function provisioner = Function.Builder.create(this, "GrafanaDashboardsProvisioner")
@@ -215,12 +231,13 @@ final class Dashboards extends StackPart {
 
     /** The workspace's ARN ({@code arn:aws:grafana:REGION:ACCOUNT:/workspaces/ID}), the resource of its IAM actions. */
     private String workspaceArn() {
-        return Stack.of(this).formatArn(ArnComponents.builder()
-                .service("grafana")
-                .resource("/workspaces")
-                .resourceName(workspace.getAttrId())
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
+        return Stack.of(this)
+                .formatArn(ArnComponents.builder()
+                        .service("grafana")
+                        .resource("/workspaces")
+                        .resourceName(workspace.getAttrId())
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build());
     }
 
     /** The provisioning function's code, copied from the classpath into a folder of its own for the code asset. */
@@ -263,8 +280,8 @@ final class Dashboards extends StackPart {
             }
             if (location.startsWith("classpath:")) {
                 String resource = location.substring("classpath:".length());
-                try (InputStream in = Dashboards.class.getResourceAsStream(
-                        resource.startsWith("/") ? resource : "/" + resource)) {
+                try (InputStream in =
+                        Dashboards.class.getResourceAsStream(resource.startsWith("/") ? resource : "/" + resource)) {
                     if (in == null) {
                         throw new IllegalArgumentException("context '" + StackSettings.KEY_MEASURES_LOCATION
                                 + "': no such resource in the job jar, got '" + location + "'");

@@ -48,14 +48,16 @@ public class FlightControllerStack extends Stack {
         Alerting alerting = new Alerting(this, "Alerting", settings, key);
         Monitoring monitoring = new Monitoring(this, "Monitoring", settings, ingestion, alerting);
         Iam iam = new Iam(this, "Iam", settings, key, ingestion, storage, alerting, monitoring);
-        FlinkApplication application = new FlinkApplication(this, "FlinkApplication", settings, ingestion, storage,
-                alerting, monitoring, iam);
+        FlinkApplication application =
+                new FlinkApplication(this, "FlinkApplication", settings, ingestion, storage, alerting, monitoring, iam);
 
         output("EventBusName", ingestion.bus().getEventBusName(), "Event bus the producers put events on");
         output("EventStreamArn", ingestion.stream().getStreamArn(), "Kinesis stream the rule writes to");
         output("ApplicationName", application.application().getRef(), "Managed Flink application");
         output("AlertTopicArn", alerting.topic().getTopicArn(), "SNS topic for alerts and alarms");
-        output("ArtifactBucketName", storage.artifacts().getBucketName(),
+        output(
+                "ArtifactBucketName",
+                storage.artifacts().getBucketName(),
                 "Bucket for application jars and measures files");
         output("ApplicationLogGroupName", monitoring.logGroup().getLogGroupName(), "Application log group");
         if (storage.database() != null) {
@@ -68,9 +70,13 @@ public class FlightControllerStack extends Stack {
         if (settings.grafana()) {
             Dashboards dashboards = new Dashboards(this, "Dashboards", settings, storage);
             output("GrafanaWorkspaceId", dashboards.workspace().getAttrId(), "Amazon Managed Grafana workspace");
-            output("GrafanaWorkspaceUrl", "https://" + dashboards.workspace().getAttrEndpoint(),
+            output(
+                    "GrafanaWorkspaceUrl",
+                    "https://" + dashboards.workspace().getAttrEndpoint(),
                     "Grafana workspace URL");
-            output("GrafanaDashboardsZip", dashboards.files().getS3ObjectUrl(),
+            output(
+                    "GrafanaDashboardsZip",
+                    dashboards.files().getS3ObjectUrl(),
                     "Generated Grafana dashboards (zip of JSON files) to import into the workspace");
         }
     }
@@ -106,23 +112,40 @@ public class FlightControllerStack extends Stack {
      * alarms can publish to the encrypted topic.
      */
     private Key encryptionKey() {
-        PolicyDocument keyPolicy = PolicyDocument.Builder.create().statements(List.of(
-                PolicyStatement.Builder.create()
-                        .sid("AccountAdministrationAndIamDelegation")
-                        .principals(List.of(new AccountRootPrincipal()))
-                        .actions(List.of("kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
-                                "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
-                                "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
-                                "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand", "kms:Encrypt", "kms:Decrypt",
-                                "kms:ReEncrypt*", "kms:GenerateDataKey*"))
-                        .resources(List.of("*"))
-                        .build(),
-                PolicyStatement.Builder.create()
-                        .sid("CloudWatchAlarmsPublishToEncryptedTopic")
-                        .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
-                        .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
-                        .resources(List.of("*"))
-                        .build())).build();
+        PolicyDocument keyPolicy = PolicyDocument.Builder.create()
+                .statements(List.of(
+                        PolicyStatement.Builder.create()
+                                .sid("AccountAdministrationAndIamDelegation")
+                                .principals(List.of(new AccountRootPrincipal()))
+                                .actions(List.of(
+                                        "kms:Create*",
+                                        "kms:Describe*",
+                                        "kms:Enable*",
+                                        "kms:List*",
+                                        "kms:Put*",
+                                        "kms:Update*",
+                                        "kms:Revoke*",
+                                        "kms:Disable*",
+                                        "kms:Get*",
+                                        "kms:Delete*",
+                                        "kms:TagResource",
+                                        "kms:UntagResource",
+                                        "kms:ScheduleKeyDeletion",
+                                        "kms:CancelKeyDeletion",
+                                        "kms:RotateKeyOnDemand",
+                                        "kms:Encrypt",
+                                        "kms:Decrypt",
+                                        "kms:ReEncrypt*",
+                                        "kms:GenerateDataKey*"))
+                                .resources(List.of("*"))
+                                .build(),
+                        PolicyStatement.Builder.create()
+                                .sid("CloudWatchAlarmsPublishToEncryptedTopic")
+                                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                                .resources(List.of("*"))
+                                .build()))
+                .build();
         return Key.Builder.create(this, "EncryptionKey")
                 .description("Flight Controller (" + settings.appName() + "): event stream and alert topic")
                 .enableKeyRotation(true)

@@ -31,13 +31,24 @@ final class FlinkApplication extends StackPart {
      * @param monitoring the log stream the application writes to
      * @param iam the role the application runs with
      */
-    FlinkApplication(Construct scope, String id, StackSettings settings, Ingestion ingestion, Storage storage,
-            Alerting alerting, Monitoring monitoring, Iam iam) {
+    FlinkApplication(
+            Construct scope,
+            String id,
+            StackSettings settings,
+            Ingestion ingestion,
+            Storage storage,
+            Alerting alerting,
+            Monitoring monitoring,
+            Iam iam) {
         super(scope, id);
         RuntimeProperties properties = runtimeProperties(settings, ingestion, storage, alerting);
         List<CfnApplication.PropertyGroupProperty> groups = new ArrayList<>();
-        properties.groups().forEach((group, map) -> groups.add(CfnApplication.PropertyGroupProperty.builder()
-                .propertyGroupId(group).propertyMap(map).build()));
+        properties
+                .groups()
+                .forEach((group, map) -> groups.add(CfnApplication.PropertyGroupProperty.builder()
+                        .propertyGroupId(group)
+                        .propertyMap(map)
+                        .build()));
         application = CfnApplication.Builder.create(this, "Application")
                 .applicationName(settings.appName())
                 .applicationDescription("Flight Controller: lead-time and SLO measurement of process events")
@@ -75,13 +86,16 @@ final class FlinkApplication extends StackPart {
                                         .autoScalingEnabled(settings.autoScaling())
                                         .build())
                                 .build())
-                        .applicationSnapshotConfiguration(CfnApplication.ApplicationSnapshotConfigurationProperty
-                                .builder().snapshotsEnabled(true).build())
+                        .applicationSnapshotConfiguration(
+                                CfnApplication.ApplicationSnapshotConfigurationProperty.builder()
+                                        .snapshotsEnabled(true)
+                                        .build())
                         .build())
                 .runConfiguration(CfnApplication.RunConfigurationProperty.builder()
-                        .applicationRestoreConfiguration(CfnApplication.ApplicationRestoreConfigurationProperty.builder()
-                                .applicationRestoreType("RESTORE_FROM_LATEST_SNAPSHOT")
-                                .build())
+                        .applicationRestoreConfiguration(
+                                CfnApplication.ApplicationRestoreConfigurationProperty.builder()
+                                        .applicationRestoreType("RESTORE_FROM_LATEST_SNAPSHOT")
+                                        .build())
                         .flinkRunConfiguration(CfnApplication.FlinkRunConfigurationProperty.builder()
                                 .allowNonRestoredState(false)
                                 .build())
@@ -89,8 +103,8 @@ final class FlinkApplication extends StackPart {
                 .build();
         // The service checks the role's permissions when the application is created.
         application.getNode().addDependency(iam.policy());
-        CfnApplicationCloudWatchLoggingOption logging = CfnApplicationCloudWatchLoggingOption.Builder
-                .create(this, "ApplicationLogging")
+        CfnApplicationCloudWatchLoggingOption logging = CfnApplicationCloudWatchLoggingOption.Builder.create(
+                        this, "ApplicationLogging")
                 .applicationName(application.getRef())
                 .cloudWatchLoggingOption(CfnApplicationCloudWatchLoggingOption.CloudWatchLoggingOptionProperty.builder()
                         .logStreamArn(monitoring.logStreamArn())
@@ -105,38 +119,53 @@ final class FlinkApplication extends StackPart {
         return application;
     }
 
-    private static RuntimeProperties runtimeProperties(StackSettings settings, Ingestion ingestion, Storage storage,
-            Alerting alerting) {
+    private static RuntimeProperties runtimeProperties(
+            StackSettings settings, Ingestion ingestion, Storage storage, Alerting alerting) {
         RuntimeProperties p = new RuntimeProperties()
                 .put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.SOURCE_TYPE, "kinesis")
-                .put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.KINESIS_STREAM,
+                .put(
+                        RuntimePropertyKeys.GROUP_SOURCE,
+                        RuntimePropertyKeys.KINESIS_STREAM,
                         ingestion.stream().getStreamName())
                 .put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.KINESIS_REGION, Aws.REGION)
-                .put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.KINESIS_INITIAL_POSITION,
+                .put(
+                        RuntimePropertyKeys.GROUP_SOURCE,
+                        RuntimePropertyKeys.KINESIS_INITIAL_POSITION,
                         settings.initialPosition())
                 .put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.KINESIS_READER, settings.kinesisReader());
         if (settings.enhancedFanOut()) {
             p.put(RuntimePropertyKeys.GROUP_SOURCE, RuntimePropertyKeys.KINESIS_EFO_CONSUMER, settings.appName());
         }
-        p.put(RuntimePropertyKeys.GROUP_MEASURES, RuntimePropertyKeys.MEASURES_LOCATION,
+        p.put(
+                RuntimePropertyKeys.GROUP_MEASURES,
+                RuntimePropertyKeys.MEASURES_LOCATION,
                 settings.measuresS3Key() != null
                         ? "s3://" + storage.artifacts().getBucketName() + "/" + settings.measuresS3Key()
                         : settings.measuresLocation());
         p.put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.METRICS_SINK, settings.metricsSink());
         if (storage.database() != null) {
-            p.put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.TIMESTREAM_DATABASE,
+            p.put(
+                            RuntimePropertyKeys.GROUP_SINKS,
+                            RuntimePropertyKeys.TIMESTREAM_DATABASE,
                             storage.database().getRef())
-                    .put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.TIMESTREAM_TABLE,
+                    .put(
+                            RuntimePropertyKeys.GROUP_SINKS,
+                            RuntimePropertyKeys.TIMESTREAM_TABLE,
                             storage.table().getAttrName())
                     .put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.TIMESTREAM_REGION, Aws.REGION);
         } else {
             p.put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.INFLUX_URL, settings.influxUrl())
                     .put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.INFLUX_ORG, settings.influxOrg())
                     .put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.INFLUX_BUCKET, settings.influxBucket())
-                    .put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.INFLUX_TOKEN_SECRET,
+                    .put(
+                            RuntimePropertyKeys.GROUP_SINKS,
+                            RuntimePropertyKeys.INFLUX_TOKEN_SECRET,
                             storage.influxToken().getSecretArn());
         }
-        p.put(RuntimePropertyKeys.GROUP_ALERTS, RuntimePropertyKeys.SNS_TOPIC_ARN, alerting.topic().getTopicArn())
+        p.put(
+                        RuntimePropertyKeys.GROUP_ALERTS,
+                        RuntimePropertyKeys.SNS_TOPIC_ARN,
+                        alerting.topic().getTopicArn())
                 .put(RuntimePropertyKeys.GROUP_ALERTS, RuntimePropertyKeys.SNS_REGION, Aws.REGION);
         return p;
     }

@@ -36,46 +36,75 @@ final class Iam extends StackPart {
      * @param alerting the topic the job publishes alerts to
      * @param monitoring the log group and log stream the application writes to
      */
-    Iam(Construct scope, String id, StackSettings settings, IKey key, Ingestion ingestion, Storage storage,
-            Alerting alerting, Monitoring monitoring) {
+    Iam(
+            Construct scope,
+            String id,
+            StackSettings settings,
+            IKey key,
+            Ingestion ingestion,
+            Storage storage,
+            Alerting alerting,
+            Monitoring monitoring) {
         super(scope, id);
         Stream stream = ingestion.stream();
         role = Role.Builder.create(this, "ApplicationRole")
                 .description("Service execution role of the Flight Controller Managed Flink application")
-                .assumedBy(new ServicePrincipal("kinesisanalytics.amazonaws.com").withConditions(
-                        Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))))
+                .assumedBy(new ServicePrincipal("kinesisanalytics.amazonaws.com")
+                        .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID))))
                 .build();
         List<PolicyStatement> statements = new ArrayList<>();
-        statements.add(allow("ReadEventStream", List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary",
-                "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"), stream.getStreamArn()));
+        statements.add(allow(
+                "ReadEventStream",
+                List.of(
+                        "kinesis:DescribeStream",
+                        "kinesis:DescribeStreamSummary",
+                        "kinesis:GetRecords",
+                        "kinesis:GetShardIterator",
+                        "kinesis:ListShards"),
+                stream.getStreamArn()));
         if (settings.enhancedFanOut()) {
-            statements.add(allow("ManageEfoConsumer", List.of("kinesis:RegisterStreamConsumer",
-                    "kinesis:DeregisterStreamConsumer", "kinesis:ListStreamConsumers"), stream.getStreamArn()));
-            statements.add(allow("ReadWithEfo", List.of("kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"),
+            statements.add(allow(
+                    "ManageEfoConsumer",
+                    List.of(
+                            "kinesis:RegisterStreamConsumer",
+                            "kinesis:DeregisterStreamConsumer",
+                            "kinesis:ListStreamConsumers"),
+                    stream.getStreamArn()));
+            statements.add(allow(
+                    "ReadWithEfo",
+                    List.of("kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"),
                     stream.getStreamArn() + "/consumer/" + settings.appName() + ":*"));
         }
         // Decrypt: reading the KMS-encrypted stream. GenerateDataKey: publishing to the KMS-encrypted topic.
         statements.add(allow("UseEncryptionKey", List.of("kms:Decrypt", "kms:GenerateDataKey"), key.getKeyArn()));
-        statements.add(allow("ReadApplicationCode", List.of("s3:GetObject", "s3:GetObjectVersion"),
-                storage.codeObjectArn()));
+        statements.add(
+                allow("ReadApplicationCode", List.of("s3:GetObject", "s3:GetObjectVersion"), storage.codeObjectArn()));
         if (settings.measuresS3Key() != null) {
-            statements.add(allow("ReadMeasures", List.of("s3:GetObject", "s3:GetObjectVersion"),
+            statements.add(allow(
+                    "ReadMeasures",
+                    List.of("s3:GetObject", "s3:GetObjectVersion"),
                     storage.artifacts().arnForObjects(settings.measuresS3Key())));
         }
         if (storage.table() != null) {
-            statements.add(allow("WriteMetrics", List.of("timestream:WriteRecords", "timestream:DescribeTable"),
+            statements.add(allow(
+                    "WriteMetrics",
+                    List.of("timestream:WriteRecords", "timestream:DescribeTable"),
                     storage.table().getAttrArn()));
-            // Allow-listed: DescribeEndpoints (endpoint discovery of the Timestream SDK) has no resource-level permission.
+            // Allow-listed: DescribeEndpoints (endpoint discovery of the Timestream SDK) has no resource-level
+            // permission.
             statements.add(allow("DiscoverTimestreamEndpoints", List.of("timestream:DescribeEndpoints"), "*"));
         }
         if (storage.influxToken() != null) {
-            statements.add(allow("ReadInfluxToken", List.of("secretsmanager:GetSecretValue"),
+            statements.add(allow(
+                    "ReadInfluxToken",
+                    List.of("secretsmanager:GetSecretValue"),
                     storage.influxToken().getSecretArn()));
         }
-        statements.add(allow("PublishAlerts", List.of("sns:Publish"), alerting.topic().getTopicArn()));
+        statements.add(
+                allow("PublishAlerts", List.of("sns:Publish"), alerting.topic().getTopicArn()));
         statements.add(allow("ListLogGroups", List.of("logs:DescribeLogGroups"), Monitoring.logsArn(this, "*")));
-        statements.add(allow("ListLogStreams", List.of("logs:DescribeLogStreams"),
-                monitoring.logGroupArn() + ":log-stream:*"));
+        statements.add(allow(
+                "ListLogStreams", List.of("logs:DescribeLogStreams"), monitoring.logGroupArn() + ":log-stream:*"));
         statements.add(allow("WriteLogs", List.of("logs:PutLogEvents"), monitoring.logStreamArn()));
         policy = Policy.Builder.create(this, "ApplicationPolicy")
                 .roles(List.of(role))

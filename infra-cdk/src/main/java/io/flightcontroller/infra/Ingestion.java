@@ -55,7 +55,9 @@ final class Ingestion extends StackPart {
                 .build();
         bus = settings.usesDefaultBus()
                 ? EventBus.fromEventBusName(this, "EventBus", StackSettings.DEFAULT_BUS)
-                : EventBus.Builder.create(this, "EventBus").eventBusName(settings.eventBusName()).build();
+                : EventBus.Builder.create(this, "EventBus")
+                        .eventBusName(settings.eventBusName())
+                        .build();
         deliveryDeadLetters = Queue.Builder.create(this, "EventDeliveryDeadLetterQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -69,12 +71,14 @@ final class Ingestion extends StackPart {
                 .eventBus(bus)
                 .description("Producers' process events to the Flight Controller stream, partitioned by correlation_id")
                 .eventPattern(pattern.build())
-                .targets(List.of(new KinesisStream(stream, KinesisStreamProps.builder()
-                        .partitionKeyPath(PARTITION_KEY_PATH)
-                        .deadLetterQueue(deliveryDeadLetters)
-                        .retryAttempts(185)
-                        .maxEventAge(Duration.hours(24))
-                        .build())))
+                .targets(List.of(new KinesisStream(
+                        stream,
+                        KinesisStreamProps.builder()
+                                .partitionKeyPath(PARTITION_KEY_PATH)
+                                .deadLetterQueue(deliveryDeadLetters)
+                                .retryAttempts(185)
+                                .maxEventAge(Duration.hours(24))
+                                .build())))
                 .build();
         // The Kinesis target does not add this itself: EventBridge may send undeliverable events of this rule only.
         deliveryDeadLetters.addToResourcePolicy(PolicyStatement.Builder.create()

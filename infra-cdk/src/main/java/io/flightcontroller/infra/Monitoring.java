@@ -82,28 +82,71 @@ final class Monitoring extends StackPart {
 
         Topic topic = alerting.topic();
         SnsAction toTopic = new SnsAction(topic);
-        alarm("DowntimeAlarm", "Application is down (downtime > 0): it is not processing events",
-                appMetric("downtime", "Maximum", 1), 0, 1, TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("RestartsAlarm", "Application restarted (rate of " + restarts + " > 0)",
-                rate("restarts", appMetric(restarts, "Maximum", 5)), 0, 1, TreatMissingData.NOT_BREACHING,
+        alarm(
+                "DowntimeAlarm",
+                "Application is down (downtime > 0): it is not processing events",
+                appMetric("downtime", "Maximum", 1),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
                 toTopic);
-        alarm("CheckpointFailuresAlarm", "Checkpoints are failing (rate of numberOfFailedCheckpoints > 0)",
-                rate("failed", appMetric("numberOfFailedCheckpoints", "Maximum", 5)), 0, 1,
-                TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("SourceLagAlarm", "The Kinesis source is more than " + settings.millisBehindLatestThresholdMs()
+        alarm(
+                "RestartsAlarm",
+                "Application restarted (rate of " + restarts + " > 0)",
+                rate("restarts", appMetric(restarts, "Maximum", 5)),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
+        alarm(
+                "CheckpointFailuresAlarm",
+                "Checkpoints are failing (rate of numberOfFailedCheckpoints > 0)",
+                rate("failed", appMetric("numberOfFailedCheckpoints", "Maximum", 5)),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
+        alarm(
+                "SourceLagAlarm",
+                "The Kinesis source is more than " + settings.millisBehindLatestThresholdMs()
                         + " ms behind the stream's tip (millisBehindLatest) for 5 minutes",
-                appMetric("millisBehindLatest", "Maximum", 1), settings.millisBehindLatestThresholdMs(), 5,
-                TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("DeadLettersAlarm", "The job dead-lettered records (" + settings.deadLetterMetricName() + " > 0)",
-                appMetric(settings.deadLetterMetricName(), "Sum", 5), 0, 1, TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("AlertDeliveryFailuresAlarm", "SNS failed to deliver alerts to subscribers",
-                topic.metricNumberOfNotificationsFailed(
-                        MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build()),
-                0, 1, TreatMissingData.NOT_BREACHING, toTopic);
-        alarm("EventDeliveryFailuresAlarm", "EventBridge could not put events into the stream (dead-letter queue)",
-                ingestion.deliveryDeadLetters().metricApproximateNumberOfMessagesVisible(
-                        MetricOptions.builder().statistic("Maximum").period(Duration.minutes(5)).build()),
-                0, 1, TreatMissingData.NOT_BREACHING, toTopic);
+                appMetric("millisBehindLatest", "Maximum", 1),
+                settings.millisBehindLatestThresholdMs(),
+                5,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
+        alarm(
+                "DeadLettersAlarm",
+                "The job dead-lettered records (" + settings.deadLetterMetricName() + " > 0)",
+                appMetric(settings.deadLetterMetricName(), "Sum", 5),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
+        alarm(
+                "AlertDeliveryFailuresAlarm",
+                "SNS failed to deliver alerts to subscribers",
+                topic.metricNumberOfNotificationsFailed(MetricOptions.builder()
+                        .statistic("Sum")
+                        .period(Duration.minutes(5))
+                        .build()),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
+        alarm(
+                "EventDeliveryFailuresAlarm",
+                "EventBridge could not put events into the stream (dead-letter queue)",
+                ingestion
+                        .deliveryDeadLetters()
+                        .metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                                .statistic("Maximum")
+                                .period(Duration.minutes(5))
+                                .build()),
+                0,
+                1,
+                TreatMissingData.NOT_BREACHING,
+                toTopic);
         dashboard(ingestion.stream(), ingestion.rule(), topic);
     }
 
@@ -133,12 +176,13 @@ final class Monitoring extends StackPart {
      * @return the ARN of that log group in the stack's account and region
      */
     static String logsArn(Construct scope, String logGroupName) {
-        return Stack.of(scope).formatArn(ArnComponents.builder()
-                .service("logs")
-                .resource("log-group")
-                .resourceName(logGroupName)
-                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                .build());
+        return Stack.of(scope)
+                .formatArn(ArnComponents.builder()
+                        .service("logs")
+                        .resource("log-group")
+                        .resourceName(logGroupName)
+                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                        .build());
     }
 
     private Metric appMetric(String name, String statistic, int periodMinutes) {
@@ -160,8 +204,14 @@ final class Monitoring extends StackPart {
                 .build();
     }
 
-    private void alarm(String id, String description, IMetric metric, double threshold, int evaluationPeriods,
-            TreatMissingData missing, SnsAction action) {
+    private void alarm(
+            String id,
+            String description,
+            IMetric metric,
+            double threshold,
+            int evaluationPeriods,
+            TreatMissingData missing,
+            SnsAction action) {
         Alarm alarm = Alarm.Builder.create(this, id)
                 .alarmName(settings.appName() + "-" + id)
                 .alarmDescription(description)
@@ -179,40 +229,73 @@ final class Monitoring extends StackPart {
 
     private void dashboard(Stream stream, Rule rule, Topic topic) {
         List<IWidget> health = List.of(
-                graph("Uptime and downtime (ms)", List.of(appMetric("uptime", "Maximum", 1),
-                        appMetric("downtime", "Maximum", 1))),
+                graph(
+                        "Uptime and downtime (ms)",
+                        List.of(appMetric("uptime", "Maximum", 1), appMetric("downtime", "Maximum", 1))),
                 graph("Restarts", List.of(appMetric(restarts, "Maximum", 1))),
-                graph("Checkpoints", List.of(appMetric("lastCheckpointDuration", "Maximum", 1),
-                        appMetric("numberOfFailedCheckpoints", "Maximum", 1))));
+                graph(
+                        "Checkpoints",
+                        List.of(
+                                appMetric("lastCheckpointDuration", "Maximum", 1),
+                                appMetric("numberOfFailedCheckpoints", "Maximum", 1))));
         List<IWidget> flow = List.of(
-                graph("Events matched by the rule / put into the stream", List.of(
-                        Metric.Builder.create().namespace("AWS/Events").metricName("MatchedEvents")
-                                .dimensionsMap(Map.of("RuleName", rule.getRuleName())).statistic("Sum")
-                                .period(Duration.minutes(1)).build(),
-                        stream.metricIncomingRecords(
-                                MetricOptions.builder().statistic("Sum").period(Duration.minutes(1)).build()))),
+                graph(
+                        "Events matched by the rule / put into the stream",
+                        List.of(
+                                Metric.Builder.create()
+                                        .namespace("AWS/Events")
+                                        .metricName("MatchedEvents")
+                                        .dimensionsMap(Map.of("RuleName", rule.getRuleName()))
+                                        .statistic("Sum")
+                                        .period(Duration.minutes(1))
+                                        .build(),
+                                stream.metricIncomingRecords(MetricOptions.builder()
+                                        .statistic("Sum")
+                                        .period(Duration.minutes(1))
+                                        .build()))),
                 graph("Source lag: millisBehindLatest", List.of(appMetric("millisBehindLatest", "Maximum", 1))),
-                graph("Records in / out per second", List.of(appMetric("numRecordsInPerSecond", "Average", 1),
-                        appMetric("numRecordsOutPerSecond", "Average", 1))));
+                graph(
+                        "Records in / out per second",
+                        List.of(
+                                appMetric("numRecordsInPerSecond", "Average", 1),
+                                appMetric("numRecordsOutPerSecond", "Average", 1))));
         List<IWidget> results = List.of(
                 graph("Dead letters", List.of(appMetric(settings.deadLetterMetricName(), "Sum", 1))),
-                graph("Alerts published / failed deliveries", List.of(
-                        topic.metricNumberOfMessagesPublished(), topic.metricNumberOfNotificationsFailed())),
-                graph("Resources: KPUs, CPU %, heap %", List.of(appMetric("KPUs", "Maximum", 1),
-                        appMetric("cpuUtilization", "Average", 1), appMetric("heapMemoryUtilization", "Average", 1))));
+                graph(
+                        "Alerts published / failed deliveries",
+                        List.of(topic.metricNumberOfMessagesPublished(), topic.metricNumberOfNotificationsFailed())),
+                graph(
+                        "Resources: KPUs, CPU %, heap %",
+                        List.of(
+                                appMetric("KPUs", "Maximum", 1),
+                                appMetric("cpuUtilization", "Average", 1),
+                                appMetric("heapMemoryUtilization", "Average", 1))));
         Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(settings.appName())
                 .widgets(List.of(
                         List.of(TextWidget.Builder.create()
                                 .markdown("# Flight Controller: " + settings.appName()
                                         + "\nEventBridge -> Kinesis -> Managed Flink -> metrics and SNS alerts")
-                                .width(24).height(2).build()),
-                        List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(alarms).width(24).build()),
-                        health, flow, results))
+                                .width(24)
+                                .height(2)
+                                .build()),
+                        List.of(AlarmStatusWidget.Builder.create()
+                                .title("Alarms")
+                                .alarms(alarms)
+                                .width(24)
+                                .build()),
+                        health,
+                        flow,
+                        results))
                 .build();
     }
 
     private static GraphWidget graph(String title, List<? extends IMetric> metrics) {
-        return GraphWidget.Builder.create().title(title).left(metrics).width(8).height(6).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(metrics)
+                .width(8)
+                .height(6)
+                .build();
     }
 }

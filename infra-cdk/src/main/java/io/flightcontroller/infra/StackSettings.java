@@ -197,8 +197,8 @@ public record StackSettings(
     public static final List<String> FLINK_RUNTIMES = List.of(DEFAULT_FLINK_RUNTIME, "FLINK-2_2", "FLINK-2_3");
 
     /** Retention periods CloudWatch Logs accepts, in days. */
-    public static final List<Integer> LOG_RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
-            400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    public static final List<Integer> LOG_RETENTION_DAYS = List.of(
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     /** Validates the settings; the compact constructor runs on every instance. */
     public StackSettings {
@@ -208,46 +208,97 @@ public record StackSettings(
         require(appName.matches("[a-zA-Z0-9_.-]{1,100}"), KEY_APP_NAME, "letters, digits, _ . - (1 to 100)", appName);
         require(!eventBusName.isBlank(), KEY_EVENT_BUS_NAME, "a bus name or 'default'", eventBusName);
         require(!eventSourcePrefix.isBlank(), KEY_EVENT_SOURCE_PREFIX, "a non-empty source prefix", eventSourcePrefix);
-        require(streamMode.equals(ON_DEMAND) || streamMode.equals(PROVISIONED), KEY_STREAM_MODE,
-                "on-demand or provisioned", streamMode);
+        require(
+                streamMode.equals(ON_DEMAND) || streamMode.equals(PROVISIONED),
+                KEY_STREAM_MODE,
+                "on-demand or provisioned",
+                streamMode);
         require(shardCount >= 1, KEY_SHARD_COUNT, ">= 1", shardCount);
-        require(streamRetentionHours >= 24 && streamRetentionHours <= 8760, KEY_STREAM_RETENTION_HOURS,
-                "24 to 8760", streamRetentionHours);
-        require(FLINK_RUNTIMES.contains(flinkRuntime), KEY_FLINK_RUNTIME,
-                "one of the Managed Flink runtimes " + String.join(", ", FLINK_RUNTIMES), flinkRuntime);
+        require(
+                streamRetentionHours >= 24 && streamRetentionHours <= 8760,
+                KEY_STREAM_RETENTION_HOURS,
+                "24 to 8760",
+                streamRetentionHours);
+        require(
+                FLINK_RUNTIMES.contains(flinkRuntime),
+                KEY_FLINK_RUNTIME,
+                "one of the Managed Flink runtimes " + String.join(", ", FLINK_RUNTIMES),
+                flinkRuntime);
         require(parallelism >= 1, KEY_PARALLELISM, ">= 1", parallelism);
         require(parallelismPerKpu >= 1 && parallelismPerKpu <= 8, KEY_PARALLELISM_PER_KPU, "1 to 8", parallelismPerKpu);
         require(checkpointIntervalMs >= 1000, KEY_CHECKPOINT_INTERVAL_MS, ">= 1000", checkpointIntervalMs);
-        require(minPauseBetweenCheckpointsMs >= 0, KEY_MIN_PAUSE_BETWEEN_CHECKPOINTS_MS, ">= 0",
+        require(
+                minPauseBetweenCheckpointsMs >= 0,
+                KEY_MIN_PAUSE_BETWEEN_CHECKPOINTS_MS,
+                ">= 0",
                 minPauseBetweenCheckpointsMs);
-        require(List.of("DEBUG", "INFO", "WARN", "ERROR").contains(logLevel), KEY_LOG_LEVEL,
-                "DEBUG, INFO, WARN or ERROR", logLevel);
-        require(List.of("APPLICATION", "OPERATOR", "PARALLELISM", "TASK").contains(metricsLevel), KEY_METRICS_LEVEL,
-                "APPLICATION, OPERATOR, PARALLELISM or TASK", metricsLevel);
-        require(LOG_RETENTION_DAYS.contains(logRetentionDays), KEY_LOG_RETENTION_DAYS,
-                "one of CloudWatch Logs' retention values " + LOG_RETENTION_DAYS, logRetentionDays);
-        require(List.of("LATEST", "TRIM_HORIZON").contains(initialPosition), KEY_INITIAL_POSITION,
-                "LATEST or TRIM_HORIZON", initialPosition);
+        require(
+                List.of("DEBUG", "INFO", "WARN", "ERROR").contains(logLevel),
+                KEY_LOG_LEVEL,
+                "DEBUG, INFO, WARN or ERROR",
+                logLevel);
+        require(
+                List.of("APPLICATION", "OPERATOR", "PARALLELISM", "TASK").contains(metricsLevel),
+                KEY_METRICS_LEVEL,
+                "APPLICATION, OPERATOR, PARALLELISM or TASK",
+                metricsLevel);
+        require(
+                LOG_RETENTION_DAYS.contains(logRetentionDays),
+                KEY_LOG_RETENTION_DAYS,
+                "one of CloudWatch Logs' retention values " + LOG_RETENTION_DAYS,
+                logRetentionDays);
+        require(
+                List.of("LATEST", "TRIM_HORIZON").contains(initialPosition),
+                KEY_INITIAL_POSITION,
+                "LATEST or TRIM_HORIZON",
+                initialPosition);
         require(List.of("POLLING", "EFO").contains(kinesisReader), KEY_KINESIS_READER, "POLLING or EFO", kinesisReader);
-        require(metricsSink.equals(SINK_TIMESTREAM) || metricsSink.equals(SINK_INFLUXDB), KEY_METRICS_SINK,
-                "timestream or influxdb", metricsSink);
-        require(timestreamDatabase.matches("[a-zA-Z0-9_.-]{3,256}"), KEY_TIMESTREAM_DATABASE,
-                "letters, digits, _ . - (3 to 256)", timestreamDatabase);
-        require(timestreamTable.matches("[a-zA-Z0-9_.-]{3,256}"), KEY_TIMESTREAM_TABLE,
-                "letters, digits, _ . - (3 to 256)", timestreamTable);
-        require(memoryRetentionHours >= 1 && memoryRetentionHours <= 8766, KEY_MEMORY_RETENTION_HOURS, "1 to 8766",
+        require(
+                metricsSink.equals(SINK_TIMESTREAM) || metricsSink.equals(SINK_INFLUXDB),
+                KEY_METRICS_SINK,
+                "timestream or influxdb",
+                metricsSink);
+        require(
+                timestreamDatabase.matches("[a-zA-Z0-9_.-]{3,256}"),
+                KEY_TIMESTREAM_DATABASE,
+                "letters, digits, _ . - (3 to 256)",
+                timestreamDatabase);
+        require(
+                timestreamTable.matches("[a-zA-Z0-9_.-]{3,256}"),
+                KEY_TIMESTREAM_TABLE,
+                "letters, digits, _ . - (3 to 256)",
+                timestreamTable);
+        require(
+                memoryRetentionHours >= 1 && memoryRetentionHours <= 8766,
+                KEY_MEMORY_RETENTION_HOURS,
+                "1 to 8766",
                 memoryRetentionHours);
-        require(magneticRetentionDays >= 1 && magneticRetentionDays <= 73000, KEY_MAGNETIC_RETENTION_DAYS,
-                "1 to 73000", magneticRetentionDays);
+        require(
+                magneticRetentionDays >= 1 && magneticRetentionDays <= 73000,
+                KEY_MAGNETIC_RETENTION_DAYS,
+                "1 to 73000",
+                magneticRetentionDays);
         if (metricsSink.equals(SINK_INFLUXDB)) {
-            require(influxUrl != null && influxUrl.startsWith("https://"), KEY_INFLUX_URL,
-                    "an https:// URL when metricsSink=influxdb", influxUrl);
-            require(influxOrg != null && !influxOrg.isBlank(), KEY_INFLUX_ORG, "set when metricsSink=influxdb",
+            require(
+                    influxUrl != null && influxUrl.startsWith("https://"),
+                    KEY_INFLUX_URL,
+                    "an https:// URL when metricsSink=influxdb",
+                    influxUrl);
+            require(
+                    influxOrg != null && !influxOrg.isBlank(),
+                    KEY_INFLUX_ORG,
+                    "set when metricsSink=influxdb",
                     influxOrg);
-            require(influxBucket != null && !influxBucket.isBlank(), KEY_INFLUX_BUCKET,
-                    "set when metricsSink=influxdb", influxBucket);
-            require(influxTokenSecretArn == null || influxTokenSecretArn.startsWith("arn:"),
-                    KEY_INFLUX_TOKEN_SECRET_ARN, "a Secrets Manager secret ARN", influxTokenSecretArn);
+            require(
+                    influxBucket != null && !influxBucket.isBlank(),
+                    KEY_INFLUX_BUCKET,
+                    "set when metricsSink=influxdb",
+                    influxBucket);
+            require(
+                    influxTokenSecretArn == null || influxTokenSecretArn.startsWith("arn:"),
+                    KEY_INFLUX_TOKEN_SECRET_ARN,
+                    "a Secrets Manager secret ARN",
+                    influxTokenSecretArn);
         }
         for (String url : alertHttpsUrls) {
             require(url.startsWith("https://"), KEY_ALERT_HTTPS_URLS, "https:// URLs", url);
@@ -255,11 +306,17 @@ public record StackSettings(
         for (String email : alertEmails) {
             require(email.contains("@"), KEY_ALERT_EMAILS, "e-mail addresses", email);
         }
-        require(millisBehindLatestThresholdMs > 0, KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, "> 0",
+        require(
+                millisBehindLatestThresholdMs > 0,
+                KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS,
+                "> 0",
                 millisBehindLatestThresholdMs);
         require(!deadLetterMetricName.isBlank(), KEY_DEAD_LETTER_METRIC_NAME, "a metric name", deadLetterMetricName);
-        require(GRAFANA_AUTHENTICATION.contains(grafanaAuthentication), KEY_GRAFANA_AUTHENTICATION,
-                "one of " + String.join(", ", GRAFANA_AUTHENTICATION), grafanaAuthentication);
+        require(
+                GRAFANA_AUTHENTICATION.contains(grafanaAuthentication),
+                KEY_GRAFANA_AUTHENTICATION,
+                "one of " + String.join(", ", GRAFANA_AUTHENTICATION),
+                grafanaAuthentication);
     }
 
     /** @return whether the account's default event bus is used instead of a new one */
@@ -341,7 +398,8 @@ public record StackSettings(
                 c.longValue(KEY_MILLIS_BEHIND_LATEST_THRESHOLD_MS, 60_000L),
                 c.string(KEY_DEAD_LETTER_METRIC_NAME, PipelineCounters.CLOUDWATCH_DEAD_LETTERS),
                 c.bool(KEY_GRAFANA, false),
-                c.string(KEY_GRAFANA_AUTHENTICATION, GRAFANA_AUTHENTICATION.get(0)).toUpperCase(Locale.ROOT),
+                c.string(KEY_GRAFANA_AUTHENTICATION, GRAFANA_AUTHENTICATION.get(0))
+                        .toUpperCase(Locale.ROOT),
                 c.string(KEY_GRAFANA_MEASURES_FILE, null));
     }
 
@@ -397,7 +455,8 @@ public record StackSettings(
             if (v == null) {
                 return dflt;
             }
-            if (Objects.equals(v.toLowerCase(Locale.ROOT), "true") || Objects.equals(v.toLowerCase(Locale.ROOT), "false")) {
+            if (Objects.equals(v.toLowerCase(Locale.ROOT), "true")
+                    || Objects.equals(v.toLowerCase(Locale.ROOT), "false")) {
                 return Boolean.parseBoolean(v);
             }
             throw new IllegalArgumentException("context '" + key + "': expected true or false, got '" + v + "'");

@@ -67,7 +67,9 @@ final class Storage extends StackPart {
                         + jar.getAbsolutePath() + " (build it with 'mvn -pl job -am package', pass -c "
                         + StackSettings.KEY_JAR_PATH + "=..., or use -c " + StackSettings.KEY_JAR_S3_KEY + "=...)");
             }
-            Asset asset = Asset.Builder.create(this, "JobJar").path(jar.getAbsolutePath()).build();
+            Asset asset = Asset.Builder.create(this, "JobJar")
+                    .path(jar.getAbsolutePath())
+                    .build();
             codeBucketArn = asset.getBucket().getBucketArn();
             codeKey = asset.getS3ObjectKey();
             codeObjectArn = asset.getBucket().arnForObjects(codeKey);

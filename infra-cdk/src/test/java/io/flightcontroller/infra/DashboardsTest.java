@@ -33,9 +33,11 @@ class DashboardsTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statementsOf(Template template, String logicalIdPrefix) {
-        Map<String, Object> props = (Map<String, Object>) template.findResources("AWS::IAM::Policy").entrySet()
-                .stream().filter(e -> e.getKey().startsWith(logicalIdPrefix))
-                .map(e -> e.getValue().get("Properties")).findFirst().orElseThrow();
+        Map<String, Object> props = (Map<String, Object>) template.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith(logicalIdPrefix))
+                .map(e -> e.getValue().get("Properties"))
+                .findFirst()
+                .orElseThrow();
         return (List<Map<String, Object>>) ((Map<String, Object>) props.get("PolicyDocument")).get("Statement");
     }
 
@@ -52,24 +54,46 @@ class DashboardsTest {
 
     @Test
     void theWorkspaceExistsOnlyWithTheFlag() {
-        assertThat(Templates.of(Templates.DEFAULTS).findResources("AWS::Grafana::Workspace")).isEmpty();
-        assertThat(Templates.of(Templates.ALTERNATIVES).findResources("AWS::Grafana::Workspace")).isEmpty();
+        assertThat(Templates.of(Templates.DEFAULTS).findResources("AWS::Grafana::Workspace"))
+                .isEmpty();
+        assertThat(Templates.of(Templates.ALTERNATIVES).findResources("AWS::Grafana::Workspace"))
+                .isEmpty();
         assertThat(Templates.of(Templates.DEFAULTS).toJSON().toString()).doesNotContain("grafana");
 
         Template t = Templates.of(GRAFANA);
         t.resourceCountIs("AWS::Grafana::Workspace", 1);
-        t.hasResourceProperties("AWS::Grafana::Workspace", Map.of(
-                "AccountAccessType", "CURRENT_ACCOUNT",
-                "AuthenticationProviders", List.of("AWS_SSO"),
-                "PermissionType", "CUSTOMER_MANAGED",
-                "DataSources", List.of("TIMESTREAM"),
-                "GrafanaVersion", Dashboards.GRAFANA_VERSION,
-                "RoleArn", Map.of("Fn::GetAtt", List.of(stringLikeRegexp("GrafanaWorkspaceRole.*"), "Arn"))));
-        t.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of("Statement", List.of(
-                Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
-                        "Principal", Map.of("Service", "grafana.amazonaws.com"),
-                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount",
-                                Map.of("Ref", "AWS::AccountId"))))))));
+        t.hasResourceProperties(
+                "AWS::Grafana::Workspace",
+                Map.of(
+                        "AccountAccessType",
+                        "CURRENT_ACCOUNT",
+                        "AuthenticationProviders",
+                        List.of("AWS_SSO"),
+                        "PermissionType",
+                        "CUSTOMER_MANAGED",
+                        "DataSources",
+                        List.of("TIMESTREAM"),
+                        "GrafanaVersion",
+                        Dashboards.GRAFANA_VERSION,
+                        "RoleArn",
+                        Map.of("Fn::GetAtt", List.of(stringLikeRegexp("GrafanaWorkspaceRole.*"), "Arn"))));
+        t.hasResourceProperties(
+                "AWS::IAM::Role",
+                Map.of(
+                        "AssumeRolePolicyDocument",
+                        Map.of(
+                                "Statement",
+                                List.of(Map.of(
+                                        "Action",
+                                        "sts:AssumeRole",
+                                        "Effect",
+                                        "Allow",
+                                        "Principal",
+                                        Map.of("Service", "grafana.amazonaws.com"),
+                                        "Condition",
+                                        Map.of(
+                                                "StringEquals",
+                                                Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))))))));
         assertThat(t.findOutputs("*").keySet())
                 .contains("GrafanaWorkspaceId", "GrafanaWorkspaceUrl", "GrafanaDashboardsZip");
     }
@@ -87,17 +111,22 @@ class DashboardsTest {
             actionsBySid.put(sid, list(s.get("Action")));
             resourceBySid.put(sid, String.valueOf(s.get("Resource")));
         }
-        assertThat(actionsBySid).containsOnlyKeys("QueryMetrics", "DescribeMetricsDatabase",
-                "DiscoverTimestreamEndpoints");
+        assertThat(actionsBySid)
+                .containsOnlyKeys("QueryMetrics", "DescribeMetricsDatabase", "DiscoverTimestreamEndpoints");
         assertThat(actionsBySid.get("QueryMetrics"))
                 .containsExactlyInAnyOrder("timestream:Select", "timestream:DescribeTable", "timestream:ListMeasures");
-        assertThat(resourceBySid.get("QueryMetrics")).contains("TimestreamTable").contains("Arn");
+        assertThat(resourceBySid.get("QueryMetrics"))
+                .contains("TimestreamTable")
+                .contains("Arn");
         assertThat(actionsBySid.get("DescribeMetricsDatabase")).containsExactly("timestream:DescribeDatabase");
-        assertThat(resourceBySid.get("DescribeMetricsDatabase")).contains("TimestreamDatabase").contains("Arn");
+        assertThat(resourceBySid.get("DescribeMetricsDatabase"))
+                .contains("TimestreamDatabase")
+                .contains("Arn");
         assertThat(actionsBySid.get("DiscoverTimestreamEndpoints")).containsExactly("timestream:DescribeEndpoints");
         assertThat(resourceBySid.get("DiscoverTimestreamEndpoints")).isEqualTo("*");
         // and the whole template still passes the wildcard audit
-        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON()))).isEmpty();
+        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON())))
+                .isEmpty();
     }
 
     @Test
@@ -106,7 +135,8 @@ class DashboardsTest {
         t.resourceCountIs("AWS::Grafana::Workspace", 1);
         t.hasResourceProperties("AWS::Grafana::Workspace", Map.of("DataSources", List.of()));
         assertThat(t.findResources("AWS::IAM::Policy").keySet()).noneMatch(id -> id.startsWith("GrafanaWorkspace"));
-        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON()))).isEmpty();
+        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON())))
+                .isEmpty();
     }
 
     @Test
@@ -151,13 +181,13 @@ class DashboardsTest {
     void aLocalMeasuresFileChoosesTheDashboards() throws IOException {
         Path yaml = Files.createTempFile("grafana-measures", ".yaml");
         yaml.toFile().deleteOnExit();
-        Files.writeString(yaml, "measures:\n"
-                + "  - name: only_lead_time\n    start: a\n    end: b\n    timeout: P1D\n");
-        FlightControllerStack stack = Templates.build(with(GRAFANA, Map.of(
-                "measuresS3Key", "measures/prod.yaml", "grafanaMeasuresFile", yaml.toString())));
+        Files.writeString(
+                yaml, "measures:\n" + "  - name: only_lead_time\n    start: a\n    end: b\n    timeout: P1D\n");
+        FlightControllerStack stack = Templates.build(
+                with(GRAFANA, Map.of("measuresS3Key", "measures/prod.yaml", "grafanaMeasuresFile", yaml.toString())));
         Dashboards dashboards = (Dashboards) stack.getNode().findChild("Dashboards");
-        assertThat(dashboards.dashboards().keySet()).containsExactly(GrafanaDashboards.OVERVIEW_FILE,
-                GrafanaDashboards.measureFile("only_lead_time"));
+        assertThat(dashboards.dashboards().keySet())
+                .containsExactly(GrafanaDashboards.OVERVIEW_FILE, GrafanaDashboards.measureFile("only_lead_time"));
     }
 
     @SuppressWarnings("unchecked")
@@ -168,7 +198,9 @@ class DashboardsTest {
     }
 
     private static String logicalId(Template t, String type, String prefix) {
-        List<String> ids = t.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+        List<String> ids = t.findResources(type).keySet().stream()
+                .filter(id -> id.startsWith(prefix))
+                .toList();
         assertThat(ids).as("%s %s*", type, prefix).hasSize(1);
         return ids.get(0);
     }
@@ -183,12 +215,19 @@ class DashboardsTest {
         Template t = Templates.of(GRAFANA);
         provisioning(t);
         t.resourceCountIs("AWS::Lambda::Function", 1);
-        t.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Runtime", Dashboards.PROVISIONER_RUNTIME.getName(),
-                "Handler", "index.handler",
-                "Role", Map.of("Fn::GetAtt", List.of(stringLikeRegexp("GrafanaDashboardsProvisionerRole.*"), "Arn")),
-                "LoggingConfig", Map.of("LogGroup", Map.of("Ref",
-                        stringLikeRegexp("GrafanaDashboardsProvisionerLogs.*")))));
+        t.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Map.of(
+                        "Runtime", Dashboards.PROVISIONER_RUNTIME.getName(),
+                        "Handler", "index.handler",
+                        "Role",
+                                Map.of(
+                                        "Fn::GetAtt",
+                                        List.of(stringLikeRegexp("GrafanaDashboardsProvisionerRole.*"), "Arn")),
+                        "LoggingConfig",
+                                Map.of(
+                                        "LogGroup",
+                                        Map.of("Ref", stringLikeRegexp("GrafanaDashboardsProvisionerLogs.*")))));
         // the function may install the Timestream plugin, which Grafana 9+ workspaces may lack
         t.hasResourceProperties("AWS::Grafana::Workspace", Map.of("PluginAdminEnabled", true));
     }
@@ -198,7 +237,8 @@ class DashboardsTest {
     void theProvisioningRoleMayOnlyUseTheWorkspaceReadTheDashboardsObjectAndWriteItsLog() {
         Template t = Templates.of(GRAFANA);
         FlightControllerStack stack = Templates.build(GRAFANA);
-        String assetKey = ((Dashboards) stack.getNode().findChild("Dashboards")).files().getS3ObjectKey();
+        String assetKey =
+                ((Dashboards) stack.getNode().findChild("Dashboards")).files().getS3ObjectKey();
         String logGroup = logicalId(t, "AWS::Logs::LogGroup", "GrafanaDashboardsProvisionerLogs");
         String role = logicalId(t, "AWS::IAM::Role", "GrafanaDashboardsProvisionerRole");
 
@@ -211,32 +251,56 @@ class DashboardsTest {
             resourceBySid.put(String.valueOf(s.get("Sid")), s.get("Resource"));
         }
         assertThat(actionsBySid).containsOnlyKeys("ProvisionDashboards", "ReadDashboardFiles", "WriteLogs");
-        assertThat(actionsBySid.get("ProvisionDashboards")).containsExactlyInAnyOrder(
-                "grafana:CreateWorkspaceServiceAccount", "grafana:CreateWorkspaceServiceAccountToken",
-                "grafana:DeleteWorkspaceServiceAccount");
+        assertThat(actionsBySid.get("ProvisionDashboards"))
+                .containsExactlyInAnyOrder(
+                        "grafana:CreateWorkspaceServiceAccount",
+                        "grafana:CreateWorkspaceServiceAccountToken",
+                        "grafana:DeleteWorkspaceServiceAccount");
         assertThat(actionsBySid.get("ReadDashboardFiles")).containsExactly("s3:GetObject");
-        assertThat(actionsBySid.get("WriteLogs")).containsExactlyInAnyOrder("logs:CreateLogStream",
-                "logs:PutLogEvents");
+        assertThat(actionsBySid.get("WriteLogs"))
+                .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
         // arn:PARTITION:grafana:REGION:ACCOUNT:/workspaces/<the workspace's id>
-        assertThat(resourceBySid.get("ProvisionDashboards")).isEqualTo(Map.of("Fn::Join", List.of("", List.of(
-                "arn:", Map.of("Ref", "AWS::Partition"), ":grafana:", Map.of("Ref", "AWS::Region"), ":",
-                Map.of("Ref", "AWS::AccountId"), ":/workspaces/",
-                Map.of("Fn::GetAtt", List.of("GrafanaWorkspace", "Id"))))));
+        assertThat(resourceBySid.get("ProvisionDashboards"))
+                .isEqualTo(Map.of(
+                        "Fn::Join",
+                        List.of(
+                                "",
+                                List.of(
+                                        "arn:",
+                                        Map.of("Ref", "AWS::Partition"),
+                                        ":grafana:",
+                                        Map.of("Ref", "AWS::Region"),
+                                        ":",
+                                        Map.of("Ref", "AWS::AccountId"),
+                                        ":/workspaces/",
+                                        Map.of("Fn::GetAtt", List.of("GrafanaWorkspace", "Id"))))));
         // arn:PARTITION:s3:::<asset bucket>/<the dashboards zip>, not the bucket's other objects
-        assertThat(resourceBySid.get("ReadDashboardFiles")).isEqualTo(Map.of("Fn::Join", List.of("", List.of(
-                "arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
-                Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"), "/" + assetKey))));
+        assertThat(resourceBySid.get("ReadDashboardFiles"))
+                .isEqualTo(Map.of(
+                        "Fn::Join",
+                        List.of(
+                                "",
+                                List.of(
+                                        "arn:",
+                                        Map.of("Ref", "AWS::Partition"),
+                                        ":s3:::",
+                                        Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"),
+                                        "/" + assetKey))));
         assertThat(resourceBySid.get("WriteLogs")).isEqualTo(Map.of("Fn::GetAtt", List.of(logGroup, "Arn")));
 
         // the role: trusted by Lambda, no managed or inline policy besides the one above
-        Map<String, Object> roleProps = (Map<String, Object>) t.findResources("AWS::IAM::Role").get(role)
-                .get("Properties");
+        Map<String, Object> roleProps = (Map<String, Object>)
+                t.findResources("AWS::IAM::Role").get(role).get("Properties");
         assertThat(roleProps).doesNotContainKeys("ManagedPolicyArns", "Policies");
-        assertThat(String.valueOf(roleProps.get("AssumeRolePolicyDocument"))).contains("lambda.amazonaws.com")
+        assertThat(String.valueOf(roleProps.get("AssumeRolePolicyDocument")))
+                .contains("lambda.amazonaws.com")
                 .doesNotContain("grafana.amazonaws.com");
         assertThat(t.findResources("AWS::IAM::Policy").values().stream()
-                .filter(p -> String.valueOf(p).contains(role)).count()).isEqualTo(1);
-        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON()))).isEmpty();
+                        .filter(p -> String.valueOf(p).contains(role))
+                        .count())
+                .isEqualTo(1);
+        assertThat(IamPolicyTest.violations(IamPolicyTest.statements(t.toJSON())))
+                .isEmpty();
     }
 
     @Test
@@ -255,7 +319,8 @@ class DashboardsTest {
         // the same asset the GrafanaDashboardsZip output names: its key is the hash of the generated files
         FlightControllerStack stack = Templates.build(GRAFANA);
         Dashboards dashboards = (Dashboards) stack.getNode().findChild("Dashboards");
-        assertThat(props.get("DashboardsKey")).isEqualTo(dashboards.files().getS3ObjectKey())
+        assertThat(props.get("DashboardsKey"))
+                .isEqualTo(dashboards.files().getS3ObjectKey())
                 .isEqualTo(dashboards.files().getAssetHash() + ".zip");
         assertThat(props.get("DashboardsBucket"))
                 .isEqualTo(Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"));
@@ -270,11 +335,10 @@ class DashboardsTest {
         Path yaml = Files.createTempFile("grafana-measures", ".yaml");
         yaml.toFile().deleteOnExit();
         Files.writeString(yaml, "measures:\n  - name: only_lead_time\n    start: a\n    end: b\n    timeout: P1D\n");
-        Template other = Template.fromStack(Templates.build(with(GRAFANA, Map.of("grafanaMeasuresFile",
-                yaml.toString()))));
+        Template other =
+                Template.fromStack(Templates.build(with(GRAFANA, Map.of("grafanaMeasuresFile", yaml.toString()))));
         Object otherKey = ((Map<String, Object>) provisioning(other).get("Properties")).get("DashboardsKey");
-        Object key = ((Map<String, Object>) provisioning(Templates.of(GRAFANA)).get("Properties"))
-                .get("DashboardsKey");
+        Object key = ((Map<String, Object>) provisioning(Templates.of(GRAFANA)).get("Properties")).get("DashboardsKey");
         assertThat(otherKey).isInstanceOf(String.class).isNotEqualTo(key);
     }
 
@@ -283,7 +347,8 @@ class DashboardsTest {
     void withInfluxDbOnlyTheDashboardsAreProvisioned() {
         Template t = Templates.of(with(Templates.EXISTING_SECRET, GRAFANA));
         Map<String, Object> props = (Map<String, Object>) provisioning(t).get("Properties");
-        assertThat(props).containsKeys("WorkspaceId", "GrafanaUrl", "DashboardsBucket", "DashboardsKey")
+        assertThat(props)
+                .containsKeys("WorkspaceId", "GrafanaUrl", "DashboardsBucket", "DashboardsKey")
                 .doesNotContainKeys("TimestreamDatabase", "TimestreamTable", "DataSourceName");
         Map<String, Object> workspace = Templates.onlyProperties(t, "AWS::Grafana::Workspace");
         assertThat(workspace).doesNotContainKey("PluginAdminEnabled");

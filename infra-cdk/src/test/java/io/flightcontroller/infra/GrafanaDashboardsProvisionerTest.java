@@ -42,23 +42,27 @@ class GrafanaDashboardsProvisionerTest {
         zip.toFile().deleteOnExit();
         zipFolder(staged, zip);
         List<String> uids = dashboards.dashboards().values().stream()
-                .map((ObjectNode d) -> d.get("uid").asText()).toList();
+                .map((ObjectNode d) -> d.get("uid").asText())
+                .toList();
         assertThat(uids).hasSize(dashboards.dashboards().size()).doesNotContain("");
 
-        ProcessBuilder node = new ProcessBuilder("node", "--test", NODE_TESTS.toAbsolutePath().toString())
-                .redirectErrorStream(true);
+        ProcessBuilder node =
+                new ProcessBuilder("node", "--test", NODE_TESTS.toAbsolutePath().toString()).redirectErrorStream(true);
         node.environment().put("FC_DASHBOARDS_ZIP", zip.toString());
         node.environment().put("FC_DASHBOARD_UIDS", String.join(",", uids));
         Process p = node.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
-        assertThat(p.exitValue()).as("node --test exit code; output:%n%s", output).isZero();
+        assertThat(p.exitValue())
+                .as("node --test exit code; output:%n%s", output)
+                .isZero();
         assertThat(count(output, "pass")).as(output).isEqualTo(NODE_TEST_COUNT);
         assertThat(count(output, "fail")).as(output).isZero();
     }
 
     private static int count(String tap, String what) {
-        Matcher m = Pattern.compile("^# " + what + " (\\d+)$", Pattern.MULTILINE).matcher(tap);
+        Matcher m =
+                Pattern.compile("^# " + what + " (\\d+)$", Pattern.MULTILINE).matcher(tap);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
@@ -71,7 +75,8 @@ class GrafanaDashboardsProvisionerTest {
         try (Stream<Path> s = Files.list(folder)) {
             files = s.sorted().collect(Collectors.toList());
         }
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             boolean first = true;
             for (Path f : files) {
                 byte[] data = Files.readAllBytes(f);

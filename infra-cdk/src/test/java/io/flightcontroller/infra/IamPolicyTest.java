@@ -35,20 +35,69 @@ class IamPolicyTest {
             Template template = Templates.of(config);
             List<Found> statements = statements(template.toJSON());
             assertThat(statements).as("statements found in %s", config).hasSizeGreaterThan(10);
-            assertThat(violations(statements)).as("violations in configuration %s", config).isEmpty();
+            assertThat(violations(statements))
+                    .as("violations in configuration %s", config)
+                    .isEmpty();
         }
     }
 
     @Test
     void theAuditCatchesWildcardsItIsMeantToCatch() {
-        Map<String, Object> bad = Map.of("Resources", Map.of(
-                "P", Map.of("Type", "AWS::IAM::Policy", "Properties", Map.of("PolicyDocument", Map.of("Statement", List.of(
-                        Map.of("Effect", "Allow", "Action", "s3:*", "Resource", "arn:aws:s3:::b/*"),
-                        Map.of("Effect", "Allow", "Action", List.of("sns:Publish", "*"), "Resource", "arn:x"),
-                        Map.of("Effect", "Allow", "Action", "sns:Publish", "Resource", "*"),
-                        Map.of("Effect", "Allow", "NotAction", "iam:*", "Resource", "arn:x"),
-                        Map.of("Effect", "Allow", "Action", "timestream:DescribeEndpoints", "Resource", "*"),
-                        Map.of("Effect", "Deny", "Action", "s3:*", "Resource", "*")))))));
+        Map<String, Object> bad = Map.of(
+                "Resources",
+                Map.of(
+                        "P",
+                        Map.of(
+                                "Type",
+                                "AWS::IAM::Policy",
+                                "Properties",
+                                Map.of(
+                                        "PolicyDocument",
+                                        Map.of(
+                                                "Statement",
+                                                List.of(
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Allow",
+                                                                "Action",
+                                                                "s3:*",
+                                                                "Resource",
+                                                                "arn:aws:s3:::b/*"),
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Allow",
+                                                                "Action",
+                                                                List.of("sns:Publish", "*"),
+                                                                "Resource",
+                                                                "arn:x"),
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Allow",
+                                                                "Action",
+                                                                "sns:Publish",
+                                                                "Resource",
+                                                                "*"),
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Allow",
+                                                                "NotAction",
+                                                                "iam:*",
+                                                                "Resource",
+                                                                "arn:x"),
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Allow",
+                                                                "Action",
+                                                                "timestream:DescribeEndpoints",
+                                                                "Resource",
+                                                                "*"),
+                                                        Map.of(
+                                                                "Effect",
+                                                                "Deny",
+                                                                "Action",
+                                                                "s3:*",
+                                                                "Resource",
+                                                                "*")))))));
         List<String> violations = violations(statements(bad));
         assertThat(violations).hasSize(4);
         assertThat(String.join("\n", violations))
@@ -61,31 +110,54 @@ class IamPolicyTest {
     @Test
     void theApplicationRoleGrantsExactlyItsResources() {
         Map<String, Object> policy = applicationPolicy(Templates.of(Templates.DEFAULTS));
-        assertThat(sids(policy)).containsExactly("ReadEventStream", "UseEncryptionKey", "ReadApplicationCode",
-                "WriteMetrics", "DiscoverTimestreamEndpoints", "PublishAlerts", "ListLogGroups", "ListLogStreams",
-                "WriteLogs");
+        assertThat(sids(policy))
+                .containsExactly(
+                        "ReadEventStream",
+                        "UseEncryptionKey",
+                        "ReadApplicationCode",
+                        "WriteMetrics",
+                        "DiscoverTimestreamEndpoints",
+                        "PublishAlerts",
+                        "ListLogGroups",
+                        "ListLogStreams",
+                        "WriteLogs");
         String json = String.valueOf(policy);
-        assertThat(json).contains("EventStream").contains("TimestreamTable").contains("AlertTopic")
-                .contains("ApplicationLogGroup").contains(".jar");
+        assertThat(json)
+                .contains("EventStream")
+                .contains("TimestreamTable")
+                .contains("AlertTopic")
+                .contains("ApplicationLogGroup")
+                .contains(".jar");
     }
 
     @Test
     void alternativesAddEfoS3MeasuresAndTheSecretButNoTimestream() {
         Map<String, Object> app = applicationPolicy(Templates.of(Templates.ALTERNATIVES));
-        assertThat(sids(app)).contains("ManageEfoConsumer", "ReadWithEfo", "ReadMeasures", "ReadInfluxToken")
+        assertThat(sids(app))
+                .contains("ManageEfoConsumer", "ReadWithEfo", "ReadMeasures", "ReadInfluxToken")
                 .doesNotContain("WriteMetrics", "DiscoverTimestreamEndpoints");
-        assertThat(String.valueOf(app)).contains("measures/prod.yaml").contains("jars/flight-controller-job-1.jar")
+        assertThat(String.valueOf(app))
+                .contains("measures/prod.yaml")
+                .contains("jars/flight-controller-job-1.jar")
                 .contains("/consumer/fc-test:*");
     }
 
     @Test
     void theEventBridgeRoleOnlyWritesToTheStream() {
-        Map<String, Map<String, Object>> policies = Templates.of(Templates.DEFAULTS).findResources("AWS::IAM::Policy");
+        Map<String, Map<String, Object>> policies =
+                Templates.of(Templates.DEFAULTS).findResources("AWS::IAM::Policy");
         assertThat(policies).hasSize(2);
-        String events = policies.entrySet().stream().filter(e -> e.getKey().startsWith("EventStreamEventsRole"))
-                .map(e -> String.valueOf(e.getValue())).findFirst().orElseThrow();
-        assertThat(events).contains("kinesis:PutRecord").contains("kinesis:PutRecords").contains("kms:GenerateDataKey*")
-                .doesNotContain("kinesis:GetRecords").doesNotContain("kms:Decrypt");
+        String events = policies.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("EventStreamEventsRole"))
+                .map(e -> String.valueOf(e.getValue()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(events)
+                .contains("kinesis:PutRecord")
+                .contains("kinesis:PutRecords")
+                .contains("kms:GenerateDataKey*")
+                .doesNotContain("kinesis:GetRecords")
+                .doesNotContain("kms:Decrypt");
     }
 
     @SuppressWarnings("unchecked")
@@ -93,13 +165,14 @@ class IamPolicyTest {
         return template.findResources("AWS::IAM::Policy").entrySet().stream()
                 .filter(e -> e.getKey().startsWith("ApplicationPolicy"))
                 .map(e -> (Map<String, Object>) e.getValue().get("Properties"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     @SuppressWarnings("unchecked")
     private static List<String> sids(Map<String, Object> policyProperties) {
-        List<Map<String, Object>> st = (List<Map<String, Object>>) ((Map<String, Object>) policyProperties
-                .get("PolicyDocument")).get("Statement");
+        List<Map<String, Object>> st = (List<Map<String, Object>>)
+                ((Map<String, Object>) policyProperties.get("PolicyDocument")).get("Statement");
         return st.stream().map(s -> String.valueOf(s.get("Sid"))).toList();
     }
 

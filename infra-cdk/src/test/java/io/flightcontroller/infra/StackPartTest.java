@@ -39,7 +39,8 @@ class StackPartTest {
         }
         assertThat(elements).hasSize(6);
         for (CfnElement e : elements) {
-            assertThat(StackPart.logicalId(pathBelow(stack, e))).as("logical id of %s", e.getNode().getPath())
+            assertThat(StackPart.logicalId(pathBelow(stack, e)))
+                    .as("logical id of %s", e.getNode().getPath())
                     .isEqualTo(stack.getLogicalId(e));
         }
     }
@@ -61,9 +62,13 @@ class StackPartTest {
                 "AWS::SNS::Topic", "AlertTopic2720D535",
                 "AWS::Logs::LogGroup", "ApplicationLogGroupE33FCF9B",
                 "AWS::KinesisAnalyticsV2::Application", "Application");
-        defaults.forEach((type, id) -> assertThat(Templates.of(Templates.DEFAULTS).findResources(type).keySet())
-                .as(type).containsExactly(id));
-        assertThat(Templates.of(Templates.ALTERNATIVES).findResources("AWS::SecretsManager::Secret").keySet())
+        defaults.forEach((type, id) -> assertThat(
+                        Templates.of(Templates.DEFAULTS).findResources(type).keySet())
+                .as(type)
+                .containsExactly(id));
+        assertThat(Templates.of(Templates.ALTERNATIVES)
+                        .findResources("AWS::SecretsManager::Secret")
+                        .keySet())
                 .containsExactly("InfluxTokenSecret0DDE634A");
     }
 
@@ -80,7 +85,8 @@ class StackPartTest {
         parts.forEach((part, children) -> {
             IConstruct p = stack.getNode().findChild(part);
             assertThat(p).as(part).isInstanceOf(StackPart.class);
-            children.forEach(child -> assertThat(p.getNode().tryFindChild(child)).as("%s/%s", part, child)
+            children.forEach(child -> assertThat(p.getNode().tryFindChild(child))
+                    .as("%s/%s", part, child)
                     .isNotNull());
         });
     }

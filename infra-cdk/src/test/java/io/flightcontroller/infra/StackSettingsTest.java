@@ -51,7 +51,8 @@ class StackSettingsTest {
     @Test
     void listsAcceptCommaSeparatedAndJsonStyleValues() {
         assertThat(parse(Map.of("alertEmails", "a@x.io, b@x.io")).alertEmails()).containsExactly("a@x.io", "b@x.io");
-        assertThat(parse(Map.of("eventDetailTypes", "[\"a\",\"b\"]")).eventDetailTypes()).containsExactly("a", "b");
+        assertThat(parse(Map.of("eventDetailTypes", "[\"a\",\"b\"]")).eventDetailTypes())
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -60,9 +61,11 @@ class StackSettingsTest {
         assertThatThrownBy(() -> parse(Map.of("parallelism", "many"))).hasMessageContaining("'parallelism'");
         assertThatThrownBy(() -> parse(Map.of("autoScaling", "yes"))).hasMessageContaining("'autoScaling'");
         assertThatThrownBy(() -> parse(Map.of("metricsSink", "influxdb"))).hasMessageContaining("'influxUrl'");
-        assertThatThrownBy(() -> parse(Map.of("alertHttpsUrls", "http://plain"))).hasMessageContaining("'alertHttpsUrls'");
+        assertThatThrownBy(() -> parse(Map.of("alertHttpsUrls", "http://plain")))
+                .hasMessageContaining("'alertHttpsUrls'");
         assertThatThrownBy(() -> parse(Map.of("logRetentionDays", "31"))).hasMessageContaining("'logRetentionDays'");
-        assertThatThrownBy(() -> parse(Map.of("streamRetentionHours", "1"))).hasMessageContaining("'streamRetentionHours'");
+        assertThatThrownBy(() -> parse(Map.of("streamRetentionHours", "1")))
+                .hasMessageContaining("'streamRetentionHours'");
     }
 
     @Test
@@ -70,7 +73,8 @@ class StackSettingsTest {
         Map<String, Object> ctx = new HashMap<>();
         ctx.put("jarPath", "/nonexistent/flight-controller-job.jar");
         assertThatThrownBy(() -> Templates.build(ctx))
-                .hasMessageContaining("'jarPath'").hasMessageContaining("mvn -pl job -am package");
+                .hasMessageContaining("'jarPath'")
+                .hasMessageContaining("mvn -pl job -am package");
     }
 
     @Test

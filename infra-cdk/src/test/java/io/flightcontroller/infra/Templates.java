@@ -98,7 +98,10 @@ final class Templates {
         ctx.put(StackSettings.KEY_JAR_PATH, testJar().toString());
         ctx.putAll(context);
         App app = App.Builder.create().outdir(outdir.toString()).context(ctx).build();
-        return new FlightControllerStack(app, "FlightController", StackProps.builder().build(),
+        return new FlightControllerStack(
+                app,
+                "FlightController",
+                StackProps.builder().build(),
                 StackSettings.fromContext(app.getNode()::tryGetContext));
     }
 
@@ -107,7 +110,10 @@ final class Templates {
         ctx.put(StackSettings.KEY_JAR_PATH, testJar().toString());
         ctx.putAll(context);
         App app = App.Builder.create().outdir(outdir.toString()).context(ctx).build();
-        FlightControllerStack stack = new FlightControllerStack(app, "FlightController", StackProps.builder().build(),
+        FlightControllerStack stack = new FlightControllerStack(
+                app,
+                "FlightController",
+                StackProps.builder().build(),
                 StackSettings.fromContext(app.getNode()::tryGetContext));
         return Template.fromStack(stack);
     }

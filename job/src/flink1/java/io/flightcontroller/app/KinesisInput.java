@@ -28,9 +28,13 @@ final class KinesisInput {
      * @param pipeline out-of-orderness, idle timeout, future-time skew
      * @return parsed records with timestamps and watermarks
      */
-    static DataStream<ParsedRecord> create(StreamExecutionEnvironment env, KinesisSourceOptions options,
-            PipelineOptions pipeline) {
-        return KinesisSources.create(env, options, pipeline.getOutOfOrderness(), pipeline.getIdleTimeout(),
+    static DataStream<ParsedRecord> create(
+            StreamExecutionEnvironment env, KinesisSourceOptions options, PipelineOptions pipeline) {
+        return KinesisSources.create(
+                env,
+                options,
+                pipeline.getOutOfOrderness(),
+                pipeline.getIdleTimeout(),
                 new EventParser().withMaxFutureSkew(pipeline.getMaxFutureSkew()));
     }
 }

@@ -29,8 +29,8 @@ final class KinesisInput {
      * @return never
      * @throws IllegalStateException always: no Kinesis source on this line
      */
-    static DataStream<ParsedRecord> create(StreamExecutionEnvironment env, KinesisSourceOptions options,
-            PipelineOptions pipeline) {
+    static DataStream<ParsedRecord> create(
+            StreamExecutionEnvironment env, KinesisSourceOptions options, PipelineOptions pipeline) {
         throw new IllegalStateException(RuntimePropertyKeys.GROUP_SOURCE + "." + RuntimePropertyKeys.SOURCE_TYPE
                 + "=kinesis: this Flink 2 build has no Kinesis source (FlinkKinesisConsumer was removed with Flink 2's "
                 + "SourceFunction; flink-connector-aws-kinesis-streams 6.x is not in this build, see README "

@@ -1,12 +1,11 @@
 package io.flightcontroller.adapters;
 
+import java.net.URI;
+import java.time.Duration;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
-
-import java.net.URI;
-import java.time.Duration;
 
 /** Shared AWS SDK v2 client settings of the sinks. */
 public final class AwsClients {
@@ -25,10 +24,13 @@ public final class AwsClients {
      * @param <B> builder type
      * @return the builder
      */
-    public static <B extends AwsClientBuilder<B, ?>> B configure(B builder, String region, String endpoint,
-            Duration apiCallTimeout) {
-        builder.region(Region.of(region)).overrideConfiguration(ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(apiCallTimeout).build());
+    public static <B extends AwsClientBuilder<B, ?>> B configure(
+            B builder, String region, String endpoint, Duration apiCallTimeout) {
+        builder.region(Region.of(region))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(apiCallTimeout)
+                        .build());
         if (endpoint != null && !endpoint.isEmpty()) {
             builder.endpointOverride(URI.create(endpoint));
         }

@@ -1,7 +1,6 @@
 package io.flightcontroller.adapters;
 
 import io.flightcontroller.domain.event.DeadLetter;
-
 import java.io.Serializable;
 
 /**

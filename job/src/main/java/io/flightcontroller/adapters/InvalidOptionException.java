@@ -20,8 +20,12 @@ public final class InvalidOptionException extends IllegalArgumentException {
     }
 
     /** @return the option's key */
-    public String getKey() { return key; }
+    public String getKey() {
+        return key;
+    }
 
     /** @return what is wrong, without the key */
-    public String getProblem() { return problem; }
+    public String getProblem() {
+        return problem;
+    }
 }

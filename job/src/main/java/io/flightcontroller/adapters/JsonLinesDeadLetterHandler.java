@@ -2,7 +2,6 @@ package io.flightcontroller.adapters;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.domain.event.DeadLetter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -49,8 +48,8 @@ public class JsonLinesDeadLetterHandler implements DeadLetterHandler {
                 if (p.getParent() != null) {
                     Files.createDirectories(p.getParent());
                 }
-                try (Writer w = Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND)) {
+                try (Writer w = Files.newBufferedWriter(
+                        p, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                     w.write(MAPPER.writeValueAsString(deadLetter));
                     w.write('\n');
                 }

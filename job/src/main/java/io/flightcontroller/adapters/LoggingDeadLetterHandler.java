@@ -15,7 +15,12 @@ public class LoggingDeadLetterHandler implements DeadLetterHandler {
 
     @Override
     public void accept(DeadLetter d) {
-        LOG.warn("dead letter stage={} reason={} detail={} correlationId={} raw={}", d.getStage(), d.getReason(),
-                d.getDetail(), d.getCorrelationId(), d.getRaw());
+        LOG.warn(
+                "dead letter stage={} reason={} detail={} correlationId={} raw={}",
+                d.getStage(),
+                d.getReason(),
+                d.getDetail(),
+                d.getCorrelationId(),
+                d.getRaw());
     }
 }

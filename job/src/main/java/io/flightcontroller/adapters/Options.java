@@ -1,14 +1,13 @@
 package io.flightcontroller.adapters;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Reads a source's or sink's {@link ConfigOption}s from the {@link Configuration} of its property group, so that every
@@ -31,8 +30,8 @@ public final class Options {
         try {
             return group.get(option);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException(option.key(), "not a valid value: "
-                    + group.toMap().get(option.key()));
+            throw new InvalidOptionException(
+                    option.key(), "not a valid value: " + group.toMap().get(option.key()));
         }
     }
 
@@ -103,8 +102,8 @@ public final class Options {
      * @return the constant
      * @throws InvalidOptionException for a value that names no constant
      */
-    public static <E extends Enum<E>> E enumValue(Configuration group, ConfigOption<String> option, Class<E> type,
-            E dflt) {
+    public static <E extends Enum<E>> E enumValue(
+            Configuration group, ConfigOption<String> option, Class<E> type, E dflt) {
         String v = string(group, option);
         if (v == null) {
             return dflt;
@@ -141,8 +140,8 @@ public final class Options {
             throw new InvalidOptionException(option.key(), "not an ISO-8601 duration (e.g. PT5S, PT1M, P1D): " + v);
         }
         if (d.isNegative() || (!zeroOk && d.isZero())) {
-            throw new InvalidOptionException(option.key(),
-                    "must be " + (zeroOk ? "non-negative" : "positive") + ", was " + v);
+            throw new InvalidOptionException(
+                    option.key(), "must be " + (zeroOk ? "non-negative" : "positive") + ", was " + v);
         }
         return d;
     }

@@ -1,14 +1,13 @@
 package io.flightcontroller.adapters;
 
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.Collections;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-
-import java.io.Serializable;
-import java.util.Collection;
-import java.util.Collections;
 
 /**
  * Common base of the Flight Controller sinks on Flink's {@link AsyncSinkBase}: the shared options
@@ -31,10 +30,16 @@ public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends 
      * @param retry validated shared options
      * @param deadLetters where entries given up on go
      */
-    protected RetryingAsyncSink(ElementConverter<InputT, E> converter, RetryingSinkOptions retry,
-            DeadLetterHandler deadLetters) {
-        super(converter, retry.getMaxBatchSize(), retry.getMaxInFlight(), retry.getMaxBuffered(),
-                retry.getMaxBatchSizeInBytes(), retry.getMaxTimeInBufferMs(), retry.getMaxRecordSizeInBytes());
+    protected RetryingAsyncSink(
+            ElementConverter<InputT, E> converter, RetryingSinkOptions retry, DeadLetterHandler deadLetters) {
+        super(
+                converter,
+                retry.getMaxBatchSize(),
+                retry.getMaxInFlight(),
+                retry.getMaxBuffered(),
+                retry.getMaxBatchSizeInBytes(),
+                retry.getMaxTimeInBufferMs(),
+                retry.getMaxRecordSizeInBytes());
         this.retry = retry;
         this.deadLetters = deadLetters;
     }
@@ -65,8 +70,8 @@ public abstract class RetryingAsyncSink<InputT, E extends Serializable> extends 
     }
 
     @Override
-    public RetryingSinkWriter<InputT, E> restoreWriter(WriterInitContext context,
-            Collection<BufferedRequestState<E>> recoveredState) {
+    public RetryingSinkWriter<InputT, E> restoreWriter(
+            WriterInitContext context, Collection<BufferedRequestState<E>> recoveredState) {
         return createWriter(context, recoveredState);
     }
 

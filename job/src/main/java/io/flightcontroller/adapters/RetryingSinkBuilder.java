@@ -1,10 +1,9 @@
 package io.flightcontroller.adapters;
 
+import java.io.Serializable;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.AsyncSinkBaseBuilder;
-
-import java.io.Serializable;
 
 /**
  * Base of the builders of the {@link RetryingAsyncSink}s, on Flink's {@link AsyncSinkBaseBuilder} (whose setters set

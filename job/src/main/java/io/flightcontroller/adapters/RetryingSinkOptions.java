@@ -1,14 +1,13 @@
 package io.flightcontroller.adapters;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 
 /**
  * The validated options every {@link RetryingAsyncSink} shares: attempts per entry, full-jitter backoff, and the
@@ -32,8 +31,15 @@ public final class RetryingSinkOptions implements Serializable {
     private final long backoffBaseMs;
     private final long backoffMaxMs;
 
-    private RetryingSinkOptions(int maxAttempts, int maxBatchSize, int maxInFlight, int maxBuffered,
-            long maxTimeInBufferMs, long maxBatchSizeInBytes, long maxRecordSizeInBytes, long backoffBaseMs,
+    private RetryingSinkOptions(
+            int maxAttempts,
+            int maxBatchSize,
+            int maxInFlight,
+            int maxBuffered,
+            long maxTimeInBufferMs,
+            long maxBatchSizeInBytes,
+            long maxRecordSizeInBytes,
+            long backoffBaseMs,
             long backoffMaxMs) {
         this.maxAttempts = maxAttempts;
         this.maxBatchSize = maxBatchSize;
@@ -60,23 +66,41 @@ public final class RetryingSinkOptions implements Serializable {
     }
 
     /** @return attempts per entry, {@code >= 1} */
-    public int getMaxAttempts() { return maxAttempts; }
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
     /** @return entries per request */
-    public int getMaxBatchSize() { return maxBatchSize; }
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
     /** @return concurrent requests per writer */
-    public int getMaxInFlight() { return maxInFlight; }
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
     /** @return entries buffered per writer before backpressure */
-    public int getMaxBuffered() { return maxBuffered; }
+    public int getMaxBuffered() {
+        return maxBuffered;
+    }
     /** @return longest wait for a full batch, ms */
-    public long getMaxTimeInBufferMs() { return maxTimeInBufferMs; }
+    public long getMaxTimeInBufferMs() {
+        return maxTimeInBufferMs;
+    }
     /** @return largest request, bytes */
-    public long getMaxBatchSizeInBytes() { return maxBatchSizeInBytes; }
+    public long getMaxBatchSizeInBytes() {
+        return maxBatchSizeInBytes;
+    }
     /** @return largest entry, bytes */
-    public long getMaxRecordSizeInBytes() { return maxRecordSizeInBytes; }
+    public long getMaxRecordSizeInBytes() {
+        return maxRecordSizeInBytes;
+    }
     /** @return cap of the first retry delay, ms */
-    public long getBackoffBaseMs() { return backoffBaseMs; }
+    public long getBackoffBaseMs() {
+        return backoffBaseMs;
+    }
     /** @return largest retry delay, ms */
-    public long getBackoffMaxMs() { return backoffMaxMs; }
+    public long getBackoffMaxMs() {
+        return backoffMaxMs;
+    }
 
     /** @return the retry delays */
     public RetryBackoff backoff() {
@@ -85,10 +109,14 @@ public final class RetryingSinkOptions implements Serializable {
 
     /** @return Flink's writer configuration of these limits */
     public AsyncSinkWriterConfiguration writerConfiguration() {
-        return AsyncSinkWriterConfiguration.builder().setMaxBatchSize(maxBatchSize)
-                .setMaxBatchSizeInBytes(maxBatchSizeInBytes).setMaxInFlightRequests(maxInFlight)
-                .setMaxBufferedRequests(maxBuffered).setMaxTimeInBufferMS(maxTimeInBufferMs)
-                .setMaxRecordSizeInBytes(maxRecordSizeInBytes).build();
+        return AsyncSinkWriterConfiguration.builder()
+                .setMaxBatchSize(maxBatchSize)
+                .setMaxBatchSizeInBytes(maxBatchSizeInBytes)
+                .setMaxInFlightRequests(maxInFlight)
+                .setMaxBufferedRequests(maxBuffered)
+                .setMaxTimeInBufferMS(maxTimeInBufferMs)
+                .setMaxRecordSizeInBytes(maxRecordSizeInBytes)
+                .build();
     }
 
     @Override
@@ -121,8 +149,16 @@ public final class RetryingSinkOptions implements Serializable {
          * @param backoffBaseMs cap of the first retry delay, ms
          * @param backoffMaxMs largest retry delay, ms
          */
-        public Defaults(int maxAttempts, int maxBatchSize, int maxInFlight, int maxBuffered, long maxTimeInBufferMs,
-                long maxBatchSizeInBytes, long maxRecordSizeInBytes, long backoffBaseMs, long backoffMaxMs) {
+        public Defaults(
+                int maxAttempts,
+                int maxBatchSize,
+                int maxInFlight,
+                int maxBuffered,
+                long maxTimeInBufferMs,
+                long maxBatchSizeInBytes,
+                long maxRecordSizeInBytes,
+                long backoffBaseMs,
+                long backoffMaxMs) {
             this.maxAttempts = maxAttempts;
             this.maxBatchSize = maxBatchSize;
             this.maxInFlight = maxInFlight;
@@ -155,35 +191,51 @@ public final class RetryingSinkOptions implements Serializable {
         public final ConfigOption<Long> backoffBaseMs;
         /** Largest retry delay, ms, {@code >= backoff base}. */
         public final ConfigOption<Long> backoffMaxMs;
+
         private final int batchLimit;
         private final long batchBytesLimit;
         private final long recordBytesLimit;
         private final String limitSource;
 
         private Keys(String prefix, String entries, Defaults d, String limitSource) {
-            this.maxAttempts = ConfigOptions.key(prefix + ".max.attempts").intType().defaultValue(d.maxAttempts)
+            this.maxAttempts = ConfigOptions.key(prefix + ".max.attempts")
+                    .intType()
+                    .defaultValue(d.maxAttempts)
                     .withDescription("Attempts per entry (" + entries + ") for retryable errors before it goes to "
                             + "the dead-letter handler.");
-            this.maxBatchSize = ConfigOptions.key(prefix + ".max.batch.size").intType().defaultValue(d.maxBatchSize)
-                    .withDescription("Entries (" + entries + ") per request, 1.." + d.maxBatchSize + " ("
-                            + limitSource + ").");
-            this.maxInFlight = ConfigOptions.key(prefix + ".max.in.flight").intType().defaultValue(d.maxInFlight)
+            this.maxBatchSize = ConfigOptions.key(prefix + ".max.batch.size")
+                    .intType()
+                    .defaultValue(d.maxBatchSize)
+                    .withDescription(
+                            "Entries (" + entries + ") per request, 1.." + d.maxBatchSize + " (" + limitSource + ").");
+            this.maxInFlight = ConfigOptions.key(prefix + ".max.in.flight")
+                    .intType()
+                    .defaultValue(d.maxInFlight)
                     .withDescription("Concurrent requests per parallel writer.");
-            this.maxBuffered = ConfigOptions.key(prefix + ".max.buffered").intType().defaultValue(d.maxBuffered)
+            this.maxBuffered = ConfigOptions.key(prefix + ".max.buffered")
+                    .intType()
+                    .defaultValue(d.maxBuffered)
                     .withDescription("Entries (" + entries + ") buffered per writer before backpressure.");
-            this.maxTimeInBufferMs = ConfigOptions.key(prefix + ".max.time.in.buffer.ms").longType()
-                    .defaultValue(d.maxTimeInBufferMs).withDescription("Longest wait for a full batch, ms.");
-            this.maxBatchSizeInBytes = ConfigOptions.key(prefix + ".max.batch.size.bytes").longType()
-                    .defaultValue(d.maxBatchSizeInBytes).withDescription("Largest request, bytes, at most "
-                            + d.maxBatchSizeInBytes + ".");
-            this.maxRecordSizeInBytes = ConfigOptions.key(prefix + ".max.record.size.bytes").longType()
-                    .defaultValue(d.maxRecordSizeInBytes).withDescription("Largest entry, bytes, at most "
-                            + d.maxRecordSizeInBytes + ".");
-            this.backoffBaseMs = ConfigOptions.key(prefix + ".backoff.base.ms").longType()
-                    .defaultValue(d.backoffBaseMs).withDescription("Cap of the first retry delay, ms; doubles per "
-                            + "attempt (full jitter).");
-            this.backoffMaxMs = ConfigOptions.key(prefix + ".backoff.max.ms").longType()
-                    .defaultValue(d.backoffMaxMs).withDescription("Largest retry delay, ms.");
+            this.maxTimeInBufferMs = ConfigOptions.key(prefix + ".max.time.in.buffer.ms")
+                    .longType()
+                    .defaultValue(d.maxTimeInBufferMs)
+                    .withDescription("Longest wait for a full batch, ms.");
+            this.maxBatchSizeInBytes = ConfigOptions.key(prefix + ".max.batch.size.bytes")
+                    .longType()
+                    .defaultValue(d.maxBatchSizeInBytes)
+                    .withDescription("Largest request, bytes, at most " + d.maxBatchSizeInBytes + ".");
+            this.maxRecordSizeInBytes = ConfigOptions.key(prefix + ".max.record.size.bytes")
+                    .longType()
+                    .defaultValue(d.maxRecordSizeInBytes)
+                    .withDescription("Largest entry, bytes, at most " + d.maxRecordSizeInBytes + ".");
+            this.backoffBaseMs = ConfigOptions.key(prefix + ".backoff.base.ms")
+                    .longType()
+                    .defaultValue(d.backoffBaseMs)
+                    .withDescription("Cap of the first retry delay, ms; doubles per " + "attempt (full jitter).");
+            this.backoffMaxMs = ConfigOptions.key(prefix + ".backoff.max.ms")
+                    .longType()
+                    .defaultValue(d.backoffMaxMs)
+                    .withDescription("Largest retry delay, ms.");
             this.batchLimit = d.maxBatchSize;
             this.batchBytesLimit = d.maxBatchSizeInBytes;
             this.recordBytesLimit = d.maxRecordSizeInBytes;
@@ -192,8 +244,16 @@ public final class RetryingSinkOptions implements Serializable {
 
         /** @return every shared option, in documentation order */
         public List<ConfigOption<?>> all() {
-            return Collections.unmodifiableList(Arrays.asList(maxAttempts, maxBatchSize, maxInFlight, maxBuffered,
-                    maxTimeInBufferMs, maxBatchSizeInBytes, maxRecordSizeInBytes, backoffBaseMs, backoffMaxMs));
+            return Collections.unmodifiableList(Arrays.asList(
+                    maxAttempts,
+                    maxBatchSize,
+                    maxInFlight,
+                    maxBuffered,
+                    maxTimeInBufferMs,
+                    maxBatchSizeInBytes,
+                    maxRecordSizeInBytes,
+                    backoffBaseMs,
+                    backoffMaxMs));
         }
 
         /**
@@ -207,30 +267,40 @@ public final class RetryingSinkOptions implements Serializable {
             int attempts = Options.get(group, maxAttempts);
             Options.check(attempts >= 1, maxAttempts, "must be at least 1, got " + attempts);
             int batch = Options.get(group, maxBatchSize);
-            Options.check(batch >= 1 && batch <= batchLimit, maxBatchSize,
+            Options.check(
+                    batch >= 1 && batch <= batchLimit,
+                    maxBatchSize,
                     "must be 1.." + batchLimit + " (" + limitSource + "), got " + batch);
             int inFlight = Options.get(group, maxInFlight);
             Options.check(inFlight >= 1, maxInFlight, "must be at least 1, got " + inFlight);
             int buffered = Options.get(group, maxBuffered);
-            Options.check(buffered > batch, maxBuffered,
+            Options.check(
+                    buffered > batch,
+                    maxBuffered,
                     "must be more than " + maxBatchSize.key() + " (" + batch + "), got " + buffered);
             long time = Options.get(group, maxTimeInBufferMs);
             Options.check(time >= 1, maxTimeInBufferMs, "must be at least 1, got " + time);
             long batchBytes = Options.get(group, maxBatchSizeInBytes);
-            Options.check(batchBytes >= 1 && batchBytes <= batchBytesLimit, maxBatchSizeInBytes,
+            Options.check(
+                    batchBytes >= 1 && batchBytes <= batchBytesLimit,
+                    maxBatchSizeInBytes,
                     "must be 1.." + batchBytesLimit + " (" + limitSource + "), got " + batchBytes);
             long recordBytes = Options.get(group, maxRecordSizeInBytes);
             long recordLimit = Math.min(recordBytesLimit, batchBytes);
-            Options.check(recordBytes >= 1 && recordBytes <= recordLimit, maxRecordSizeInBytes,
-                    "must be 1.." + recordLimit + " (" + limitSource + " and " + maxBatchSizeInBytes.key()
-                            + "), got " + recordBytes);
+            Options.check(
+                    recordBytes >= 1 && recordBytes <= recordLimit,
+                    maxRecordSizeInBytes,
+                    "must be 1.." + recordLimit + " (" + limitSource + " and " + maxBatchSizeInBytes.key() + "), got "
+                            + recordBytes);
             long base = Options.get(group, backoffBaseMs);
             Options.check(base >= 0, backoffBaseMs, "must be at least 0, got " + base);
             long max = Options.get(group, backoffMaxMs);
-            Options.check(max >= base, backoffMaxMs,
+            Options.check(
+                    max >= base,
+                    backoffMaxMs,
                     "must be at least " + backoffBaseMs.key() + " (" + base + "), got " + max);
-            return new RetryingSinkOptions(attempts, batch, inFlight, buffered, time, batchBytes, recordBytes, base,
-                    max);
+            return new RetryingSinkOptions(
+                    attempts, batch, inFlight, buffered, time, batchBytes, recordBytes, base, max);
         }
 
         /**

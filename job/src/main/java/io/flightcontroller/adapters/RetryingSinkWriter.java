@@ -1,13 +1,6 @@
 package io.flightcontroller.adapters;
 
 import io.flightcontroller.domain.event.DeadLetter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.metrics.Counter;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +11,12 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.metrics.Counter;
 
 /**
  * An {@link AsyncSinkWriter} that counts attempts per entry, delays retries with {@link RetryBackoff} (full jitter) and
@@ -51,8 +50,12 @@ public abstract class RetryingSinkWriter<InputT, E extends Serializable> extends
      * @param deadLetters where given-up entries go
      * @param deadLetterCounterName metric name of the dead-letter counter
      */
-    protected RetryingSinkWriter(ElementConverter<InputT, E> converter, WriterInitContext context,
-            RetryingSinkOptions options, Collection<BufferedRequestState<E>> states, DeadLetterHandler deadLetters,
+    protected RetryingSinkWriter(
+            ElementConverter<InputT, E> converter,
+            WriterInitContext context,
+            RetryingSinkOptions options,
+            Collection<BufferedRequestState<E>> states,
+            DeadLetterHandler deadLetters,
             String deadLetterCounterName) {
         super(converter, context, options.writerConfiguration(), states);
         this.deadLetters = deadLetters;

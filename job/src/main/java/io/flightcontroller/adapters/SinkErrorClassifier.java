@@ -71,7 +71,8 @@ public final class SinkErrorClassifier {
         Throwable t = unwrap(error);
         if (t instanceof AwsServiceException) {
             AwsServiceException e = (AwsServiceException) t;
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             return classify(code, e.getMessage(), e.statusCode());
         }
         return Outcome.RETRYABLE;
@@ -84,8 +85,11 @@ public final class SinkErrorClassifier {
      * @return the outcome, by the rules of the class comment
      */
     public Outcome classify(String code, String message, int httpStatus) {
-        if (code != null && throttlingCodes.contains(code) || httpStatus == 429 || rateExceededMessage
-                && message != null && message.toLowerCase(Locale.ROOT).contains("rate exceeded")) {
+        if (code != null && throttlingCodes.contains(code)
+                || httpStatus == 429
+                || rateExceededMessage
+                        && message != null
+                        && message.toLowerCase(Locale.ROOT).contains("rate exceeded")) {
             return Outcome.THROTTLED;
         }
         if (code != null && fatalCodes.contains(code) || fatalStatuses.contains(httpStatus)) {

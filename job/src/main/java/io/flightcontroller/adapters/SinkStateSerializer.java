@@ -1,14 +1,13 @@
 package io.flightcontroller.adapters;
 
-import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 /**
  * Base of the sinks' checkpoint serializers of buffered request entries: each sink writes its entry's own fields

@@ -84,13 +84,16 @@ public final class Backtest {
     private Backtest() {}
 
     /** The fields {@code --set} may change. */
-    public static final List<String> FIELDS = Collections.unmodifiableList(
-            Arrays.asList("slo.threshold", "slo.objective", "slo.window", "timeout"));
+    public static final List<String> FIELDS =
+            Collections.unmodifiableList(Arrays.asList("slo.threshold", "slo.objective", "slo.window", "timeout"));
+
     private static final String FIELDS_TEXT = String.join(", ", FIELDS);
     /** The variant label of a measure as in the file. */
     public static final String FILE_VARIANT = "(file)";
+
     private static final String OPTION = "--set";
-    private static final Pattern SET = Pattern.compile("(.+)\\.(" + String.join("|", FIELDS).replace(".", "\\.") + ")");
+    private static final Pattern SET =
+            Pattern.compile("(.+)\\.(" + String.join("|", FIELDS).replace(".", "\\.") + ")");
     private static final long HOUR_MS = 3_600_000L;
     private static final long WEEK_MS = 7 * 86_400_000L;
     /** 1970-01-05, the first Monday of epoch time. */
@@ -159,8 +162,10 @@ public final class Backtest {
             List<Setting> list = byMeasure.computeIfAbsent(measure, k -> new ArrayList<>());
             for (Setting other : list) {
                 if (other.field.equals(s.field)) {
-                    throw new UsageException(OPTION, arg + ": measure '" + measure + "', field '" + s.field
-                            + "' is set twice (also by " + other.arg + "); give every value in one list");
+                    throw new UsageException(
+                            OPTION,
+                            arg + ": measure '" + measure + "', field '" + s.field + "' is set twice (also by "
+                                    + other.arg + "); give every value in one list");
                 }
             }
             list.add(s);
@@ -179,8 +184,11 @@ public final class Backtest {
             for (int[] combination : combinations(settings)) {
                 MeasureDefinition v = variant(d, settings, combination);
                 replay.add(v);
-                variants.add(new Variant(d.getName(), v.getName().substring(d.getName().length() + 1,
-                        v.getName().length() - 1), v));
+                variants.add(new Variant(
+                        d.getName(),
+                        v.getName()
+                                .substring(d.getName().length() + 1, v.getName().length() - 1),
+                        v));
             }
         }
         return new Plan(new MeasuresConfig(replay, file.getAggregateWindows()), variants);
@@ -193,24 +201,30 @@ public final class Backtest {
         if (eq < 0 || !m.matches()) {
             for (MeasureDefinition d : file.getMeasures()) {
                 if (key.startsWith(d.getName() + ".")) {
-                    throw new UsageException(OPTION, arg + ": measure '" + d.getName() + "', unknown field '"
-                            + key.substring(d.getName().length() + 1) + "' (known: " + FIELDS_TEXT + ")");
+                    throw new UsageException(
+                            OPTION,
+                            arg + ": measure '" + d.getName() + "', unknown field '"
+                                    + key.substring(d.getName().length() + 1) + "' (known: " + FIELDS_TEXT + ")");
                 }
             }
-            throw new UsageException(OPTION, arg + ": expected MEASURE.FIELD=V1,V2,... with FIELD one of "
-                    + FIELDS_TEXT + " and MEASURE one of " + names(file));
+            throw new UsageException(
+                    OPTION,
+                    arg + ": expected MEASURE.FIELD=V1,V2,... with FIELD one of " + FIELDS_TEXT + " and MEASURE one of "
+                            + names(file));
         }
         String measure = m.group(1);
         String field = m.group(2);
         int i = file.indexOf(measure);
         if (i < 0) {
-            throw new UsageException(OPTION, arg + ": unknown measure '" + measure + "' (the measures file has "
-                    + names(file) + ")");
+            throw new UsageException(
+                    OPTION, arg + ": unknown measure '" + measure + "' (the measures file has " + names(file) + ")");
         }
         MeasureDefinition d = file.getMeasures().get(i);
         if (d.getSlo() == null) {
-            throw new UsageException(OPTION, arg + ": measure '" + measure + "' has no slo, and a backtest compares"
-                    + " SLOs; give it an slo (threshold, objective, window) in the measures file");
+            throw new UsageException(
+                    OPTION,
+                    arg + ": measure '" + measure + "' has no slo, and a backtest compares"
+                            + " SLOs; give it an slo (threshold, objective, window) in the measures file");
         }
         Setting s = new Setting(arg, measure, field);
         Map<String, String> seen = new HashMap<>();
@@ -223,14 +237,19 @@ public final class Backtest {
                 }
                 value = field.equals("slo.objective") ? objective(t) : IsoDurations.parse(t);
             } catch (IllegalArgumentException e) {
-                throw new UsageException(OPTION, arg + ": measure '" + measure + "', field '" + field + "', value '"
-                        + t + "': " + e.getMessage(), e);
+                throw new UsageException(
+                        OPTION,
+                        arg + ": measure '" + measure + "', field '" + field + "', value '" + t + "': "
+                                + e.getMessage(),
+                        e);
             }
             String shown = show(value);
             String before = seen.put(shown, t);
             if (before != null) {
-                throw new UsageException(OPTION, arg + ": measure '" + measure + "', field '" + field + "', value '"
-                        + t + "': given twice" + (before.equals(t) ? "" : " (as '" + before + "')"));
+                throw new UsageException(
+                        OPTION,
+                        arg + ": measure '" + measure + "', field '" + field + "', value '" + t + "': given twice"
+                                + (before.equals(t) ? "" : " (as '" + before + "')"));
             }
             s.values.add(value);
             s.texts.add(t);
@@ -286,7 +305,9 @@ public final class Backtest {
             Object v = s.values.get(combination[i]);
             byField.put(s.field, s);
             valueOf.put(s.field, s.texts.get(combination[i]));
-            label.append(label.length() == 0 ? "" : ",").append(s.field.replace("slo.", "")).append('=')
+            label.append(label.length() == 0 ? "" : ",")
+                    .append(s.field.replace("slo.", ""))
+                    .append('=')
                     .append(show(v));
             switch (s.field) {
                 case "slo.threshold":
@@ -304,16 +325,20 @@ public final class Backtest {
             }
         }
         try {
-            return d.variant(label.toString(), timeout,
+            return d.variant(
+                    label.toString(),
+                    timeout,
                     new Slo(threshold, objective, window, slo.getBurnRateRules(), slo.getMinEvents()));
         } catch (InvalidMeasureException e) {
             // name the --set of the field at fault, else (a field from the file, e.g. a window now shorter than
             // the threshold) the first --set of the measure
             Setting s = byField.getOrDefault(e.getField(), settings.get(0));
-            String value = valueOf.containsKey(e.getField()) ? valueOf.get(e.getField())
-                    : fileValue(d, e.getField());
-            throw new UsageException(OPTION, s.arg + ": measure '" + d.getName() + "', field '" + e.getField()
-                    + "', value '" + value + "' (variant " + label + "): " + e.getProblem(), e);
+            String value = valueOf.containsKey(e.getField()) ? valueOf.get(e.getField()) : fileValue(d, e.getField());
+            throw new UsageException(
+                    OPTION,
+                    s.arg + ": measure '" + d.getName() + "', field '" + e.getField() + "', value '" + value
+                            + "' (variant " + label + "): " + e.getProblem(),
+                    e);
         }
     }
 
@@ -402,16 +427,28 @@ public final class Backtest {
      * @return the column names
      */
     static List<String> columns(List<String> severities) {
-        List<String> c = new ArrayList<>(Arrays.asList("measure", "variant", "threshold", "objective", "window",
-                "timeout", "cases", "good", "bad", "compliance", "worst_window_compliance", "worst_window_end",
-                "breach_alerts", "timeouts"));
+        List<String> c = new ArrayList<>(Arrays.asList(
+                "measure",
+                "variant",
+                "threshold",
+                "objective",
+                "window",
+                "timeout",
+                "cases",
+                "good",
+                "bad",
+                "compliance",
+                "worst_window_compliance",
+                "worst_window_end",
+                "breach_alerts",
+                "timeouts"));
         for (String s : severities) {
             c.add(s + "_alerts");
             c.add(s + "_alerts_per_week");
             c.add(s + "_alerts_max_week");
         }
-        c.addAll(Arrays.asList("longest_firing", "budget_remaining_end", "budget_remaining_min",
-                "budget_exhausted_first"));
+        c.addAll(Arrays.asList(
+                "longest_firing", "budget_remaining_end", "budget_remaining_min", "budget_exhausted_first"));
         return c;
     }
 
@@ -467,17 +504,25 @@ public final class Backtest {
                 r.put("objective", show(slo.getObjective()));
                 r.put("window", show(slo.getWindow()));
                 r.put("timeout", v.definition.getTimeout() == null ? null : show(v.definition.getTimeout()));
-                long[] gb = longs(c, "SELECT COALESCE(SUM(good), 0), COALESCE(SUM(bad), 0) FROM window_aggregates"
-                        + " WHERE measure = ? AND \"window\" = ?", name, aggregateWindow);
+                long[] gb = longs(
+                        c,
+                        "SELECT COALESCE(SUM(good), 0), COALESCE(SUM(bad), 0) FROM window_aggregates"
+                                + " WHERE measure = ? AND \"window\" = ?",
+                        name,
+                        aggregateWindow);
                 long cases = gb[0] + gb[1];
                 r.put("cases", String.valueOf(cases));
                 r.put("good", String.valueOf(gb[0]));
                 r.put("bad", String.valueOf(gb[1]));
                 r.put("compliance", cases == 0 ? null : fraction((double) gb[0] / cases));
-                r.put("breach_alerts", String.valueOf(longs(c,
-                        "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'BREACH'", name)[0]));
-                r.put("timeouts", String.valueOf(longs(c,
-                        "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", name)[0]));
+                r.put(
+                        "breach_alerts",
+                        String.valueOf(longs(
+                                c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'BREACH'", name)[0]));
+                r.put(
+                        "timeouts",
+                        String.valueOf(longs(
+                                c, "SELECT COUNT(*) FROM alerts WHERE measure = ? AND kind = 'TIMEOUT'", name)[0]));
                 long[] period = periods.get(v.measure);
                 int weekCount = weeks.get(v.measure).size();
                 Map<String, Map<Long, Long>> fired = firingsBySeverityAndWeek(c, name);
@@ -490,8 +535,9 @@ public final class Backtest {
                         max = Math.max(max, k);
                     }
                     r.put(s + "_alerts", String.valueOf(n));
-                    r.put(s + "_alerts_per_week", weekCount == 0 ? null
-                            : String.format(Locale.ROOT, "%.2f", (double) n / weekCount));
+                    r.put(
+                            s + "_alerts_per_week",
+                            weekCount == 0 ? null : String.format(Locale.ROOT, "%.2f", (double) n / weekCount));
                     r.put(s + "_alerts_max_week", String.valueOf(max));
                 }
                 Long longest = longestFiring(c, name, period == null ? Long.MIN_VALUE : period[1]);
@@ -504,7 +550,8 @@ public final class Backtest {
                     Double min = null;
                     String exhausted = null;
                     for (BudgetRow row : b) {
-                        if (row.timeMs - slo.getWindow().toMillis() < period[0] || row.events == 0
+                        if (row.timeMs - slo.getWindow().toMillis() < period[0]
+                                || row.events == 0
                                 || row.events < slo.getMinEvents()) {
                             continue; // not a full window
                         }
@@ -565,8 +612,8 @@ public final class Backtest {
     private static Map<String, Map<Long, Long>> firingsBySeverityAndWeek(Connection c, String measure)
             throws SQLException {
         Map<String, Map<Long, Long>> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT severity, deadline FROM alerts"
-                + " WHERE measure = ? AND kind = 'BURN_RATE_FIRING'")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT severity, deadline FROM alerts" + " WHERE measure = ? AND kind = 'BURN_RATE_FIRING'")) {
             ps.setString(1, measure);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -639,7 +686,8 @@ public final class Backtest {
         for (int i = 0; i < width.length; i++) {
             width[i] = report.columns.get(i).length();
             for (Map<String, String> r : report.rows) {
-                width[i] = Math.max(width[i], shown(r.get(report.columns.get(i))).length());
+                width[i] =
+                        Math.max(width[i], shown(r.get(report.columns.get(i))).length());
             }
         }
         StringBuilder header = new StringBuilder();
@@ -685,8 +733,13 @@ public final class Backtest {
      */
     public static void writeCsv(Path file, Report report) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder()
-                        .setHeader(report.columns.toArray(new String[0])).setRecordSeparator('\n').build())) {
+                CSVPrinter csv = new CSVPrinter(
+                        w,
+                        CSVFormat.DEFAULT
+                                .builder()
+                                .setHeader(report.columns.toArray(new String[0]))
+                                .setRecordSeparator('\n')
+                                .build())) {
             for (Map<String, String> r : report.rows) {
                 List<String> values = new ArrayList<>();
                 for (String col : report.columns) {

@@ -74,7 +74,8 @@ public final class CliErrors {
         if (ex instanceof UnmatchedArgumentException) {
             List<String> s = ((UnmatchedArgumentException) ex).getSuggestions();
             if (!s.isEmpty()) {
-                line.append("; did you mean ").append(String.join(" or ", s.subList(0, Math.min(3, s.size()))))
+                line.append("; did you mean ")
+                        .append(String.join(" or ", s.subList(0, Math.min(3, s.size()))))
                         .append('?');
             }
         }
@@ -121,7 +122,8 @@ public final class CliErrors {
         try {
             d = Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not an ISO-8601 duration (e.g. PT5S, PT1M, PT1H, P7D)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not an ISO-8601 duration (e.g. PT5S, PT1M, PT1H, P7D)");
         }
         if (d.isNegative()) {
             throw new TypeConversionException("'" + value + "' is negative");
@@ -215,9 +217,12 @@ public final class CliErrors {
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
-            throw new UsageException(option, shown + ": cannot create "
-                    + (shown.equals(folder.toString()) ? "the folder" : "the folder " + folder) + ": "
-                    + reason(e, folder), e);
+            throw new UsageException(
+                    option,
+                    shown + ": cannot create "
+                            + (shown.equals(folder.toString()) ? "the folder" : "the folder " + folder) + ": "
+                            + reason(e, folder),
+                    e);
         }
     }
 
@@ -254,8 +259,11 @@ public final class CliErrors {
         try {
             JdbcConnections.driverFor(jdbcUrl);
         } catch (SQLException e) {
-            throw new UsageException(option, shown + ": no JDBC driver takes this URL (included: jdbc:sqlite:FILE, "
-                    + "jdbc:postgresql://HOST:PORT/DATABASE)", e);
+            throw new UsageException(
+                    option,
+                    shown + ": no JDBC driver takes this URL (included: jdbc:sqlite:FILE, "
+                            + "jdbc:postgresql://HOST:PORT/DATABASE)",
+                    e);
         }
         Path file = sqliteFile(jdbcUrl);
         if (file != null && file.toAbsolutePath().getParent() != null) {

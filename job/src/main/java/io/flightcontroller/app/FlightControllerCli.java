@@ -1,10 +1,10 @@
 package io.flightcontroller.app;
 
 import io.flightcontroller.adapters.InvalidOptionException;
-import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.adapters.eventlog.ConversionStats;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +21,18 @@ import picocli.CommandLine.Parameters;
  * {@code report} ({@link ReportCommand}) and {@code dashboards} ({@link DashboardsCommand}). Exit codes: 0 success,
  * 1 run failure, 2 bad usage or invalid configuration.
  */
-@Command(name = "flight-controller", mixinStandardHelpOptions = true, version = "flight-controller 0.1.0",
+@Command(
+        name = "flight-controller",
+        mixinStandardHelpOptions = true,
+        version = "flight-controller 0.1.0",
         description = "Lead-time measures and SLOs from process events, on Apache Flink.",
-        subcommands = {FlightControllerCli.Convert.class, FlightControllerCli.Run.class,
-            FlightControllerCli.BacktestCommand.class, ReportCommand.class, DashboardsCommand.class})
+        subcommands = {
+            FlightControllerCli.Convert.class,
+            FlightControllerCli.Run.class,
+            FlightControllerCli.BacktestCommand.class,
+            ReportCommand.class,
+            DashboardsCommand.class
+        })
 public final class FlightControllerCli implements Callable<Integer> {
 
     /**
@@ -51,7 +59,9 @@ public final class FlightControllerCli implements Callable<Integer> {
         return CliErrors.install(new CommandLine(new FlightControllerCli()));
     }
 
-    @Option(names = CliErrors.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = CliErrors.VERBOSE,
+            scope = CommandLine.ScopeType.INHERIT,
             description = "print the stack trace with an error message")
     boolean verbose;
 
@@ -62,26 +72,57 @@ public final class FlightControllerCli implements Callable<Integer> {
     }
 
     /** {@code convert}: a process-mining event log to the project's event JSON Lines. */
-    @Command(name = "convert", mixinStandardHelpOptions = true,
+    @Command(
+            name = "convert",
+            mixinStandardHelpOptions = true,
             description = "Convert a process-mining event log (CSV or XES, plain or .gz) into event JSON Lines, "
                     + "merged across cases in event-time order (stable: ties keep file order).")
     static final class Convert implements Callable<Integer> {
         @Option(names = "--format", description = "csv or xes (default: from the file name)")
         String format;
-        @Option(names = "--case", description = "case id column (default: ${DEFAULT-VALUE})", defaultValue = "case:concept:name")
+
+        @Option(
+                names = "--case",
+                description = "case id column (default: ${DEFAULT-VALUE})",
+                defaultValue = "case:concept:name")
         String caseColumn;
-        @Option(names = "--activity", description = "activity column, becomes event_type (default: ${DEFAULT-VALUE})", defaultValue = "concept:name")
+
+        @Option(
+                names = "--activity",
+                description = "activity column, becomes event_type (default: ${DEFAULT-VALUE})",
+                defaultValue = "concept:name")
         String activityColumn;
-        @Option(names = "--time", description = "timestamp column (default: ${DEFAULT-VALUE})", defaultValue = "time:timestamp")
+
+        @Option(
+                names = "--time",
+                description = "timestamp column (default: ${DEFAULT-VALUE})",
+                defaultValue = "time:timestamp")
         String timeColumn;
-        @Option(names = "--delimiter", description = "CSV delimiter, one character (default: ${DEFAULT-VALUE})", defaultValue = ",")
+
+        @Option(
+                names = "--delimiter",
+                description = "CSV delimiter, one character (default: ${DEFAULT-VALUE})",
+                defaultValue = ",")
         String delimiter;
-        @Option(names = "--zone", description = "zone for timestamps written without an offset (default: ${DEFAULT-VALUE})", defaultValue = "UTC")
+
+        @Option(
+                names = "--zone",
+                description = "zone for timestamps written without an offset (default: ${DEFAULT-VALUE})",
+                defaultValue = "UTC")
         String zone;
-        @Option(names = "--time-format", description = "java.time pattern of the timestamps, e.g. 'yyyy/MM/dd HH:mm:ss.SSS' (default: ISO-8601 and common forms)")
+
+        @Option(
+                names = "--time-format",
+                description =
+                        "java.time pattern of the timestamps, e.g. 'yyyy/MM/dd HH:mm:ss.SSS' (default: ISO-8601 and common forms)")
         String timeFormat;
-        @Option(names = {"-o", "--output"}, required = true, description = "output JSON Lines file")
+
+        @Option(
+                names = {"-o", "--output"},
+                required = true,
+                description = "output JSON Lines file")
         Path output;
+
         @Parameters(index = "0", paramLabel = "INPUT", description = "input event log")
         Path input;
 
@@ -93,8 +134,12 @@ public final class FlightControllerCli implements Callable<Integer> {
             if (d.length() != 1) {
                 throw new IllegalArgumentException("--delimiter must be one character, was '" + delimiter + "'");
             }
-            EventLogOptions.Builder b = EventLogOptions.builder().caseColumn(caseColumn).activityColumn(activityColumn)
-                    .timeColumn(timeColumn).delimiter(d.charAt(0)).zone(zone);
+            EventLogOptions.Builder b = EventLogOptions.builder()
+                    .caseColumn(caseColumn)
+                    .activityColumn(activityColumn)
+                    .timeColumn(timeColumn)
+                    .delimiter(d.charAt(0))
+                    .zone(zone);
             if (format != null) {
                 b.format(format);
             }
@@ -102,60 +147,138 @@ public final class FlightControllerCli implements Callable<Integer> {
                 b.timeFormat(timeFormat);
             }
             ConversionStats st = EventLogConverter.convert(input, output, b.build());
-            System.out.printf("converted %s: %d cases, %d events, %d rows skipped %s, event time %s .. %s -> %s%n",
-                    input, st.cases(), st.eventsWritten(), st.rowsSkipped(), st.skippedByReason(),
-                    st.firstEventTime(), st.lastEventTime(), output);
+            System.out.printf(
+                    "converted %s: %d cases, %d events, %d rows skipped %s, event time %s .. %s -> %s%n",
+                    input,
+                    st.cases(),
+                    st.eventsWritten(),
+                    st.rowsSkipped(),
+                    st.skippedByReason(),
+                    st.firstEventTime(),
+                    st.lastEventTime(),
+                    output);
             return 0;
         }
     }
 
     /** {@code run}: the job on a local mini-cluster over JSON Lines input. */
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = "Run Flight Controller on a local Flink mini-cluster over event JSON Lines files; results "
                     + "go to a JDBC database (SQLite by default), alerts and dead letters also to JSON Lines files.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--measures", required = true, description = "measures YAML file")
         Path measures;
-        @Option(names = "--input", required = true, split = ",", description = "event JSON Lines file(s), comma-separated")
+
+        @Option(
+                names = "--input",
+                required = true,
+                split = ",",
+                description = "event JSON Lines file(s), comma-separated")
         List<Path> inputs;
-        @Option(names = "--out-dir", defaultValue = "flight-controller-out",
+
+        @Option(
+                names = "--out-dir",
+                defaultValue = "flight-controller-out",
                 description = "folder for the default database and files (default: ${DEFAULT-VALUE})")
         Path outDir;
-        @Option(names = "--jdbc-url", description = "JDBC URL of the results database (default: jdbc:sqlite:<out-dir>/flight-controller.db); PostgreSQL works with the same SQL")
+
+        @Option(
+                names = "--jdbc-url",
+                description =
+                        "JDBC URL of the results database (default: jdbc:sqlite:<out-dir>/flight-controller.db); PostgreSQL works with the same SQL")
         String jdbcUrl;
+
         @Option(names = "--alerts", description = "alerts JSON Lines file (default: <out-dir>/alerts.jsonl)")
         Path alerts;
-        @Option(names = "--dead-letters", description = "dead-letter JSON Lines file (default: <out-dir>/dead-letters.jsonl)")
+
+        @Option(
+                names = "--dead-letters",
+                description = "dead-letter JSON Lines file (default: <out-dir>/dead-letters.jsonl)")
         Path deadLetters;
-        @Option(names = "--out-of-orderness", defaultValue = "PT5S", description = "bounded out-of-orderness, ISO-8601 (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--out-of-orderness",
+                defaultValue = "PT5S",
+                description = "bounded out-of-orderness, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration outOfOrderness;
-        @Option(names = "--idle-timeout", defaultValue = "PT1M", description = "a silent input partition stops holding back the watermark after this, ISO-8601 (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--idle-timeout",
+                defaultValue = "PT1M",
+                description =
+                        "a silent input partition stops holding back the watermark after this, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration idleTimeout;
-        @Option(names = "--dedup-retention", defaultValue = "PT1H", description = "event time a duplicate is recognised within, ISO-8601 (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--dedup-retention",
+                defaultValue = "PT1H",
+                description = "event time a duplicate is recognised within, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration dedupRetention;
-        @Option(names = "--case-retention", defaultValue = "P3650D", description = "event time a finished or timed-out case is kept for late corrections and to ignore a repeated start; a replay keeps them for the whole log, ISO-8601 (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--case-retention",
+                defaultValue = "P3650D",
+                description =
+                        "event time a finished or timed-out case is kept for late corrections and to ignore a repeated start; a replay keeps them for the whole log, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration caseRetention;
-        @Option(names = "--parallelism", defaultValue = "2", description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--parallelism",
+                defaultValue = "2",
+                description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
         int parallelism;
+
         @Option(names = "--web-ui", description = "start Flink's web dashboard with the mini-cluster")
         boolean webUi;
-        @Option(names = "--web-port", defaultValue = "8081", description = "web dashboard port (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--web-port",
+                defaultValue = "8081",
+                description = "web dashboard port (default: ${DEFAULT-VALUE})")
         int webPort;
+
         @Option(names = "--no-progress", description = "do not print progress lines")
         boolean noProgress;
-        @Option(names = "--arrival-order", description = "treat the lines as arrivals, in file order: events behind the watermark are late (to study lateness); default: the file is replayed sorted by event time, so line order does not matter")
+
+        @Option(
+                names = "--arrival-order",
+                description =
+                        "treat the lines as arrivals, in file order: events behind the watermark are late (to study lateness); default: the file is replayed sorted by event time, so line order does not matter")
         boolean arrivalOrder;
-        @Option(names = "--max-future-skew", defaultValue = "PT15M", description = "events more than this ahead of the wall clock are dead-lettered as future_time, ISO-8601 (default: ${DEFAULT-VALUE}, Timestream's own limit)")
+
+        @Option(
+                names = "--max-future-skew",
+                defaultValue = "PT15M",
+                description =
+                        "events more than this ahead of the wall clock are dead-lettered as future_time, ISO-8601 (default: ${DEFAULT-VALUE}, Timestream's own limit)")
         Duration maxFutureSkew;
-        @Option(names = "--sns-topic-arn", description = "also publish alerts to this Amazon SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC; .fifo for a FIFO topic)")
+
+        @Option(
+                names = "--sns-topic-arn",
+                description =
+                        "also publish alerts to this Amazon SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC; .fifo for a FIFO topic)")
         String snsTopicArn;
+
         @Option(names = "--sns-region", description = "SNS region (default: the topic ARN's region)")
         String snsRegion;
-        @Option(names = "--sns-endpoint", description = "SNS endpoint override, e.g. http://127.0.0.1:5000 for an emulator")
+
+        @Option(
+                names = "--sns-endpoint",
+                description = "SNS endpoint override, e.g. http://127.0.0.1:5000 for an emulator")
         String snsEndpoint;
-        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "take checkpoints into DIR; the same command run again after a crash resumes from the latest one, Ctrl-C or SIGTERM stops with a savepoint into DIR that the next run continues from (exit code 130 / 143); emptied after a complete run")
+
+        @Option(
+                names = "--checkpoint-dir",
+                paramLabel = "DIR",
+                description =
+                        "take checkpoints into DIR; the same command run again after a crash resumes from the latest one, Ctrl-C or SIGTERM stops with a savepoint into DIR that the next run continues from (exit code 130 / 143); emptied after a complete run")
         Path checkpointDir;
-        @Option(names = "--checkpoint-interval", description = "checkpoint interval with --checkpoint-dir, ISO-8601 (default: PT10S)")
+
+        @Option(
+                names = "--checkpoint-interval",
+                description = "checkpoint interval with --checkpoint-dir, ISO-8601 (default: PT10S)")
         Duration checkpointInterval;
 
         @Override
@@ -168,7 +291,8 @@ public final class FlightControllerCli implements Callable<Integer> {
             }
             s.inputs = inputs;
             CliErrors.writableFolder("--out-dir", outDir);
-            s.jdbcUrl = jdbcUrl != null ? jdbcUrl
+            s.jdbcUrl = jdbcUrl != null
+                    ? jdbcUrl
                     : "jdbc:sqlite:" + outDir.resolve("flight-controller.db").toAbsolutePath();
             s.alertsFile = alerts != null ? alerts : outDir.resolve("alerts.jsonl");
             s.deadLettersFile = deadLetters != null ? deadLetters : outDir.resolve("dead-letters.jsonl");
@@ -180,12 +304,18 @@ public final class FlightControllerCli implements Callable<Integer> {
                 Path in = p.toAbsolutePath().normalize();
                 if (in.equals(s.deadLettersFile.toAbsolutePath().normalize())
                         || in.equals(s.alertsFile.toAbsolutePath().normalize())) {
-                    throw new UsageException("--input", p + " is also this run's output, which a run empties first;"
-                            + " copy it elsewhere or use another --out-dir");
+                    throw new UsageException(
+                            "--input",
+                            p + " is also this run's output, which a run empties first;"
+                                    + " copy it elsewhere or use another --out-dir");
                 }
             }
-            s.pipeline = PipelineOptions.builder(s.measures).outOfOrderness(outOfOrderness).idleTimeout(idleTimeout)
-                    .dedupRetention(dedupRetention).caseRetention(caseRetention).maxFutureSkew(maxFutureSkew);
+            s.pipeline = PipelineOptions.builder(s.measures)
+                    .outOfOrderness(outOfOrderness)
+                    .idleTimeout(idleTimeout)
+                    .dedupRetention(dedupRetention)
+                    .caseRetention(caseRetention)
+                    .maxFutureSkew(maxFutureSkew);
             s.arrivalOrder = arrivalOrder;
             s.workDir = outDir;
             s.parallelism = parallelism;
@@ -202,8 +332,8 @@ public final class FlightControllerCli implements Callable<Integer> {
                     sns.put(SnsSinkOptions.ENDPOINT.key(), snsEndpoint);
                 }
                 try {
-                    s.snsOptions = SnsSinkOptions.fromConfiguration(
-                            org.apache.flink.configuration.Configuration.fromMap(sns));
+                    s.snsOptions =
+                            SnsSinkOptions.fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(sns));
                 } catch (InvalidOptionException e) {
                     // the flag is the key with dashes: sns.topic.arn -> --sns-topic-arn
                     throw new UsageException("--" + e.getKey().replace('.', '-'), e.getProblem());
@@ -217,8 +347,9 @@ public final class FlightControllerCli implements Callable<Integer> {
                 s.checkpointDir = CliErrors.writableFolder("--checkpoint-dir", checkpointDir);
                 if (checkpointInterval != null) {
                     if (checkpointInterval.toMillis() < 10) {
-                        throw new UsageException("--checkpoint-interval", checkpointInterval
-                                + ": must be at least 10 ms (Flink's smallest interval)");
+                        throw new UsageException(
+                                "--checkpoint-interval",
+                                checkpointInterval + ": must be at least 10 ms (Flink's smallest interval)");
                     }
                     s.checkpointInterval = checkpointInterval;
                 }
@@ -239,28 +370,54 @@ public final class FlightControllerCli implements Callable<Integer> {
     }
 
     /** {@code backtest}: SLO variants of the measures replayed side by side in one pass ({@link Backtest}). */
-    @Command(name = "backtest", mixinStandardHelpOptions = true,
+    @Command(
+            name = "backtest",
+            mixinStandardHelpOptions = true,
             description = "Replay event JSON Lines once with candidate SLOs of a measure beside it, and print per "
                     + "measure and variant the cases, compliance, alerts and error budget each would have given; "
                     + "the same rows go to a CSV file.")
     static final class BacktestCommand implements Callable<Integer> {
         @Option(names = "--measures", required = true, description = "measures YAML file")
         Path measures;
-        @Option(names = "--input", required = true, split = ",", description = "event JSON Lines file(s), comma-separated")
+
+        @Option(
+                names = "--input",
+                required = true,
+                split = ",",
+                description = "event JSON Lines file(s), comma-separated")
         List<Path> inputs;
-        @Option(names = "--set", paramLabel = "MEASURE.FIELD=V1,V2,...", description = "candidate values of a "
-                + "measure's slo.threshold, slo.objective, slo.window or timeout, e.g. m.slo.threshold=PT1H,PT2H,PT4H; "
-                + "repeat for more fields: every combination is a variant")
+
+        @Option(
+                names = "--set",
+                paramLabel = "MEASURE.FIELD=V1,V2,...",
+                description = "candidate values of a "
+                        + "measure's slo.threshold, slo.objective, slo.window or timeout, e.g. m.slo.threshold=PT1H,PT2H,PT4H; "
+                        + "repeat for more fields: every combination is a variant")
         List<String> sets = new java.util.ArrayList<>();
-        @Option(names = {"-o", "--output"}, description = "CSV file of the table (default: <out-dir>/backtest.csv)")
+
+        @Option(
+                names = {"-o", "--output"},
+                description = "CSV file of the table (default: <out-dir>/backtest.csv)")
         Path output;
-        @Option(names = "--out-dir", defaultValue = "flight-controller-out",
+
+        @Option(
+                names = "--out-dir",
+                defaultValue = "flight-controller-out",
                 description = "folder for the default database and CSV (default: ${DEFAULT-VALUE})")
         Path outDir;
-        @Option(names = "--jdbc-url", description = "JDBC URL of the results database, emptied first (default: jdbc:sqlite:<out-dir>/backtest.db)")
+
+        @Option(
+                names = "--jdbc-url",
+                description =
+                        "JDBC URL of the results database, emptied first (default: jdbc:sqlite:<out-dir>/backtest.db)")
         String jdbcUrl;
-        @Option(names = "--parallelism", defaultValue = "2", description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
+
+        @Option(
+                names = "--parallelism",
+                defaultValue = "2",
+                description = "parallelism of the keyed operators (default: ${DEFAULT-VALUE})")
         int parallelism;
+
         @Option(names = "--no-progress", description = "do not print progress lines")
         boolean noProgress;
 
@@ -276,7 +433,9 @@ public final class FlightControllerCli implements Callable<Integer> {
             LocalRun.Settings s = new LocalRun.Settings();
             s.measures = plan.replay;
             s.inputs = inputs;
-            s.jdbcUrl = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + outDir.resolve("backtest.db").toAbsolutePath();
+            s.jdbcUrl = jdbcUrl != null
+                    ? jdbcUrl
+                    : "jdbc:sqlite:" + outDir.resolve("backtest.db").toAbsolutePath();
             CliErrors.database(jdbcUrl != null ? "--jdbc-url" : "--out-dir", s.jdbcUrl);
             // the defaults of run, so a variant's figures are those of run with the variant's values
             s.pipeline = PipelineOptions.builder(plan.replay).caseRetention(Duration.ofDays(3650));

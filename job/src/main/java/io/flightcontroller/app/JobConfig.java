@@ -138,9 +138,13 @@ public final class JobConfig implements Serializable {
         }
 
         /** @return the property group id */
-        public String getGroup() { return group; }
+        public String getGroup() {
+            return group;
+        }
         /** @return the property key */
-        public String getKey() { return key; }
+        public String getKey() {
+            return key;
+        }
     }
 
     private final SourceType sourceType;
@@ -156,9 +160,19 @@ public final class JobConfig implements Serializable {
     private final String alertsFilePath;
     private final SnsSinkOptions sns;
 
-    private JobConfig(SourceType sourceType, KinesisSourceOptions kinesis, String filePath, PipelineOptions pipeline,
-            String measuresOrigin, MetricsSinkType metricsSink, String jdbcUrl, TimestreamSinkOptions timestream,
-            InfluxSinkOptions influx, AlertSinkType alertSink, String alertsFilePath, SnsSinkOptions sns) {
+    private JobConfig(
+            SourceType sourceType,
+            KinesisSourceOptions kinesis,
+            String filePath,
+            PipelineOptions pipeline,
+            String measuresOrigin,
+            MetricsSinkType metricsSink,
+            String jdbcUrl,
+            TimestreamSinkOptions timestream,
+            InfluxSinkOptions influx,
+            AlertSinkType alertSink,
+            String alertsFilePath,
+            SnsSinkOptions sns) {
         this.sourceType = sourceType;
         this.kinesis = kinesis;
         this.filePath = filePath;
@@ -174,36 +188,61 @@ public final class JobConfig implements Serializable {
     }
 
     /** @return the source type */
-    public SourceType getSourceType() { return sourceType; }
+    public SourceType getSourceType() {
+        return sourceType;
+    }
     /** @return the Kinesis settings when the source is Kinesis, else null */
-    public KinesisSourceOptions getKinesis() { return kinesis; }
+    public KinesisSourceOptions getKinesis() {
+        return kinesis;
+    }
     /** @return the input path when the source is a file, else null */
-    public String getFilePath() { return filePath; }
+    public String getFilePath() {
+        return filePath;
+    }
     /** @return measures and event-time settings */
-    public PipelineOptions getPipeline() { return pipeline; }
+    public PipelineOptions getPipeline() {
+        return pipeline;
+    }
     /** @return where the measures came from ({@code inline}, or the location) */
-    public String getMeasuresOrigin() { return measuresOrigin; }
+    public String getMeasuresOrigin() {
+        return measuresOrigin;
+    }
     /** @return the metrics sink type */
-    public MetricsSinkType getMetricsSink() { return metricsSink; }
+    public MetricsSinkType getMetricsSink() {
+        return metricsSink;
+    }
     /** @return the JDBC URL for {@link MetricsSinkType#JDBC}, normalised once by {@link JdbcOptions#url}, else null */
-    public String getJdbcUrl() { return jdbcUrl; }
+    public String getJdbcUrl() {
+        return jdbcUrl;
+    }
     /** @return the Timestream sink's options for {@link MetricsSinkType#TIMESTREAM}, else null */
-    public TimestreamSinkOptions getTimestream() { return timestream; }
+    public TimestreamSinkOptions getTimestream() {
+        return timestream;
+    }
     /** @return the InfluxDB sink's options for {@link MetricsSinkType#INFLUXDB}, else null */
-    public InfluxSinkOptions getInflux() { return influx; }
+    public InfluxSinkOptions getInflux() {
+        return influx;
+    }
     /** @return the alert sink type */
-    public AlertSinkType getAlertSink() { return alertSink; }
+    public AlertSinkType getAlertSink() {
+        return alertSink;
+    }
     /** @return the SNS sink's options for {@link AlertSinkType#SNS}, else null */
-    public SnsSinkOptions getSns() { return sns; }
+    public SnsSinkOptions getSns() {
+        return sns;
+    }
     /** @return the alerts file for {@link AlertSinkType#FILE}, else null */
-    public String getAlertsFilePath() { return alertsFilePath; }
+    public String getAlertsFilePath() {
+        return alertsFilePath;
+    }
 
     @Override
     public String toString() {
         return "JobConfig{source=" + (sourceType == SourceType.KINESIS ? kinesis : "file " + filePath)
                 + ", outOfOrderness=" + pipeline.getOutOfOrderness() + ", idleTimeout=" + pipeline.getIdleTimeout()
                 + ", dedupRetention=" + pipeline.getDedupRetention() + ", caseRetention=" + pipeline.getCaseRetention()
-                + ", measures=" + measuresOrigin + " (" + pipeline.getMeasures().getMeasures().size() + ")"
+                + ", measures=" + measuresOrigin + " ("
+                + pipeline.getMeasures().getMeasures().size() + ")"
                 + ", metricsSink=" + metricsSink + (jdbcUrl != null ? " " + redact(jdbcUrl) : "")
                 + (timestream != null ? " " + timestream : "") + (influx != null ? " " + influx : "")
                 + ", alertSink=" + alertSink + (alertsFilePath != null ? " " + alertsFilePath : "")
@@ -226,44 +265,73 @@ public final class JobConfig implements Serializable {
         Groups g = new Groups(groups);
         g.rejectUnknownKeys();
 
-        SourceType sourceType = g.read(GROUP_SOURCE,
-                r -> Options.enumValue(r, SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
+        SourceType sourceType = g.read(
+                GROUP_SOURCE, r -> Options.enumValue(r, SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
         MeasuresLocation.Loaded measures = g.read(GROUP_MEASURES, r -> MeasuresLocation.load(r));
-        PipelineOptions pipeline = g.read(GROUP_TIME, r -> PipelineOptions.builder(measures.measures)
-                .outOfOrderness(Options.duration(r, PipelineOptions.OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
-                .idleTimeout(Options.duration(r, PipelineOptions.IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
-                .dedupRetention(Options.duration(r, PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
-                .caseRetention(Options.duration(r, PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
-                .build());
+        PipelineOptions pipeline = g.read(
+                GROUP_TIME,
+                r -> PipelineOptions.builder(measures.measures)
+                        .outOfOrderness(Options.duration(
+                                r, PipelineOptions.OUT_OF_ORDERNESS, PipelineOptions.DEFAULT_OUT_OF_ORDERNESS, true))
+                        .idleTimeout(Options.duration(
+                                r, PipelineOptions.IDLE_TIMEOUT, PipelineOptions.DEFAULT_IDLE_TIMEOUT, false))
+                        .dedupRetention(Options.duration(
+                                r, PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
+                        .caseRetention(Options.duration(
+                                r, PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
+                        .build());
 
         KinesisSourceOptions kinesis = null;
         String filePath = null;
         if (sourceType == SourceType.KINESIS) {
             kinesis = g.read(GROUP_SOURCE, r -> KinesisSourceOptions.fromConfiguration(r));
         } else {
-            filePath = g.read(GROUP_SOURCE, r -> Options.required(r, FileOptions.PATH, "required when source.type=file"));
+            filePath =
+                    g.read(GROUP_SOURCE, r -> Options.required(r, FileOptions.PATH, "required when source.type=file"));
         }
 
         MetricsSinkType metricsSink = g.read(GROUP_SINKS, r -> {
             Options.required(r, METRICS_SINK_OPTION, "required: jdbc, timestream, influxdb or none");
             return Options.enumValue(r, METRICS_SINK_OPTION, MetricsSinkType.class, null);
         });
-        String jdbcUrl = metricsSink != MetricsSinkType.JDBC ? null : g.read(GROUP_SINKS,
-                r -> JdbcOptions.url(r, "required when metrics.sink=jdbc"));
-        TimestreamSinkOptions timestream = metricsSink != MetricsSinkType.TIMESTREAM ? null
+        String jdbcUrl = metricsSink != MetricsSinkType.JDBC
+                ? null
+                : g.read(GROUP_SINKS, r -> JdbcOptions.url(r, "required when metrics.sink=jdbc"));
+        TimestreamSinkOptions timestream = metricsSink != MetricsSinkType.TIMESTREAM
+                ? null
                 : g.read(GROUP_SINKS, TimestreamSinkOptions::fromConfiguration);
-        InfluxSinkOptions influx = metricsSink != MetricsSinkType.INFLUXDB ? null
+        InfluxSinkOptions influx = metricsSink != MetricsSinkType.INFLUXDB
+                ? null
                 : g.read(GROUP_SINKS, InfluxSinkOptions::fromConfiguration);
 
         String snsTopic = g.get(GROUP_ALERTS, SNS_TOPIC_ARN);
-        AlertSinkType alertSink = g.read(GROUP_ALERTS, r -> Options.enumValue(r, ALERTS_SINK_OPTION, AlertSinkType.class,
-                snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG));
-        String alertsFile = alertSink != AlertSinkType.FILE ? null : g.read(GROUP_ALERTS,
-                r -> Options.required(r, FileOptions.ALERTS_PATH, "required when alerts.sink=file"));
-        SnsSinkOptions sns = alertSink != AlertSinkType.SNS ? null
-                : g.read(GROUP_ALERTS, SnsSinkOptions::fromConfiguration);
-        return new JobConfig(sourceType, kinesis, filePath, pipeline, measures.origin, metricsSink, jdbcUrl,
-                timestream, influx, alertSink, alertsFile, sns);
+        AlertSinkType alertSink = g.read(
+                GROUP_ALERTS,
+                r -> Options.enumValue(
+                        r,
+                        ALERTS_SINK_OPTION,
+                        AlertSinkType.class,
+                        snsTopic != null ? AlertSinkType.SNS : AlertSinkType.LOG));
+        String alertsFile = alertSink != AlertSinkType.FILE
+                ? null
+                : g.read(
+                        GROUP_ALERTS,
+                        r -> Options.required(r, FileOptions.ALERTS_PATH, "required when alerts.sink=file"));
+        SnsSinkOptions sns =
+                alertSink != AlertSinkType.SNS ? null : g.read(GROUP_ALERTS, SnsSinkOptions::fromConfiguration);
+        return new JobConfig(
+                sourceType,
+                kinesis,
+                filePath,
+                pipeline,
+                measures.origin,
+                metricsSink,
+                jdbcUrl,
+                timestream,
+                influx,
+                alertSink,
+                alertsFile,
+                sns);
     }
 
     /**

@@ -17,8 +17,8 @@ import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.adapters.timestream.TimestreamSink;
 import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.file.Path;
@@ -73,15 +73,19 @@ public final class JobWiring {
      * @param wrapFormat wraps the record format (tests: a reader slowed down on purpose), or null
      * @return parsed records with timestamps and watermarks; uid {@code source-files}
      */
-    public static DataStream<ParsedRecord> fileInput(StreamExecutionEnvironment env,
-            List<org.apache.flink.core.fs.Path> paths, PipelineOptions options,
+    public static DataStream<ParsedRecord> fileInput(
+            StreamExecutionEnvironment env,
+            List<org.apache.flink.core.fs.Path> paths,
+            PipelineOptions options,
             UnaryOperator<StreamFormat<ParsedRecord>> wrapFormat) {
         StreamFormat<ParsedRecord> format = new JsonLinesFormat(parser(options));
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
-                wrapFormat == null ? format : wrapFormat.apply(format),
-                paths.toArray(new org.apache.flink.core.fs.Path[0])).build();
+                        wrapFormat == null ? format : wrapFormat.apply(format),
+                        paths.toArray(new org.apache.flink.core.fs.Path[0]))
+                .build();
         return env.fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
-                .uid("source-files").setParallelism(1);
+                .uid("source-files")
+                .setParallelism(1);
     }
 
     /**
@@ -92,8 +96,8 @@ public final class JobWiring {
      * @param options event-time settings
      * @return parsed records with timestamps and watermarks; uid {@code source-kinesis}
      */
-    public static DataStream<ParsedRecord> kinesisInput(StreamExecutionEnvironment env, KinesisSourceOptions kinesis,
-            PipelineOptions options) {
+    public static DataStream<ParsedRecord> kinesisInput(
+            StreamExecutionEnvironment env, KinesisSourceOptions kinesis, PipelineOptions options) {
         return KinesisInput.create(env, kinesis, options); // per Flink line: src/flink1 or src/flink2
     }
 
@@ -138,7 +142,9 @@ public final class JobWiring {
         }
         switch (config.getAlertSink()) {
             case LOG:
-                out.alerts.sinkTo(new JsonLogSink<>(ALERTS_LOGGER, AlertJson::toJson)).name("alerts to log")
+                out.alerts
+                        .sinkTo(new JsonLogSink<>(ALERTS_LOGGER, AlertJson::toJson))
+                        .name("alerts to log")
                         .uid("log-alerts");
                 break;
             case FILE:
@@ -159,8 +165,8 @@ public final class JobWiring {
      * @param url JDBC URL, already through {@link JdbcOutputs#effectiveUrl}; the tables exist
      */
     public static void attachJdbc(FlightControllerTopology.Outputs out, String url) {
-        JdbcOutputs.attach(url, out.measurements, out.alerts, out.aggregates, out.errorBudgets, out.openCases,
-                out.deadLetters);
+        JdbcOutputs.attach(
+                url, out.measurements, out.alerts, out.aggregates, out.errorBudgets, out.openCases, out.deadLetters);
     }
 
     /**
@@ -168,7 +174,10 @@ public final class JobWiring {
      * @param file JSON Lines file of alerts (one writer)
      */
     public static void attachAlertsFile(FlightControllerTopology.Outputs out, Path file) {
-        out.alerts.sinkTo(new JsonLinesFileSink<>(file, AlertJson::toJson)).name("alerts file").uid("file-alerts")
+        out.alerts
+                .sinkTo(new JsonLinesFileSink<>(file, AlertJson::toJson))
+                .name("alerts file")
+                .uid("file-alerts")
                 .setParallelism(1);
     }
 
@@ -177,7 +186,10 @@ public final class JobWiring {
      * @param file JSON Lines file of dead letters (one writer)
      */
     public static void attachDeadLettersFile(FlightControllerTopology.Outputs out, Path file) {
-        out.deadLetters.sinkTo(new JsonLinesFileSink<>(file)).name("dead-letter file").uid("file-dead-letters")
+        out.deadLetters
+                .sinkTo(new JsonLinesFileSink<>(file))
+                .name("dead-letter file")
+                .uid("file-dead-letters")
                 .setParallelism(1);
     }
 
@@ -186,29 +198,54 @@ public final class JobWiring {
      * @param sns validated SNS options
      * @param deadLetters where alerts SNS gives up on go
      */
-    public static void attachSns(FlightControllerTopology.Outputs out, SnsSinkOptions sns,
-            DeadLetterHandler deadLetters) {
-        out.alerts.sinkTo(SnsAlertSink.builder().setOptions(sns)
-                .setDeadLetterHandler(deadLetters).build()).name("alerts to SNS").uid("sns-alerts");
+    public static void attachSns(
+            FlightControllerTopology.Outputs out, SnsSinkOptions sns, DeadLetterHandler deadLetters) {
+        out.alerts
+                .sinkTo(SnsAlertSink.builder()
+                        .setOptions(sns)
+                        .setDeadLetterHandler(deadLetters)
+                        .build())
+                .name("alerts to SNS")
+                .uid("sns-alerts");
     }
 
     private static void attachDeadLettersLog(FlightControllerTopology.Outputs out) {
-        out.deadLetters.sinkTo(new JsonLogSink<>(DEAD_LETTERS_LOGGER)).name("dead letters to log")
+        out.deadLetters
+                .sinkTo(new JsonLogSink<>(DEAD_LETTERS_LOGGER))
+                .name("dead letters to log")
                 .uid("log-dead-letters");
     }
 
-    private static void attachTimestream(FlightControllerTopology.Outputs out, MeasuresConfig measures,
-            TimestreamSinkOptions c) {
-        MetricPointStreams.all(out.measurements, out.aggregates, out.errorBudgets, out.alerts, out.openCases,
-                out.deadLetters, measures, "timestream").sinkTo(timestreamSink(c))
-                .name("metrics to Timestream").uid("timestream-metrics");
+    private static void attachTimestream(
+            FlightControllerTopology.Outputs out, MeasuresConfig measures, TimestreamSinkOptions c) {
+        MetricPointStreams.all(
+                        out.measurements,
+                        out.aggregates,
+                        out.errorBudgets,
+                        out.alerts,
+                        out.openCases,
+                        out.deadLetters,
+                        measures,
+                        "timestream")
+                .sinkTo(timestreamSink(c))
+                .name("metrics to Timestream")
+                .uid("timestream-metrics");
     }
 
-    private static void attachInflux(FlightControllerTopology.Outputs out, MeasuresConfig measures,
-            InfluxSinkOptions c) {
-        MetricPointStreams.all(out.measurements, out.aggregates, out.errorBudgets, out.alerts, out.openCases,
-                out.deadLetters, measures, "influxdb").sinkTo(influxSink(c))
-                .name("metrics to InfluxDB").uid("influxdb-metrics");
+    private static void attachInflux(
+            FlightControllerTopology.Outputs out, MeasuresConfig measures, InfluxSinkOptions c) {
+        MetricPointStreams.all(
+                        out.measurements,
+                        out.aggregates,
+                        out.errorBudgets,
+                        out.alerts,
+                        out.openCases,
+                        out.deadLetters,
+                        measures,
+                        "influxdb")
+                .sinkTo(influxSink(c))
+                .name("metrics to InfluxDB")
+                .uid("influxdb-metrics");
     }
 
     /**
@@ -216,7 +253,10 @@ public final class JobWiring {
      * @return the Timestream sink; rejected records go to the job log ({@link LoggingDeadLetterHandler})
      */
     static TimestreamSink timestreamSink(TimestreamSinkOptions c) {
-        return TimestreamSink.builder().setOptions(c).setDeadLetterHandler(new LoggingDeadLetterHandler()).build();
+        return TimestreamSink.builder()
+                .setOptions(c)
+                .setDeadLetterHandler(new LoggingDeadLetterHandler())
+                .build();
     }
 
     /**
@@ -225,7 +265,9 @@ public final class JobWiring {
      * @return the InfluxDB sink; rejected lines go to the job log ({@link LoggingDeadLetterHandler})
      */
     static InfluxLineProtocolSink influxSink(InfluxSinkOptions c) {
-        return InfluxLineProtocolSink.builder().setOptions(c).setDeadLetterHandler(new LoggingDeadLetterHandler())
+        return InfluxLineProtocolSink.builder()
+                .setOptions(c)
+                .setDeadLetterHandler(new LoggingDeadLetterHandler())
                 .build();
     }
 }

@@ -82,8 +82,13 @@ final class LocalCheckpoints {
     private volatile CompletableFuture<String> savepoint;
     private final List<Object> previousHandlers = new ArrayList<>();
 
-    private LocalCheckpoints(Path dir, Duration interval, Snapshot resumeFrom, Properties record,
-            FileChannel lockChannel, FileLock lock) {
+    private LocalCheckpoints(
+            Path dir,
+            Duration interval,
+            Snapshot resumeFrom,
+            Properties record,
+            FileChannel lockChannel,
+            FileLock lock) {
         this.dir = dir;
         this.interval = interval;
         this.resumeFrom = resumeFrom;
@@ -125,8 +130,9 @@ final class LocalCheckpoints {
      *     interrupted run's (naming the option)
      * @throws IOException when the folder cannot be read or written
      */
-    static LocalCheckpoints open(Path dir, Duration interval, LocalRun.Settings s, PipelineOptions options,
-            PrintStream console) throws IOException {
+    static LocalCheckpoints open(
+            Path dir, Duration interval, LocalRun.Settings s, PipelineOptions options, PrintStream console)
+            throws IOException {
         dir = dir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -147,14 +153,19 @@ final class LocalCheckpoints {
             Snapshot latest = latest(dir);
             Path recordFile = dir.resolve(RUN_PROPERTIES);
             if (latest != null && !Files.exists(recordFile)) {
-                throw new UsageException("--checkpoint-dir", dir + ": holds " + latest + " but no " + RUN_PROPERTIES
-                        + ", so not the run it belongs to; give an empty folder or delete this one");
+                throw new UsageException(
+                        "--checkpoint-dir",
+                        dir + ": holds " + latest + " but no " + RUN_PROPERTIES
+                                + ", so not the run it belongs to; give an empty folder or delete this one");
             }
             if (latest == null) {
-                if (!Files.exists(recordFile) && (!empty(dir.resolve(CHECKPOINTS)) || !empty(dir.resolve(SAVEPOINTS)))) {
+                if (!Files.exists(recordFile)
+                        && (!empty(dir.resolve(CHECKPOINTS)) || !empty(dir.resolve(SAVEPOINTS)))) {
                     // not written by a run (a run records itself before its first checkpoint): not ours to delete
-                    throw new UsageException("--checkpoint-dir", dir + ": has " + CHECKPOINTS + "/ or " + SAVEPOINTS
-                            + "/ that no " + RUN_PROPERTIES + " describes; give an empty folder or delete them");
+                    throw new UsageException(
+                            "--checkpoint-dir",
+                            dir + ": has " + CHECKPOINTS + "/ or " + SAVEPOINTS + "/ that no " + RUN_PROPERTIES
+                                    + " describes; give an empty folder or delete them");
                 }
                 clear(dir); // what a run that never completed a checkpoint left
                 return new LocalCheckpoints(dir, interval, null, null, ch, lock);
@@ -167,23 +178,31 @@ final class LocalCheckpoints {
             for (Map.Entry<String, String> e : now.entrySet()) {
                 String was = recorded.getProperty(e.getKey());
                 if (!e.getValue().equals(was)) {
-                    throw new UsageException(e.getKey(), e.getValue() + ": differs from the interrupted run's "
-                            + (was == null || was.isEmpty() ? "(none)" : was) + " (" + recordFile + "); run the same"
-                            + " command to resume it, or delete " + dir + " to start over");
+                    throw new UsageException(
+                            e.getKey(),
+                            e.getValue() + ": differs from the interrupted run's "
+                                    + (was == null || was.isEmpty() ? "(none)" : was) + " (" + recordFile
+                                    + "); run the same"
+                                    + " command to resume it, or delete " + dir + " to start over");
                 }
             }
             String sorted = recorded.getProperty(SORTED_COPY, "");
             if (!sorted.isEmpty() && !Files.isRegularFile(dir.resolve(sorted))) {
-                throw new UsageException("--checkpoint-dir", dir + ": the sorted copy of the input " + sorted
-                        + " the interrupted run reads is missing; delete " + dir + " to start over");
+                throw new UsageException(
+                        "--checkpoint-dir",
+                        dir + ": the sorted copy of the input " + sorted
+                                + " the interrupted run reads is missing; delete " + dir + " to start over");
             }
             for (int i = 0; recorded.containsKey("input." + i); i++) {
                 Path p = Path.of(recorded.getProperty("input." + i));
                 String was = recorded.getProperty("input." + i + ".file", "");
                 if (!fileStamp(p).equals(was)) {
-                    throw new UsageException("--input", p + ": changed since the interrupted run (" + was + ", now "
-                            + fileStamp(p) + "): the checkpoint holds a position in the old content; restore the"
-                            + " file, or delete " + dir + " to start over");
+                    throw new UsageException(
+                            "--input",
+                            p + ": changed since the interrupted run (" + was + ", now "
+                                    + fileStamp(p)
+                                    + "): the checkpoint holds a position in the old content; restore the"
+                                    + " file, or delete " + dir + " to start over");
                 }
             }
             if (console != null && !recorded.getProperty(MEASURES_SHA, "").equals(sha256(s.measuresFile))) {
@@ -238,13 +257,19 @@ final class LocalCheckpoints {
             p.setProperty("input." + i, in.toString());
             p.setProperty("input." + i + ".file", fileStamp(in));
         }
-        p.setProperty(SORTED_COPY, sorted != null && sorted.sorted()
-                ? dir.relativize(sorted.paths().get(0).toAbsolutePath()).toString() : "");
+        p.setProperty(
+                SORTED_COPY,
+                sorted != null && sorted.sorted()
+                        ? dir.relativize(sorted.paths().get(0).toAbsolutePath()).toString()
+                        : "");
         Path tmp = dir.resolve(RUN_PROPERTIES + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             p.store(out, "flight-controller run: what a resume must match (written at start)");
         }
-        Files.move(tmp, dir.resolve(RUN_PROPERTIES), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                dir.resolve(RUN_PROPERTIES),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -256,20 +281,30 @@ final class LocalCheckpoints {
     void configure(Configuration conf) {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve(CHECKPOINTS).toUri().toString());
-        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dir.resolve(SAVEPOINTS).toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                dir.resolve(CHECKPOINTS).toUri().toString());
+        conf.set(
+                CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                dir.resolve(SAVEPOINTS).toUri().toString());
         // two: when the newest cannot be read (a power loss while it was written), the one before it is used
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         // a resume maps state to operators by uid: an operator without one fails the run at start
         conf.set(org.apache.flink.configuration.PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (resumeFrom != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom.path.toUri().toString());
+            conf.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom.path.toUri().toString());
             // by key: the option's type is RestoreMode on Flink 1.20 and RecoveryClaimMode on Flink 2 (both have CLAIM)
-            conf.set(ConfigOptions.key(StateRecoveryOptions.RESTORE_MODE.key()).stringType().noDefaultValue(), "CLAIM");
+            conf.set(
+                    ConfigOptions.key(StateRecoveryOptions.RESTORE_MODE.key())
+                            .stringType()
+                            .noDefaultValue(),
+                    "CLAIM");
         }
     }
 
@@ -286,8 +321,8 @@ final class LocalCheckpoints {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
-                previousHandlers.add(sun.misc.Signal.handle(sig, s -> onSignal(s.getName(), s.getNumber(), client,
-                        console)));
+                previousHandlers.add(
+                        sun.misc.Signal.handle(sig, s -> onSignal(s.getName(), s.getNumber(), client, console)));
                 previousHandlers.add(sig);
             } catch (IllegalArgumentException e) {
                 // the signal is reserved (e.g. java -Xrs): the process dies as before; the next run resumes from
@@ -309,8 +344,8 @@ final class LocalCheckpoints {
             console.println("SIG" + name + ": stopping with a savepoint into " + dir.resolve(SAVEPOINTS)
                     + " (again to stop at once)");
         }
-        savepoint = client.stopWithSavepoint(false, dir.resolve(SAVEPOINTS).toUri().toString(),
-                SavepointFormatType.CANONICAL);
+        savepoint = client.stopWithSavepoint(
+                false, dir.resolve(SAVEPOINTS).toUri().toString(), SavepointFormatType.CANONICAL);
         savepoint.whenComplete((path, error) -> {
             if (error != null) {
                 // e.g. the input is read to the end (no checkpoints then): cancel, the checkpoint stays
@@ -323,8 +358,8 @@ final class LocalCheckpoints {
     @SuppressWarnings("restriction")
     void restoreSignals() {
         for (int i = 0; i + 1 < previousHandlers.size(); i += 2) {
-            sun.misc.Signal.handle((sun.misc.Signal) previousHandlers.get(i + 1),
-                    (sun.misc.SignalHandler) previousHandlers.get(i));
+            sun.misc.Signal.handle(
+                    (sun.misc.Signal) previousHandlers.get(i + 1), (sun.misc.SignalHandler) previousHandlers.get(i));
         }
         previousHandlers.clear();
     }
@@ -396,19 +431,33 @@ final class LocalCheckpoints {
         console.println("  counters:         this process only (since the resume); the per-measure summary and the"
                 + " tables cover the whole input");
         if (alertsFile != null) {
-            long cut = JsonLinesFileSink.rewind(alertsFile).map(JsonLinesFileSink.Rewind::lines).orElse(0L);
+            long cut = JsonLinesFileSink.rewind(alertsFile)
+                    .map(JsonLinesFileSink.Rewind::lines)
+                    .orElse(0L);
             long[] ids = alertIds(alertsFile);
-            console.println(String.format(Locale.ROOT, "  alerts file:      %,d alerts, %,d alert ids in it twice; the"
-                    + " %,d lines the interrupted run had written after the checkpoint were cut and written again",
-                    ids[0], ids[1], cut));
-            console.println(String.format(Locale.ROOT, "  %,d alerts delivered twice after the resume (at-least-once;"
-                    + " de-duplicate by alert_id): the lines cut, which a reader of the file may have seen; an SNS"
-                    + " topic also gets again what it got after the checkpoint", cut));
+            console.println(String.format(
+                    Locale.ROOT,
+                    "  alerts file:      %,d alerts, %,d alert ids in it twice; the"
+                            + " %,d lines the interrupted run had written after the checkpoint were cut and written again",
+                    ids[0],
+                    ids[1],
+                    cut));
+            console.println(String.format(
+                    Locale.ROOT,
+                    "  %,d alerts delivered twice after the resume (at-least-once;"
+                            + " de-duplicate by alert_id): the lines cut, which a reader of the file may have seen; an SNS"
+                            + " topic also gets again what it got after the checkpoint",
+                    cut));
         }
         if (deadLettersFile != null) {
-            long cut = JsonLinesFileSink.rewind(deadLettersFile).map(JsonLinesFileSink.Rewind::lines).orElse(0L);
-            console.println(String.format(Locale.ROOT, "  dead-letter file: %d lines the interrupted run wrote after"
-                    + " the checkpoint were cut and written again", cut));
+            long cut = JsonLinesFileSink.rewind(deadLettersFile)
+                    .map(JsonLinesFileSink.Rewind::lines)
+                    .orElse(0L);
+            console.println(String.format(
+                    Locale.ROOT,
+                    "  dead-letter file: %d lines the interrupted run wrote after"
+                            + " the checkpoint were cut and written again",
+                    cut));
         }
     }
 
@@ -445,12 +494,22 @@ final class LocalCheckpoints {
     /** The options a resume must repeat, by option name. */
     private static Map<String, String> describe(LocalRun.Settings s, PipelineOptions o) {
         Map<String, String> m = new TreeMap<>();
-        m.put("--input", s.inputs.stream().map(p -> p.toAbsolutePath().normalize().toString())
-                .collect(Collectors.joining(",")));
+        m.put(
+                "--input",
+                s.inputs.stream()
+                        .map(p -> p.toAbsolutePath().normalize().toString())
+                        .collect(Collectors.joining(",")));
         m.put("--jdbc-url", String.valueOf(s.jdbcUrl));
-        m.put("--alerts", s.alertsFile == null ? "" : s.alertsFile.toAbsolutePath().normalize().toString());
-        m.put("--dead-letters", s.deadLettersFile == null ? ""
-                : s.deadLettersFile.toAbsolutePath().normalize().toString());
+        m.put(
+                "--alerts",
+                s.alertsFile == null
+                        ? ""
+                        : s.alertsFile.toAbsolutePath().normalize().toString());
+        m.put(
+                "--dead-letters",
+                s.deadLettersFile == null
+                        ? ""
+                        : s.deadLettersFile.toAbsolutePath().normalize().toString());
         m.put("--arrival-order", String.valueOf(s.arrivalOrder));
         m.put("--out-of-orderness", String.valueOf(o.getOutOfOrderness()));
         m.put("--dedup-retention", String.valueOf(o.getDedupRetention()));
@@ -463,7 +522,8 @@ final class LocalCheckpoints {
         if (!Files.exists(p)) {
             return "missing";
         }
-        return Files.size(p) + " bytes, modified " + Instant.ofEpochMilli(Files.getLastModifiedTime(p).toMillis());
+        return Files.size(p) + " bytes, modified "
+                + Instant.ofEpochMilli(Files.getLastModifiedTime(p).toMillis());
     }
 
     private static String sha256(Path file) throws IOException {
@@ -506,8 +566,9 @@ final class LocalCheckpoints {
                 }
             }
         }
-        return all.stream().max(Comparator.comparingLong((Snapshot x) -> x.checkpointId)
-                .thenComparing(x -> x.savepoint)).orElse(null);
+        return all.stream()
+                .max(Comparator.comparingLong((Snapshot x) -> x.checkpointId).thenComparing(x -> x.savepoint))
+                .orElse(null);
     }
 
     private static void add(List<Snapshot> all, Path folder, boolean savepoint) {
@@ -516,8 +577,8 @@ final class LocalCheckpoints {
             return; // in progress when the process died
         }
         try (DataInputStream in = new DataInputStream(Files.newInputStream(meta))) {
-            long id = Checkpoints.loadCheckpointMetadata(in, LocalCheckpoints.class.getClassLoader(),
-                    folder.toString()).getCheckpointId();
+            long id = Checkpoints.loadCheckpointMetadata(in, LocalCheckpoints.class.getClassLoader(), folder.toString())
+                    .getCheckpointId();
             all.add(new Snapshot(folder, savepoint, id));
         } catch (IOException | RuntimeException e) {
             // unreadable (cut short by a power loss): an older one is used

@@ -6,8 +6,8 @@ import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
 import io.flightcontroller.domain.event.EventTimes;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
@@ -48,6 +48,7 @@ public final class LocalRun {
         public boolean arrivalOrder;
         /** Where a sorted copy of the input goes when one is needed (default: the system temp folder). */
         public Path workDir;
+
         public int parallelism = 2;
         public boolean webUi;
         public int webPort = 8081;
@@ -89,6 +90,7 @@ public final class LocalRun {
         public JobExecutionResult job;
         /** How the input was ordered before the replay, or null in arrival order. */
         public EventTimeSorter.Result sort;
+
         public List<RunSummary.MeasureLine> lines = Collections.emptyList();
         /** The snapshot the run resumed from ({@code checkpoint PATH (id)}), or null. */
         public String resumedFrom;
@@ -119,7 +121,8 @@ public final class LocalRun {
      */
     public static Result run(Settings s, PrintStream console) throws Exception {
         PipelineOptions options = s.pipeline.sortedInput(!s.arrivalOrder).build();
-        LocalCheckpoints checkpoints = s.checkpointDir == null ? null
+        LocalCheckpoints checkpoints = s.checkpointDir == null
+                ? null
                 : LocalCheckpoints.open(s.checkpointDir, s.checkpointInterval, s, options, console);
         try {
             return run(s, options, checkpoints, console);
@@ -181,7 +184,8 @@ public final class LocalRun {
                         + (inputs.size() > 1 ? " and " + (inputs.size() - 1) + " more" : ""));
             }
         } else if (options.isSortedInput()) {
-            Path work = checkpoints != null ? checkpoints.dir()
+            Path work = checkpoints != null
+                    ? checkpoints.dir()
                     : s.workDir != null ? s.workDir : Path.of(System.getProperty("java.io.tmpdir"));
             sorted = new EventTimeSorter().sort(s.inputs, work);
             inputs = sorted.paths();
@@ -196,8 +200,8 @@ public final class LocalRun {
         for (Path p : inputs) {
             paths.add(new org.apache.flink.core.fs.Path(p.toAbsolutePath().toUri()));
         }
-        FlightControllerTopology.Outputs out = FlightControllerTopology.build(
-                JobWiring.fileInput(env, paths, options, s.inputFormat), options);
+        FlightControllerTopology.Outputs out =
+                FlightControllerTopology.build(JobWiring.fileInput(env, paths, options, s.inputFormat), options);
         JobWiring.attachJdbc(out, jdbcUrl);
         if (s.alertsFile != null) {
             JobWiring.attachAlertsFile(out, s.alertsFile);
@@ -230,8 +234,10 @@ public final class LocalRun {
         } catch (Exception e) {
             if (checkpoints != null && checkpoints.stopSignal() == null && console != null) {
                 LocalCheckpoints.Snapshot latest = checkpoints.latest();
-                console.println(latest == null ? "no checkpoint was completed: the next run starts over"
-                        : "the next run of the same command resumes from " + latest);
+                console.println(
+                        latest == null
+                                ? "no checkpoint was completed: the next run starts over"
+                                : "the next run of the same command resumes from " + latest);
             }
             if (checkpoints == null || checkpoints.stopSignal() == null) {
                 throw e;
@@ -255,11 +261,14 @@ public final class LocalRun {
                 r.stopExitCode = checkpoints.stopExitCode();
                 LocalCheckpoints.Snapshot latest = checkpoints.latest();
                 if (console != null) {
-                    console.println(r.savepoint != null
-                            ? "stopped with a savepoint in " + r.savepoint + ": run the same command again to continue"
-                            : latest != null ? "stopped without a savepoint: run the same command again to continue"
-                                    + " from " + latest
-                                    : "stopped before the first checkpoint: the next run starts over");
+                    console.println(
+                            r.savepoint != null
+                                    ? "stopped with a savepoint in " + r.savepoint
+                                            + ": run the same command again to continue"
+                                    : latest != null
+                                            ? "stopped without a savepoint: run the same command again to continue"
+                                                    + " from " + latest
+                                            : "stopped before the first checkpoint: the next run starts over");
                 }
                 return r;
             }
@@ -285,10 +294,12 @@ public final class LocalRun {
                 TimeUnit.SECONDS.sleep(2);
                 Map<String, Object> acc = client.getAccumulators().get(5, TimeUnit.SECONDS);
                 Object t = acc.get(PipelineCounters.MAX_EVENT_TIME);
-                console.printf("progress: %s records read, event time %s, %s matched, %s timed out%n",
+                console.printf(
+                        "progress: %s records read, event time %s, %s matched, %s timed out%n",
                         acc.getOrDefault(PipelineCounters.RECORDS_IN, 0),
                         t instanceof Number && ((Number) t).longValue() != Long.MIN_VALUE
-                                ? EventTimes.iso(((Number) t).longValue()) : "-",
+                                ? EventTimes.iso(((Number) t).longValue())
+                                : "-",
                         acc.getOrDefault(PipelineCounters.MATCHED, 0),
                         acc.getOrDefault(PipelineCounters.TIMED_OUT, 0));
             }

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  */
 public final class NotebookReport {
     /** Notebooks in report order; others follow by name. */
-    public static final List<String> ORDER = Arrays.asList("lead-times.ipynb", "slos.ipynb", "process.ipynb",
-            "data-quality.ipynb");
+    public static final List<String> ORDER =
+            Arrays.asList("lead-times.ipynb", "slos.ipynb", "process.ipynb", "data-quality.ipynb");
     /** The shared module every notebook imports; marks a notebooks folder. */
     public static final String MODULE = "fc.py";
     /** Debian's jupyter, preferred over one on the PATH. */
@@ -84,8 +84,8 @@ public final class NotebookReport {
         }
         Path dir = s.notebooks != null ? s.notebooks : locateNotebooks();
         if (!Files.isRegularFile(dir.resolve(MODULE))) {
-            throw new IllegalArgumentException("--notebooks " + dir + " does not hold the notebooks (" + MODULE
-                    + " missing)");
+            throw new IllegalArgumentException(
+                    "--notebooks " + dir + " does not hold the notebooks (" + MODULE + " missing)");
         }
         List<Path> books = notebooks(dir);
         String jupyter = jupyter(s.jupyter);
@@ -93,16 +93,27 @@ public final class NotebookReport {
         Path work = Files.createTempDirectory("flight-controller-report");
         try {
             Path combined = work.resolve("flight-controller-report.ipynb");
-            Files.write(combined, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                    combine(books, title(db, s.measures))));
-            List<String> cmd = new ArrayList<>(Arrays.asList(jupyter, "nbconvert", "--to", "html", "--execute",
-                    "--ExecutePreprocessor.timeout=" + s.timeout.getSeconds(), "--output-dir", work.toString(),
-                    "--output", "report"));
+            Files.write(
+                    combined,
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(combine(books, title(db, s.measures))));
+            List<String> cmd = new ArrayList<>(Arrays.asList(
+                    jupyter,
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    "--execute",
+                    "--ExecutePreprocessor.timeout=" + s.timeout.getSeconds(),
+                    "--output-dir",
+                    work.toString(),
+                    "--output",
+                    "report"));
             if (!s.withCode) {
                 cmd.add("--no-input");
             }
             cmd.add(combined.toString());
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(work.resolve("jupyter.log").toFile());
             Map<String, String> env = pb.environment();
             env.put("FC_DB", db);
@@ -112,8 +123,12 @@ public final class NotebookReport {
                 env.remove("FC_MEASURES");
             }
             String pythonPath = env.get("PYTHONPATH");
-            env.put("PYTHONPATH", dir.toAbsolutePath() + (pythonPath == null || pythonPath.isEmpty() ? ""
-                    : java.io.File.pathSeparator + pythonPath));
+            env.put(
+                    "PYTHONPATH",
+                    dir.toAbsolutePath()
+                            + (pythonPath == null || pythonPath.isEmpty()
+                                    ? ""
+                                    : java.io.File.pathSeparator + pythonPath));
             env.put("MPLCONFIGDIR", work.resolve("matplotlib").toString());
             Process p = pb.start();
             if (!p.waitFor(s.timeout.getSeconds() + 60, TimeUnit.SECONDS)) {
@@ -122,8 +137,8 @@ public final class NotebookReport {
             }
             Path html = work.resolve("report.html");
             if (p.exitValue() != 0 || !Files.isRegularFile(html)) {
-                throw new IllegalStateException("report: a notebook failed (jupyter exit code " + p.exitValue()
-                        + "):\n" + tail(work.resolve("jupyter.log"), 40));
+                throw new IllegalStateException("report: a notebook failed (jupyter exit code " + p.exitValue() + "):\n"
+                        + tail(work.resolve("jupyter.log"), 40));
             }
             Path parent = s.output.toAbsolutePath().getParent();
             if (parent != null) {
@@ -166,7 +181,11 @@ public final class NotebookReport {
     static Path locateNotebooks() {
         List<Path> starts = new ArrayList<>();
         try {
-            starts.add(Paths.get(NotebookReport.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            starts.add(Paths.get(NotebookReport.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI()));
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
             // no code location: the working directory alone
         }
@@ -178,8 +197,8 @@ public final class NotebookReport {
                 }
             }
         }
-        throw new IllegalArgumentException("--notebooks: no notebooks/ folder (with " + MODULE + ") above "
-                + starts + "; pass --notebooks DIR");
+        throw new IllegalArgumentException(
+                "--notebooks: no notebooks/ folder (with " + MODULE + ") above " + starts + "; pass --notebooks DIR");
     }
 
     /**
@@ -193,9 +212,11 @@ public final class NotebookReport {
             all = s.filter(p -> p.getFileName().toString().endsWith(".ipynb"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .sorted(Comparator.comparing((Path p) -> {
-                        int i = ORDER.indexOf(p.getFileName().toString());
-                        return i < 0 ? ORDER.size() : i;
-                    }).thenComparing(p -> p.getFileName().toString())).collect(Collectors.toList());
+                                int i = ORDER.indexOf(p.getFileName().toString());
+                                return i < 0 ? ORDER.size() : i;
+                            })
+                            .thenComparing(p -> p.getFileName().toString()))
+                    .collect(Collectors.toList());
         }
         if (all.isEmpty()) {
             throw new IllegalArgumentException("--notebooks " + dir + " holds no .ipynb files");
@@ -256,7 +277,8 @@ public final class NotebookReport {
             int i = 0;
             for (JsonNode c : nb.path("cells")) {
                 ObjectNode cell = c.deepCopy();
-                cell.put("id", "nb" + n + "-" + (c.hasNonNull("id") ? c.get("id").asText() : "c" + i));
+                cell.put(
+                        "id", "nb" + n + "-" + (c.hasNonNull("id") ? c.get("id").asText() : "c" + i));
                 i++;
                 if (first && "markdown".equals(cell.path("cell_type").asText())) {
                     String src = source(cell);

@@ -53,7 +53,10 @@ public final class RunSummary {
         try (Connection c = JdbcConnections.open(jdbcUrl)) {
             for (MeasureDefinition d : measures.getMeasures()) {
                 for (String name : d.outputMeasures()) { // a sequence: the whole, then each hop
-                    lines.add(line(c, name, name.equals(d.getName()) ? d.getKind().yamlName() : "hop",
+                    lines.add(line(
+                            c,
+                            name,
+                            name.equals(d.getName()) ? d.getKind().yamlName() : "hop",
                             d.getKind().rules().resultsAreLeads()));
                 }
             }
@@ -111,19 +114,46 @@ public final class RunSummary {
     public static void print(PrintStream out, List<MeasureLine> lines, Map<String, Object> accumulators) {
         out.println();
         out.println("Summary per measure");
-        out.println(String.format(Locale.ROOT, "  %-40s %-11s %9s %12s %12s %12s %9s %9s %7s", "measure", "kind",
-                "measured", "p50", "p90", "p95", "timeouts", "breaches", "open"));
+        out.println(String.format(
+                Locale.ROOT,
+                "  %-40s %-11s %9s %12s %12s %12s %9s %9s %7s",
+                "measure",
+                "kind",
+                "measured",
+                "p50",
+                "p90",
+                "p95",
+                "timeouts",
+                "breaches",
+                "open"));
         for (MeasureLine l : lines) {
-            out.println(String.format(Locale.ROOT, "  %-40s %-11s %9d %12s %12s %12s %9d %9d %7d", l.measure, l.kind,
-                    l.measured, dur(l.p50Ms), dur(l.p90Ms), dur(l.p95Ms), l.timeouts, l.breaches, l.open));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "  %-40s %-11s %9d %12s %12s %12s %9d %9d %7d",
+                    l.measure,
+                    l.kind,
+                    l.measured,
+                    dur(l.p50Ms),
+                    dur(l.p90Ms),
+                    dur(l.p95Ms),
+                    l.timeouts,
+                    l.breaches,
+                    l.open));
         }
         out.println();
         out.println("Counters");
         Map<String, Object> sorted = new TreeMap<>();
-        for (String c : java.util.Arrays.asList(PipelineCounters.RECORDS_IN, PipelineCounters.EVENTS_PARSED,
-                PipelineCounters.UNKNOWN_TYPE, PipelineCounters.DUPLICATE, PipelineCounters.LATE,
-                PipelineCounters.ORPHAN, PipelineCounters.MATCHED, PipelineCounters.TIMED_OUT,
-                PipelineCounters.BREACHED, PipelineCounters.OPEN_AT_END)) {
+        for (String c : java.util.Arrays.asList(
+                PipelineCounters.RECORDS_IN,
+                PipelineCounters.EVENTS_PARSED,
+                PipelineCounters.UNKNOWN_TYPE,
+                PipelineCounters.DUPLICATE,
+                PipelineCounters.LATE,
+                PipelineCounters.ORPHAN,
+                PipelineCounters.MATCHED,
+                PipelineCounters.TIMED_OUT,
+                PipelineCounters.BREACHED,
+                PipelineCounters.OPEN_AT_END)) {
             sorted.put(c, 0L); // always shown, also when zero
         }
         sorted.putAll(accumulators);
@@ -161,8 +191,13 @@ public final class RunSummary {
             out.println("  order:            arrival (file order), out-of-orderness " + options.getOutOfOrderness());
         }
         double share = parsed == 0 ? 0 : (double) late / parsed;
-        out.println(String.format(Locale.ROOT, "  late:             %d of %d events (%.2f%%)%s", late, parsed,
-                100 * share, late == 0 ? "" : ", largest lateness " + maxLateness + " ms behind the watermark"));
+        out.println(String.format(
+                Locale.ROOT,
+                "  late:             %d of %d events (%.2f%%)%s",
+                late,
+                parsed,
+                100 * share,
+                late == 0 ? "" : ", largest lateness " + maxLateness + " ms behind the watermark"));
         Duration needed = Duration.ofMillis(options.getOutOfOrderness().toMillis() + maxLateness + 1);
         if (late > 0) {
             out.println("                    an --out-of-orderness of " + needed + " would have accepted them all");
@@ -174,9 +209,13 @@ public final class RunSummary {
                     + " that nothing followed; applied to their own case only (no other case's deadline moved)");
         }
         if (share > LATE_WARNING_SHARE) {
-            out.println(String.format(Locale.ROOT, "WARNING: %.1f%% of the events were late (dead-lettered; only a late"
-                    + " end of an open case is applied); replay without --arrival-order (sorted by event time) or with"
-                    + " --out-of-orderness %s", 100 * share, needed));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "WARNING: %.1f%% of the events were late (dead-lettered; only a late"
+                            + " end of an open case is applied); replay without --arrival-order (sorted by event time) or with"
+                            + " --out-of-orderness %s",
+                    100 * share,
+                    needed));
         }
     }
 
@@ -212,7 +251,8 @@ public final class RunSummary {
         if (d > 0 || h > 0 || m > 0) {
             sb.append(m).append("m ");
         }
-        sb.append(s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.1f", s)).append('s');
+        sb.append(s == Math.rint(s) ? String.valueOf((long) s) : String.format(Locale.ROOT, "%.1f", s))
+                .append('s');
         return sb.toString();
     }
 }

@@ -29,14 +29,20 @@ public final class RuntimePropertyKeys {
     private RuntimePropertyKeys() {}
 
     /** {@code kinesis} or {@code file}. */
-    public static final ConfigOption<String> SOURCE_TYPE_OPTION = ConfigOptions.key("source.type").stringType()
-            .defaultValue("kinesis").withDescription("kinesis | file");
+    public static final ConfigOption<String> SOURCE_TYPE_OPTION = ConfigOptions.key("source.type")
+            .stringType()
+            .defaultValue("kinesis")
+            .withDescription("kinesis | file");
     /** {@code jdbc}, {@code timestream}, {@code influxdb} or {@code none}. */
-    public static final ConfigOption<String> METRICS_SINK_OPTION = ConfigOptions.key("metrics.sink").stringType()
-            .noDefaultValue().withDescription("jdbc | timestream | influxdb | none (required)");
+    public static final ConfigOption<String> METRICS_SINK_OPTION = ConfigOptions.key("metrics.sink")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("jdbc | timestream | influxdb | none (required)");
     /** {@code sns}, {@code log}, {@code file} or {@code none}. */
-    public static final ConfigOption<String> ALERTS_SINK_OPTION = ConfigOptions.key("alerts.sink").stringType()
-            .noDefaultValue().withDescription("sns | log | file | none; default sns when sns.topic.arn is set, else log");
+    public static final ConfigOption<String> ALERTS_SINK_OPTION = ConfigOptions.key("alerts.sink")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("sns | log | file | none; default sns when sns.topic.arn is set, else log");
 
     /** Group of the event source. */
     public static final String GROUP_SOURCE = "FlightController.Source";
@@ -121,13 +127,20 @@ public final class RuntimePropertyKeys {
 
     /** Every group with its keys, in documentation order (group id first). */
     public static final List<List<String>> ALL = Collections.unmodifiableList(List.of(
-            group(GROUP_SOURCE, List.of(SOURCE_TYPE_OPTION), KinesisSourceOptions.options(), FileOptions.sourceOptions()),
+            group(
+                    GROUP_SOURCE,
+                    List.of(SOURCE_TYPE_OPTION),
+                    KinesisSourceOptions.options(),
+                    FileOptions.sourceOptions()),
             group(GROUP_TIME, PipelineOptions.timeOptions()),
             group(GROUP_MEASURES, MeasuresLocation.options()),
-            group(GROUP_SINKS, List.of(METRICS_SINK_OPTION), JdbcOptions.options(), TimestreamSinkOptions.options(),
+            group(
+                    GROUP_SINKS,
+                    List.of(METRICS_SINK_OPTION),
+                    JdbcOptions.options(),
+                    TimestreamSinkOptions.options(),
                     InfluxSinkOptions.options()),
-            group(GROUP_ALERTS, List.of(ALERTS_SINK_OPTION), FileOptions.alertOptions(),
-                    SnsSinkOptions.options())));
+            group(GROUP_ALERTS, List.of(ALERTS_SINK_OPTION), FileOptions.alertOptions(), SnsSinkOptions.options())));
 
     @SafeVarargs
     private static List<String> group(String id, List<? extends ConfigOption<?>>... options) {

@@ -40,19 +40,49 @@ public class Outcome implements Serializable {
         return o;
     }
 
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public long getTimeMs() { return timeMs; }
-    public void setTimeMs(long timeMs) { this.timeMs = timeMs; }
-    public Boolean getGood() { return good; }
-    public void setGood(Boolean good) { this.good = good; }
-    public boolean isDecided() { return decided; }
-    public void setDecided(boolean decided) { this.decided = decided; }
-    public Long getLeadMs() { return leadMs; }
-    public void setLeadMs(Long leadMs) { this.leadMs = leadMs; }
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public long getTimeMs() {
+        return timeMs;
+    }
+
+    public void setTimeMs(long timeMs) {
+        this.timeMs = timeMs;
+    }
+
+    public Boolean getGood() {
+        return good;
+    }
+
+    public void setGood(Boolean good) {
+        this.good = good;
+    }
+
+    public boolean isDecided() {
+        return decided;
+    }
+
+    public void setDecided(boolean decided) {
+        this.decided = decided;
+    }
+
+    public Long getLeadMs() {
+        return leadMs;
+    }
+
+    public void setLeadMs(Long leadMs) {
+        this.leadMs = leadMs;
+    }
 
     @Override
     public String toString() {
-        return "Outcome{" + measure + "@" + timeMs + ", good=" + good + ", decided=" + decided + ", lead=" + leadMs + '}';
+        return "Outcome{" + measure + "@" + timeMs + ", good=" + good + ", decided=" + decided + ", lead=" + leadMs
+                + '}';
     }
 }

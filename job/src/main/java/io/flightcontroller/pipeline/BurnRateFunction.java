@@ -1,11 +1,12 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.engine.BurnRateEvaluator;
 import io.flightcontroller.domain.engine.BurnRateState;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,7 +21,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
-import io.flightcontroller.serialization.DomainSerializers;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -58,6 +58,7 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
     private transient ValueState<BurnRateState> legacy;
     /** Measure name to its state as in {@link #buckets} and {@link #firing}. */
     private transient Map<String, BurnRateState> loaded;
+
     private transient PipelineCounters counters;
 
     BurnRateFunction(MeasuresConfig measures, long bucketMs) {
@@ -73,8 +74,9 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
                 evaluators.put(d.getName(), new BurnRateEvaluator(d.getName(), d.getSlo(), bucketMs));
             }
         }
-        buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>(BUCKETS, Types.LONG,
-                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        buckets = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        BUCKETS, Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>(FIRING, Types.STRING, Types.LONG));
         legacy = getRuntimeContext().getState(new ValueStateDescriptor<>(LEGACY, DomainSerializers.BURN_RATE_STATE));
         loaded = new HashMap<>();
@@ -117,7 +119,8 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             ctx.output(SideOutputs.ERROR_BUDGETS, ev.budget(s, timestamp));
         }
         // what the evaluation drops: the buckets before its longest window (usually none or one), and firing changes
-        List<Long> dropped = new ArrayList<>(s.buckets.headMap(timestamp - ev.horizonMs(), false).keySet());
+        List<Long> dropped = new ArrayList<>(
+                s.buckets.headMap(timestamp - ev.horizonMs(), false).keySet());
         Map<String, Long> firingBefore = s.firing.isEmpty() ? Collections.emptyMap() : new HashMap<>(s.firing);
         ev.evaluate(s, timestamp, a -> {
             counters.inc(PipelineCounters.BURN_RATE_ALERTS);

@@ -1,8 +1,8 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +51,14 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         counters = new PipelineCounters(getRuntimeContext());
         lastWatermark = Long.MIN_VALUE;
         maxEventTime = Long.MIN_VALUE;
-        getRuntimeContext().getMetricGroup().gauge("watermarkLagMs",
-                () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
-        getRuntimeContext().getMetricGroup().gauge("eventTimeLagMs",
-                () -> lastWatermark == Long.MIN_VALUE ? -1L : maxEventTime - lastWatermark);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge(
+                        "watermarkLagMs",
+                        () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("eventTimeLagMs", () -> lastWatermark == Long.MIN_VALUE ? -1L : maxEventTime - lastWatermark);
     }
 
     @Override

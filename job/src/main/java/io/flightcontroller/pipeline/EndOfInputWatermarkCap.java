@@ -54,6 +54,7 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
     private transient boolean resend;
     /** End of input and events held back as restored, {@link Long#MIN_VALUE} and 0 when not restored. */
     private transient long restoredEnd;
+
     private transient long restoredHeld;
 
     /**
@@ -71,8 +72,9 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
         clock = new CorroboratedClock(corroboration, outOfOrdernessMs);
         forwarded = Long.MIN_VALUE;
         restoredEnd = Long.MIN_VALUE;
-        state = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        state = context.getOperatorStateStore()
+                .getUnionListState(
+                        new ListStateDescriptor<>(STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         if (context.isRestored()) {
             long restored = Long.MAX_VALUE;
             for (long[] a : state.get()) {
@@ -101,15 +103,16 @@ class EndOfInputWatermarkCap extends AbstractStreamOperator<ParsedRecord>
 
     /** @return events beyond {@link #end()} */
     private long held() {
-        return restoredEnd == Long.MIN_VALUE || clock.anchor() != Long.MIN_VALUE ? clock.heldBackAtEnd()
-                : restoredHeld;
+        return restoredEnd == Long.MIN_VALUE || clock.anchor() != Long.MIN_VALUE ? clock.heldBackAtEnd() : restoredHeld;
     }
 
     @Override
     public void processElement(StreamRecord<ParsedRecord> element) throws Exception {
         resendRestoredWatermark();
         if (element.hasTimestamp() && element.getValue().isEvent()) {
-            clock.observe(element.getTimestamp(), element.getValue().getEvent().getCorrelationId().hashCode());
+            clock.observe(
+                    element.getTimestamp(),
+                    element.getValue().getEvent().getCorrelationId().hashCode());
         }
         output.collect(element);
     }

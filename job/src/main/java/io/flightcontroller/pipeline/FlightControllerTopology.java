@@ -1,13 +1,13 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.event.ParsedRecord;
-import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.result.WindowAggregate;
 import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
@@ -51,8 +51,12 @@ public final class FlightControllerTopology {
         /** Open cases at end of input. */
         public final DataStream<OpenCase> openCases;
 
-        Outputs(DataStream<Measurement> measurements, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
-                DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets,
+        Outputs(
+                DataStream<Measurement> measurements,
+                DataStream<Alert> alerts,
+                DataStream<DeadLetter> deadLetters,
+                DataStream<WindowAggregate> aggregates,
+                DataStream<ErrorBudget> errorBudgets,
                 DataStream<OpenCase> openCases) {
             this.measurements = measurements;
             this.alerts = alerts;
@@ -73,8 +77,8 @@ public final class FlightControllerTopology {
     public static WatermarkStrategy<ParsedRecord> watermarkStrategy(PipelineOptions options) {
         int k = options.getCorroboration();
         long ooo = options.getEffectiveOutOfOrdernessMs();
-        WatermarkStrategy<ParsedRecord> s = WatermarkStrategy
-                .<ParsedRecord>forGenerator(ctx -> new EventTimeWatermarks(k, ooo, false))
+        WatermarkStrategy<ParsedRecord> s = WatermarkStrategy.<ParsedRecord>forGenerator(
+                        ctx -> new EventTimeWatermarks(k, ooo, false))
                 .withTimestampAssigner((r, previous) -> r.isEvent() ? r.eventTimeOrMin() : previous);
         Duration idle = options.getIdleTimeout();
         return idle == null ? s : s.withIdleness(idle);
@@ -92,8 +96,7 @@ public final class FlightControllerTopology {
     public static WatermarkStrategy<ParsedRecord> fileWatermarkStrategy(PipelineOptions options) {
         int k = options.getCorroboration();
         long ooo = options.getEffectiveOutOfOrdernessMs();
-        return WatermarkStrategy
-                .<ParsedRecord>forGenerator(ctx -> new EventTimeWatermarks(k, ooo, true))
+        return WatermarkStrategy.<ParsedRecord>forGenerator(ctx -> new EventTimeWatermarks(k, ooo, true))
                 .withTimestampAssigner((r, previous) -> r.isEvent() ? r.eventTimeOrMin() : previous);
     }
 
@@ -109,51 +112,65 @@ public final class FlightControllerTopology {
         // cap and split run at the source's parallelism (chained), so each sees exactly its source's records and
         // the end-of-input watermark is the largest event time read, including events no measure uses
         int sourceParallelism = input.getParallelism();
-        SingleOutputStreamOperator<ParsedRecord> capped = input
-                .transform("end-of-input watermark cap", DomainSerializers.PARSED_RECORD,
+        SingleOutputStreamOperator<ParsedRecord> capped = input.transform(
+                        "end-of-input watermark cap",
+                        DomainSerializers.PARSED_RECORD,
                         new EndOfInputWatermarkCap(options.getCorroboration(), options.getEffectiveOutOfOrdernessMs()))
-                .setParallelism(sourceParallelism).uid("end-of-input-cap");
-
-        SingleOutputStreamOperator<ProcessEvent> events = capped
-                .process(new ParseSplitter(options.getMeasures()), DomainSerializers.PROCESS_EVENT)
                 .setParallelism(sourceParallelism)
-                .name("split malformed and unused events").uid("parse-split");
+                .uid("end-of-input-cap");
 
-        SingleOutputStreamOperator<RoutedEvent> routed = events
-                .keyBy(ProcessEvent::getCorrelationId)
-                .process(new DedupAndRoute(options.getMeasures(), options.getDedupRetention().toMillis()),
+        SingleOutputStreamOperator<ProcessEvent> events = capped.process(
+                        new ParseSplitter(options.getMeasures()), DomainSerializers.PROCESS_EVENT)
+                .setParallelism(sourceParallelism)
+                .name("split malformed and unused events")
+                .uid("parse-split");
+
+        SingleOutputStreamOperator<RoutedEvent> routed = events.keyBy(ProcessEvent::getCorrelationId)
+                .process(
+                        new DedupAndRoute(
+                                options.getMeasures(),
+                                options.getDedupRetention().toMillis()),
                         RoutedEvent.TYPE)
-                .name("dedup, late, route").uid("dedup-route");
+                .name("dedup, late, route")
+                .uid("dedup-route");
 
         // sequence measures: one flink-cep operator each; every other measure: the state machine
         SequenceStreams sequences = SequenceStreams.build(routed, options);
-        SingleOutputStreamOperator<Measurement> measured = sequences.others(routed)
+        SingleOutputStreamOperator<Measurement> measured = sequences
+                .others(routed)
                 .keyBy(RoutedEvent::key, RoutedEvent.KEY_TYPE)
-                .transform("measure", DomainSerializers.MEASUREMENT, new MeasureOperator(
-                        new MeasureFunction(options.getMeasures(), options.getCaseRetention().toMillis())))
+                .transform(
+                        "measure",
+                        DomainSerializers.MEASUREMENT,
+                        new MeasureOperator(new MeasureFunction(
+                                options.getMeasures(),
+                                options.getCaseRetention().toMillis())))
                 .uid("measure");
 
-        DataStream<Outcome> outcomes = SequenceStreams.union(measured.getSideOutput(SideOutputs.OUTCOMES), sequences.outcomes);
+        DataStream<Outcome> outcomes =
+                SequenceStreams.union(measured.getSideOutput(SideOutputs.OUTCOMES), sequences.outcomes);
 
-        SingleOutputStreamOperator<Alert> burnRate = outcomes
-                .keyBy(Outcome::getMeasure)
+        SingleOutputStreamOperator<Alert> burnRate = outcomes.keyBy(Outcome::getMeasure)
                 .process(new BurnRateFunction(options.getMeasures(), options.getBurnRateBucketMs()))
-                .name("burn rates").uid("burn-rate");
+                .name("burn rates")
+                .uid("burn-rate");
 
         DataStream<WindowAggregate> aggregates = null;
         for (Duration w : options.getMeasures().getAggregateWindows()) {
-            DataStream<WindowAggregate> a = outcomes
-                    .keyBy(Outcome::getMeasure)
+            DataStream<WindowAggregate> a = outcomes.keyBy(Outcome::getMeasure)
                     .window(new SloAggregates.ByOutcomeTime(w))
                     .process(new SloAggregates.ToAggregate(w))
-                    .name("aggregate " + w).uid("aggregate-" + w);
+                    .name("aggregate " + w)
+                    .uid("aggregate-" + w);
             aggregates = aggregates == null ? a : aggregates.union(a);
         }
 
         return new Outputs(
                 SequenceStreams.union(measured, sequences.measurements),
                 SequenceStreams.union(measured.getSideOutput(SideOutputs.ALERTS).union(burnRate), sequences.alerts),
-                SequenceStreams.union(events.getSideOutput(SideOutputs.DEAD_LETTERS).union(routed.getSideOutput(SideOutputs.DEAD_LETTERS)),
+                SequenceStreams.union(
+                        events.getSideOutput(SideOutputs.DEAD_LETTERS)
+                                .union(routed.getSideOutput(SideOutputs.DEAD_LETTERS)),
                         sequences.deadLetters),
                 aggregates,
                 burnRate.getSideOutput(SideOutputs.ERROR_BUDGETS),

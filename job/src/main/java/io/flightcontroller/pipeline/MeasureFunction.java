@@ -1,21 +1,21 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.engine.CaseState;
 import io.flightcontroller.domain.engine.MeasureMachine;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.java.tuple.Tuple2;
-import io.flightcontroller.domain.measure.MeasureDefinition;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import io.flightcontroller.serialization.DomainSerializers;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -187,7 +187,8 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
 
             @Override
             public void alert(Alert a) {
-                counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+                counters.inc(
+                        a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
                 ctx.output(SideOutputs.ALERTS, a);
             }
 

@@ -45,8 +45,11 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
     @Override
     public void endInput() throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<Tuple2<String, String>> backend = getKeyedStateBackend();
-        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                MeasureFunction.STATE, (Tuple2<String, String> key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
+        backend.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                MeasureFunction.STATE,
+                (Tuple2<String, String> key, org.apache.flink.api.common.state.ValueState<CaseState> state) -> {
                     CaseState s = state.value();
                     if (s != null && s.hasPending()) {
                         // events beyond the final watermark: a lone jump ahead that nothing corroborated (arrival
@@ -72,8 +75,10 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
 
             @Override
             public void alert(io.flightcontroller.domain.result.Alert a) {
-                counters.inc(a.getKind() == io.flightcontroller.domain.result.Alert.Kind.TIMEOUT
-                        ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+                counters.inc(
+                        a.getKind() == io.flightcontroller.domain.result.Alert.Kind.TIMEOUT
+                                ? PipelineCounters.TIMED_OUT
+                                : PipelineCounters.BREACHED);
                 output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 

@@ -2,10 +2,10 @@ package io.flightcontroller.pipeline;
 
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.EventTimes;
-import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -81,21 +81,31 @@ class ParseSplitter extends ProcessFunction<ParsedRecord, ProcessEvent> {
             if (relevantTypes.contains(e.getEventType())) {
                 long lateness = watermark - e.getTimeMs();
                 counters.late(lateness);
-                ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.of("split", DeadLetter.REASON_LATE,
-                        "event time " + EventTimes.iso(e.getTimeMs()) + " is at or behind the watermark "
-                                + EventTimes.iso(watermark) + " (" + lateness + " ms)",
-                        raw(r))
-                        .withEvent(e.getCorrelationId(), e.getTimeMs()));
+                ctx.output(
+                        SideOutputs.DEAD_LETTERS,
+                        DeadLetter.of(
+                                        "split",
+                                        DeadLetter.REASON_LATE,
+                                        "event time " + EventTimes.iso(e.getTimeMs())
+                                                + " is at or behind the watermark " + EventTimes.iso(watermark) + " ("
+                                                + lateness + " ms)",
+                                        raw(r))
+                                .withEvent(e.getCorrelationId(), e.getTimeMs()));
             }
         }
         if (payloadTypes.contains(e.getEventType())) {
             for (MeasureDefinition d : measures.getMeasures()) {
                 if (d.isRelevant(e.getEventType()) && d.caseKey(e) == null) {
                     counters.deadLetter(PipelineCounters.MISSING_KEY_FIELD);
-                    ctx.output(SideOutputs.DEAD_LETTERS, DeadLetter.of("split",
-                            DeadLetter.REASON_MISSING_KEY_FIELD, "measure '" + d.getName() + "' keys on " + d.getKey()
-                                    + " and the event lacks a part", raw(r))
-                            .withEvent(e.getCorrelationId(), e.getTimeMs()));
+                    ctx.output(
+                            SideOutputs.DEAD_LETTERS,
+                            DeadLetter.of(
+                                            "split",
+                                            DeadLetter.REASON_MISSING_KEY_FIELD,
+                                            "measure '" + d.getName() + "' keys on " + d.getKey()
+                                                    + " and the event lacks a part",
+                                            raw(r))
+                                    .withEvent(e.getCorrelationId(), e.getTimeMs()));
                 }
             }
         } else {

@@ -103,7 +103,8 @@ public final class PipelineCounters {
         inc(reasonCounter);
         inc(DEAD_LETTERS);
         if (cloudWatchDeadLetters == null) {
-            cloudWatchDeadLetters = ctx.getMetricGroup().addGroup("kinesisanalytics").counter(CLOUDWATCH_DEAD_LETTERS);
+            cloudWatchDeadLetters =
+                    ctx.getMetricGroup().addGroup("kinesisanalytics").counter(CLOUDWATCH_DEAD_LETTERS);
         }
         cloudWatchDeadLetters.inc();
     }

@@ -1,8 +1,5 @@
 package io.flightcontroller.pipeline;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-
 import io.flightcontroller.domain.engine.BurnRateEvaluator;
 import io.flightcontroller.domain.event.CorroboratedClock;
 import io.flightcontroller.domain.measure.MeasuresConfig;
@@ -10,6 +7,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * What the topology needs besides its input: the measures and the event-time settings. Immutable.
@@ -28,17 +27,25 @@ public final class PipelineOptions implements Serializable {
     public static final Duration DEFAULT_CASE_RETENTION = Duration.ofDays(1);
 
     /** Bounded out-of-orderness, ISO-8601 duration (property group {@code FlightController.Time}). */
-    public static final ConfigOption<String> OUT_OF_ORDERNESS = ConfigOptions.key("out.of.orderness").stringType()
-            .noDefaultValue().withDescription("duration >= 0, default PT5S");
+    public static final ConfigOption<String> OUT_OF_ORDERNESS = ConfigOptions.key("out.of.orderness")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("duration >= 0, default PT5S");
     /** A silent partition or shard stops holding back the watermark after this long, ISO-8601 duration. */
-    public static final ConfigOption<String> IDLE_TIMEOUT = ConfigOptions.key("idle.timeout").stringType()
-            .noDefaultValue().withDescription("duration > 0, default PT1M");
+    public static final ConfigOption<String> IDLE_TIMEOUT = ConfigOptions.key("idle.timeout")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("duration > 0, default PT1M");
     /** How long de-duplication keys are kept, ISO-8601 duration of event time. */
-    public static final ConfigOption<String> DEDUP_RETENTION = ConfigOptions.key("dedup.retention").stringType()
-            .noDefaultValue().withDescription("duration >= 0, default PT1H");
+    public static final ConfigOption<String> DEDUP_RETENTION = ConfigOptions.key("dedup.retention")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("duration >= 0, default PT1H");
     /** How long a finished or timed-out case is kept for late corrections, ISO-8601 duration of event time. */
-    public static final ConfigOption<String> CASE_RETENTION = ConfigOptions.key("case.retention").stringType()
-            .noDefaultValue().withDescription("duration >= 0, default P1D");
+    public static final ConfigOption<String> CASE_RETENTION = ConfigOptions.key("case.retention")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("duration >= 0, default P1D");
 
     /** @return the event-time options, in documentation order */
     public static List<ConfigOption<String>> timeOptions() {
@@ -72,17 +79,37 @@ public final class PipelineOptions implements Serializable {
         return new Builder(measures);
     }
 
-    public MeasuresConfig getMeasures() { return measures; }
-    public Duration getOutOfOrderness() { return outOfOrderness; }
+    public MeasuresConfig getMeasures() {
+        return measures;
+    }
+
+    public Duration getOutOfOrderness() {
+        return outOfOrderness;
+    }
     /** @return idle timeout, or null to never mark inputs idle */
-    public Duration getIdleTimeout() { return idleTimeout; }
-    public Duration getDedupRetention() { return dedupRetention; }
-    public Duration getCaseRetention() { return caseRetention; }
-    public long getBurnRateBucketMs() { return burnRateBucketMs; }
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration getDedupRetention() {
+        return dedupRetention;
+    }
+
+    public Duration getCaseRetention() {
+        return caseRetention;
+    }
+
+    public long getBurnRateBucketMs() {
+        return burnRateBucketMs;
+    }
     /** @return whether the input is in event-time order (a sorted file replay): nothing can be late */
-    public boolean isSortedInput() { return sortedInput; }
+    public boolean isSortedInput() {
+        return sortedInput;
+    }
     /** @return how far ahead of its arrival an event may be, or null for no limit */
-    public Duration getMaxFutureSkew() { return maxFutureSkew; }
+    public Duration getMaxFutureSkew() {
+        return maxFutureSkew;
+    }
 
     /**
      * @return distinct instants that must be seen before a jump beyond the out-of-orderness bound moves the watermark:
@@ -112,13 +139,40 @@ public final class PipelineOptions implements Serializable {
             this.measures = measures;
         }
 
-        public Builder outOfOrderness(Duration d) { this.outOfOrderness = d; return this; }
-        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
-        public Builder dedupRetention(Duration d) { this.dedupRetention = d; return this; }
-        public Builder caseRetention(Duration d) { this.caseRetention = d; return this; }
-        public Builder burnRateBucketMs(long ms) { this.burnRateBucketMs = ms; return this; }
-        public Builder sortedInput(boolean sorted) { this.sortedInput = sorted; return this; }
-        public Builder maxFutureSkew(Duration d) { this.maxFutureSkew = d; return this; }
+        public Builder outOfOrderness(Duration d) {
+            this.outOfOrderness = d;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = d;
+            return this;
+        }
+
+        public Builder dedupRetention(Duration d) {
+            this.dedupRetention = d;
+            return this;
+        }
+
+        public Builder caseRetention(Duration d) {
+            this.caseRetention = d;
+            return this;
+        }
+
+        public Builder burnRateBucketMs(long ms) {
+            this.burnRateBucketMs = ms;
+            return this;
+        }
+
+        public Builder sortedInput(boolean sorted) {
+            this.sortedInput = sorted;
+            return this;
+        }
+
+        public Builder maxFutureSkew(Duration d) {
+            this.maxFutureSkew = d;
+            return this;
+        }
 
         /**
          * @return the options
@@ -142,8 +196,8 @@ public final class PipelineOptions implements Serializable {
 
         private static void check(String name, Duration d, boolean zeroOk) {
             if (d == null || d.isNegative() || (!zeroOk && d.isZero())) {
-                throw new IllegalArgumentException(name + " must be a " + (zeroOk ? "non-negative" : "positive")
-                        + " ISO-8601 duration, was " + d);
+                throw new IllegalArgumentException(
+                        name + " must be a " + (zeroOk ? "non-negative" : "positive") + " ISO-8601 duration, was " + d);
             }
         }
     }

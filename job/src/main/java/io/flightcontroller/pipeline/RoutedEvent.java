@@ -33,18 +33,29 @@ public class RoutedEvent {
             new io.flightcontroller.serialization.VersionedSerializer.Info<>(RoutedEvent.class, Serializer::new);
 
     /** The serializer of {@link #TYPE}. */
-    public static final class Serializer
-            extends io.flightcontroller.serialization.VersionedSerializer<RoutedEvent> {
+    public static final class Serializer extends io.flightcontroller.serialization.VersionedSerializer<RoutedEvent> {
         private static final long serialVersionUID = 1L;
         private final io.flightcontroller.serialization.DomainSerializers.ProcessEventSerializer events =
                 new io.flightcontroller.serialization.DomainSerializers.ProcessEventSerializer();
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "RoutedEvent"; }
-        @Override public RoutedEvent createInstance() { return new RoutedEvent(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
 
         @Override
-        protected void write(RoutedEvent r, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+        protected String typeName() {
+            return "RoutedEvent";
+        }
+
+        @Override
+        public RoutedEvent createInstance() {
+            return new RoutedEvent();
+        }
+
+        @Override
+        protected void write(RoutedEvent r, org.apache.flink.core.memory.DataOutputView out)
+                throws java.io.IOException {
             org.apache.flink.types.StringValue.writeString(r.measure, out);
             org.apache.flink.types.StringValue.writeString(r.caseKey, out);
             events.serialize(r.event, out);
@@ -52,7 +63,8 @@ public class RoutedEvent {
         }
 
         @Override
-        protected RoutedEvent read(int version, org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+        protected RoutedEvent read(int version, org.apache.flink.core.memory.DataInputView in)
+                throws java.io.IOException {
             String measure = org.apache.flink.types.StringValue.readString(in);
             String caseKey = org.apache.flink.types.StringValue.readString(in);
             return new RoutedEvent(measure, caseKey, events.deserialize(in), in.readBoolean());
@@ -74,8 +86,9 @@ public class RoutedEvent {
 
     /** The keyed-state key's type: (measure name, case key), Flink's own tuple serializer. */
     static final org.apache.flink.api.common.typeinfo.TypeInformation<
-            org.apache.flink.api.java.tuple.Tuple2<String, String>> KEY_TYPE =
-            org.apache.flink.api.common.typeinfo.Types.TUPLE(org.apache.flink.api.common.typeinfo.Types.STRING,
+                    org.apache.flink.api.java.tuple.Tuple2<String, String>>
+            KEY_TYPE = org.apache.flink.api.common.typeinfo.Types.TUPLE(
+                    org.apache.flink.api.common.typeinfo.Types.STRING,
                     org.apache.flink.api.common.typeinfo.Types.STRING);
 
     /** @return the keyed-state key: (measure name, case key) */

@@ -1,7 +1,7 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.result.Measurement;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.functions.PatternProcessFunction;

@@ -1,15 +1,15 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.engine.CasePhase;
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.engine.MeasureMachine;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
-import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.engine.CasePhase;
+import io.flightcontroller.domain.engine.MeasureMachine;
 import io.flightcontroller.domain.engine.SequenceCase;
 import io.flightcontroller.domain.engine.SequenceMachine;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +20,6 @@ import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.nfa.ComputationState;
 import org.apache.flink.cep.nfa.NFAState;
@@ -75,11 +74,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private static final long serialVersionUID = 1L;
 
     /** Events flink-cep found at or behind its own watermark (never dropped silently: dead-lettered downstream). */
-    static final OutputTag<RoutedEvent> LATE =
-            new OutputTag<>("sequence-late", RoutedEvent.TYPE);
+    static final OutputTag<RoutedEvent> LATE = new OutputTag<>("sequence-late", RoutedEvent.TYPE);
 
-    static final ValueStateDescriptor<SequenceCase> CASES =
-            new ValueStateDescriptor<>("sequence-case", io.flightcontroller.serialization.DomainSerializers.SEQUENCE_CASE);
+    static final ValueStateDescriptor<SequenceCase> CASES = new ValueStateDescriptor<>(
+            "sequence-case", io.flightcontroller.serialization.DomainSerializers.SEQUENCE_CASE);
 
     /**
      * The name of flink-cep's timer service in {@link CepOperator}. The case's own timers go to the same service: a
@@ -102,6 +100,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private transient ValueState<SequenceCase> cases;
     /** Late events that arrived before this operator's watermark reached the one they were late behind. */
     private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
+
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RoutedEvent>> queue;
     private transient SharedBuffer<RoutedEvent> buffer;
@@ -137,20 +136,34 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
      */
     static SequenceOperator of(MeasureDefinition def, long caseRetentionMs, SerializerConfig serializerConfig) {
         Pattern<RoutedEvent, RoutedEvent> pattern = SequencePattern.of(def);
-        return new SequenceOperator(def, caseRetentionMs, pattern, new SequenceMatchFunction(),
+        return new SequenceOperator(
+                def,
+                caseRetentionMs,
+                pattern,
+                new SequenceMatchFunction(),
                 RoutedEvent.TYPE.createSerializer(serializerConfig));
     }
 
-    private SequenceOperator(MeasureDefinition def, long retentionMs, Pattern<RoutedEvent, RoutedEvent> pattern,
+    private SequenceOperator(
+            MeasureDefinition def,
+            long retentionMs,
+            Pattern<RoutedEvent, RoutedEvent> pattern,
             SequenceMatchFunction function,
             org.apache.flink.api.common.typeutils.TypeSerializer<RoutedEvent> serializer) {
-        super(serializer, false, NFACompiler.compileFactory(pattern, true), new InputOrder(),
-                pattern.getAfterMatchSkipStrategy(), function, LATE);
+        super(
+                serializer,
+                false,
+                NFACompiler.compileFactory(pattern, true),
+                new InputOrder(),
+                pattern.getAfterMatchSkipStrategy(),
+                function,
+                LATE);
         this.def = def;
         this.retentionMs = retentionMs;
-        this.windowMs = def.getWithin() == null ? 0 : SequencePattern.exclusive(def.getWithin()).toMillis();
-        this.hasLimits = def.getWithin() != null
-                || def.getSteps().stream().anyMatch(step -> step.getWithin() != null);
+        this.windowMs = def.getWithin() == null
+                ? 0
+                : SequencePattern.exclusive(def.getWithin()).toMillis();
+        this.hasLimits = def.getWithin() != null || def.getSteps().stream().anyMatch(step -> step.getWithin() != null);
         this.function = function;
     }
 
@@ -158,8 +171,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         cases = context.getKeyedStateStore().getState(CASES);
-        lateHeld = context.getKeyedStateStore().getListState(
-                new org.apache.flink.api.common.state.ListStateDescriptor<>("sequence-late-held", RoutedEvent.TYPE));
+        lateHeld = context.getKeyedStateStore()
+                .getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
+                        "sequence-late-held", RoutedEvent.TYPE));
         nfaStates = cepField("computationStates");
         queue = cepField("elementQueueState");
         buffer = cepField("partialMatches");
@@ -196,8 +210,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             }
             return (T) v;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("sequence measure '" + def.getName() + "': cannot read flink-cep's state"
-                    + " (CepOperator." + name + "); SequenceOperator is written against flink-cep 1.20", e);
+            throw new IllegalStateException(
+                    "sequence measure '" + def.getName() + "': cannot read flink-cep's state" + " (CepOperator." + name
+                            + "); SequenceOperator is written against flink-cep 1.20",
+                    e);
         }
     }
 
@@ -414,8 +430,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         NFAState nfa = nfaStates.value();
         if (nfa != null) {
             try (SharedBufferAccessor<RoutedEvent> a = buffer.getAccessor()) {
-                for (java.util.Queue<ComputationState> q : java.util.Arrays.asList(nfa.getPartialMatches(),
-                        nfa.getCompletedMatches())) {
+                for (java.util.Queue<ComputationState> q :
+                        java.util.Arrays.asList(nfa.getPartialMatches(), nfa.getCompletedMatches())) {
                     for (ComputationState cs : q) {
                         if (cs.getStartEventID() == null) {
                             continue;
@@ -450,8 +466,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             cases.clear();
             return;
         }
-        long due = Math.min(Math.min(machine.nextBreach(c), machine.nextTimeout(c)),
-                Math.min(machine.nextPending(c), disposable));
+        long due = Math.min(
+                Math.min(machine.nextBreach(c), machine.nextTimeout(c)), Math.min(machine.nextPending(c), disposable));
         reschedule(c, due);
         cases.update(c);
     }
@@ -473,7 +489,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     public void endInput() throws Exception {
         MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
-        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, CASES,
+        backend.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                CASES,
                 (String key, ValueState<SequenceCase> state) -> {
                     SequenceCase c = state.value();
                     OpenCase open = c == null ? null : machine.endOfInput(key, c, lastWatermark, out);
@@ -502,8 +521,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
             @Override
             public void alert(Alert a) {
-                counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT
-                        : PipelineCounters.BREACHED);
+                counters.inc(
+                        a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
                 output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 

@@ -1,8 +1,8 @@
 package io.flightcontroller.pipeline;
 
+import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.KindRules;
 import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.SequenceStep;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +49,8 @@ public final class SequencePattern {
             throw new IllegalArgumentException("measure '" + def.getName() + "' is not a sequence");
         }
         List<SequenceStep> steps = def.getSteps();
-        Pattern<RoutedEvent, RoutedEvent> p = Pattern
-                .<RoutedEvent>begin(stage(1), AfterMatchSkipStrategy.skipPastLastEvent())
+        Pattern<RoutedEvent, RoutedEvent> p = Pattern.<RoutedEvent>begin(
+                        stage(1), AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(isOneOf(steps.get(0)));
         for (int k = 2; k <= steps.size(); k++) {
             SequenceStep step = steps.get(k - 1);

@@ -1,18 +1,17 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.measure.KindRules;
-import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.measure.KindRules;
 import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -33,7 +32,9 @@ final class SequenceStreams {
     final DataStream<DeadLetter> deadLetters;
     private final List<String> sequenceNames;
 
-    private SequenceStreams(List<String> sequenceNames, List<SingleOutputStreamOperator<Measurement>> ops,
+    private SequenceStreams(
+            List<String> sequenceNames,
+            List<SingleOutputStreamOperator<Measurement>> ops,
             DataStream<DeadLetter> deadLetters) {
         this.sequenceNames = sequenceNames;
         DataStream<Measurement> m = null;
@@ -42,11 +43,10 @@ final class SequenceStreams {
         DataStream<OpenCase> c = null;
         for (SingleOutputStreamOperator<Measurement> op : ops) {
             m = m == null ? op : m.union(op);
-            a = a == null ? op.getSideOutput(SideOutputs.ALERTS)
-                    : a.union(op.getSideOutput(SideOutputs.ALERTS));
-            o = o == null ? op.getSideOutput(SideOutputs.OUTCOMES)
-                    : o.union(op.getSideOutput(SideOutputs.OUTCOMES));
-            c = c == null ? op.getSideOutput(SideOutputs.OPEN_CASES)
+            a = a == null ? op.getSideOutput(SideOutputs.ALERTS) : a.union(op.getSideOutput(SideOutputs.ALERTS));
+            o = o == null ? op.getSideOutput(SideOutputs.OUTCOMES) : o.union(op.getSideOutput(SideOutputs.OUTCOMES));
+            c = c == null
+                    ? op.getSideOutput(SideOutputs.OPEN_CASES)
                     : c.union(op.getSideOutput(SideOutputs.OPEN_CASES));
         }
         this.measurements = m;
@@ -73,18 +73,24 @@ final class SequenceStreams {
             }
             sequenceNames.add(d.getName());
             String name = d.getName();
-            SingleOutputStreamOperator<Measurement> op = routed
-                    .filter((FilterFunction<RoutedEvent>) r -> name.equals(r.measure))
-                    .name("route " + d.getName()).uid("route-sequence-" + d.getName())
+            SingleOutputStreamOperator<Measurement> op = routed.filter(
+                            (FilterFunction<RoutedEvent>) r -> name.equals(r.measure))
+                    .name("route " + d.getName())
+                    .uid("route-sequence-" + d.getName())
                     .keyBy((KeySelector<RoutedEvent, String>) r -> r.caseKey, Types.STRING)
-                    .transform("sequence " + d.getName() + " (flink-cep)",
+                    .transform(
+                            "sequence " + d.getName() + " (flink-cep)",
                             io.flightcontroller.serialization.DomainSerializers.MEASUREMENT,
-                            SequenceOperator.of(d, options.getCaseRetention().toMillis(),
+                            SequenceOperator.of(
+                                    d,
+                                    options.getCaseRetention().toMillis(),
                                     routed.getExecutionConfig().getSerializerConfig()))
                     .uid("sequence-" + d.getName());
             ops.add(op);
-            DataStream<DeadLetter> l = op.getSideOutput(SequenceOperator.LATE).process(new LateToDeadLetter())
-                    .name("late at " + d.getName()).uid("sequence-late-" + d.getName());
+            DataStream<DeadLetter> l = op.getSideOutput(SequenceOperator.LATE)
+                    .process(new LateToDeadLetter())
+                    .name("late at " + d.getName())
+                    .uid("sequence-late-" + d.getName());
             late = late == null ? l : late.union(l);
         }
         return new SequenceStreams(sequenceNames, ops, late);
@@ -100,7 +106,8 @@ final class SequenceStreams {
         }
         java.util.Set<String> skip = new java.util.HashSet<>(sequenceNames);
         return routed.filter((FilterFunction<RoutedEvent>) r -> !skip.contains(r.measure))
-                .name("route lead times, counts, values").uid("route-state-machine");
+                .name("route lead times, counts, values")
+                .uid("route-state-machine");
     }
 
     /**
@@ -128,9 +135,13 @@ final class SequenceStreams {
             long watermark = ctx.timerService().currentWatermark();
             long lateness = Math.max(0, watermark - r.event.getTimeMs());
             counters.late(lateness);
-            out.collect(DeadLetter.of("sequence", DeadLetter.REASON_LATE, "event time "
-                    + EventTimes.iso(r.event.getTimeMs()) + " is at or behind the sequence operator's watermark",
-                    r.event.toString()).withEvent(r.event.getCorrelationId(), r.event.getTimeMs()));
+            out.collect(DeadLetter.of(
+                            "sequence",
+                            DeadLetter.REASON_LATE,
+                            "event time " + EventTimes.iso(r.event.getTimeMs())
+                                    + " is at or behind the sequence operator's watermark",
+                            r.event.toString())
+                    .withEvent(r.event.getCorrelationId(), r.event.getTimeMs()));
         }
     }
 }

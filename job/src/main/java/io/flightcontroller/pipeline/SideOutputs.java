@@ -1,10 +1,10 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.Outcome;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 

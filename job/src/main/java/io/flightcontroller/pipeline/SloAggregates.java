@@ -26,8 +26,8 @@ final class SloAggregates {
      * it. An outcome is never behind the watermark here (the measuring operator emits it before forwarding the
      * watermark that passes its time), so none is dropped as late.
      */
-    static final class ByOutcomeTime extends org.apache.flink.streaming.api.windowing.assigners.WindowAssigner<Object,
-            TimeWindow> {
+    static final class ByOutcomeTime
+            extends org.apache.flink.streaming.api.windowing.assigners.WindowAssigner<Object, TimeWindow> {
         private static final long serialVersionUID = 1L;
         private final long sizeMs;
 

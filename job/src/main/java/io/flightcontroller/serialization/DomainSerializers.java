@@ -1,14 +1,14 @@
 package io.flightcontroller.serialization;
 
-import io.flightcontroller.domain.measure.MeasureKind;
-import io.flightcontroller.domain.engine.CasePhase;
 import io.flightcontroller.domain.engine.BurnRateState;
+import io.flightcontroller.domain.engine.CasePhase;
 import io.flightcontroller.domain.engine.CaseState;
+import io.flightcontroller.domain.engine.SequenceCase;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
-import io.flightcontroller.domain.engine.SequenceCase;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.result.Measurement;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,9 +56,20 @@ public final class DomainSerializers {
     public static final class ProcessEventSerializer extends VersionedSerializer<ProcessEvent> {
         private static final long serialVersionUID = 1L;
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "ProcessEvent"; }
-        @Override public ProcessEvent createInstance() { return new ProcessEvent(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "ProcessEvent";
+        }
+
+        @Override
+        public ProcessEvent createInstance() {
+            return new ProcessEvent();
+        }
 
         @Override
         protected void write(ProcessEvent e, DataOutputView out) throws IOException {
@@ -130,9 +141,20 @@ public final class DomainSerializers {
         private static final long serialVersionUID = 1L;
         private final ProcessEventSerializer events = new ProcessEventSerializer();
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "ParsedRecord"; }
-        @Override public ParsedRecord createInstance() { return new ParsedRecord(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "ParsedRecord";
+        }
+
+        @Override
+        public ParsedRecord createInstance() {
+            return new ParsedRecord();
+        }
 
         @Override
         protected void write(ParsedRecord r, DataOutputView out) throws IOException {
@@ -224,9 +246,20 @@ public final class DomainSerializers {
     public static final class MeasurementSerializer extends VersionedSerializer<Measurement> {
         private static final long serialVersionUID = 1L;
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "Measurement"; }
-        @Override public Measurement createInstance() { return new Measurement(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "Measurement";
+        }
+
+        @Override
+        public Measurement createInstance() {
+            return new Measurement();
+        }
 
         @Override
         protected void write(Measurement m, DataOutputView out) throws IOException {
@@ -306,9 +339,20 @@ public final class DomainSerializers {
         private static final long serialVersionUID = 1L;
         private final ProcessEventSerializer events = new ProcessEventSerializer();
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "CaseState"; }
-        @Override public CaseState createInstance() { return new CaseState(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "CaseState";
+        }
+
+        @Override
+        public CaseState createInstance() {
+            return new CaseState();
+        }
 
         @Override
         protected void write(CaseState s, DataOutputView out) throws IOException {
@@ -373,9 +417,20 @@ public final class DomainSerializers {
     public static final class BurnRateStateSerializer extends VersionedSerializer<BurnRateState> {
         private static final long serialVersionUID = 1L;
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "BurnRateState"; }
-        @Override public BurnRateState createInstance() { return new BurnRateState(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "BurnRateState";
+        }
+
+        @Override
+        public BurnRateState createInstance() {
+            return new BurnRateState();
+        }
 
         @Override
         protected void write(BurnRateState s, DataOutputView out) throws IOException {
@@ -430,9 +485,20 @@ public final class DomainSerializers {
         private static final long serialVersionUID = 1L;
         private final ProcessEventSerializer events = new ProcessEventSerializer();
 
-        @Override protected int version() { return 1; }
-        @Override protected String typeName() { return "SequenceCase"; }
-        @Override public SequenceCase createInstance() { return new SequenceCase(); }
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "SequenceCase";
+        }
+
+        @Override
+        public SequenceCase createInstance() {
+            return new SequenceCase();
+        }
 
         @Override
         protected void write(SequenceCase s, DataOutputView out) throws IOException {

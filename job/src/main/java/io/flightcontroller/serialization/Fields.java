@@ -109,8 +109,15 @@ final class Fields {
      */
     @SuppressWarnings("unchecked")
     static Object copyValue(Object v) {
-        if (v == null || v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Double
-                || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal || v instanceof Float) {
+        if (v == null
+                || v instanceof String
+                || v instanceof Integer
+                || v instanceof Long
+                || v instanceof Double
+                || v instanceof Boolean
+                || v instanceof BigInteger
+                || v instanceof BigDecimal
+                || v instanceof Float) {
             return v;
         } else if (v instanceof List) {
             List<Object> l = (List<Object>) v;
@@ -127,7 +134,8 @@ final class Fields {
             }
             return c;
         }
-        throw new IllegalArgumentException("payload value of type " + v.getClass().getName() + " is not a JSON value");
+        throw new IllegalArgumentException(
+                "payload value of type " + v.getClass().getName() + " is not a JSON value");
     }
 
     /**
@@ -189,14 +197,22 @@ final class Fields {
     static Object value(DataInputView in) throws IOException {
         int tag = in.readUnsignedByte();
         switch (tag) {
-            case 0: return null;
-            case 1: return string(in);
-            case 2: return in.readInt();
-            case 3: return in.readLong();
-            case 4: return in.readDouble();
-            case 5: return in.readBoolean();
-            case 6: return new BigInteger(string(in));
-            case 7: return new BigDecimal(string(in));
+            case 0:
+                return null;
+            case 1:
+                return string(in);
+            case 2:
+                return in.readInt();
+            case 3:
+                return in.readLong();
+            case 4:
+                return in.readDouble();
+            case 5:
+                return in.readBoolean();
+            case 6:
+                return new BigInteger(string(in));
+            case 7:
+                return new BigDecimal(string(in));
             case 8: {
                 int n = in.readInt();
                 List<Object> l = new ArrayList<>(n);
@@ -213,8 +229,10 @@ final class Fields {
                 }
                 return m;
             }
-            case 10: return in.readFloat();
-            default: throw new IOException("unknown payload value tag " + tag);
+            case 10:
+                return in.readFloat();
+            default:
+                throw new IOException("unknown payload value tag " + tag);
         }
     }
 }

@@ -144,7 +144,8 @@ public abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> 
          * @param type the record class
          * @param serializer makes a serializer
          */
-        public Info(Class<T> type,
+        public Info(
+                Class<T> type,
                 org.apache.flink.util.function.SerializableSupplier<? extends TypeSerializer<T>> serializer) {
             this.type = type;
             this.serializer = serializer;

@@ -1,6 +1,5 @@
 package io.flightcontroller.adapters;
 
-import io.flightcontroller.domain.result.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.jdbc.JdbcTables;
@@ -8,6 +7,7 @@ import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.sns.SnsAlertElementConverter;
 import io.flightcontroller.adapters.sns.SnsAlertEntry;
 import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Severity;
 import io.flightcontroller.testing.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,7 +58,8 @@ class MissingStepOutputsTest {
 
     /** Creates the old table with one row, runs the job's table set-up, upserts a new alert; rows by id. */
     static List<String> upgradeAndWrite(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute(OLD_ALERTS);
             s.execute("INSERT INTO alerts (alert_id, kind, measure) VALUES ('old', 'BREACH', 'm')");
         }
@@ -70,7 +71,8 @@ class MissingStepOutputsTest {
             ps.executeUpdate();
         }
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT alert_id, missing_step FROM alerts ORDER BY alert_id")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + "=" + rs.getString(2));

@@ -45,11 +45,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BacktestTest {
     static final String MEASURE = "registration_to_antibiotics";
-    static final String[] SETS = {MEASURE + ".slo.threshold=PT1H,PT4H", MEASURE + ".slo.objective=0.8,0.95",
-        MEASURE + ".timeout=PT6H,P2D"};
+    static final String[] SETS = {
+        MEASURE + ".slo.threshold=PT1H,PT4H", MEASURE + ".slo.objective=0.8,0.95", MEASURE + ".timeout=PT6H,P2D"
+    };
 
     @TempDir
     static Path dir;
+
     static Path events;
     static Path csv;
     static String printed;
@@ -86,14 +88,28 @@ class BacktestTest {
     @BeforeAll
     static void backtest() throws Exception {
         events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
         Path measures = write("measures.yaml", yaml("PT1H", "0.9", "P1D"));
         csv = dir.resolve("bt").resolve("table.csv");
         db = "jdbc:sqlite:" + dir.resolve("bt").resolve("backtest.db");
-        List<String> args = new ArrayList<>(Arrays.asList("backtest", "--no-progress", "--measures",
-                measures.toString(), "--input", events.toString(), "--out-dir", dir.resolve("bt").toString(), "-o",
+        List<String> args = new ArrayList<>(Arrays.asList(
+                "backtest",
+                "--no-progress",
+                "--measures",
+                measures.toString(),
+                "--input",
+                events.toString(),
+                "--out-dir",
+                dir.resolve("bt").toString(),
+                "-o",
                 csv.toString()));
         for (String s : SETS) {
             args.add("--set");
@@ -109,8 +125,15 @@ class BacktestTest {
         String name = "plain-" + threshold + "-" + objective + "-" + timeout;
         Path measures = write(name + ".yaml", yaml(threshold, objective, timeout));
         int[] code = new int[1];
-        String out = capture(() -> code[0] = FlightControllerCli.execute("run", "--no-progress", "--measures",
-                measures.toString(), "--input", events.toString(), "--out-dir", dir.resolve(name).toString()));
+        String out = capture(() -> code[0] = FlightControllerCli.execute(
+                "run",
+                "--no-progress",
+                "--measures",
+                measures.toString(),
+                "--input",
+                events.toString(),
+                "--out-dir",
+                dir.resolve(name).toString()));
         assertThat(code[0]).as(out).isZero();
         return "jdbc:sqlite:" + dir.resolve(name).resolve("flight-controller.db");
     }
@@ -119,8 +142,8 @@ class BacktestTest {
     static List<List<String>> rows(String url, String table, String order, String name, String as) throws Exception {
         List<List<String>> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE measure = ? ORDER BY "
-                        + order)) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT * FROM " + table + " WHERE measure = ? ORDER BY " + order)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -137,8 +160,13 @@ class BacktestTest {
         return out;
     }
 
-    static final String[][] TABLES = {{"lead_times", "case_key, cycle"}, {"alerts", "alert_id"},
-        {"window_aggregates", "\"window\", window_start"}, {"error_budgets", "time"}, {"open_cases", "case_key"}};
+    static final String[][] TABLES = {
+        {"lead_times", "case_key, cycle"},
+        {"alerts", "alert_id"},
+        {"window_aggregates", "\"window\", window_start"},
+        {"error_budgets", "time"},
+        {"open_cases", "case_key"}
+    };
 
     @Test
     void eachVariantEqualsThePlainRunOfTheFileWithItsValues_tableByTable() throws Exception {
@@ -146,7 +174,8 @@ class BacktestTest {
         String[][] variants = {{"PT4H", "0.95", "PT6H"}, {"PT1H", "0.8", "P2D"}, {"PT1H", "0.9", "P1D"}};
         for (String[] v : variants) {
             String plain = plainRun(v[0], v[1], v[2]);
-            String name = v[2].equals("P1D") ? MEASURE
+            String name = v[2].equals("P1D")
+                    ? MEASURE
                     : MEASURE + "[threshold=" + v[0] + ",objective=" + v[1] + ",timeout=" + v[2] + "]";
             for (String[] t : TABLES) {
                 List<List<String>> expected = rows(plain, t[0], t[1], MEASURE, MEASURE);
@@ -158,15 +187,18 @@ class BacktestTest {
             }
         }
         // the variants really differ: a 4-hour threshold breaches fewer cases, a 6-hour timeout times out more
-        long breachesAt4h = count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'BREACH' AND measure = '" + MEASURE
-                + "[threshold=PT4H,objective=0.95,timeout=PT6H]'");
-        long breachesAt1h = count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'BREACH' AND measure = '" + MEASURE
-                + "'");
+        long breachesAt4h = count(
+                db,
+                "SELECT COUNT(*) FROM alerts WHERE kind = 'BREACH' AND measure = '" + MEASURE
+                        + "[threshold=PT4H,objective=0.95,timeout=PT6H]'");
+        long breachesAt1h =
+                count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'BREACH' AND measure = '" + MEASURE + "'");
         assertThat(breachesAt4h).isPositive().isLessThan(breachesAt1h);
     }
 
     static long count(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -189,14 +221,24 @@ class BacktestTest {
 
     static List<CSVRecord> csvRecords() throws Exception {
         try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-                CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+                CSVParser p = CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .build()
+                        .parse(r)) {
             return p.getRecords();
         }
     }
 
     static List<String> csvHeader() throws Exception {
         try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-                CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+                CSVParser p = CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .build()
+                        .parse(r)) {
             return p.getHeaderNames();
         }
     }
@@ -206,10 +248,25 @@ class BacktestTest {
         List<List<String>> table = printedTable();
         List<CSVRecord> records = csvRecords();
         assertThat(csvHeader()).isEqualTo(table.get(0));
-        assertThat(csvHeader()).contains("measure", "variant", "cases", "good", "bad", "compliance",
-                "worst_window_compliance", "breach_alerts", "page_alerts", "page_alerts_per_week", "ticket_alerts",
-                "ticket_alerts_per_week", "ticket_alerts_max_week", "longest_firing", "budget_remaining_end",
-                "budget_remaining_min", "budget_exhausted_first");
+        assertThat(csvHeader())
+                .contains(
+                        "measure",
+                        "variant",
+                        "cases",
+                        "good",
+                        "bad",
+                        "compliance",
+                        "worst_window_compliance",
+                        "breach_alerts",
+                        "page_alerts",
+                        "page_alerts_per_week",
+                        "ticket_alerts",
+                        "ticket_alerts_per_week",
+                        "ticket_alerts_max_week",
+                        "longest_firing",
+                        "budget_remaining_end",
+                        "budget_remaining_min",
+                        "budget_exhausted_first");
         // the file's two SLO measures plus 2 x 2 x 2 variants of the first
         assertThat(records).hasSize(table.size() - 1).hasSize(2 + 8);
         for (int i = 0; i < records.size(); i++) {
@@ -230,19 +287,32 @@ class BacktestTest {
 
     @Test
     void everyCombinationOfTheSetValuesIsOneRowLabelledByWhatWasSet() throws Exception {
-        List<String> labels = csvRecords().stream().filter(r -> r.get("measure").equals(MEASURE))
-                .map(r -> r.get("variant")).collect(Collectors.toList());
-        assertThat(labels).containsExactly(Backtest.FILE_VARIANT,
-                "threshold=PT1H,objective=0.8,timeout=PT6H", "threshold=PT1H,objective=0.8,timeout=P2D",
-                "threshold=PT1H,objective=0.95,timeout=PT6H", "threshold=PT1H,objective=0.95,timeout=P2D",
-                "threshold=PT4H,objective=0.8,timeout=PT6H", "threshold=PT4H,objective=0.8,timeout=P2D",
-                "threshold=PT4H,objective=0.95,timeout=PT6H", "threshold=PT4H,objective=0.95,timeout=P2D");
+        List<String> labels = csvRecords().stream()
+                .filter(r -> r.get("measure").equals(MEASURE))
+                .map(r -> r.get("variant"))
+                .collect(Collectors.toList());
+        assertThat(labels)
+                .containsExactly(
+                        Backtest.FILE_VARIANT,
+                        "threshold=PT1H,objective=0.8,timeout=PT6H",
+                        "threshold=PT1H,objective=0.8,timeout=P2D",
+                        "threshold=PT1H,objective=0.95,timeout=PT6H",
+                        "threshold=PT1H,objective=0.95,timeout=P2D",
+                        "threshold=PT4H,objective=0.8,timeout=PT6H",
+                        "threshold=PT4H,objective=0.8,timeout=P2D",
+                        "threshold=PT4H,objective=0.95,timeout=PT6H",
+                        "threshold=PT4H,objective=0.95,timeout=P2D");
         Map<String, String> r = row("threshold=PT4H,objective=0.95,timeout=PT6H");
-        assertThat(r).containsEntry("threshold", "PT4H").containsEntry("objective", "0.95")
-                .containsEntry("timeout", "PT6H").containsEntry("window", "P28D");
+        assertThat(r)
+                .containsEntry("threshold", "PT4H")
+                .containsEntry("objective", "0.95")
+                .containsEntry("timeout", "PT6H")
+                .containsEntry("window", "P28D");
         // the measure nobody set is reported as in the file
-        assertThat(csvRecords().stream().filter(x -> x.get("measure").equals("registration_to_triage"))
-                .map(x -> x.get("variant"))).containsExactly(Backtest.FILE_VARIANT);
+        assertThat(csvRecords().stream()
+                        .filter(x -> x.get("measure").equals("registration_to_triage"))
+                        .map(x -> x.get("variant")))
+                .containsExactly(Backtest.FILE_VARIANT);
     }
 
     @Test
@@ -257,60 +327,71 @@ class BacktestTest {
             assertThat(r.get("good")).isEqualTo(String.valueOf(good));
             assertThat(r.get("bad")).isEqualTo(String.valueOf(breaches)).isEqualTo(r.get("breach_alerts"));
             assertThat(r.get("cases")).isEqualTo(String.valueOf(good + breaches));
-            assertThat(r.get("compliance")).isEqualTo(String.format(Locale.ROOT, "%.4f",
-                    (double) good / (good + breaches)));
-            assertThat(r.get("timeouts")).isEqualTo(String.valueOf(
-                    count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'TIMEOUT' AND" + m)));
+            assertThat(r.get("compliance"))
+                    .isEqualTo(String.format(Locale.ROOT, "%.4f", (double) good / (good + breaches)));
+            assertThat(r.get("timeouts"))
+                    .isEqualTo(String.valueOf(count(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'TIMEOUT' AND" + m)));
             // weeks (Monday 00:00 UTC) with an hour holding a verdict, over all the measure's rows
-            long weeks = count(db, "SELECT COUNT(DISTINCT date(time, '-1 hour', '-6 days', 'weekday 1'))"
-                    + " FROM error_budgets WHERE measure LIKE '" + MEASURE + "%'");
+            long weeks = count(
+                    db,
+                    "SELECT COUNT(DISTINCT date(time, '-1 hour', '-6 days', 'weekday 1'))"
+                            + " FROM error_budgets WHERE measure LIKE '" + MEASURE + "%'");
             for (String severity : new String[] {"page", "ticket"}) {
                 String fired = " FROM alerts WHERE kind = 'BURN_RATE_FIRING' AND severity = '" + severity + "' AND" + m;
                 long n = count(db, "SELECT COUNT(*)" + fired);
                 assertThat(r.get(severity + "_alerts")).isEqualTo(String.valueOf(n));
-                assertThat(r.get(severity + "_alerts_per_week")).isEqualTo(String.format(Locale.ROOT, "%.2f",
-                        (double) n / weeks));
-                assertThat(r.get(severity + "_alerts_max_week")).isEqualTo(String.valueOf(count(db,
-                        "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n" + fired
-                                + " GROUP BY date(deadline, '-6 days', 'weekday 1'))")));
+                assertThat(r.get(severity + "_alerts_per_week"))
+                        .isEqualTo(String.format(Locale.ROOT, "%.2f", (double) n / weeks));
+                assertThat(r.get(severity + "_alerts_max_week"))
+                        .isEqualTo(String.valueOf(count(
+                                db,
+                                "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n" + fired
+                                        + " GROUP BY date(deadline, '-6 days', 'weekday 1'))")));
             }
             assertThat(Long.parseLong(r.get("ticket_alerts"))).isPositive();
             assertThat(Long.parseLong(r.get("ticket_alerts_max_week"))).isPositive();
 
             // the period: from the hour of the first verdict to the last hourly budget, over all the measure's rows
-            long first = epoch(string(db, "SELECT MIN(time) FROM error_budgets WHERE measure LIKE '" + MEASURE
-                    + "%'")) - 3_600_000L;
-            long last = epoch(string(db, "SELECT MAX(time) FROM error_budgets WHERE measure LIKE '" + MEASURE
-                    + "%'"));
+            long first = epoch(string(db, "SELECT MIN(time) FROM error_budgets WHERE measure LIKE '" + MEASURE + "%'"))
+                    - 3_600_000L;
+            long last = epoch(string(db, "SELECT MAX(time) FROM error_budgets WHERE measure LIKE '" + MEASURE + "%'"));
 
             // longest firing: FIRING joined to its RESOLVED on the alert id, in SQL
-            long longest = count(db, "SELECT ROUND(MAX((julianday(r.deadline) - julianday(f.deadline)) * 86400000))"
-                    + " FROM alerts f JOIN alerts r ON r.alert_id = substr(f.alert_id, 1, length(f.alert_id) - 6)"
-                    + " || 'resolved' WHERE f.kind = 'BURN_RATE_FIRING' AND f." + m.trim());
-            String stillFiring = string(db, "SELECT MIN(f.deadline) FROM alerts f WHERE f.kind = 'BURN_RATE_FIRING'"
-                    + " AND f." + m.trim() + " AND NOT EXISTS (SELECT 1 FROM alerts r"
-                    + " WHERE r.alert_id = substr(f.alert_id, 1, length(f.alert_id) - 6) || 'resolved')");
+            long longest = count(
+                    db,
+                    "SELECT ROUND(MAX((julianday(r.deadline) - julianday(f.deadline)) * 86400000))"
+                            + " FROM alerts f JOIN alerts r ON r.alert_id = substr(f.alert_id, 1, length(f.alert_id) - 6)"
+                            + " || 'resolved' WHERE f.kind = 'BURN_RATE_FIRING' AND f." + m.trim());
+            String stillFiring = string(
+                    db,
+                    "SELECT MIN(f.deadline) FROM alerts f WHERE f.kind = 'BURN_RATE_FIRING'"
+                            + " AND f." + m.trim() + " AND NOT EXISTS (SELECT 1 FROM alerts r"
+                            + " WHERE r.alert_id = substr(f.alert_id, 1, length(f.alert_id) - 6) || 'resolved')");
             if (stillFiring != null) { // counted up to the end of the period
                 longest = Math.max(longest, last - epoch(stillFiring));
             }
-            assertThat(Duration.parse(r.get("longest_firing")).toMillis()).isCloseTo(longest,
-                    org.assertj.core.api.Assertions.within(1L));
+            assertThat(Duration.parse(r.get("longest_firing")).toMillis())
+                    .isCloseTo(longest, org.assertj.core.api.Assertions.within(1L));
 
             // budget: the last row's remaining; the lowest and the first exhausted among full windows (inside the
             // period, at least min_events = 10 verdicts)
             long fullFrom = first + Duration.ofDays(28).toMillis();
-            assertThat(Double.parseDouble(r.get("budget_remaining_end"))).isEqualTo(round4(Double.parseDouble(
-                    string(db, "SELECT remaining_fraction FROM error_budgets WHERE" + m + " ORDER BY time DESC"
-                            + " LIMIT 1"))));
+            assertThat(Double.parseDouble(r.get("budget_remaining_end")))
+                    .isEqualTo(round4(Double.parseDouble(string(
+                            db,
+                            "SELECT remaining_fraction FROM error_budgets WHERE" + m + " ORDER BY time DESC"
+                                    + " LIMIT 1"))));
             String full = " AND time >= '" + Instant.ofEpochMilli(fullFrom) + "' AND events >= 10";
-            assertThat(Double.parseDouble(r.get("budget_remaining_min"))).isEqualTo(round4(Double.parseDouble(
-                    string(db, "SELECT MIN(remaining_fraction) FROM error_budgets WHERE" + m + full))));
-            String exhausted = string(db, "SELECT MIN(time) FROM error_budgets WHERE remaining_fraction <= 0 AND" + m
-                    + full);
+            assertThat(Double.parseDouble(r.get("budget_remaining_min")))
+                    .isEqualTo(round4(Double.parseDouble(
+                            string(db, "SELECT MIN(remaining_fraction) FROM error_budgets WHERE" + m + full))));
+            String exhausted =
+                    string(db, "SELECT MIN(time) FROM error_budgets WHERE remaining_fraction <= 0 AND" + m + full);
             assertThat(r.get("budget_exhausted_first")).isEqualTo(exhausted == null ? "" : exhausted);
-            assertThat(Double.parseDouble(r.get("worst_window_compliance"))).isEqualTo(round4(Double.parseDouble(
-                    string(db, "SELECT MIN(1.0 * good / events) FROM error_budgets WHERE events > 0 AND" + m
-                            + full))));
+            assertThat(Double.parseDouble(r.get("worst_window_compliance")))
+                    .isEqualTo(round4(Double.parseDouble(string(
+                            db,
+                            "SELECT MIN(1.0 * good / events) FROM error_budgets WHERE events > 0 AND" + m + full))));
         }
     }
 
@@ -323,7 +404,8 @@ class BacktestTest {
     }
 
     static String string(String url, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -335,28 +417,46 @@ class BacktestTest {
     static Stream<Arguments> badSets() {
         String m = "m";
         return Stream.of(
-                Arguments.of("an objective outside (0, 1)", m + ".slo.objective=0.9,1.5",
+                Arguments.of(
+                        "an objective outside (0, 1)",
+                        m + ".slo.objective=0.9,1.5",
                         List.of("measure 'm'", "field 'slo.objective'", "value '1.5'", "(0, 1)")),
-                Arguments.of("an objective that is not a number", m + ".slo.objective=high",
+                Arguments.of(
+                        "an objective that is not a number",
+                        m + ".slo.objective=high",
                         List.of("measure 'm'", "field 'slo.objective'", "value 'high'")),
-                Arguments.of("months", m + ".slo.threshold=PT1H,P1M",
+                Arguments.of(
+                        "months",
+                        m + ".slo.threshold=PT1H,P1M",
                         List.of("measure 'm'", "field 'slo.threshold'", "value 'P1M'", "months")),
-                Arguments.of("a threshold above the timeout", m + ".slo.threshold=PT1H,P3D",
+                Arguments.of(
+                        "a threshold above the timeout",
+                        m + ".slo.threshold=PT1H,P3D",
                         List.of("measure 'm'", "field 'slo.threshold'", "value 'P3D'", "greater than timeout P2D")),
-                Arguments.of("a timeout below the threshold", m + ".timeout=PT30M",
+                Arguments.of(
+                        "a timeout below the threshold",
+                        m + ".timeout=PT30M",
                         List.of("measure 'm'", "field 'slo.threshold'", "value 'PT1H'", "timeout PT30M")),
-                Arguments.of("a zero threshold", m + ".slo.threshold=PT0S",
+                Arguments.of(
+                        "a zero threshold",
+                        m + ".slo.threshold=PT0S",
                         List.of("measure 'm'", "field 'slo.threshold'", "value 'PT0S'", "positive")),
-                Arguments.of("an unknown measure", "nope.slo.threshold=PT1H",
-                        List.of("unknown measure 'nope'", "m, plain")),
-                Arguments.of("an unknown field", m + ".slo.treshold=PT1H",
+                Arguments.of(
+                        "an unknown measure", "nope.slo.threshold=PT1H", List.of("unknown measure 'nope'", "m, plain")),
+                Arguments.of(
+                        "an unknown field",
+                        m + ".slo.treshold=PT1H",
                         List.of("measure 'm'", "unknown field 'slo.treshold'", "slo.threshold")),
                 Arguments.of("no field at all", "m=PT1H", List.of("expected MEASURE.FIELD=V1,V2")),
-                Arguments.of("a measure without an slo", "plain.slo.threshold=PT1H",
-                        List.of("measure 'plain' has no slo")),
-                Arguments.of("a value given twice", m + ".slo.threshold=PT1H,PT60M",
+                Arguments.of(
+                        "a measure without an slo", "plain.slo.threshold=PT1H", List.of("measure 'plain' has no slo")),
+                Arguments.of(
+                        "a value given twice",
+                        m + ".slo.threshold=PT1H,PT60M",
                         List.of("measure 'm'", "field 'slo.threshold'", "value 'PT60M'", "given twice")),
-                Arguments.of("an empty value", m + ".slo.objective=0.9,",
+                Arguments.of(
+                        "an empty value",
+                        m + ".slo.objective=0.9,",
                         List.of("measure 'm'", "field 'slo.objective'", "value ''", "empty")));
     }
 
@@ -364,12 +464,22 @@ class BacktestTest {
     @MethodSource("badSets")
     void aBadSetIsRefusedAtStartOnOneLineNamingMeasureFieldAndValue(String what, String set, List<String> parts)
             throws Exception {
-        Path measures = write("small.yaml", "measures:\n  - name: m\n    start: a\n    end: b\n    timeout: P2D\n"
-                + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n"
-                + "  - name: plain\n    start: a\n    end: c\n");
+        Path measures = write(
+                "small.yaml",
+                "measures:\n  - name: m\n    start: a\n    end: b\n    timeout: P2D\n"
+                        + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n"
+                        + "  - name: plain\n    start: a\n    end: c\n");
         Path out = dir.resolve("refused");
-        FlightControllerCliTest.Outcome o = cli("backtest", "--measures", measures.toString(), "--input",
-                FlightControllerCliTest.events(), "--out-dir", out.toString(), "--set", set);
+        FlightControllerCliTest.Outcome o = cli(
+                "backtest",
+                "--measures",
+                measures.toString(),
+                "--input",
+                FlightControllerCliTest.events(),
+                "--out-dir",
+                out.toString(),
+                "--set",
+                set);
         assertOneLineError(o, "backtest", "--set " + set + ": ");
         for (String p : parts) {
             assertThat(o.err).contains(p);
@@ -379,13 +489,27 @@ class BacktestTest {
 
     @Test
     void aFieldSetTwiceIsRefusedNamingBoth() throws Exception {
-        Path measures = write("small2.yaml", "measures:\n  - name: m\n    start: a\n    end: b\n"
-                + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
-        FlightControllerCliTest.Outcome o = cli("backtest", "--measures", measures.toString(), "--input",
-                FlightControllerCliTest.events(), "--out-dir", dir.resolve("refused2").toString(),
-                "--set", "m.slo.threshold=PT1H", "--set", "m.slo.threshold=PT2H");
+        Path measures = write(
+                "small2.yaml",
+                "measures:\n  - name: m\n    start: a\n    end: b\n"
+                        + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
+        FlightControllerCliTest.Outcome o = cli(
+                "backtest",
+                "--measures",
+                measures.toString(),
+                "--input",
+                FlightControllerCliTest.events(),
+                "--out-dir",
+                dir.resolve("refused2").toString(),
+                "--set",
+                "m.slo.threshold=PT1H",
+                "--set",
+                "m.slo.threshold=PT2H");
         assertOneLineError(o, "backtest", "--set m.slo.threshold=PT2H: ");
-        assertThat(o.err).contains("measure 'm'").contains("field 'slo.threshold'").contains("set twice")
+        assertThat(o.err)
+                .contains("measure 'm'")
+                .contains("field 'slo.threshold'")
+                .contains("set twice")
                 .contains("m.slo.threshold=PT1H");
     }
 }

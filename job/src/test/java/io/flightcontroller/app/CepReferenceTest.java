@@ -48,29 +48,39 @@ class CepReferenceTest {
     static Map<String, Long> cepLeads(Path events, String start, String end) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        FileSource<ParsedRecord> src = FileSource
-                .forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
-                        new org.apache.flink.core.fs.Path(events.toUri()))
+        FileSource<ParsedRecord> src = FileSource.forRecordStreamFormat(
+                        new JsonLinesFormat(new EventParser()), new org.apache.flink.core.fs.Path(events.toUri()))
                 .build();
-        DataStream<ProcessEvent> in = env
-                .fromSource(src, WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, t) -> r.eventTimeOrMin()), "events").setParallelism(1)
-                .filter(ParsedRecord::isEvent).setParallelism(1)
-                .map(ParsedRecord::getEvent).returns(TypeInformation.of(ProcessEvent.class)).setParallelism(1);
-        Pattern<ProcessEvent, ProcessEvent> pattern = Pattern
-                .<ProcessEvent>begin("start", AfterMatchSkipStrategy.skipPastLastEvent())
+        DataStream<ProcessEvent> in = env.fromSource(
+                        src,
+                        WatermarkStrategy.<ParsedRecord>forMonotonousTimestamps()
+                                .withTimestampAssigner((r, t) -> r.eventTimeOrMin()),
+                        "events")
+                .setParallelism(1)
+                .filter(ParsedRecord::isEvent)
+                .setParallelism(1)
+                .map(ParsedRecord::getEvent)
+                .returns(TypeInformation.of(ProcessEvent.class))
+                .setParallelism(1);
+        Pattern<ProcessEvent, ProcessEvent> pattern = Pattern.<ProcessEvent>begin(
+                        "start", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(SimpleCondition.of(e -> start.equals(e.getEventType())))
                 .followedBy("end")
                 .where(SimpleCondition.of(e -> end.equals(e.getEventType())));
-        org.apache.flink.util.CloseableIterator<Tuple3<String, Long, Long>> matches = CEP
-                .pattern(in.keyBy(ProcessEvent::getCorrelationId), pattern)
+        org.apache.flink.util.CloseableIterator<Tuple3<String, Long, Long>> matches = CEP.pattern(
+                        in.keyBy(ProcessEvent::getCorrelationId), pattern)
                 .inEventTime()
                 .process(new PatternProcessFunction<ProcessEvent, Tuple3<String, Long, Long>>() {
                     @Override
-                    public void processMatch(Map<String, List<ProcessEvent>> match, Context ctx,
+                    public void processMatch(
+                            Map<String, List<ProcessEvent>> match,
+                            Context ctx,
                             Collector<Tuple3<String, Long, Long>> out) {
                         ProcessEvent s = match.get("start").get(0);
-                        out.collect(Tuple3.of(s.getCorrelationId(), s.getTimeMs(), match.get("end").get(0).getTimeMs()));
+                        out.collect(Tuple3.of(
+                                s.getCorrelationId(),
+                                s.getTimeMs(),
+                                match.get("end").get(0).getTimeMs()));
                     }
                 })
                 .executeAndCollect("flink-cep reference");
@@ -97,7 +107,8 @@ class CepReferenceTest {
         s.progress = false;
         LocalRun.run(s, null);
         Map<String, Long> leads = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(s.jdbcUrl); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT case_key, duration_ms FROM lead_times WHERE measure = 'm'")) {
             while (rs.next()) {
                 leads.put(rs.getString(1), rs.getLong(2));
@@ -109,24 +120,39 @@ class CepReferenceTest {
     @Test
     void bpic2013_sameLeadForEveryCaseAsFlinkCep() throws Exception {
         Path events = dir.resolve("bpic.jsonl");
-        EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"), events,
-                EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
-                        .timeColumn("Change Date+Time").build());
+        EventLogConverter.convert(
+                SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"),
+                events,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
         Map<String, Long> cep = cepLeads(events, "Queued-Awaiting Assignment", "Accepted-In Progress");
         Map<String, Long> fc = flightControllerLeads(events, "Queued-Awaiting Assignment", "Accepted-In Progress");
         assertThat(cep).hasSize(4487);
-        assertThat(fc.equals(cep)).as("same lead per case (%d vs %d cases)", fc.size(), cep.size()).isTrue();
+        assertThat(fc.equals(cep))
+                .as("same lead per case (%d vs %d cases)", fc.size(), cep.size())
+                .isTrue();
     }
 
     @Test
     void sepsis_sameLeadForEveryCaseAsFlinkCep() throws Exception {
         Path events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
         Map<String, Long> cep = cepLeads(events, "ER Registration", "IV Antibiotics");
         Map<String, Long> fc = flightControllerLeads(events, "ER Registration", "IV Antibiotics");
         assertThat(cep).hasSize(821);
-        assertThat(fc.equals(cep)).as("same lead per case (%d vs %d cases)", fc.size(), cep.size()).isTrue();
+        assertThat(fc.equals(cep))
+                .as("same lead per case (%d vs %d cases)", fc.size(), cep.size())
+                .isTrue();
     }
 }

@@ -27,7 +27,8 @@ class CheckpointDirOptionsTest {
         String[] args = new String[6 + extra.length];
         args[0] = "run";
         args[1] = "--measures";
-        args[2] = FlightControllerCliTest.repo("job/src/main/resources/measures.yaml").toString();
+        args[2] = FlightControllerCliTest.repo("job/src/main/resources/measures.yaml")
+                .toString();
         args[3] = "--input";
         args[4] = FlightControllerCliTest.repo("sample-data/events.jsonl").toString();
         args[5] = "--out-dir=" + dir.resolve("out");
@@ -47,8 +48,9 @@ class CheckpointDirOptionsTest {
     void anIntervalBelowFlinksSmallestIsRefused() {
         assertThat(run("--checkpoint-dir", dir.resolve("c").toString(), "--checkpoint-interval", "PT0.005S"))
                 .isEqualTo(CliErrors.USAGE);
-        assertThat(err[0]).isEqualTo("flight-controller run: --checkpoint-interval PT0.005S: must be at least 10 ms"
-                + " (Flink's smallest interval)");
+        assertThat(err[0])
+                .isEqualTo("flight-controller run: --checkpoint-interval PT0.005S: must be at least 10 ms"
+                        + " (Flink's smallest interval)");
     }
 
     @Test
@@ -57,19 +59,23 @@ class CheckpointDirOptionsTest {
         Path foreign = Files.createDirectories(c.resolve("checkpoints")).resolve("keep-me.txt");
         Files.write(foreign, new byte[] {1});
         assertThat(run("--checkpoint-dir", c.toString())).isEqualTo(CliErrors.USAGE);
-        assertThat(err[0]).startsWith("flight-controller run: --checkpoint-dir " + c.toAbsolutePath()
-                + ": has checkpoints/ or savepoints/ that no run.properties describes").doesNotContain("\n");
+        assertThat(err[0])
+                .startsWith("flight-controller run: --checkpoint-dir " + c.toAbsolutePath()
+                        + ": has checkpoints/ or savepoints/ that no run.properties describes")
+                .doesNotContain("\n");
         assertThat(foreign).exists();
     }
 
     @Test
     void aFolderAnotherRunUsesIsRefused() throws Exception {
         Path c = Files.createDirectories(dir.resolve("c"));
-        try (FileChannel ch = FileChannel.open(c.resolve(LocalCheckpoints.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(
+                        c.resolve(LocalCheckpoints.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = ch.lock()) {
             assertThat(run("--checkpoint-dir", c.toString())).isEqualTo(CliErrors.USAGE);
         }
-        assertThat(err[0]).isEqualTo("flight-controller run: --checkpoint-dir " + c.toAbsolutePath()
-                + ": another run is using this folder");
+        assertThat(err[0])
+                .isEqualTo("flight-controller run: --checkpoint-dir " + c.toAbsolutePath()
+                        + ": another run is using this folder");
     }
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine;
 class CheckpointResumeSeparateJvmTest {
     @TempDir
     static Path dir;
+
     static Path input;
     static Path measures;
     /** Tables and files of the uninterrupted run. */
@@ -67,11 +68,26 @@ class CheckpointResumeSeparateJvmTest {
             }
         }
         measures = dir.resolve("measures.yaml");
-        Files.write(measures, Arrays.asList("measures:", "  - name: ticket_lead_time", "    start: ticket_opened",
-                "    end: ticket_closed", "    timeout: P2D", "    slo: { threshold: PT8H, objective: 0.9, window: P7D }"));
+        Files.write(
+                measures,
+                Arrays.asList(
+                        "measures:",
+                        "  - name: ticket_lead_time",
+                        "    start: ticket_opened",
+                        "    end: ticket_closed",
+                        "    timeout: P2D",
+                        "    slo: { threshold: PT8H, objective: 0.9, window: P7D }"));
         reference = dir.resolve("reference");
-        assertThat(FlightControllerCli.execute("run", "--no-progress", "--measures", measures.toString(), "--input",
-                input.toString(), "--out-dir", reference.toString())).isZero();
+        assertThat(FlightControllerCli.execute(
+                        "run",
+                        "--no-progress",
+                        "--measures",
+                        measures.toString(),
+                        "--input",
+                        input.toString(),
+                        "--out-dir",
+                        reference.toString()))
+                .isZero();
         assertThat(lines(reference.resolve("alerts.jsonl"))).hasSizeGreaterThan(1_000);
     }
 
@@ -99,23 +115,28 @@ class CheckpointResumeSeparateJvmTest {
         CommandLine cl = FlightControllerCli.commandLine();
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute(other.toArray(new String[0]))).isEqualTo(CliErrors.USAGE);
-        assertThat(err.toString().trim()).startsWith("flight-controller run: --out-of-orderness PT9S: differs from"
-                + " the interrupted run's PT5S").doesNotContain("\n");
+        assertThat(err.toString().trim())
+                .startsWith(
+                        "flight-controller run: --out-of-orderness PT9S: differs from" + " the interrupted run's PT5S")
+                .doesNotContain("\n");
         assertThat(Files.readAllBytes(out.resolve("alerts.jsonl"))).isEqualTo(before);
 
         Path log = dir.resolve("killed-2.log");
         assertThat(run(command, log)).as(tail(log)).isZero();
         String said = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-        Matcher from = Pattern.compile("resuming from checkpoint " + Pattern.quote(checkpoints.toAbsolutePath()
-                .toString()) + "/\\S+/chk-(\\d+) \\((\\d+)\\)").matcher(said);
+        Matcher from = Pattern.compile("resuming from checkpoint "
+                        + Pattern.quote(checkpoints.toAbsolutePath().toString()) + "/\\S+/chk-(\\d+) \\((\\d+)\\)")
+                .matcher(said);
         assertThat(from.find()).as(said).isTrue();
-        assertThat(Long.parseLong(from.group(2))).isEqualTo(Long.parseLong(from.group(1)))
+        assertThat(Long.parseLong(from.group(2)))
+                .isEqualTo(Long.parseLong(from.group(1)))
                 .isGreaterThanOrEqualTo(taken.checkpointId);
         assertSameAsUninterrupted(out);
 
         // the alerts file was cut back to the checkpoint: what the summary counts as delivered twice are the lines
         // of the interrupted run after it, and everything before them is untouched
-        Matcher m = Pattern.compile("([\\d,]+) alerts delivered twice after the resume").matcher(said);
+        Matcher m = Pattern.compile("([\\d,]+) alerts delivered twice after the resume")
+                .matcher(said);
         assertThat(m.find()).as(said).isTrue();
         int twice = Integer.parseInt(m.group(1).replace(",", ""));
         List<String> interrupted = splitLines(before);
@@ -123,8 +144,10 @@ class CheckpointResumeSeparateJvmTest {
         assertThat(twice).isBetween(0, interrupted.size());
         int kept = interrupted.size() - twice;
         assertThat(after.subList(0, kept)).isEqualTo(interrupted.subList(0, kept));
-        assertThat(after.subList(kept, after.size())).containsAll(interrupted.subList(kept, interrupted.size())
-                .stream().filter(l -> l.endsWith("}")).collect(java.util.stream.Collectors.toList()));
+        assertThat(after.subList(kept, after.size()))
+                .containsAll(interrupted.subList(kept, interrupted.size()).stream()
+                        .filter(l -> l.endsWith("}"))
+                        .collect(java.util.stream.Collectors.toList()));
 
         // a complete run leaves nothing to resume: the next run starts afresh
         assertThat(LocalCheckpoints.latest(checkpoints)).isNull();
@@ -146,9 +169,10 @@ class CheckpointResumeSeparateJvmTest {
         LocalCheckpoints.Snapshot savepoint = LocalCheckpoints.latest(checkpoints);
         assertThat(savepoint).isNotNull();
         assertThat(savepoint.savepoint).isTrue();
-        assertThat(savepoint.path.getParent()).isEqualTo(checkpoints.toAbsolutePath().resolve("savepoints"));
-        assertThat(tail(log1)).contains("stopped with a savepoint in " + savepoint.path
-                + ": run the same command again to continue");
+        assertThat(savepoint.path.getParent())
+                .isEqualTo(checkpoints.toAbsolutePath().resolve("savepoints"));
+        assertThat(tail(log1))
+                .contains("stopped with a savepoint in " + savepoint.path + ": run the same command again to continue");
 
         Path log2 = dir.resolve("stopped-2.log");
         assertThat(run(command, log2)).as(tail(log2)).isZero();
@@ -160,18 +184,35 @@ class CheckpointResumeSeparateJvmTest {
     // ---------------------------------------------------------------------------------------------------------------
 
     private static List<String> command(Path out, Path checkpoints) {
-        return new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        return new ArrayList<>(Arrays.asList(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "--add-opens=java.base/java.time=ALL-UNNAMED",
                 "-Dlog4j.configurationFile=" + FlightControllerCliTest.repo("local-cluster/log4j2.properties"),
-                "-cp", System.getProperty("java.class.path"), FlightControllerCli.class.getName(),
-                "run", "--no-progress", "--measures", measures.toString(), "--input", input.toString(),
-                "--out-dir", out.toString(), "--checkpoint-dir", checkpoints.toString(),
-                "--checkpoint-interval", "PT0.5S"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                FlightControllerCli.class.getName(),
+                "run",
+                "--no-progress",
+                "--measures",
+                measures.toString(),
+                "--input",
+                input.toString(),
+                "--out-dir",
+                out.toString(),
+                "--checkpoint-dir",
+                checkpoints.toString(),
+                "--checkpoint-interval",
+                "PT0.5S"));
     }
 
     private static Process start(List<String> command, Path log) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static int run(List<String> command, Path log) throws Exception {
@@ -193,8 +234,8 @@ class CheckpointResumeSeparateJvmTest {
                 return s;
             }
             if (!p.isAlive()) {
-                throw new AssertionError("the run ended before checkpoint " + id + " (a larger input is needed): "
-                        + tail(log));
+                throw new AssertionError(
+                        "the run ended before checkpoint " + id + " (a larger input is needed): " + tail(log));
             }
             Thread.sleep(100);
         }
@@ -208,12 +249,16 @@ class CheckpointResumeSeparateJvmTest {
         }
         for (String file : new String[] {"alerts.jsonl", "dead-letters.jsonl"}) {
             byte[] content = Files.readAllBytes(out.resolve(file));
-            assertThat(content.length == 0 || content[content.length - 1] == '\n').as(file + " ends a line").isTrue();
+            assertThat(content.length == 0 || content[content.length - 1] == '\n')
+                    .as(file + " ends a line")
+                    .isTrue();
             List<String> got = lines(out.resolve(file));
             List<String> want = lines(reference.resolve(file));
             Collections.sort(got);
             Collections.sort(want);
-            assertThat(got).as(file + ": each line once, as in the uninterrupted run").isEqualTo(want);
+            assertThat(got)
+                    .as(file + ": each line once, as in the uninterrupted run")
+                    .isEqualTo(want);
         }
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.PostgresServer;
@@ -80,7 +80,9 @@ class DeterministicReplayTest {
 
     static Path repo(String relative) {
         Path p = Paths.get("").toAbsolutePath();
-        return Files.exists(p.resolve(relative)) ? p.resolve(relative) : p.getParent().resolve(relative);
+        return Files.exists(p.resolve(relative))
+                ? p.resolve(relative)
+                : p.getParent().resolve(relative);
     }
 
     static synchronized MeasuresConfig defaultMeasures() throws IOException {
@@ -182,14 +184,20 @@ class DeterministicReplayTest {
             }
             long assignMin = badDay && u < 0.6 || !badDay && u < 0.15 ? 61 + rnd.nextInt(540) : 1 + rnd.nextInt(50);
             long assigned = requested + assignMin * 60_000L + rnd.nextInt(60) * 1000L;
-            add(order, lines, assigned, ev(id, "project_assigned", assigned,
-                    "{\"assignee\":\"eng" + rnd.nextInt(5) + "\"}"));
+            add(
+                    order,
+                    lines,
+                    assigned,
+                    ev(id, "project_assigned", assigned, "{\"assignee\":\"eng" + rnd.nextInt(5) + "\"}"));
             if (rnd.nextDouble() < 0.05) {
                 continue;
             }
             long created = assigned + (10 + rnd.nextInt(30 * 60 - 10)) * 60_000L + rnd.nextInt(60) * 1000L;
-            add(order, lines, created, ev(id, "project_created", created,
-                    "{\"account_id\":\"" + (100_000_000_000L + i) + "\"}"));
+            add(
+                    order,
+                    lines,
+                    created,
+                    ev(id, "project_created", created, "{\"account_id\":\"" + (100_000_000_000L + i) + "\"}"));
         }
         for (int i = 0; i < identities; i++) {
             String id = String.format("gen-identity-%05d", i);
@@ -224,7 +232,8 @@ class DeterministicReplayTest {
         pg.parallelism = 4;
         ResultTables.assertSame("PostgreSQL at parallelism 4 vs SQLite at 2", p2.tables, run(pg).tables);
         // a re-run into the database the baseline wrote
-        ResultTables.assertSame("re-run into the same database", p2.tables, run(richSettings(sqlite("rich-p2"))).tables);
+        ResultTables.assertSame(
+                "re-run into the same database", p2.tables, run(richSettings(sqlite("rich-p2"))).tables);
     }
 
     /** Every table of the main workload, with state in RocksDB (as on Managed Flink) instead of on the heap. */
@@ -244,9 +253,15 @@ class DeterministicReplayTest {
     @Test
     void aRealLogGivesTheSameTablesAtParallelism1InSqliteAnd4InPostgres() throws Exception {
         Path events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
         MeasuresConfig m = MeasuresYaml.parse("measures:\n  - name: registration_to_antibiotics\n"
                 + "    start: ER Registration\n    end: IV Antibiotics\n    timeout: P2D\n"
                 + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
@@ -255,7 +270,8 @@ class DeterministicReplayTest {
         sqlite.parallelism = 1;
         Baseline p1 = run(sqlite);
         assertThat(p1.rows("lead_times")).hasSize(821);
-        assertThat(p1.rows("alerts")).anyMatch(r -> r.contains("|kind=BURN_RATE_FIRING|"))
+        assertThat(p1.rows("alerts"))
+                .anyMatch(r -> r.contains("|kind=BURN_RATE_FIRING|"))
                 .anyMatch(r -> r.contains("|kind=TIMEOUT|"));
         assertThat(p1.rows("window_aggregates")).anyMatch(r -> r.contains("|window=PT24H|"));
         LocalRun.Settings pg = settings(m, POSTGRES.jdbcUrl(), in);
@@ -307,14 +323,15 @@ class DeterministicReplayTest {
         }
 
         @Override
-        public StreamFormat.Reader<ParsedRecord> createReader(Configuration config, FSDataInputStream stream,
-                long fileLen, long splitEnd) throws IOException {
+        public StreamFormat.Reader<ParsedRecord> createReader(
+                Configuration config, FSDataInputStream stream, long fileLen, long splitEnd) throws IOException {
             return slow(inner.createReader(config, stream, fileLen, splitEnd));
         }
 
         @Override
-        public StreamFormat.Reader<ParsedRecord> restoreReader(Configuration config, FSDataInputStream stream,
-                long restoredOffset, long fileLen, long splitEnd) throws IOException {
+        public StreamFormat.Reader<ParsedRecord> restoreReader(
+                Configuration config, FSDataInputStream stream, long restoredOffset, long fileLen, long splitEnd)
+                throws IOException {
             return slow(inner.restoreReader(config, stream, restoredOffset, fileLen, splitEnd));
         }
 
@@ -336,7 +353,8 @@ class DeterministicReplayTest {
         s.parallelism = 4;
         long start = System.nanoTime();
         Baseline slow = run(s);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the reader was slowed")
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("the reader was slowed")
                 .isGreaterThan(Duration.ofMillis(1500));
         ResultTables.assertSame("slowed reader at parallelism 4 vs normal at 2", rich().tables, slow.tables);
         assertThat(slow.counter(PipelineCounters.RECORDS_IN)).isEqualTo(rich().counter(PipelineCounters.RECORDS_IN));
@@ -367,8 +385,8 @@ class DeterministicReplayTest {
         }
         Path file = dir.resolve("generated-padded.jsonl");
         Files.write(file, padded, StandardCharsets.UTF_8);
-        LocalRun.Settings s = settings(defaultMeasures(), sqlite("rich-padded"),
-                Arrays.asList(repo("sample-data/events.jsonl"), file));
+        LocalRun.Settings s = settings(
+                defaultMeasures(), sqlite("rich-padded"), Arrays.asList(repo("sample-data/events.jsonl"), file));
         Baseline p = run(s);
         // an unused type is counted, not dead-lettered: every table is the same, dead letters included
         ResultTables.assertSame("padded with " + padding + " unused events vs plain", plain.tables, p.tables);
@@ -384,8 +402,8 @@ class DeterministicReplayTest {
 
     @Test
     void aShuffledFileGivesTheSameTablesAsTheSortedOne() throws Exception {
-        List<String> lines = new ArrayList<>(Files.readAllLines(repo("sample-data/events.jsonl"),
-                StandardCharsets.UTF_8));
+        List<String> lines =
+                new ArrayList<>(Files.readAllLines(repo("sample-data/events.jsonl"), StandardCharsets.UTF_8));
         lines.addAll(Files.readAllLines(generated(), StandardCharsets.UTF_8));
         Collections.shuffle(lines, new Random(42));
         Path file = dir.resolve("rich-shuffled.jsonl");
@@ -481,10 +499,12 @@ class DeterministicReplayTest {
         // the outlier itself is never applied: held back at the end of the input (a lone jump nothing corroborated),
         // or dead-lettered by the parser as outside the accepted range or too far ahead of its arrival
         List<String> ownDeadLetters = with.rows("dead_letters").stream()
-                .filter(r -> !plain.rows("dead_letters").contains(r)).collect(Collectors.toList());
+                .filter(r -> !plain.rows("dead_letters").contains(r))
+                .collect(Collectors.toList());
         assertThat(ownDeadLetters).allMatch(r -> r.contains("|reason=bad_time|") || r.contains("|reason=future_time|"));
         assertThat(with.rows("dead_letters")).containsAll(plain.rows("dead_letters"));
-        assertThat(with.counter(PipelineCounters.HELD_BACK_AT_END) + ownDeadLetters.size()).isEqualTo(1);
+        assertThat(with.counter(PipelineCounters.HELD_BACK_AT_END) + ownDeadLetters.size())
+                .isEqualTo(1);
         if (outlier.equals("a week ahead")) {
             // a valid time in the past: nothing to dead-letter, simply held back
             assertThat(with.counter(PipelineCounters.HELD_BACK_AT_END)).isEqualTo(1);
@@ -521,7 +541,13 @@ class DeterministicReplayTest {
     /** A noise event a week after the time of the line before {@code index}, inserted there. */
     private static void insertWeekAhead(List<String> lines, int index, String id) {
         String neighbour = lines.get(index - 1).replaceAll(".*\"time\":\"([^\"]+)\".*", "$1");
-        lines.add(index, ev(id, "noise", Instant.parse(neighbour).plus(Duration.ofDays(7)).toEpochMilli(), null));
+        lines.add(
+                index,
+                ev(
+                        id,
+                        "noise",
+                        Instant.parse(neighbour).plus(Duration.ofDays(7)).toEpochMilli(),
+                        null));
     }
 
     /**
@@ -538,8 +564,10 @@ class DeterministicReplayTest {
         insertWeekAhead(lines, 2 * third, "q");
         insertWeekAhead(lines, third, "p");
         Baseline with = run(arrivalOrder(lines, "arrival-two-outliers"));
-        assertThat(with.counter(PipelineCounters.LATE)).as("late events; leads " + with.rows("lead_times").size()
-                + " instead of " + plain.rows("lead_times").size()).isZero();
+        assertThat(with.counter(PipelineCounters.LATE))
+                .as("late events; leads " + with.rows("lead_times").size() + " instead of "
+                        + plain.rows("lead_times").size())
+                .isZero();
         ResultTables.assertSame("two events a week ahead vs none", plain.tables, with.tables);
     }
 
@@ -555,8 +583,10 @@ class DeterministicReplayTest {
         Baseline plain = run(arrivalOrder(lines, "arrival-no-heartbeat"));
         insertWeekAhead(lines, lines.size() / 2, "p");
         Baseline with = run(arrivalOrder(lines, "arrival-no-heartbeat-week-ahead"));
-        ResultTables.assertSame("an event a week ahead in the middle vs none, without a heartbeat at the end",
-                plain.tables, with.tables);
+        ResultTables.assertSame(
+                "an event a week ahead in the middle vs none, without a heartbeat at the end",
+                plain.tables,
+                with.tables);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -566,9 +596,14 @@ class DeterministicReplayTest {
     void windowAggregatesCountEachLeadInTheWindowOfItsEndAndEachBreachInTheWindowOfItsDeadline_bpic2013()
             throws Exception {
         Path events = dir.resolve("bpic.jsonl");
-        EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"), events,
-                EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
-                        .timeColumn("Change Date+Time").build());
+        EventLogConverter.convert(
+                SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"),
+                events,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
         MeasuresConfig m = MeasuresYaml.parse("measures:\n  - name: queued_to_accepted\n"
                 + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n"
                 + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
@@ -594,12 +629,16 @@ class DeterministicReplayTest {
                 c.set(2, c.get(2) + 1);
             }
             Map<Long, List<Long>> actual = new java.util.TreeMap<>();
-            for (String[] a : query(url, "SELECT window_start, completed, good, bad FROM window_aggregates"
-                    + " WHERE measure = 'queued_to_accepted' AND \"window\" = '" + w + "'")) {
-                actual.put(Instant.parse(a[0]).toEpochMilli(),
+            for (String[] a : query(
+                    url,
+                    "SELECT window_start, completed, good, bad FROM window_aggregates"
+                            + " WHERE measure = 'queued_to_accepted' AND \"window\" = '" + w + "'")) {
+                actual.put(
+                        Instant.parse(a[0]).toEpochMilli(),
                         Arrays.asList(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3])));
             }
-            assertThat(actual).as("window_aggregates " + w + " against lead_times and breach alerts")
+            assertThat(actual)
+                    .as("window_aggregates " + w + " against lead_times and breach alerts")
                     .isEqualTo(expected);
         }
     }
@@ -612,7 +651,8 @@ class DeterministicReplayTest {
     private static List<String[]> query(String url, String sql) throws Exception {
         List<String[]> rows = new ArrayList<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
-                java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 String[] row = new String[n];
@@ -629,9 +669,11 @@ class DeterministicReplayTest {
     // 6. a run's tables and summary are that run's
 
     static List<String> summary(LocalRun.Result r) {
-        return r.lines.stream().map(l -> l.measure + " " + l.kind + " measured=" + l.measured + " p50=" + l.p50Ms
-                + " p90=" + l.p90Ms + " p95=" + l.p95Ms + " timeouts=" + l.timeouts + " breaches=" + l.breaches
-                + " open=" + l.open).collect(Collectors.toList());
+        return r.lines.stream()
+                .map(l -> l.measure + " " + l.kind + " measured=" + l.measured + " p50=" + l.p50Ms
+                        + " p90=" + l.p90Ms + " p95=" + l.p95Ms + " timeouts=" + l.timeouts + " breaches=" + l.breaches
+                        + " open=" + l.open)
+                .collect(Collectors.toList());
     }
 
     @Test

@@ -49,7 +49,8 @@ class DomainMeasuresTest {
     List<Long> longs(String sql) throws Exception {
         List<Long> v = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("results.db"));
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 v.add(Math.round(rs.getDouble(1)));
             }
@@ -61,10 +62,10 @@ class DomainMeasuresTest {
     void guardrails_duplicateActivation_passWithoutActivation_outOfOrderWithinTheBound() throws Exception {
         String g = "{\"guardrail_id\":\"gr-1\"}";
         LocalRun.Result r = run(
-                ev("lz", "guardrail_passed", "2026-01-01T00:00:00Z", g),          // a pass with no activation before it
-                ev("lz", "guardrail_activated", "2026-01-01T01:00:03Z", g),       // arrives 3 s before an earlier one
+                ev("lz", "guardrail_passed", "2026-01-01T00:00:00Z", g), // a pass with no activation before it
+                ev("lz", "guardrail_activated", "2026-01-01T01:00:03Z", g), // arrives 3 s before an earlier one
                 ev("lz", "guardrail_activated", "2026-01-01T01:00:00Z", g),
-                ev("lz", "guardrail_activated", "2026-01-01T01:00:00Z", g),       // duplicate delivery
+                ev("lz", "guardrail_activated", "2026-01-01T01:00:00Z", g), // duplicate delivery
                 ev("lz", "guardrail_passed", "2026-01-01T01:30:00Z", g),
                 ev("lz", "guardrail_activated", "2026-01-01T02:00:00Z", g),
                 ev("lz", "guardrail_passed", "2026-01-01T02:10:00Z", g),
@@ -73,10 +74,13 @@ class DomainMeasuresTest {
         // lead from the FIRST activation after the last pass (01:00:00, not the first to arrive) to the next pass
         assertThat(longs("SELECT duration_ms FROM lead_times WHERE measure = 'guardrail_lead_time' ORDER BY cycle"))
                 .containsExactly(30 * 60_000L, 10 * 60_000L);
-        assertThat(longs("SELECT value FROM measurements WHERE measure = 'guardrail_activations_per_cycle' ORDER BY seq"))
+        assertThat(
+                        longs(
+                                "SELECT value FROM measurements WHERE measure = 'guardrail_activations_per_cycle' ORDER BY seq"))
                 .containsExactly(2L, 1L);
         assertThat(longs("SELECT max_value FROM measurements WHERE measure = 'guardrail_activations_per_cycle'"
-                + " ORDER BY seq")).containsExactly(2L, 2L);
+                        + " ORDER BY seq"))
+                .containsExactly(2L, 2L);
         assertThat(longs("SELECT value FROM measurements WHERE measure = 'guardrail_activations_total' ORDER BY seq"))
                 .containsExactly(1L, 2L, 3L);
     }
@@ -84,7 +88,8 @@ class DomainMeasuresTest {
     @Test
     void compliance_remediatedTwice_repeatedFindingsDoNotRestartTheClock() throws Exception {
         String c = "{\"container_id\":\"i-9\"}";
-        run(ev("scan-1", "resource_found_non_compliant", "2026-01-01T00:00:00Z", c),
+        run(
+                ev("scan-1", "resource_found_non_compliant", "2026-01-01T00:00:00Z", c),
                 ev("scan-2", "resource_found_non_compliant", "2026-01-01T00:20:00Z", c),
                 ev("scan-3", "resource_found_compliant", "2026-01-01T01:00:00Z", c),
                 ev("scan-4", "resource_found_compliant", "2026-01-01T01:10:00Z", c),
@@ -94,34 +99,50 @@ class DomainMeasuresTest {
                 ev("other", "project_requested", "2026-01-01T05:00:00Z", null));
         // keyed by the container, whatever the correlation id of each scan
         assertThat(longs("SELECT duration_ms FROM lead_times WHERE measure = 'resource_time_to_remediate'"
-                + " AND case_key = 'i-9' ORDER BY cycle")).containsExactly(60 * 60_000L, 30 * 60_000L);
+                        + " AND case_key = 'i-9' ORDER BY cycle"))
+                .containsExactly(60 * 60_000L, 30 * 60_000L);
     }
 
     @Test
     void patching_listsAsArraysOrStrings_emptyFailuresAre100_nothingAtAllIsNoMetric() throws Exception {
         LocalRun.Result r = run(
-                ev("p1", "patch_run_summary", "2026-01-01T00:00:00Z",
+                ev(
+                        "p1",
+                        "patch_run_summary",
+                        "2026-01-01T00:00:00Z",
                         "{\"successful_instances\":[\"a\",\"b\",\"c\"],\"failed_instances\":[\"d\"]}"),
-                ev("p2", "patch_run_summary", "2026-01-01T00:01:00Z",
+                ev(
+                        "p2",
+                        "patch_run_summary",
+                        "2026-01-01T00:01:00Z",
                         "{\"successful_instances\":\"a, b\",\"failed_instances\":\"c\"}"),
-                ev("p3", "patch_run_summary", "2026-01-01T00:02:00Z",
+                ev(
+                        "p3",
+                        "patch_run_summary",
+                        "2026-01-01T00:02:00Z",
                         "{\"successful_instances\":[\"a\"],\"failed_instances\":[]}"),
-                ev("p4", "patch_run_summary", "2026-01-01T00:03:00Z",
+                ev(
+                        "p4",
+                        "patch_run_summary",
+                        "2026-01-01T00:03:00Z",
                         "{\"successful_instances\":\"\",\"failed_instances\":[]}"));
         assertThat(longs("SELECT ROUND(value * 100) FROM measurements WHERE measure = 'patch_compliance_percent'"
-                + " ORDER BY start_time")).containsExactly(7500L, 6667L, 10000L);
+                        + " ORDER BY start_time"))
+                .containsExactly(7500L, 6667L, 10000L);
         assertThat(r.counter(PipelineCounters.NO_VALUE)).isEqualTo(1);
     }
 
     @Test
     void accountsAndIdentities_identityKeepsItsAccountAsADimension() throws Exception {
-        run(ev("acc-1", "account_requested", "2026-01-01T00:00:00Z", null),
+        run(
+                ev("acc-1", "account_requested", "2026-01-01T00:00:00Z", null),
                 ev("acc-1", "account_created", "2026-01-01T02:00:00Z", "{\"account_id\":\"1234\"}"),
                 ev("id-1", "identity_requested", "2026-01-01T00:10:00Z", "{\"account_id\":\"1234\"}"),
                 ev("id-1", "identity_created", "2026-01-01T00:40:00Z", "{\"account_id\":\"1234\"}"));
         assertThat(longs("SELECT duration_ms FROM lead_times WHERE measure = 'account_lead_time'"))
                 .containsExactly(2 * 3_600_000L);
         assertThat(longs("SELECT duration_ms FROM lead_times WHERE measure = 'identity_lead_time'"
-                + " AND dimensions = '{\"account_id\":\"1234\"}'")).containsExactly(30 * 60_000L);
+                        + " AND dimensions = '{\"account_id\":\"1234\"}'"))
+                .containsExactly(30 * 60_000L);
     }
 }

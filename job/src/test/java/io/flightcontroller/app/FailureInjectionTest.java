@@ -10,16 +10,15 @@ import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
 import io.flightcontroller.adapters.jdbc.JdbcTables;
-import io.flightcontroller.adapters.json.AlertJson;
 import io.flightcontroller.adapters.metrics.MetricPointStreams;
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.adapters.sns.SnsAlertSink;
 import io.flightcontroller.adapters.timestream.TimestreamSink;
 import io.flightcontroller.config.RuntimePropertyKeys;
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.MotoServer;
@@ -111,10 +110,15 @@ class FailureInjectionTest {
     /** Seed of the failure positions; {@code -Dfc.failure.seed=N} replays another draw. */
     static final long SEED = Long.getLong("fc.failure.seed", 20261201L);
 
-    enum Failure { NONE, TASK, TASK_MANAGER }
+    enum Failure {
+        NONE,
+        TASK,
+        TASK_MANAGER
+    }
 
     @TempDir
     static Path dir;
+
     static MotoServer sns;
     static MotoServer timestream;
     static MeasuresConfig measures;
@@ -125,6 +129,7 @@ class FailureInjectionTest {
      * their Timestream points get the wall-clock time, so one replayed after a restart is a second record.
      */
     static List<Long> deadLettersWithoutTime;
+
     static Outcome reference;
 
     /** What the test's operators record of one run, by run name (the mini-cluster runs in this JVM). */
@@ -145,9 +150,11 @@ class FailureInjectionTest {
         final List<Object[]> passes = Collections.synchronizedList(new ArrayList<>());
         /** Alert ids on the SNS topic when a writer subtask took checkpoint n: key "subtask@n", first attempt. */
         final Map<String, List<String>> publishedAtBarrier = new ConcurrentHashMap<>();
+
         final AtomicLong restoredFrom = new AtomicLong(-1);
         /** Records read when checkpoint n was taken, first attempt. */
         final Map<Long, Long> positionAt = new ConcurrentHashMap<>();
+
         final AtomicInteger lastAttempt = new AtomicInteger();
         final AtomicBoolean restartSeen = new AtomicBoolean();
         volatile List<String> publishedAtRestart;
@@ -170,6 +177,7 @@ class FailureInjectionTest {
         List<String[]> notifications;
         /** Timestream records: normalized record (no version) -> version. */
         List<String> timestreamRecords;
+
         Map<String, Long> timestreamVersions;
         List<String> alertsFile;
         List<String> deadLetterFile;
@@ -193,8 +201,8 @@ class FailureInjectionTest {
         // the sample (bad lines, late corrections, sequences) and 150 generated project and 40 identity cases
         Path generated = dir.resolve("generated.jsonl");
         Files.write(generated, DeterministicReplayTest.generatedCases(150, 40, 13L), StandardCharsets.UTF_8);
-        EventTimeSorter.Result s = new EventTimeSorter().sort(
-                Arrays.asList(DeterministicReplayTest.repo("sample-data/events.jsonl"), generated), dir);
+        EventTimeSorter.Result s = new EventTimeSorter()
+                .sort(Arrays.asList(DeterministicReplayTest.repo("sample-data/events.jsonl"), generated), dir);
         sorted = s.paths().get(0);
         records = s.lines();
         deadLettersWithoutTime = new ArrayList<>();
@@ -232,8 +240,9 @@ class FailureInjectionTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("failuresAndBackends")
-    void aFailureAfterACheckpointLeavesEverySinkAsAFailureFreeRunButSnsWithExactlyTheAlertsPublishedSinceTheCheckpointTwice(
-            Failure failure, String backend) throws Exception {
+    void
+            aFailureAfterACheckpointLeavesEverySinkAsAFailureFreeRunButSnsWithExactlyTheAlertsPublishedSinceTheCheckpointTwice(
+                    Failure failure, String backend) throws Exception {
         Random rnd = new Random(SEED + failure.ordinal() * 31L + backend.hashCode());
         long failAt = records / 5 + (long) (rnd.nextDouble() * records * 3 / 5);
         Outcome r = run(failure + "-" + backend, backend, failure, failAt);
@@ -241,7 +250,9 @@ class FailureInjectionTest {
 
         // the failure happened once, after a completed checkpoint, and the job restarted once from the last one
         assertThat(st.injected).as("failure injected").isTrue();
-        assertThat(st.completedAtInjection).as("checkpoints completed before the failure").isPositive();
+        assertThat(st.completedAtInjection)
+                .as("checkpoints completed before the failure")
+                .isPositive();
         assertThat(st.lastAttempt.get()).as("restarts").isEqualTo(1);
         long restored = st.restoredFrom.get();
         assertThat(restored).as("checkpoint restored").isPositive();
@@ -252,16 +263,21 @@ class FailureInjectionTest {
         // Timestream: the same records; the replayed ones written again with a higher version, but a replayed dead
         // letter without an event time (written at the wall-clock time) is a second record
         long position = st.positionAt.get(restored);
-        long deadLettersTwice = deadLettersWithoutTime.stream().filter(n -> n > position).count();
-        assertThat(sortedCopy(withoutDeadLetters(r.timestreamRecords))).as("Timestream records but dead letters")
+        long deadLettersTwice =
+                deadLettersWithoutTime.stream().filter(n -> n > position).count();
+        assertThat(sortedCopy(withoutDeadLetters(r.timestreamRecords)))
+                .as("Timestream records but dead letters")
                 .isEqualTo(sortedCopy(withoutDeadLetters(reference.timestreamRecords)));
-        assertThat(new HashSet<>(r.timestreamRecords)).as("Timestream records but their version and time")
+        assertThat(new HashSet<>(r.timestreamRecords))
+                .as("Timestream records but their version and time")
                 .isEqualTo(new HashSet<>(reference.timestreamRecords));
         assertThat(r.timestreamRecords.size() - reference.timestreamRecords.size())
                 .as("Timestream dead letters without an event time read after the checkpoint (at record " + position
-                        + "), written again").isEqualTo(deadLettersTwice);
+                        + "), written again")
+                .isEqualTo(deadLettersTwice);
         long rewritten = st.timestreamAtRestart.entrySet().stream()
-                .filter(e -> r.timestreamVersions.getOrDefault(e.getKey(), 0L) > e.getValue()).count();
+                .filter(e -> r.timestreamVersions.getOrDefault(e.getKey(), 0L) > e.getValue())
+                .count();
 
         // SNS: every alert at least once ...
         List<String> ids = r.ids();
@@ -280,7 +296,9 @@ class FailureInjectionTest {
                 int attempt = (Integer) p[0];
                 String id = (String) p[2];
                 if (attempt == 0) {
-                    handedBySubtask.computeIfAbsent((Integer) p[1], k -> new HashSet<>()).add(id);
+                    handedBySubtask
+                            .computeIfAbsent((Integer) p[1], k -> new HashSet<>())
+                            .add(id);
                     ((Long) p[3] < restored ? handedBeforeCheckpoint : handedAfterCheckpoint).add(id);
                 } else {
                     replayed.add(id);
@@ -289,54 +307,81 @@ class FailureInjectionTest {
         }
         for (Map.Entry<Integer, Set<String>> e : handedBySubtask.entrySet()) {
             List<String> atBarrier = st.publishedAtBarrier.get(e.getKey() + "@" + restored);
-            assertThat(atBarrier).as("SNS topic seen by writer subtask " + e.getKey() + " at checkpoint " + restored)
+            assertThat(atBarrier)
+                    .as("SNS topic seen by writer subtask " + e.getKey() + " at checkpoint " + restored)
                     .isNotNull();
             atBarrier.stream().filter(e.getValue()::contains).forEach(publishedBeforeCheckpoint::add);
         }
         Set<String> expectedTwice = new HashSet<>(st.publishedAtRestart);
         expectedTwice.removeAll(publishedBeforeCheckpoint);
-        Map<String, Long> copies = ids.stream().collect(Collectors.groupingBy(i -> i, TreeMap::new,
-                Collectors.counting()));
-        Set<String> twice = copies.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+        Map<String, Long> copies =
+                ids.stream().collect(Collectors.groupingBy(i -> i, TreeMap::new, Collectors.counting()));
+        Set<String> twice = copies.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         assertThat(copies.values()).as("copies of an alert on SNS").allMatch(c -> c <= 2);
-        assertThat(new HashSet<>(st.publishedAtRestart)).as("alerts published before the restart, each once")
+        assertThat(new HashSet<>(st.publishedAtRestart))
+                .as("alerts published before the restart, each once")
                 .hasSameSizeAs(st.publishedAtRestart);
-        assertThat(twice).as("alerts on SNS twice = those published after checkpoint " + restored
-                + " and before the failure").isEqualTo(expectedTwice);
+        assertThat(twice)
+                .as("alerts on SNS twice = those published after checkpoint " + restored + " and before the failure")
+                .isEqualTo(expectedTwice);
         assertThat(ids.size() - copies.size()).as("duplicates on SNS").isEqualTo(expectedTwice.size());
         // the restarted job re-emitted exactly the alerts after the checkpoint's position in the input, and the SNS
         // writers re-sent from their checkpointed buffers the ones handed to them before it but not yet published
         Set<String> afterPosition = new HashSet<>(reference.ids());
         afterPosition.removeAll(handedBeforeCheckpoint);
         assertThat(replayed).as("alerts re-emitted after the restart").isEqualTo(afterPosition);
-        assertThat(handedAfterCheckpoint).as("alerts emitted to SNS between the checkpoint and the failure")
+        assertThat(handedAfterCheckpoint)
+                .as("alerts emitted to SNS between the checkpoint and the failure")
                 .isSubsetOf(replayed);
         // a duplicate was emitted after the checkpoint, or before it and still in an SNS writer's buffer then
         Set<String> buffered = new HashSet<>(handedBeforeCheckpoint);
         buffered.removeAll(publishedBeforeCheckpoint);
         Set<String> sentAgain = new HashSet<>(handedAfterCheckpoint);
         sentAgain.addAll(buffered);
-        assertThat(sentAgain).as("alerts emitted after the checkpoint or buffered in it").containsAll(expectedTwice);
+        assertThat(sentAgain)
+                .as("alerts emitted after the checkpoint or buffered in it")
+                .containsAll(expectedTwice);
 
         // the files: each alert and dead letter once, as after a failure-free run
         assertThat(sortedCopy(r.alertsFile)).as("alerts file").isEqualTo(sortedCopy(reference.alertsFile));
         assertThat(sortedCopy(r.deadLetterFile)).as("dead-letter file").isEqualTo(sortedCopy(reference.deadLetterFile));
         // nothing given up by SNS or Timestream
-        assertThat(r.snsDeadLetters).as("SNS dead letters").isEqualTo(reference.snsDeadLetters).isEmpty();
-        assertThat(r.timestreamDeadLetters).as("Timestream dead letters").isEqualTo(reference.timestreamDeadLetters)
+        assertThat(r.snsDeadLetters)
+                .as("SNS dead letters")
+                .isEqualTo(reference.snsDeadLetters)
+                .isEmpty();
+        assertThat(r.timestreamDeadLetters)
+                .as("Timestream dead letters")
+                .isEqualTo(reference.timestreamDeadLetters)
                 .isEmpty();
 
-        System.out.printf("failure injection: %s on %s, seed %d: failure at record %,d of %,d (drawn: %,d) after"
+        System.out.printf(
+                "failure injection: %s on %s, seed %d: failure at record %,d of %,d (drawn: %,d) after"
                         + " checkpoint %d completed; restored checkpoint %d (taken at record %,d); alerts emitted to SNS"
                         + " between it and the failure %d; alerts published after the checkpoint and before the"
                         + " failure (duplicates) %d; alerts in the SNS writers' checkpointed buffers (sent again) %d;"
                         + " alerts file lines cut and rewritten %d; Timestream records rewritten with a higher version"
                         + " %,d of %,d, dead letters without event time written twice %d; alerts %d, JDBC rows %,d%n",
-                failure, backend, SEED, st.injectedAtRecord, records, st.failAt, st.completedAtInjection, restored,
+                failure,
+                backend,
+                SEED,
+                st.injectedAtRecord,
+                records,
+                st.failAt,
+                st.completedAtInjection,
+                restored,
                 position,
-                handedAfterCheckpoint.size(), expectedTwice.size(), buffered.size(), r.alertsFileLinesCut, rewritten,
-                reference.timestreamRecords.size(), deadLettersTwice, copies.size(),
+                handedAfterCheckpoint.size(),
+                expectedTwice.size(),
+                buffered.size(),
+                r.alertsFileLinesCut,
+                rewritten,
+                reference.timestreamRecords.size(),
+                deadLettersTwice,
+                copies.size(),
                 r.tables.values().stream().mapToInt(List::size).sum());
     }
 
@@ -348,7 +393,9 @@ class FailureInjectionTest {
             JsonNode a = json.readTree(n[1]).path("alert_id");
             if (!a.isMissingNode()) {
                 withAttribute++;
-                String value = a.has("Value") ? a.path("Value").asText() : a.path("StringValue").asText();
+                String value = a.has("Value")
+                        ? a.path("Value").asText()
+                        : a.path("StringValue").asText();
                 assertThat(value).as("alert_id attribute").isEqualTo(n[0]);
             }
         }
@@ -376,15 +423,19 @@ class FailureInjectionTest {
     static Outcome run(String name, String backend, Failure failure, long failAt) throws Exception {
         long started = System.nanoTime();
         String topicArn;
-        try (SnsClient client = SnsClient.builder().endpointOverride(URI.create(sns.endpoint()))
-                .region(Region.of(MotoServer.REGION)).credentialsProvider(credentials()).build()) {
+        try (SnsClient client = SnsClient.builder()
+                .endpointOverride(URI.create(sns.endpoint()))
+                .region(Region.of(MotoServer.REGION))
+                .credentialsProvider(credentials())
+                .build()) {
             topicArn = client.createTopic(b -> b.name("alerts-" + name)).topicArn();
         }
         String table = "metrics_" + name.replace('-', '_');
         try (TimestreamWriteClient admin = timestreamAdmin()) {
-            admin.createTable(b -> b.databaseName("fc").tableName(table)
-                    .retentionProperties(p -> p.memoryStoreRetentionPeriodInHours(24L)
-                            .magneticStoreRetentionPeriodInDays(3650L))
+            admin.createTable(b -> b.databaseName("fc")
+                    .tableName(table)
+                    .retentionProperties(
+                            p -> p.memoryStoreRetentionPeriodInHours(24L).magneticStoreRetentionPeriodInDays(3650L))
                     .magneticStoreWriteProperties(m -> m.enableMagneticStoreWrites(true)));
         }
         RunState st = new RunState(name, failure, failAt, topicArn, table);
@@ -409,7 +460,9 @@ class FailureInjectionTest {
         conf.addAll(StateBackends.configuration(backend));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(CHECKPOINT_MS));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, out.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                out.resolve("checkpoints").toUri().toString());
         // as a local run with --checkpoint-dir (LocalCheckpoints): a task restored as finished would skip the
         // end-of-input cap
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, false);
@@ -420,16 +473,23 @@ class FailureInjectionTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        PipelineOptions options = PipelineOptions.builder(measures).caseRetention(Duration.ofDays(3650))
-                .sortedInput(true).build();
+        PipelineOptions options = PipelineOptions.builder(measures)
+                .caseRetention(Duration.ofDays(3650))
+                .sortedInput(true)
+                .build();
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
-                new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew())),
-                new org.apache.flink.core.fs.Path(sorted.toUri())).build();
-        DataStream<ParsedRecord> files = env
-                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
-                .uid("source-files").setParallelism(1);
-        DataStream<ParsedRecord> input = files.map(new FailureInjector(name)).returns(files.getType())
-                .name("test: failure injector").uid("test-failure-injector").setParallelism(1);
+                        new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew())),
+                        new org.apache.flink.core.fs.Path(sorted.toUri()))
+                .build();
+        DataStream<ParsedRecord> files = env.fromSource(
+                        source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
+                .uid("source-files")
+                .setParallelism(1);
+        DataStream<ParsedRecord> input = files.map(new FailureInjector(name))
+                .returns(files.getType())
+                .name("test: failure injector")
+                .uid("test-failure-injector")
+                .setParallelism(1);
         FlightControllerTopology.Outputs outputs = FlightControllerTopology.build(input, options);
         // the local run's sinks (LocalRun), SNS with a dead-letter file
         JobWiring.attachJdbc(outputs, JdbcOutputs.effectiveUrl(jdbcUrl));
@@ -438,32 +498,55 @@ class FailureInjectionTest {
         Map<String, String> snsOptions = new HashMap<>();
         snsOptions.put(RuntimePropertyKeys.SNS_TOPIC_ARN, topicArn);
         snsOptions.put(RuntimePropertyKeys.SNS_ENDPOINT, sns.endpoint());
-        outputs.alerts.map(new AlertLedger(name)).returns(outputs.alerts.getType()).name("test: alert ledger")
+        outputs.alerts
+                .map(new AlertLedger(name))
+                .returns(outputs.alerts.getType())
+                .name("test: alert ledger")
                 .uid("test-alert-ledger")
-                .sinkTo(SnsAlertSink.builder().fromConfiguration(Configuration.fromMap(snsOptions))
-                        .setDeadLetterHandler(new JsonLinesDeadLetterHandler(snsDeadLetters.toString())).build())
-                .name("alerts to SNS").uid("sns-alerts");
+                .sinkTo(SnsAlertSink.builder()
+                        .fromConfiguration(Configuration.fromMap(snsOptions))
+                        .setDeadLetterHandler(new JsonLinesDeadLetterHandler(snsDeadLetters.toString()))
+                        .build())
+                .name("alerts to SNS")
+                .uid("sns-alerts");
         // every output as points to Timestream, as ManagedFlinkJob wires metrics.sink=timestream, with a dead-letter
         // file instead of the job log
-        MetricPointStreams.all(outputs.measurements, outputs.aggregates, outputs.errorBudgets, outputs.alerts,
-                        outputs.openCases, outputs.deadLetters, measures, "timestream")
-                .sinkTo(TimestreamSink.builder().setDatabase("fc").setTable(table).setRegion(MotoServer.REGION)
+        MetricPointStreams.all(
+                        outputs.measurements,
+                        outputs.aggregates,
+                        outputs.errorBudgets,
+                        outputs.alerts,
+                        outputs.openCases,
+                        outputs.deadLetters,
+                        measures,
+                        "timestream")
+                .sinkTo(TimestreamSink.builder()
+                        .setDatabase("fc")
+                        .setTable(table)
+                        .setRegion(MotoServer.REGION)
                         .setEndpoint(timestream.endpoint())
                         .setDeadLetterHandler(new JsonLinesDeadLetterHandler(timestreamDeadLetters.toString()))
                         .build())
-                .name("metrics to Timestream").uid("timestream-metrics");
+                .name("metrics to Timestream")
+                .uid("timestream-metrics");
         StateBackends.probe(outputs.measurements, name);
         JobGraph job = env.getStreamGraph().getJobGraph();
 
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(2).setNumSlotsPerTaskManager(1).withRandomPorts().build());
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(2)
+                .setNumSlotsPerTaskManager(1)
+                .withRandomPorts()
+                .build());
         try {
             cluster.start();
             cluster.submitJob(job).get();
             if (failure == Failure.TASK_MANAGER) {
                 java.util.concurrent.CompletableFuture<JobResult> result = cluster.requestJobResult(job.getJobID());
                 while (!st.loseTaskManager.await(100, TimeUnit.MILLISECONDS)) {
-                    assertThat(result.isDone()).as("job ended before the task manager could be lost").isFalse();
+                    assertThat(result.isDone())
+                            .as("job ended before the task manager could be lost")
+                            .isFalse();
                 }
                 cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
                 cluster.startTaskManager();
@@ -484,13 +567,18 @@ class FailureInjectionTest {
         r.timestreamRecords = timestreamRecords(table, r.timestreamVersions);
         r.alertsFile = Files.readAllLines(alertsFile, StandardCharsets.UTF_8);
         r.deadLetterFile = Files.readAllLines(deadLetterFile, StandardCharsets.UTF_8);
-        r.alertsFileLinesCut = JsonLinesFileSink.rewind(alertsFile).map(JsonLinesFileSink.Rewind::lines).orElse(0L);
+        r.alertsFileLinesCut = JsonLinesFileSink.rewind(alertsFile)
+                .map(JsonLinesFileSink.Rewind::lines)
+                .orElse(0L);
         r.snsDeadLetters = Files.exists(snsDeadLetters) ? Files.readAllLines(snsDeadLetters) : List.of();
-        r.timestreamDeadLetters = Files.exists(timestreamDeadLetters) ? Files.readAllLines(timestreamDeadLetters)
-                : List.of();
+        r.timestreamDeadLetters =
+                Files.exists(timestreamDeadLetters) ? Files.readAllLines(timestreamDeadLetters) : List.of();
         // moto answers data.json with everything it holds: keep what the next run's checkpoints read small
-        try (SnsClient client = SnsClient.builder().endpointOverride(URI.create(sns.endpoint()))
-                .region(Region.of(MotoServer.REGION)).credentialsProvider(credentials()).build();
+        try (SnsClient client = SnsClient.builder()
+                        .endpointOverride(URI.create(sns.endpoint()))
+                        .region(Region.of(MotoServer.REGION))
+                        .credentialsProvider(credentials())
+                        .build();
                 TimestreamWriteClient admin = timestreamAdmin()) {
             client.deleteTopic(b -> b.topicArn(topicArn));
             admin.deleteTable(b -> b.databaseName("fc").tableName(table));
@@ -503,8 +591,12 @@ class FailureInjectionTest {
     }
 
     static TimestreamWriteClient timestreamAdmin() {
-        return TimestreamWriteClient.builder().region(Region.of(MotoServer.REGION)).credentialsProvider(credentials())
-                .endpointOverride(URI.create(timestream.endpoint())).endpointDiscoveryEnabled(false).build();
+        return TimestreamWriteClient.builder()
+                .region(Region.of(MotoServer.REGION))
+                .credentialsProvider(credentials())
+                .endpointOverride(URI.create(timestream.endpoint()))
+                .endpointDiscoveryEnabled(false)
+                .build();
     }
 
     /** @return the topic's notifications in the order moto got them: {alert id from the body, attributes JSON} */
@@ -512,11 +604,14 @@ class FailureInjectionTest {
         try {
             ObjectMapper json = new ObjectMapper();
             List<String[]> out = new ArrayList<>();
-            for (JsonNode topic : json.readTree(sns.get("/moto-api/data.json")).path("sns").path("Topic")) {
+            for (JsonNode topic :
+                    json.readTree(sns.get("/moto-api/data.json")).path("sns").path("Topic")) {
                 if (topicArn.equals(topic.path("arn").asText())) {
                     for (JsonNode n : topic.path("sent_notifications")) {
                         JsonNode id = json.readTree(n.get(1).asText()).get("alert_id");
-                        out.add(new String[] {id == null ? null : id.asText(), n.path(3).toString()});
+                        out.add(new String[] {
+                            id == null ? null : id.asText(), n.path(3).toString()
+                        });
                     }
                 }
             }
@@ -536,7 +631,8 @@ class FailureInjectionTest {
         try {
             ObjectMapper json = new ObjectMapper();
             List<String> out = new ArrayList<>();
-            for (JsonNode t : json.readTree(timestream.get("/moto-api/data.json")).path("timestreamwrite")
+            for (JsonNode t : json.readTree(timestream.get("/moto-api/data.json"))
+                    .path("timestreamwrite")
                     .path("TimestreamTable")) {
                 if (!table.equals(t.path("name").asText())) {
                     continue;
@@ -555,11 +651,17 @@ class FailureInjectionTest {
 
     static String normalized(JsonNode rec) {
         Map<String, String> dims = new TreeMap<>();
-        rec.path("Dimensions").forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
+        rec.path("Dimensions")
+                .forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
         Map<String, String> values = new TreeMap<>();
-        rec.path("MeasureValues").forEach(v -> values.put(v.path("Name").asText(), v.path("Value").asText()));
+        rec.path("MeasureValues")
+                .forEach(
+                        v -> values.put(v.path("Name").asText(), v.path("Value").asText()));
         String name = rec.path("MeasureName").asText();
-        return name + dims + values + ("dead_letter".equals(name) ? "" : "@" + rec.path("Time").asText());
+        return name
+                + dims
+                + values
+                + ("dead_letter".equals(name) ? "" : "@" + rec.path("Time").asText());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -624,7 +726,8 @@ class FailureInjectionTest {
                 }
                 st.loseTaskManager.countDown();
             }
-            if (st.failure == Failure.TASK_MANAGER && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
+            if (st.failure == Failure.TASK_MANAGER
+                    && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
                 Thread.sleep(20); // until the task manager is gone: still mid-stream
             }
             return record;
@@ -660,8 +763,8 @@ class FailureInjectionTest {
                 st.restoredFrom.set(lastBarrier);
                 if (st.restartSeen.compareAndSet(false, true)) {
                     // every task of the failed attempt has ended: what reached SNS and Timestream before the restart
-                    st.publishedAtRestart = notifications(st.topicArn).stream().map(n -> n[0])
-                            .collect(Collectors.toList());
+                    st.publishedAtRestart =
+                            notifications(st.topicArn).stream().map(n -> n[0]).collect(Collectors.toList());
                     Map<String, Long> versions = new HashMap<>();
                     timestreamRecords(st.table, versions);
                     st.timestreamAtRestart = versions;
@@ -674,8 +777,9 @@ class FailureInjectionTest {
             lastBarrier = ctx.getCheckpointId();
             RunState st = RUNS.get(run);
             if (attempt == 0 && st.failure != Failure.NONE) {
-                st.publishedAtBarrier.put(subtask + "@" + lastBarrier, notifications(st.topicArn).stream()
-                        .map(n -> n[0]).collect(Collectors.toList()));
+                st.publishedAtBarrier.put(
+                        subtask + "@" + lastBarrier,
+                        notifications(st.topicArn).stream().map(n -> n[0]).collect(Collectors.toList()));
             }
         }
 

@@ -1,12 +1,12 @@
 package io.flightcontroller.app;
 
-import io.flightcontroller.adapters.influx.InfluxSinkOptions;
-import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import static io.flightcontroller.config.RuntimePropertyKeys.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.adapters.influx.InfluxSinkOptions;
 import io.flightcontroller.adapters.kinesis.KinesisSourceOptions;
+import io.flightcontroller.adapters.timestream.TimestreamSinkOptions;
 import io.flightcontroller.pipeline.PipelineOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,11 +146,12 @@ class JobConfigTest {
         Map<String, Properties> g = minimal();
         set(g, GROUP_ALERTS, SNS_TOPIC_ARN, "arn:aws:sns:eu-west-1:123456789012:alerts");
         set(g, GROUP_ALERTS, "sns.max.attempts", "3");
-        assertThat(JobConfig.fromPropertyGroups(g).getSns().getRetry().getMaxAttempts()).isEqualTo(3);
+        assertThat(JobConfig.fromPropertyGroups(g).getSns().getRetry().getMaxAttempts())
+                .isEqualTo(3);
 
         set(g, GROUP_ALERTS, "sns.max.attempts", "0");
-        assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g)).isInstanceOfSatisfying(
-                JobConfig.InvalidConfigException.class, e -> {
+        assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g))
+                .isInstanceOfSatisfying(JobConfig.InvalidConfigException.class, e -> {
                     assertThat(e.getGroup()).isEqualTo(GROUP_ALERTS);
                     assertThat(e.getKey()).isEqualTo("sns.max.attempts");
                 });
@@ -245,15 +246,18 @@ class JobConfigTest {
         assertThat(i.getUrl()).isEqualTo("https://influx.example:8086");
         assertThat(i.getOrg()).isEqualTo("fc");
         assertThat(i.getBucket()).isEqualTo("metrics");
-        assertThat(i.getToken()).hasToString(
-                "Secrets Manager secret arn:aws:secretsmanager:eu-central-1:123456789012:secret:influx-AbC");
+        assertThat(i.getToken())
+                .hasToString(
+                        "Secrets Manager secret arn:aws:secretsmanager:eu-central-1:123456789012:secret:influx-AbC");
         assertThat(JobWiring.influxSink(i)).isNotNull(); // the secret is read by the writers, not here
 
         g.get(GROUP_SINKS).remove(INFLUX_TOKEN_SECRET);
         set(g, GROUP_SINKS, INFLUX_TOKEN, "very-secret-token");
         JobConfig plain = JobConfig.fromPropertyGroups(g);
         assertThat(plain.getInflux().getToken().resolve()).isEqualTo("very-secret-token");
-        assertThat(plain.toString()).contains("influxdb https://influx.example:8086").doesNotContain("very-secret");
+        assertThat(plain.toString())
+                .contains("influxdb https://influx.example:8086")
+                .doesNotContain("very-secret");
     }
 
     @Test
@@ -261,8 +265,8 @@ class JobConfigTest {
         Map<String, Properties> g = minimal();
         g.get(GROUP_SOURCE).remove(KINESIS_STREAM);
         assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g))
-                .hasMessage(GROUP_SOURCE + " / " + KINESIS_STREAM
-                        + ": required when source.type=kinesis (name or ARN)");
+                .hasMessage(
+                        GROUP_SOURCE + " / " + KINESIS_STREAM + ": required when source.type=kinesis (name or ARN)");
         Map<String, Properties> h = minimal();
         h.remove(GROUP_SINKS);
         assertThatThrownBy(() -> JobConfig.fromPropertyGroups(h))
@@ -276,7 +280,8 @@ class JobConfigTest {
         Map<String, Properties> g = minimal();
         set(g, "FlightController.Sink", METRICS_SINK, "jdbc");
         assertThatThrownBy(() -> JobConfig.fromPropertyGroups(g))
-                .isInstanceOfSatisfying(JobConfig.InvalidConfigException.class,
+                .isInstanceOfSatisfying(
+                        JobConfig.InvalidConfigException.class,
                         e -> assertThat(e.getGroup()).isEqualTo("FlightController.Sink"));
     }
 
@@ -286,7 +291,9 @@ class JobConfigTest {
         set(g, GROUP_MEASURES, MEASURES_YAML, YAML);
         JobConfig c = JobConfig.fromPropertyGroups(g);
         assertThat(c.getMeasuresOrigin()).isEqualTo("inline");
-        assertThat(c.getPipeline().getMeasures().getMeasures()).extracting(m -> m.getName()).containsExactly("m");
+        assertThat(c.getPipeline().getMeasures().getMeasures())
+                .extracting(m -> m.getName())
+                .containsExactly("m");
     }
 
     @Test
@@ -294,7 +301,8 @@ class JobConfigTest {
         Map<String, Properties> g = minimal();
         set(g, GROUP_MEASURES, MEASURES_LOCATION, "classpath:/measures.yaml");
         JobConfig c = JobConfig.fromPropertyGroups(g);
-        assertThat(c.getPipeline().getMeasures().getMeasures()).extracting(m -> m.getName())
+        assertThat(c.getPipeline().getMeasures().getMeasures())
+                .extracting(m -> m.getName())
                 .contains("project_lead_time");
     }
 
@@ -307,7 +315,9 @@ class JobConfigTest {
             set(g, GROUP_MEASURES, MEASURES_LOCATION, loc);
             JobConfig c = JobConfig.fromPropertyGroups(g);
             assertThat(c.getMeasuresOrigin()).isEqualTo(loc);
-            assertThat(c.getPipeline().getMeasures().getMeasures()).extracting(m -> m.getName()).containsExactly("m");
+            assertThat(c.getPipeline().getMeasures().getMeasures())
+                    .extracting(m -> m.getName())
+                    .containsExactly("m");
         }
     }
 
@@ -333,13 +343,16 @@ class JobConfigTest {
     @Test
     void localPropertiesFileWithGroupQualifiedKeys(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("job.properties");
-        Files.write(f, ("# local run\n"
-                + "FlightController.Source.source.type=file\n"
-                + "FlightController.Source.file.path=" + dir.resolve("events.jsonl") + "\n"
-                + "FlightController.Time.idle.timeout=PT5S\n"
-                + "FlightController.Sinks.metrics.sink=jdbc\n"
-                + "FlightController.Sinks.jdbc.url=jdbc:sqlite:" + dir.resolve("fc.db") + "\n"
-                + "FlightController.Alerts.alerts.sink=none\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                f,
+                ("# local run\n"
+                                + "FlightController.Source.source.type=file\n"
+                                + "FlightController.Source.file.path=" + dir.resolve("events.jsonl") + "\n"
+                                + "FlightController.Time.idle.timeout=PT5S\n"
+                                + "FlightController.Sinks.metrics.sink=jdbc\n"
+                                + "FlightController.Sinks.jdbc.url=jdbc:sqlite:" + dir.resolve("fc.db") + "\n"
+                                + "FlightController.Alerts.alerts.sink=none\n")
+                        .getBytes(StandardCharsets.UTF_8));
         JobConfig c = JobConfig.fromPropertiesFile(f);
         assertThat(c.getSourceType()).isEqualTo(JobConfig.SourceType.FILE);
         assertThat(c.getKinesis()).isNull();
@@ -347,7 +360,8 @@ class JobConfigTest {
         assertThat(c.getPipeline().getIdleTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.JDBC);
         assertThat(c.getAlertSink()).isEqualTo(JobConfig.AlertSinkType.NONE);
-        assertThat(ManagedFlinkJob.loadConfig(new String[] {"--config", f.toString()}).getFilePath())
+        assertThat(ManagedFlinkJob.loadConfig(new String[] {"--config", f.toString()})
+                        .getFilePath())
                 .isEqualTo(c.getFilePath());
     }
 
@@ -356,7 +370,8 @@ class JobConfigTest {
         Path f = dir.resolve("job.properties");
         Files.write(f, "kinesis.stream=events\n".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> JobConfig.fromPropertiesFile(f))
-                .isInstanceOfSatisfying(JobConfig.InvalidConfigException.class,
+                .isInstanceOfSatisfying(
+                        JobConfig.InvalidConfigException.class,
                         e -> assertThat(e.getKey()).isEqualTo("kinesis.stream"));
     }
 }

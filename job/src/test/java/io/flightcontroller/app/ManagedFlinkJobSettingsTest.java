@@ -33,14 +33,28 @@ class ManagedFlinkJobSettingsTest {
      * application code may set; from runtime 2.2 on anything else set in code throws. Checkpointing, state backend
      * and restart strategy are not on it.
      */
-    static final Set<String> SETTABLE_IN_CODE = new HashSet<>(Arrays.asList("execution.runtime-mode",
-            "pipeline.auto-generate-uids", "pipeline.auto-watermark-interval", "pipeline.cached-files",
-            "pipeline.classpaths", "pipeline.closure-cleaner-level", "pipeline.force-avro", "pipeline.force-kryo",
-            "pipeline.generic-types", "pipeline.global-job-parameters", "pipeline.jars",
-            "pipeline.jobvertex-parallelism-overrides", "pipeline.max-parallelism", "pipeline.name",
-            "pipeline.object-reuse", "pipeline.operator-chaining.chain-operators-with-different-max-parallelism",
-            "pipeline.operator-chaining.enabled", "pipeline.serialization-config", "pipeline.vertex-description-mode",
-            "pipeline.vertex-name-include-index-prefix", "pipeline.watermark-alignment.allow-unaligned-source-splits"));
+    static final Set<String> SETTABLE_IN_CODE = new HashSet<>(Arrays.asList(
+            "execution.runtime-mode",
+            "pipeline.auto-generate-uids",
+            "pipeline.auto-watermark-interval",
+            "pipeline.cached-files",
+            "pipeline.classpaths",
+            "pipeline.closure-cleaner-level",
+            "pipeline.force-avro",
+            "pipeline.force-kryo",
+            "pipeline.generic-types",
+            "pipeline.global-job-parameters",
+            "pipeline.jars",
+            "pipeline.jobvertex-parallelism-overrides",
+            "pipeline.max-parallelism",
+            "pipeline.name",
+            "pipeline.object-reuse",
+            "pipeline.operator-chaining.chain-operators-with-different-max-parallelism",
+            "pipeline.operator-chaining.enabled",
+            "pipeline.serialization-config",
+            "pipeline.vertex-description-mode",
+            "pipeline.vertex-name-include-index-prefix",
+            "pipeline.watermark-alignment.allow-unaligned-source-splits"));
 
     /** The production source where the build has one (the Flink 2 build has no Kinesis source: README, "Flink 2"). */
     static final String SOURCE = KinesisInput.AVAILABLE ? "kinesis" : "file";
@@ -49,10 +63,13 @@ class ManagedFlinkJobSettingsTest {
     Path dir;
 
     private JobConfig config(String source, String metrics, String alerts) throws Exception {
-        Path events = Files.write(dir.resolve("events.jsonl"), Collections.singletonList(
-                "{\"correlation_id\":\"c1\",\"event_type\":\"project_requested\",\"time\":\"2026-11-02T11:00:00Z\"}"),
+        Path events = Files.write(
+                dir.resolve("events.jsonl"),
+                Collections.singletonList(
+                        "{\"correlation_id\":\"c1\",\"event_type\":\"project_requested\",\"time\":\"2026-11-02T11:00:00Z\"}"),
                 StandardCharsets.UTF_8);
-        String lines = String.join("\n",
+        String lines = String.join(
+                "\n",
                 source.equals("kinesis")
                         ? "FlightController.Source.kinesis.stream=arn:aws:kinesis:eu-west-1:123456789012:stream/events"
                         : "FlightController.Source.source.type=file\nFlightController.Source.file.path=" + events,
@@ -67,7 +84,8 @@ class ManagedFlinkJobSettingsTest {
                 "FlightController.Sinks.influxdb.token=unused",
                 "FlightController.Alerts.alerts.sink=" + alerts,
                 "FlightController.Alerts.alerts.file.path=" + dir.resolve("alerts.jsonl"),
-                "FlightController.Alerts.sns.topic.arn=arn:aws:sns:eu-west-1:123456789012:alerts", "");
+                "FlightController.Alerts.sns.topic.arn=arn:aws:sns:eu-west-1:123456789012:alerts",
+                "");
         Path file = Files.write(dir.resolve("job.properties"), lines.getBytes(StandardCharsets.UTF_8));
         return ManagedFlinkJob.loadConfig(new String[] {"--config", file.toString()});
     }
@@ -98,8 +116,7 @@ class ManagedFlinkJobSettingsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Map<String, String> before = settings(env);
         env.configure(ManagedFlinkJob.applicationSettings());
-        JobWiring.attachSinks(JobWiring.build(env, config(SOURCE, "jdbc", "sns")), config(SOURCE,
-                "jdbc", "sns"));
+        JobWiring.attachSinks(JobWiring.build(env, config(SOURCE, "jdbc", "sns")), config(SOURCE, "jdbc", "sns"));
         Set<String> changed = changed(before, settings(env));
 
         assertThat(changed).contains("pipeline.max-parallelism", "pipeline.auto-generate-uids");
@@ -126,8 +143,11 @@ class ManagedFlinkJobSettingsTest {
             for (int m = 0; m < metricSinks.size(); m++) {
                 String metrics = metricSinks.get(m);
                 String alerts = alertSinks.get((m + sources.indexOf(source)) % alertSinks.size());
-                StreamGraph graph = buildLikeMain(config(source, metrics, alerts)).getStreamGraph();
-                assertThat(graph.getStreamNodes()).as("%s / %s / %s", source, metrics, alerts).isNotEmpty();
+                StreamGraph graph =
+                        buildLikeMain(config(source, metrics, alerts)).getStreamGraph();
+                assertThat(graph.getStreamNodes())
+                        .as("%s / %s / %s", source, metrics, alerts)
+                        .isNotEmpty();
                 alertsSeen.add(alerts);
             }
         }
@@ -141,7 +161,8 @@ class ManagedFlinkJobSettingsTest {
             assertThat(buildLikeMain(kinesis).getStreamGraph().getStreamNodes())
                     .anyMatch(n -> "source-kinesis".equals(n.getTransformationUID()));
         } else {
-            assertThatThrownBy(() -> buildLikeMain(kinesis)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> buildLikeMain(kinesis))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("FlightController.Source.source.type=kinesis: this Flink 2 build has no "
                             + "Kinesis source");
         }
@@ -152,8 +173,12 @@ class ManagedFlinkJobSettingsTest {
         // control: the uid check above is Flink's own, switched on by the settings
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(ManagedFlinkJob.applicationSettings());
-        env.fromData(1, 2, 3).uid("numbers").map((MapFunction<Integer, Integer>) i -> i + 1).name("no uid")
-                .print().uid("print");
+        env.fromData(1, 2, 3)
+                .uid("numbers")
+                .map((MapFunction<Integer, Integer>) i -> i + 1)
+                .name("no uid")
+                .print()
+                .uid("print");
         assertThatThrownBy(env::getStreamGraph).hasMessageContaining("no uid");
     }
 }

@@ -1,18 +1,12 @@
 package io.flightcontroller.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.testing.MotoServer;
 import io.flightcontroller.testing.QuestDbServer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +14,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 
 /**
  * The job as {@link ManagedFlinkJob} wires it, from a properties file: JSON Lines events in, measurements, window
@@ -71,10 +70,13 @@ class MetricSinksEndToEndTest {
         Path measures = dir.resolve("measures.yaml");
         Files.write(measures, YAML.getBytes(StandardCharsets.UTF_8));
         Path p = dir.resolve("job.properties");
-        Files.write(p, ("FlightController.Source.source.type=file\n"
-                + "FlightController.Source.file.path=" + events + "\n"
-                + "FlightController.Measures.measures.location=" + measures + "\n"
-                + "FlightController.Alerts.alerts.sink=none\n" + sinkLines).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                p,
+                ("FlightController.Source.source.type=file\n"
+                                + "FlightController.Source.file.path=" + events + "\n"
+                                + "FlightController.Measures.measures.location=" + measures + "\n"
+                                + "FlightController.Alerts.alerts.sink=none\n" + sinkLines)
+                        .getBytes(StandardCharsets.UTF_8));
         return p;
     }
 
@@ -90,30 +92,40 @@ class MetricSinksEndToEndTest {
     @Test
     void influxdbSinkWritesLeadTimesAndAggregates() throws Exception {
         try (QuestDbServer questdb = QuestDbServer.start()) {
-            runJob(config(events(1_709_287_200_000L), "FlightController.Sinks.metrics.sink=influxdb\n"
-                    + "FlightController.Sinks.influxdb.url=" + questdb.url() + "\n"
-                    + "FlightController.Sinks.influxdb.org=fc\n"
-                    + "FlightController.Sinks.influxdb.bucket=metrics\n"
-                    + "FlightController.Sinks.influxdb.token=unused\n"));
+            runJob(config(
+                    events(1_709_287_200_000L),
+                    "FlightController.Sinks.metrics.sink=influxdb\n"
+                            + "FlightController.Sinks.influxdb.url=" + questdb.url() + "\n"
+                            + "FlightController.Sinks.influxdb.org=fc\n"
+                            + "FlightController.Sinks.influxdb.bucket=metrics\n"
+                            + "FlightController.Sinks.influxdb.token=unused\n"));
 
-            JsonNode leads = poll(questdb, "select correlation_id, process, duration_ms, good from lead_time "
-                    + "order by correlation_id", 3);
+            JsonNode leads = poll(
+                    questdb,
+                    "select correlation_id, process, duration_ms, good from lead_time " + "order by correlation_id",
+                    3);
             assertThat(leads.size()).isEqualTo(3);
             assertThat(leads.get(0).get(0).asText()).isEqualTo("case-0");
             assertThat(leads.get(0).get(1).asText()).isEqualTo("support");
             assertThat(leads.get(0).get(2).asLong()).isEqualTo(600_000L);
             assertThat(leads.get(0).get(3).asBoolean()).isTrue();
-            assertThat(poll(questdb, "select completed from window_aggregate where measure = 'assign'", 1).size())
+            assertThat(poll(questdb, "select completed from window_aggregate where measure = 'assign'", 1)
+                            .size())
                     .isGreaterThanOrEqualTo(1);
             // the other outputs the generated dashboards read, under the names of MetricNames
             JsonNode alerts = poll(questdb, "select kind, case_key from alert where measure = 'assign'", 1);
             assertThat(alerts.get(0).get(0).asText()).isEqualTo("BREACH");
             assertThat(alerts.get(0).get(1).asText()).isEqualTo("case-3");
             assertThat(poll(questdb, "select remaining_fraction from error_budget where measure = 'assign'", 1)
-                    .size()).isGreaterThanOrEqualTo(1);
-            assertThat(poll(questdb, "select case_key from open_case where measure = 'assign'", 1).size())
+                            .size())
                     .isGreaterThanOrEqualTo(1);
-            assertThat(poll(questdb, "select reason from dead_letter", 1).get(0).get(0).asText())
+            assertThat(poll(questdb, "select case_key from open_case where measure = 'assign'", 1)
+                            .size())
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(poll(questdb, "select reason from dead_letter", 1)
+                            .get(0)
+                            .get(0)
+                            .asText())
                     .isEqualTo("not_json");
         }
     }
@@ -121,24 +133,30 @@ class MetricSinksEndToEndTest {
     @Test
     void timestreamSinkWritesLeadTimesAndAggregates() throws Exception {
         try (MotoServer moto = MotoServer.start();
-                TimestreamWriteClient admin = TimestreamWriteClient.builder().region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
-                                "testing")))
-                        .endpointOverride(URI.create(moto.endpoint())).endpointDiscoveryEnabled(false).build()) {
+                TimestreamWriteClient admin = TimestreamWriteClient.builder()
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                        .endpointOverride(URI.create(moto.endpoint()))
+                        .endpointDiscoveryEnabled(false)
+                        .build()) {
             admin.createDatabase(b -> b.databaseName("fc"));
-            admin.createTable(b -> b.databaseName("fc").tableName("metrics")
-                    .retentionProperties(r -> r.memoryStoreRetentionPeriodInHours(24L)
-                            .magneticStoreRetentionPeriodInDays(3650L))
+            admin.createTable(b -> b.databaseName("fc")
+                    .tableName("metrics")
+                    .retentionProperties(
+                            r -> r.memoryStoreRetentionPeriodInHours(24L).magneticStoreRetentionPeriodInDays(3650L))
                     .magneticStoreWriteProperties(m -> m.enableMagneticStoreWrites(true)));
 
-            runJob(config(events(System.currentTimeMillis() - 30L * 24 * 3_600_000L),
+            runJob(config(
+                    events(System.currentTimeMillis() - 30L * 24 * 3_600_000L),
                     "FlightController.Sinks.metrics.sink=timestream\n"
-                    + "FlightController.Sinks.timestream.database=fc\n"
-                    + "FlightController.Sinks.timestream.table=metrics\n"
-                    + "FlightController.Sinks.timestream.region=" + MotoServer.REGION + "\n"
-                    + "FlightController.Sinks.timestream.endpoint=" + moto.endpoint() + "\n"));
+                            + "FlightController.Sinks.timestream.database=fc\n"
+                            + "FlightController.Sinks.timestream.table=metrics\n"
+                            + "FlightController.Sinks.timestream.region=" + MotoServer.REGION + "\n"
+                            + "FlightController.Sinks.timestream.endpoint=" + moto.endpoint() + "\n"));
 
-            JsonNode tables = JSON.readTree(moto.get("/moto-api/data.json")).path("timestreamwrite")
+            JsonNode tables = JSON.readTree(moto.get("/moto-api/data.json"))
+                    .path("timestreamwrite")
                     .path("TimestreamTable");
             List<String> names = new ArrayList<>();
             int leads = 0;

@@ -45,20 +45,33 @@ class NotebooksPostgresTest {
         LocalRun.run(s, null);
 
         Path book = NotebooksTest.NOTEBOOKS.resolve("lead-times.ipynb");
-        ProcessBuilder pb = new ProcessBuilder(Arrays.asList(NotebookReport.DEBIAN_JUPYTER.toString(), "nbconvert",
-                "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", dir.toString(),
-                book.toString())).directory(NotebooksTest.NOTEBOOKS.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(Arrays.asList(
+                        NotebookReport.DEBIAN_JUPYTER.toString(),
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.timeout=300",
+                        "--output-dir",
+                        dir.toString(),
+                        book.toString()))
+                .directory(NotebooksTest.NOTEBOOKS.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nbconvert.log").toFile());
         pb.environment().put("FC_DB", POSTGRES.jdbcUrl());
         pb.environment().put("FC_MEASURES", measures.toString());
         pb.environment().put("MPLCONFIGDIR", dir.resolve("mpl").toString());
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(LoopbackServers.tail(dir.resolve("nbconvert.log"))).isZero();
+        assertThat(p.exitValue())
+                .as(LoopbackServers.tail(dir.resolve("nbconvert.log")))
+                .isZero();
 
         List<String> lines = new ArrayList<>();
         String database = null;
-        for (JsonNode cell : NotebooksTest.JSON.readTree(dir.resolve("lead-times.ipynb").toFile()).path("cells")) {
+        for (JsonNode cell : NotebooksTest.JSON
+                .readTree(dir.resolve("lead-times.ipynb").toFile())
+                .path("cells")) {
             for (JsonNode o : cell.path("outputs")) {
                 for (String line : NotebooksTest.text(o.path("text")).split("\n")) {
                     if (line.startsWith("figure: ")) {
@@ -72,8 +85,9 @@ class NotebooksPostgresTest {
         assertThat(database).contains("jdbc:postgresql://127.0.0.1:" + POSTGRES.port());
         try (Connection c = DriverManager.getConnection(POSTGRES.jdbcUrl())) {
             NotebooksTest.checkFigures("lead-times.ipynb on PostgreSQL", lines, c);
-            assertThat(NotebooksTest.labels(lines)).containsAll(NotebooksTest.prefixed("lead ",
-                    NotebooksTest.strings(c, "SELECT DISTINCT measure FROM lead_times")));
+            assertThat(NotebooksTest.labels(lines))
+                    .containsAll(NotebooksTest.prefixed(
+                            "lead ", NotebooksTest.strings(c, "SELECT DISTINCT measure FROM lead_times")));
         }
         assertThat(Files.size(dir.resolve("lead-times.ipynb"))).isPositive();
     }

@@ -54,14 +54,18 @@ class NotebooksTest {
 
     @TempDir
     static Path dir;
+
     private static Path database;
 
     static Path measuresFile() throws Exception {
-        return Paths.get(NotebooksTest.class.getResource("/notebooks/sepsis-measures.yaml").toURI());
+        return Paths.get(NotebooksTest.class
+                .getResource("/notebooks/sepsis-measures.yaml")
+                .toURI());
     }
 
     static void assumeJupyter() {
-        Assumptions.assumeTrue(Files.isExecutable(NotebookReport.DEBIAN_JUPYTER),
+        Assumptions.assumeTrue(
+                Files.isExecutable(NotebookReport.DEBIAN_JUPYTER),
                 "skipped: /usr/bin/jupyter is missing; install Debian's notebook packages with "
                         + ".ci/install-notebooks.sh (jupyter-nbconvert python3-nbformat python3-ipykernel "
                         + "python3-pandas python3-matplotlib python3-yaml python3-psycopg2)");
@@ -77,14 +81,24 @@ class NotebooksTest {
             return database;
         }
         Path events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
-        Files.write(events, Arrays.asList("this line is not JSON",
-                "{\"correlation_id\":\"ZZ1\",\"event_type\":\"ER Registration\"}",
-                "{\"correlation_id\":\"A\",\"event_type\":\"IV Antibiotics\",\"time\":\"2014-10-22T12:00:00Z\"}",
-                "{\"correlation_id\":\"B\",\"event_type\":\"CRP\",\"time\":\"2014-12-01T10:00:00Z\",\"payload\":{\"CRP\":\"50\"}}"),
-                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
+        Files.write(
+                events,
+                Arrays.asList(
+                        "this line is not JSON",
+                        "{\"correlation_id\":\"ZZ1\",\"event_type\":\"ER Registration\"}",
+                        "{\"correlation_id\":\"A\",\"event_type\":\"IV Antibiotics\",\"time\":\"2014-10-22T12:00:00Z\"}",
+                        "{\"correlation_id\":\"B\",\"event_type\":\"CRP\",\"time\":\"2014-12-01T10:00:00Z\",\"payload\":{\"CRP\":\"50\"}}"),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
         Path db = dir.resolve("results.db");
         LocalRun.Settings s = new LocalRun.Settings();
         s.measures = MeasuresYaml.read(measuresFile());
@@ -95,15 +109,19 @@ class NotebooksTest {
         s.pipeline = PipelineOptions.builder(s.measures).caseRetention(Duration.ofDays(3650));
         s.progress = false;
         LocalRun.run(s, null);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement st = c.createStatement()) {
             String cols = "case_key, cycle, correlation_id, start_time, end_time, duration_ms, good, late, "
                     + "after_timeout, dimensions";
-            String[][] copies = {{"er_pathway#1", "registration_to_triage"},
-                {"er_pathway#2", "triage_to_sepsis_triage"}, {"er_pathway#3", "sepsis_triage_to_antibiotics"},
-                {"er_pathway", "registration_to_antibiotics"}};
+            String[][] copies = {
+                {"er_pathway#1", "registration_to_triage"},
+                {"er_pathway#2", "triage_to_sepsis_triage"},
+                {"er_pathway#3", "sepsis_triage_to_antibiotics"},
+                {"er_pathway", "registration_to_antibiotics"}
+            };
             for (String[] cp : copies) {
-                st.execute("INSERT INTO lead_times SELECT '" + cp[0] + "', " + cols + " FROM lead_times WHERE measure = '"
-                        + cp[1] + "'");
+                st.execute("INSERT INTO lead_times SELECT '" + cp[0] + "', " + cols
+                        + " FROM lead_times WHERE measure = '" + cp[1] + "'");
                 st.execute("INSERT INTO open_cases SELECT '" + cp[0] + "', case_key, correlation_id, start_time, age_ms"
                         + " FROM open_cases WHERE measure = '" + cp[1] + "'");
             }
@@ -115,19 +133,28 @@ class NotebooksTest {
     @Test
     void notebooksAreCommittedWithoutOutputsAndSayWhatTheyShowAndHowToRunThem() throws Exception {
         List<Path> books = NotebookReport.notebooks(NOTEBOOKS);
-        assertThat(books.stream().map(p -> p.getFileName().toString()))
-                .containsAll(NotebookReport.ORDER);
+        assertThat(books.stream().map(p -> p.getFileName().toString())).containsAll(NotebookReport.ORDER);
         for (Path book : books) {
             JsonNode nb = JSON.readTree(book.toFile());
             JsonNode first = nb.path("cells").get(0);
-            assertThat(first.path("cell_type").asText()).as(book + " first cell").isEqualTo("markdown");
-            assertThat(text(first.path("source"))).as(book + " first cell").contains("What this shows")
-                    .contains("How to run").contains("FC_DB").contains("FC_MEASURES");
+            assertThat(first.path("cell_type").asText())
+                    .as(book + " first cell")
+                    .isEqualTo("markdown");
+            assertThat(text(first.path("source")))
+                    .as(book + " first cell")
+                    .contains("What this shows")
+                    .contains("How to run")
+                    .contains("FC_DB")
+                    .contains("FC_MEASURES");
             for (JsonNode cell : nb.path("cells")) {
                 if ("code".equals(cell.path("cell_type").asText())) {
-                    assertThat(cell.path("outputs").size()).as(book + ": committed with outputs; clear them "
-                            + "(jupyter nbconvert --clear-output --inplace)").isZero();
-                    assertThat(cell.path("execution_count").isNull()).as(book + ": execution count").isTrue();
+                    assertThat(cell.path("outputs").size())
+                            .as(book + ": committed with outputs; clear them "
+                                    + "(jupyter nbconvert --clear-output --inplace)")
+                            .isZero();
+                    assertThat(cell.path("execution_count").isNull())
+                            .as(book + ": execution count")
+                            .isTrue();
                 }
             }
         }
@@ -139,17 +166,28 @@ class NotebooksTest {
         Path db = database();
         Path out = Files.createDirectories(dir.resolve("executed"));
         List<Path> books = NotebookReport.notebooks(NOTEBOOKS);
-        List<String> cmd = new ArrayList<>(Arrays.asList(NotebookReport.DEBIAN_JUPYTER.toString(), "nbconvert",
-                "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output-dir", out.toString()));
+        List<String> cmd = new ArrayList<>(Arrays.asList(
+                NotebookReport.DEBIAN_JUPYTER.toString(),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=300",
+                "--output-dir",
+                out.toString()));
         books.forEach(b -> cmd.add(b.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(NOTEBOOKS.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(NOTEBOOKS.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nbconvert.log").toFile());
         pb.environment().put("FC_DB", db.toString());
         pb.environment().put("FC_MEASURES", measuresFile().toString());
         pb.environment().put("MPLCONFIGDIR", dir.resolve("mpl").toString());
         Process p = pb.start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("nbconvert finished").isTrue();
-        assertThat(p.exitValue()).as(LoopbackServers.tail(dir.resolve("nbconvert.log"))).isZero();
+        assertThat(p.exitValue())
+                .as(LoopbackServers.tail(dir.resolve("nbconvert.log")))
+                .isZero();
 
         Map<String, List<String>> figures = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
@@ -160,7 +198,8 @@ class NotebooksTest {
                 List<String> lines = new ArrayList<>();
                 for (JsonNode cell : nb.path("cells")) {
                     for (JsonNode o : cell.path("outputs")) {
-                        assertThat(o.path("output_type").asText()).as(name + ": " + o.path("evalue").asText())
+                        assertThat(o.path("output_type").asText())
+                                .as(name + ": " + o.path("evalue").asText())
                                 .isNotEqualTo("error");
                         if (o.path("data").has("image/png")) {
                             images++;
@@ -179,20 +218,25 @@ class NotebooksTest {
                 figures.put(name, lines);
             }
             // each notebook prints the figures of every measure it covers
-            assertThat(labels(figures.get("lead-times.ipynb"))).containsAll(prefixed("lead ",
-                    strings(c, "SELECT DISTINCT measure FROM lead_times")))
+            assertThat(labels(figures.get("lead-times.ipynb")))
+                    .containsAll(prefixed("lead ", strings(c, "SELECT DISTINCT measure FROM lead_times")))
                     .containsAll(prefixed("value ", strings(c, "SELECT DISTINCT measure FROM measurements")))
                     .anyMatch(l -> l.startsWith("lead registration_to_antibiotics [InfectionSuspected="));
-            assertThat(labels(figures.get("slos.ipynb"))).contains("slo registration_to_antibiotics good",
-                    "slo registration_to_antibiotics bad", "slo registration_to_triage bad",
-                    "alerts registration_to_antibiotics BREACH", "alerts registration_to_antibiotics BURN_RATE_FIRING",
-                    "alerts admission_to_release TIMEOUT");
-            assertThat(labels(figures.get("process.ipynb"))).contains("hop er_pathway#1", "hop er_pathway#2",
-                    "hop er_pathway#3").containsAll(prefixed("open ", strings(c, "SELECT DISTINCT measure FROM open_cases")));
+            assertThat(labels(figures.get("slos.ipynb")))
+                    .contains(
+                            "slo registration_to_antibiotics good",
+                            "slo registration_to_antibiotics bad",
+                            "slo registration_to_triage bad",
+                            "alerts registration_to_antibiotics BREACH",
+                            "alerts registration_to_antibiotics BURN_RATE_FIRING",
+                            "alerts admission_to_release TIMEOUT");
+            assertThat(labels(figures.get("process.ipynb")))
+                    .contains("hop er_pathway#1", "hop er_pathway#2", "hop er_pathway#3")
+                    .containsAll(prefixed("open ", strings(c, "SELECT DISTINCT measure FROM open_cases")));
             // which of the four bad records are late depends on how the file is replayed; the unreadable one never
             assertThat(strings(c, "SELECT DISTINCT reason FROM dead_letters")).contains("not_json");
-            assertThat(labels(figures.get("data-quality.ipynb"))).containsAll(prefixed("dead letters ",
-                    strings(c, "SELECT DISTINCT reason FROM dead_letters")));
+            assertThat(labels(figures.get("data-quality.ipynb")))
+                    .containsAll(prefixed("dead letters ", strings(c, "SELECT DISTINCT reason FROM dead_letters")));
         }
     }
 
@@ -201,26 +245,44 @@ class NotebooksTest {
         assumeJupyter();
         Path db = database();
         Path html = dir.resolve("out").resolve("report.html");
-        assertThat(FlightControllerCli.execute("report", "--db", db.toString(), "--measures",
-                measuresFile().toString(), "-o", html.toString())).isZero();
+        assertThat(FlightControllerCli.execute(
+                        "report",
+                        "--db",
+                        db.toString(),
+                        "--measures",
+                        measuresFile().toString(),
+                        "-o",
+                        html.toString()))
+                .isZero();
 
         String page = new String(Files.readAllBytes(html), StandardCharsets.UTF_8);
-        assertThat(page).contains("Flight Controller report").contains("Lead times").contains("SLOs")
-                .contains("Process").contains("Data quality")
-                .doesNotContain("Traceback").doesNotContain("import fc"); // code hidden, nothing failed
-        assertThat(page.split("<img src=\"data:image/png;base64,", -1).length - 1).as("embedded figures")
+        assertThat(page)
+                .contains("Flight Controller report")
+                .contains("Lead times")
+                .contains("SLOs")
+                .contains("Process")
+                .contains("Data quality")
+                .doesNotContain("Traceback")
+                .doesNotContain("import fc"); // code hidden, nothing failed
+        assertThat(page.split("<img src=\"data:image/png;base64,", -1).length - 1)
+                .as("embedded figures")
                 .isGreaterThan(10);
         List<String> lines = new ArrayList<>();
         for (String raw : page.split("\n")) {
-            String line = raw.replaceAll("<[^>]+>", "").replace("&lt;", "<").replace("&gt;", ">")
-                    .replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            String line = raw.replaceAll("<[^>]+>", "")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&amp;", "&");
             if (line.startsWith("figure: ")) {
                 lines.add(line);
             }
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             checkFigures("report", lines, c);
-            assertThat(labels(lines)).containsAll(prefixed("lead ", strings(c, "SELECT DISTINCT measure FROM lead_times")))
+            assertThat(labels(lines))
+                    .containsAll(prefixed("lead ", strings(c, "SELECT DISTINCT measure FROM lead_times")))
                     .contains("slo registration_to_antibiotics good", "hop er_pathway#1", "dead letters not_json");
         }
     }
@@ -232,12 +294,24 @@ class NotebooksTest {
         io.flightcontroller.adapters.jdbc.JdbcTables.createIfMissing("jdbc:sqlite:" + empty);
         Path html = dir.resolve("empty.html");
         // through the report: every notebook in one kernel, with a measures file naming SLOs that have no data
-        assertThat(FlightControllerCli.execute("report", "--db", empty.toString(), "--measures",
-                measuresFile().toString(), "-o", html.toString())).isZero();
+        assertThat(FlightControllerCli.execute(
+                        "report",
+                        "--db",
+                        empty.toString(),
+                        "--measures",
+                        measuresFile().toString(),
+                        "-o",
+                        html.toString()))
+                .isZero();
 
         String page = new String(Files.readAllBytes(html), StandardCharsets.UTF_8);
-        assertThat(page).doesNotContain("Traceback").contains("No lead times").contains("No case has been decided")
-                .contains("No sequence measures").contains("No open cases").contains("No dead letters");
+        assertThat(page)
+                .doesNotContain("Traceback")
+                .contains("No lead times")
+                .contains("No case has been decided")
+                .contains("No sequence measures")
+                .contains("No open cases")
+                .contains("No dead letters");
         assertThat(page).doesNotContain("<img src=\"data:image/png"); // no figure without data
     }
 
@@ -248,7 +322,11 @@ class NotebooksTest {
         int code;
         try {
             System.setErr(new PrintStream(buf, true, "UTF-8"));
-            code = FlightControllerCli.execute("report", "--db", dir.resolve("nothing-here.db").toString(), "-o",
+            code = FlightControllerCli.execute(
+                    "report",
+                    "--db",
+                    dir.resolve("nothing-here.db").toString(),
+                    "-o",
                     dir.resolve("r.html").toString());
         } finally {
             System.setErr(err);
@@ -265,12 +343,16 @@ class NotebooksTest {
         assertThat(lines).as(where + " prints figures").isNotEmpty();
         for (String line : lines) {
             Matcher m = FIGURE.matcher(line);
-            assertThat(m.matches()).as(where + ": unreadable figure line " + line).isTrue();
+            assertThat(m.matches())
+                    .as(where + ": unreadable figure line " + line)
+                    .isTrue();
             double[] expected = expected(m.group(1), c);
             assertThat(Long.parseLong(m.group(2))).as(where + ": " + line).isEqualTo((long) expected[0]);
             if (m.group(3) != null) {
                 double median = Double.parseDouble(m.group(3));
-                assertThat(median).as(where + ": " + line).isCloseTo(expected[1], within(1e-3 + 1e-8 * Math.abs(median)));
+                assertThat(median)
+                        .as(where + ": " + line)
+                        .isCloseTo(expected[1], within(1e-3 + 1e-8 * Math.abs(median)));
             }
         }
     }
@@ -281,8 +363,8 @@ class NotebooksTest {
         if ((m = Pattern.compile("lead (\\S+) \\[(.+?)=(.*)]").matcher(label)).matches()) {
             List<Long> v = new ArrayList<>();
             try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT duration_ms, dimensions FROM lead_times WHERE measure = "
-                            + quote(m.group(1)))) {
+                    ResultSet rs = st.executeQuery(
+                            "SELECT duration_ms, dimensions FROM lead_times WHERE measure = " + quote(m.group(1)))) {
                 while (rs.next()) {
                     String dims = rs.getString(2);
                     JsonNode d = dims == null ? JSON.createObjectNode() : JSON.readTree(dims);
@@ -299,8 +381,9 @@ class NotebooksTest {
         }
         if ((m = Pattern.compile("value (\\S+)").matcher(label)).matches()) {
             List<Double> v = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT value FROM measurements WHERE measure = " + quote(m.group(1)))) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT value FROM measurements WHERE measure = " + quote(m.group(1)))) {
                 while (rs.next()) {
                     v.add(rs.getDouble(1));
                 }
@@ -313,9 +396,16 @@ class NotebooksTest {
         }
         if ((m = Pattern.compile("slo (\\S+) (good|bad)").matcher(label)).matches()) {
             String smallest = strings(c, "SELECT DISTINCT \"window\" FROM window_aggregates").stream()
-                    .min(Comparator.comparing(Duration::parse)).orElseThrow();
-            return new double[] {longs(c, "SELECT SUM(" + m.group(2) + ") FROM window_aggregates WHERE measure = "
-                    + quote(m.group(1)) + " AND \"window\" = " + quote(smallest)).get(0), Double.NaN};
+                    .min(Comparator.comparing(Duration::parse))
+                    .orElseThrow();
+            return new double[] {
+                longs(
+                                c,
+                                "SELECT SUM(" + m.group(2) + ") FROM window_aggregates WHERE measure = "
+                                        + quote(m.group(1)) + " AND \"window\" = " + quote(smallest))
+                        .get(0),
+                Double.NaN
+            };
         }
         if ((m = Pattern.compile("alerts (\\S+) (\\S+)").matcher(label)).matches()) {
             return count(c, "alerts WHERE measure = " + quote(m.group(1)) + " AND kind = " + quote(m.group(2)));
@@ -327,8 +417,10 @@ class NotebooksTest {
             return count(c, "dead_letters WHERE reason = " + quote(m.group(1)));
         }
         if ((m = Pattern.compile("(late|after-timeout) leads (\\S+)").matcher(label)).matches()) {
-            return count(c, "lead_times WHERE measure = " + quote(m.group(2)) + " AND "
-                    + (m.group(1).equals("late") ? "late" : "after_timeout") + " = 1");
+            return count(
+                    c,
+                    "lead_times WHERE measure = " + quote(m.group(2)) + " AND "
+                            + (m.group(1).equals("late") ? "late" : "after_timeout") + " = 1");
         }
         return fail("figure label nobody checks: " + label);
     }
@@ -345,7 +437,8 @@ class NotebooksTest {
 
     static List<Long> longs(Connection c, String sql) throws Exception {
         List<Long> v = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 v.add(rs.getLong(1));
             }
@@ -355,7 +448,8 @@ class NotebooksTest {
 
     static List<String> strings(Connection c, String sql) throws Exception {
         List<String> v = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 v.add(rs.getString(1));
             }
@@ -375,7 +469,8 @@ class NotebooksTest {
     }
 
     static List<String> prefixed(String prefix, List<String> names) {
-        return new ArrayList<>(new TreeSet<>(names)).stream().map(n -> prefix + n).collect(Collectors.toList());
+        return new ArrayList<>(new TreeSet<>(names))
+                .stream().map(n -> prefix + n).collect(Collectors.toList());
     }
 
     static String quote(String s) {

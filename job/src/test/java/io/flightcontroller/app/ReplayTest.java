@@ -63,7 +63,8 @@ class ReplayTest {
         List<Long> v = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("results.db"));
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT duration_ms FROM lead_times WHERE measure = '" + measure + "'")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT duration_ms FROM lead_times WHERE measure = '" + measure + "'")) {
             while (rs.next()) {
                 v.add(rs.getLong(1));
             }
@@ -73,7 +74,8 @@ class ReplayTest {
 
     long query(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("results.db"));
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -84,14 +86,35 @@ class ReplayTest {
     void bpic2013_queuedToAccepted() throws Exception {
         Path events = dir.resolve("bpic.jsonl");
         Path measures = dir.resolve("bpic.yaml");
-        java.nio.file.Files.write(measures, ("measures:\n  - name: queued_to_accepted\n"
-                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n").getBytes("UTF-8"));
-        assertThat(FlightControllerCli.execute("convert", "--case", "SR Number", "--activity", "Activity", "--time",
-                "Change Date+Time", SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz").toString(), "-o",
-                events.toString())).isZero();
-        assertThat(FlightControllerCli.execute("run", "--no-progress", "--measures", measures.toString(), "--input",
-                events.toString(), "--out-dir", dir.toString(), "--jdbc-url",
-                "jdbc:sqlite:" + dir.resolve("results.db"))).isZero();
+        java.nio.file.Files.write(
+                measures,
+                ("measures:\n  - name: queued_to_accepted\n"
+                                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n")
+                        .getBytes("UTF-8"));
+        assertThat(FlightControllerCli.execute(
+                        "convert",
+                        "--case",
+                        "SR Number",
+                        "--activity",
+                        "Activity",
+                        "--time",
+                        "Change Date+Time",
+                        SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz").toString(),
+                        "-o",
+                        events.toString()))
+                .isZero();
+        assertThat(FlightControllerCli.execute(
+                        "run",
+                        "--no-progress",
+                        "--measures",
+                        measures.toString(),
+                        "--input",
+                        events.toString(),
+                        "--out-dir",
+                        dir.toString(),
+                        "--jdbc-url",
+                        "jdbc:sqlite:" + dir.resolve("results.db")))
+                .isZero();
 
         long[] leads = leads("queued_to_accepted");
         assertThat(leads).hasSize(4487);
@@ -103,22 +126,31 @@ class ReplayTest {
         // and cases queued but never accepted before the log ends are open, not timed out
         assertThat(query("SELECT COUNT(*) FROM dead_letters")).isZero();
         assertThat(query("SELECT COUNT(*) FROM alerts")).isZero();
-        assertThat(query("SELECT COUNT(*) FROM open_cases WHERE measure = 'queued_to_accepted'")).isPositive();
+        assertThat(query("SELECT COUNT(*) FROM open_cases WHERE measure = 'queued_to_accepted'"))
+                .isPositive();
     }
 
     /** The same log through the job API: counters of the run. */
     @Test
     void bpic2013_counters() throws Exception {
         Path events = dir.resolve("bpic.jsonl");
-        EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"), events,
-                EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
-                        .timeColumn("Change Date+Time").build());
-        LocalRun.Result r = replay(events, "measures:\n  - name: queued_to_accepted\n"
-                + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n");
+        EventLogConverter.convert(
+                SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"),
+                events,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
+        LocalRun.Result r = replay(
+                events,
+                "measures:\n  - name: queued_to_accepted\n"
+                        + "    start: Queued-Awaiting Assignment\n    end: Accepted-In Progress\n");
         assertThat(r.counter(PipelineCounters.RECORDS_IN)).isEqualTo(65533);
         assertThat(r.counter(PipelineCounters.MATCHED)).isEqualTo(4487);
         assertThat(r.counter(PipelineCounters.LATE)).isZero();
-        assertThat(r.counter(PipelineCounters.OPEN_AT_END)).isEqualTo(query("SELECT COUNT(*) FROM open_cases"))
+        assertThat(r.counter(PipelineCounters.OPEN_AT_END))
+                .isEqualTo(query("SELECT COUNT(*) FROM open_cases"))
                 .isPositive();
         assertThat(r.lines.get(0).measured).isEqualTo(4487);
         assertThat(r.lines.get(0).p50Ms).isEqualTo(1_672_000.0);
@@ -128,12 +160,21 @@ class ReplayTest {
     @MethodSource("io.flightcontroller.testing.StateBackends#both")
     void sepsis_registrationToAntibiotics_withSlo(String backend) throws Exception {
         Path events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
-        LocalRun.Result r = replay(events, "measures:\n  - name: registration_to_antibiotics\n"
-                + "    start: ER Registration\n    end: IV Antibiotics\n"
-                + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n", backend);
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
+        LocalRun.Result r = replay(
+                events,
+                "measures:\n  - name: registration_to_antibiotics\n"
+                        + "    start: ER Registration\n    end: IV Antibiotics\n"
+                        + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n",
+                backend);
 
         long[] leads = leads("registration_to_antibiotics");
         assertThat(leads).hasSize(821);
@@ -144,7 +185,8 @@ class ReplayTest {
         assertThat(query("SELECT COUNT(*) FROM lead_times WHERE good = 1")).isEqualTo(282);
         // 539 completed late + 229 never got antibiotics: one proactive breach alert per case
         assertThat(query("SELECT COUNT(*) FROM alerts WHERE kind = 'BREACH'")).isEqualTo(768);
-        assertThat(query("SELECT COUNT(DISTINCT case_key) FROM alerts WHERE kind = 'BREACH'")).isEqualTo(768);
+        assertThat(query("SELECT COUNT(DISTINCT case_key) FROM alerts WHERE kind = 'BREACH'"))
+                .isEqualTo(768);
         assertThat(r.counter(PipelineCounters.BREACHED)).isEqualTo(768);
         // burn-rate alerts fire and resolve in event time, each firing resolved once
         long firing = query("SELECT COUNT(*) FROM alerts WHERE kind = 'BURN_RATE_FIRING'");
@@ -152,9 +194,12 @@ class ReplayTest {
         assertThat(firing).isPositive();
         assertThat(resolved).isBetween(firing - 3, firing);
         // the SLO aggregates count the same verdicts
-        assertThat(query("SELECT SUM(good) FROM window_aggregates WHERE window = 'PT24H'")).isEqualTo(282);
-        assertThat(query("SELECT SUM(bad) FROM window_aggregates WHERE window = 'PT24H'")).isEqualTo(768);
-        assertThat(query("SELECT SUM(completed) FROM window_aggregates WHERE window = 'PT1H'")).isEqualTo(821);
+        assertThat(query("SELECT SUM(good) FROM window_aggregates WHERE window = 'PT24H'"))
+                .isEqualTo(282);
+        assertThat(query("SELECT SUM(bad) FROM window_aggregates WHERE window = 'PT24H'"))
+                .isEqualTo(768);
+        assertThat(query("SELECT SUM(completed) FROM window_aggregates WHERE window = 'PT1H'"))
+                .isEqualTo(821);
         // the exact duplicate row of the log is recognised
         assertThat(r.counter(PipelineCounters.DUPLICATE)).isEqualTo(1);
     }

@@ -1,6 +1,5 @@
 package io.flightcontroller.app;
 
-import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.eventlog.EventLogConverter;
 import io.flightcontroller.adapters.eventlog.EventLogOptions;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
+import io.flightcontroller.adapters.sns.SnsSinkOptions;
 import io.flightcontroller.config.RuntimePropertyKeys;
 import io.flightcontroller.pipeline.PipelineOptions;
 import io.flightcontroller.testing.MotoServer;
@@ -60,16 +60,23 @@ class SepsisToSnsTest {
     @Test
     void theSameRunDeliversTheSameAlertsToSns() throws Exception {
         String arn;
-        try (SnsClient sns = SnsClient.builder().endpointOverride(URI.create(moto.endpoint()))
+        try (SnsClient sns = SnsClient.builder()
+                .endpointOverride(URI.create(moto.endpoint()))
                 .region(Region.of(MotoServer.REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build()) {
             arn = sns.createTopic(b -> b.name("sepsis-alerts")).topicArn();
         }
         Path events = dir.resolve("sepsis.jsonl");
-        EventLogConverter.convert(SharedData.path("sepsis_cases_eventdataR.csv"), events,
-                EventLogOptions.builder().delimiter(';').caseColumn("Case ID").activityColumn("Activity")
-                        .timeColumn("Complete Timestamp").build());
+        EventLogConverter.convert(
+                SharedData.path("sepsis_cases_eventdataR.csv"),
+                events,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
         LocalRun.Settings s = new LocalRun.Settings();
         s.measures = MeasuresYaml.parse("measures:\n  - name: registration_to_antibiotics\n"
                 + "    start: ER Registration\n    end: IV Antibiotics\n"
@@ -86,7 +93,8 @@ class SepsisToSnsTest {
         LocalRun.run(s, null);
 
         Map<String, String> inDatabase = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(s.jdbcUrl); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT alert_id, kind FROM alerts")) {
             while (rs.next()) {
                 inDatabase.put(rs.getString(1), rs.getString(2));
@@ -95,22 +103,28 @@ class SepsisToSnsTest {
         ObjectMapper json = new ObjectMapper();
         Map<String, String> published = new HashMap<>();
         int notifications = 0;
-        for (JsonNode topic : json.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
+        for (JsonNode topic :
+                json.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
             if (arn.equals(topic.path("arn").asText())) {
                 for (JsonNode n : topic.path("sent_notifications")) {
                     JsonNode body = json.readTree(n.get(1).asText());
-                    published.put(body.get("alert_id").asText(), body.get("kind").asText().toUpperCase(java.util.Locale.ROOT));
+                    published.put(
+                            body.get("alert_id").asText(),
+                            body.get("kind").asText().toUpperCase(java.util.Locale.ROOT));
                     notifications++;
                 }
             }
         }
         assertThat(notifications).isEqualTo(published.size()); // each alert once
         assertThat(published.size()).isEqualTo(inDatabase.size());
-        assertThat(published.equals(inDatabase)).as("same alert ids and kinds on SNS as in the database").isTrue();
+        assertThat(published.equals(inDatabase))
+                .as("same alert ids and kinds on SNS as in the database")
+                .isTrue();
         assertThat(published.values().stream().filter("BREACH"::equals).count()).isEqualTo(768);
         assertThat(published.values()).contains("BURN_RATE_FIRING", "BURN_RATE_RESOLVED");
         Set<String> kinds = new HashSet<>(published.values());
         assertThat(kinds).containsOnly("BREACH", "BURN_RATE_FIRING", "BURN_RATE_RESOLVED");
-        assertThat(Files.exists(s.snsDeadLettersFile) && Files.size(s.snsDeadLettersFile) > 0).isFalse();
+        assertThat(Files.exists(s.snsDeadLettersFile) && Files.size(s.snsDeadLettersFile) > 0)
+                .isFalse();
     }
 }

@@ -65,8 +65,8 @@ class SequenceReplayTest {
     /** Per case, the times of the steps reached (1 to 3 of them), read straight from the CSV. */
     static Map<String, List<Long>> stepsFromTheFile(Path csvGz) throws Exception {
         Map<String, List<Row>> cases = new LinkedHashMap<>();
-        try (Reader in = new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz)),
-                StandardCharsets.UTF_8)) {
+        try (Reader in =
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz)), StandardCharsets.UTF_8)) {
             long line = 0;
             boolean header = true;
             for (CSVRecord r : CSVFormat.DEFAULT.parse(in)) {
@@ -74,8 +74,11 @@ class SequenceReplayTest {
                     header = false;
                     continue;
                 }
-                cases.computeIfAbsent(r.get(0), k -> new ArrayList<>()).add(
-                        new Row(r.get(4), OffsetDateTime.parse(r.get(1)).toInstant().toEpochMilli(), line++));
+                cases.computeIfAbsent(r.get(0), k -> new ArrayList<>())
+                        .add(new Row(
+                                r.get(4),
+                                OffsetDateTime.parse(r.get(1)).toInstant().toEpochMilli(),
+                                line++));
             }
         }
         String[] steps = {QUEUED, ACCEPTED, COMPLETED};
@@ -100,8 +103,8 @@ class SequenceReplayTest {
         Map<String, Long> leads = new HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("results.db"));
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT case_key, duration_ms FROM lead_times WHERE measure = '"
-                        + measure + "'")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT case_key, duration_ms FROM lead_times WHERE measure = '" + measure + "'")) {
             while (rs.next()) {
                 leads.put(rs.getString(1), rs.getLong(2));
             }
@@ -113,8 +116,14 @@ class SequenceReplayTest {
     void bpic2013_queuedAcceptedCompletedAsOneSequence_hopsAndWholeMatchTheFileCaseByCase() throws Exception {
         Path csv = SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz");
         Path events = dir.resolve("bpic.jsonl");
-        EventLogConverter.convert(csv, events, EventLogOptions.builder().caseColumn("SR Number")
-                .activityColumn("Activity").timeColumn("Change Date+Time").build());
+        EventLogConverter.convert(
+                csv,
+                events,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
         LocalRun.Settings s = new LocalRun.Settings();
         s.measures = MeasuresYaml.parse("measures:\n"
                 + "  - name: incident\n"
@@ -156,10 +165,12 @@ class SequenceReplayTest {
         }
         assertThat(first).isEqualTo(hop2);
         Map<String, Long> second = leads("incident#3");
-        assertThat(second.equals(hop3)).as("second hop case by case (%d vs %d cases)", second.size(), hop3.size())
+        assertThat(second.equals(hop3))
+                .as("second hop case by case (%d vs %d cases)", second.size(), hop3.size())
                 .isTrue();
         Map<String, Long> all = leads("incident");
-        assertThat(all.equals(whole)).as("whole sequence case by case (%d vs %d cases)", all.size(), whole.size())
+        assertThat(all.equals(whole))
+                .as("whole sequence case by case (%d vs %d cases)", all.size(), whole.size())
                 .isTrue();
         assertThat(hop3).isNotEmpty();
         // cases that never reached their last step are open at the end, nothing timed out (no limits declared)
@@ -167,10 +178,19 @@ class SequenceReplayTest {
         assertThat(r.counter(PipelineCounters.TIMED_OUT)).isZero();
         long[] b = hop3.values().stream().mapToLong(Long::longValue).toArray();
         long[] w = whole.values().stream().mapToLong(Long::longValue).toArray();
-        System.out.printf("BPIC 2013 as a sequence: Queued->Accepted n %d median %.1f s p90 %.1f s;"
-                + " Accepted->Completed n %d median %.1f s p90 %.1f s; whole n %d median %.1f s p90 %.1f s;"
-                + " open %d%n", a.length, Quantiles.type7(a, 0.5) / 1000, Quantiles.type7(a, 0.9) / 1000,
-                b.length, Quantiles.type7(b, 0.5) / 1000, Quantiles.type7(b, 0.9) / 1000, w.length,
-                Quantiles.type7(w, 0.5) / 1000, Quantiles.type7(w, 0.9) / 1000, open);
+        System.out.printf(
+                "BPIC 2013 as a sequence: Queued->Accepted n %d median %.1f s p90 %.1f s;"
+                        + " Accepted->Completed n %d median %.1f s p90 %.1f s; whole n %d median %.1f s p90 %.1f s;"
+                        + " open %d%n",
+                a.length,
+                Quantiles.type7(a, 0.5) / 1000,
+                Quantiles.type7(a, 0.9) / 1000,
+                b.length,
+                Quantiles.type7(b, 0.5) / 1000,
+                Quantiles.type7(b, 0.9) / 1000,
+                w.length,
+                Quantiles.type7(w, 0.5) / 1000,
+                Quantiles.type7(w, 0.9) / 1000,
+                open);
     }
 }

@@ -6,12 +6,12 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class BoundedStateTest {
 
-    private static final MeasuresConfig MEASURES = measures(
-            "measures:\n"
-                    + "  - name: project_lead_time\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_created\n"
-                    + "    timeout: P1D\n");
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_lead_time\n"
+            + "    start: project_requested\n"
+            + "    end: project_created\n"
+            + "    timeout: P1D\n");
 
     private static final int CASES = 1_000_000;
     private static final int BATCH = 100_000;
@@ -46,7 +45,9 @@ class BoundedStateTest {
                     send(h, reuse, "c" + b + "-" + i, "project_requested", batchStart + (i % 1000));
                 }
                 h.processWatermark(batchStart + 1000);
-                assertThat(h.numKeyedStateEntries()).as("state while %s cases are open", BATCH).isEqualTo(BATCH);
+                assertThat(h.numKeyedStateEntries())
+                        .as("state while %s cases are open", BATCH)
+                        .isEqualTo(BATCH);
 
                 for (int i = 0; i < BATCH; i++) {
                     send(h, reuse, "c" + b + "-" + i, "project_created", batchStart + (i % 1000) + LEAD_MS);
@@ -58,7 +59,8 @@ class BoundedStateTest {
                 h.getSideOutput(SideOutputs.OUTCOMES).clear();
 
                 h.processWatermark(batchStart + 1000 + LEAD_MS + RETENTION_MS);
-                assertThat(h.numKeyedStateEntries()).as("state after batch %s completed and retention passed", b)
+                assertThat(h.numKeyedStateEntries())
+                        .as("state after batch %s completed and retention passed", b)
                         .isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
             }
@@ -78,10 +80,16 @@ class BoundedStateTest {
         }
     }
 
-    private static void send(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
-            StreamRecord<RoutedEvent> reuse, String id, String type, long time) throws Exception {
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
+            StreamRecord<RoutedEvent> reuse,
+            String id,
+            String type,
+            long time)
+            throws Exception {
         // the event itself is buffered in state until the watermark passes it, so it must be a fresh object
         ProcessEvent e = ProcessEvent.of(null, id, type, time, null);
-        h.processElement(reuse.replace(new RoutedEvent(MEASURES.getMeasures().get(0).getName(), id, e, false), time));
+        h.processElement(
+                reuse.replace(new RoutedEvent(MEASURES.getMeasures().get(0).getName(), id, e, false), time));
     }
 }

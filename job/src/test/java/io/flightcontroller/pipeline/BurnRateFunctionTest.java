@@ -3,11 +3,11 @@ package io.flightcontroller.pipeline;
 import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.engine.BurnRateState;
-import io.flightcontroller.domain.result.ErrorBudget;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.engine.BurnRateState;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.serialization.DomainSerializers;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +39,9 @@ class BurnRateFunctionTest {
     /** The Workbook's default rules (1h/5m, 6h/30m, 3d/6h): buckets are kept 3 days. */
     private static final MeasuresConfig M = measures("measures:\n  - name: m\n    start: a\n    end: b\n"
             + "    slo: {threshold: PT1H, objective: 0.99, window: P1D}\n");
-    private static final MapStateDescriptor<Long, long[]> BUCKETS = new MapStateDescriptor<>(BurnRateFunction.BUCKETS,
-            Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    private static final MapStateDescriptor<Long, long[]> BUCKETS = new MapStateDescriptor<>(
+            BurnRateFunction.BUCKETS, Types.LONG, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
     private static final MapStateDescriptor<String, Long> FIRING =
             new MapStateDescriptor<>(BurnRateFunction.FIRING, Types.STRING, Types.LONG);
     private static final ValueStateDescriptor<BurnRateState> LEGACY =
@@ -68,8 +69,12 @@ class BurnRateFunctionTest {
     }
 
     /** Feeds outcomes of minutes [from, to), the watermark after each minute. */
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> h, List<Outcome> all,
-            int fromMinute, int toMinute) throws Exception {
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> h,
+            List<Outcome> all,
+            int fromMinute,
+            int toMinute)
+            throws Exception {
         for (int minute = fromMinute; minute < toMinute; minute++) {
             long start = T0 + minute * MIN;
             for (Outcome o : all) {
@@ -82,7 +87,8 @@ class BurnRateFunctionTest {
     }
 
     private static List<String> alerts(KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> h) {
-        return h.extractOutputValues().stream().map(a -> a.getAlertId() + "|" + a.getDeadlineMs() + "|" + a.getBurnRate())
+        return h.extractOutputValues().stream()
+                .map(a -> a.getAlertId() + "|" + a.getDeadlineMs() + "|" + a.getBurnRate())
                 .collect(Collectors.toList());
     }
 
@@ -90,7 +96,8 @@ class BurnRateFunctionTest {
         List<String> out = new ArrayList<>();
         if (h.getSideOutput(SideOutputs.ERROR_BUDGETS) != null) {
             for (StreamRecord<ErrorBudget> r : h.getSideOutput(SideOutputs.ERROR_BUDGETS)) {
-                out.add(r.getValue().getTimeMs() + "|" + r.getValue().getGood() + "|" + r.getValue().getBad());
+                out.add(r.getValue().getTimeMs() + "|" + r.getValue().getGood() + "|"
+                        + r.getValue().getBad());
             }
         }
         return out;
@@ -104,8 +111,8 @@ class BurnRateFunctionTest {
 
     private static Map<Long, long[]> bucketEntries(KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> h)
             throws Exception {
-        MapState<Long, long[]> s = backend(h).getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, BUCKETS);
+        MapState<Long, long[]> s =
+                backend(h).getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, BUCKETS);
         Map<Long, long[]> out = new TreeMap<>();
         for (Map.Entry<Long, long[]> e : s.entries()) {
             out.put(e.getKey(), e.getValue());
@@ -148,22 +155,27 @@ class BurnRateFunctionTest {
         // turn the restored state into what the older layout stored: the same buckets and firing rules in one value
         BurnRateState old = new BurnRateState();
         old.buckets.putAll(bucketEntries(second));
-        MapState<String, Long> firing = backend(second).getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, FIRING);
+        MapState<String, Long> firing =
+                backend(second).getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, FIRING);
         for (Map.Entry<String, Long> f : firing.entries()) {
             old.firing.put(f.getKey(), f.getValue());
         }
         assertThat(old.buckets).hasSizeGreaterThan(60);
         assertThat(old.firing).isNotEmpty();
         firing.clear();
-        backend(second).getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, BUCKETS).clear();
-        ValueState<BurnRateState> legacy = backend(second).getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, LEGACY);
+        backend(second)
+                .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, BUCKETS)
+                .clear();
+        ValueState<BurnRateState> legacy =
+                backend(second).getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, LEGACY);
         legacy.update(old);
 
         feed(second, all, 140, 141);
-        assertThat(backend(second).getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                LEGACY).value()).as("older layout cleared after the move").isNull();
+        assertThat(backend(second)
+                        .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, LEGACY)
+                        .value())
+                .as("older layout cleared after the move")
+                .isNull();
         assertThat(bucketEntries(second)).containsKeys(old.buckets.keySet().toArray(new Long[0]));
         feed(second, all, 141, 420);
 

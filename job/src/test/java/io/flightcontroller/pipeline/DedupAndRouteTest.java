@@ -8,8 +8,8 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class DedupAndRouteTest {
 
-    private static final MeasuresConfig MEASURES = measures(
-            "measures:\n"
-                    + "  - name: project_assignment\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_assigned\n"
-                    + "    timeout: PT1H\n"
-                    + "  - name: project_lead_time\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_created\n");
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n"
+            + "  - name: project_lead_time\n"
+            + "    start: project_requested\n"
+            + "    end: project_created\n");
 
     private static final long RETENTION = Duration.ofHours(1).toMillis();
 
@@ -42,28 +41,34 @@ class DedupAndRouteTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
                 dedupHarness(MEASURES, RETENTION)) {
             // same EventBridge id: a duplicate even if a retry re-serialised the payload differently
-            h.processElement(new StreamRecord<>(ProcessEvent.of("id-1", "P1", "project_requested", t0,
-                    payload("a", 1)), t0));
-            h.processElement(new StreamRecord<>(ProcessEvent.of("id-1", "P1", "project_requested", t0,
-                    payload("a", 2)), t0));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of("id-1", "P1", "project_requested", t0, payload("a", 1)), t0));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of("id-1", "P1", "project_requested", t0, payload("a", 2)), t0));
             // no id: same type, time and payload is a duplicate ...
-            h.processElement(new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0,
-                    payload("a", 1)), t0));
-            h.processElement(new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0,
-                    payload("a", 1)), t0));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0, payload("a", 1)), t0));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0, payload("a", 1)), t0));
             // ... but another payload, another time or another correlation id is not
-            h.processElement(new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0,
-                    payload("a", 2)), t0));
-            h.processElement(new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0 + 1,
-                    payload("a", 1)), t0 + 1));
-            h.processElement(new StreamRecord<>(ProcessEvent.of(null, "P3", "project_assigned", t0,
-                    payload("a", 1)), t0));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of(null, "P2", "project_assigned", t0, payload("a", 2)), t0));
+            h.processElement(new StreamRecord<>(
+                    ProcessEvent.of(null, "P2", "project_assigned", t0 + 1, payload("a", 1)), t0 + 1));
+            h.processElement(
+                    new StreamRecord<>(ProcessEvent.of(null, "P3", "project_assigned", t0, payload("a", 1)), t0));
 
             List<RoutedEvent> routed = h.extractOutputValues();
             // P1's requested goes to both measures once; the four distinct assigned events to one measure each
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("P1")).hasSize(2);
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("P2")).hasSize(3);
-            assertThat(routed).filteredOn(r -> r.event.getCorrelationId().equals("P3")).hasSize(1);
+            assertThat(routed)
+                    .filteredOn(r -> r.event.getCorrelationId().equals("P1"))
+                    .hasSize(2);
+            assertThat(routed)
+                    .filteredOn(r -> r.event.getCorrelationId().equals("P2"))
+                    .hasSize(3);
+            assertThat(routed)
+                    .filteredOn(r -> r.event.getCorrelationId().equals("P3"))
+                    .hasSize(1);
             assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(2);
             assertThat(deadLetters(h)).isEmpty();
         }
@@ -84,15 +89,19 @@ class DedupAndRouteTest {
             assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(100);
             h.processWatermark(t0 + RETENTION + 99);
-            assertThat(h.numKeyedStateEntries()).as("keyed state after the retention").isZero();
+            assertThat(h.numKeyedStateEntries())
+                    .as("keyed state after the retention")
+                    .isZero();
             assertThat(h.numEventTimeTimers()).isZero();
             // a redelivery after the retention is behind the watermark: flagged late at the source (ParseSplitter),
             // routed as late (only a late end can apply), never remembered again
             ProcessEvent again = event("P5", "project_requested", t0 + 5);
             again.setLateWatermark(t0 + RETENTION + 99);
             h.processElement(new StreamRecord<>(again, t0 + 5));
-            assertThat(h.extractOutputValues()).filteredOn(r -> r.event.getCorrelationId().equals("P5"))
-                    .extracting(r -> r.late).containsExactly(false, false, true, true);
+            assertThat(h.extractOutputValues())
+                    .filteredOn(r -> r.event.getCorrelationId().equals("P5"))
+                    .extracting(r -> r.late)
+                    .containsExactly(false, false, true, true);
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }

@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,8 @@ final class HarnessSupport {
             MeasuresConfig measures, long caseRetentionMs) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new MeasureOperator(new MeasureFunction(measures, caseRetentionMs)), RoutedEvent::key,
+                        new MeasureOperator(new MeasureFunction(measures, caseRetentionMs)),
+                        RoutedEvent::key,
                         RoutedEvent.KEY_TYPE);
         h.open();
         return h;
@@ -45,7 +46,8 @@ final class HarnessSupport {
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new DedupAndRoute(measures, dedupRetentionMs)),
-                        ProcessEvent::getCorrelationId, Types.STRING);
+                        ProcessEvent::getCorrelationId,
+                        Types.STRING);
         h.open();
         return h;
     }
@@ -59,13 +61,16 @@ final class HarnessSupport {
     }
 
     /** Routes an on-time event to every measure that uses its type, as {@link DedupAndRoute} does. */
-    static void route(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
-            MeasuresConfig measures, ProcessEvent e) throws Exception {
+    static void route(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
+            MeasuresConfig measures,
+            ProcessEvent e)
+            throws Exception {
         List<MeasureDefinition> defs = measures.getMeasures();
         for (int i = 0; i < defs.size(); i++) {
             if (defs.get(i).isRelevant(e.getEventType())) {
-                h.processElement(new StreamRecord<>(new RoutedEvent(defs.get(i).getName(), defs.get(i).caseKey(e), e, false),
-                        e.getTimeMs()));
+                h.processElement(new StreamRecord<>(
+                        new RoutedEvent(defs.get(i).getName(), defs.get(i).caseKey(e), e, false), e.getTimeMs()));
             }
         }
     }
@@ -94,7 +99,8 @@ final class HarnessSupport {
 
     /** A counter of {@link PipelineCounters} as registered by the operator under test (0 when never incremented). */
     static long counter(AbstractStreamOperatorTestHarness<?> h, String name) {
-        Map<String, Accumulator<?, ?>> acc = h.getEnvironment().getAccumulatorRegistry().getUserMap();
+        Map<String, Accumulator<?, ?>> acc =
+                h.getEnvironment().getAccumulatorRegistry().getUserMap();
         Accumulator<?, ?> a = acc.get(name);
         return a == null ? 0 : ((Number) a.getLocalValue()).longValue();
     }

@@ -4,9 +4,9 @@ import static io.flightcontroller.pipeline.HarnessSupport.measures;
 import static io.flightcontroller.pipeline.TopologyMiniClusterTest.ev;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,16 +33,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class IdleInputMiniClusterTest {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
                     .build());
 
-    private static final MeasuresConfig MEASURES = measures(
-            "measures:\n"
-                    + "  - name: project_assignment\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_assigned\n"
-                    + "    timeout: PT1H\n");
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n");
 
     /**
      * Two partitions of one parallel source: partition 0 emits K's start and then stays silent (but keeps running, like a
@@ -50,26 +51,36 @@ class IdleInputMiniClusterTest {
      * 20 ms until the job is cancelled.
      */
     static PartitionedTestSource twoPartitions() {
-        return new PartitionedTestSource((partition, n) -> {
-            if (partition == 0) {
-                return n == 0 ? Collections.singletonList(ev("K", "project_requested", "2024-03-01T00:00:00Z"))
-                        : Collections.emptyList();
-            }
-            String time = Instant.parse("2024-03-01T00:00:00Z").plusSeconds((n + 1) * 600).toString();
-            return Arrays.asList(ev("other-" + (n + 1), "project_requested", time),
-                    ev("other-" + (n + 1), "project_assigned", time));
-        }, 20);
+        return new PartitionedTestSource(
+                (partition, n) -> {
+                    if (partition == 0) {
+                        return n == 0
+                                ? Collections.singletonList(ev("K", "project_requested", "2024-03-01T00:00:00Z"))
+                                : Collections.emptyList();
+                    }
+                    String time = Instant.parse("2024-03-01T00:00:00Z")
+                            .plusSeconds((n + 1) * 600)
+                            .toString();
+                    return Arrays.asList(
+                            ev("other-" + (n + 1), "project_requested", time),
+                            ev("other-" + (n + 1), "project_assigned", time));
+                },
+                20);
     }
 
     @Test
     void aSilentPartitionDoesNotStallTheWatermarkTimeoutsFireAfterTheIdleTimeout() throws Exception {
-        PipelineOptions options = PipelineOptions.builder(MEASURES).idleTimeout(Duration.ofSeconds(1)).build();
+        PipelineOptions options = PipelineOptions.builder(MEASURES)
+                .idleTimeout(Duration.ofSeconds(1))
+                .build();
         String tag = UUID.randomUUID() + "/";
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(100);
-        DataStream<ParsedRecord> input = env
-                .fromSource(twoPartitions(), WatermarkStrategy.noWatermarks(), "two partitions",
+        DataStream<ParsedRecord> input = env.fromSource(
+                        twoPartitions(),
+                        WatermarkStrategy.noWatermarks(),
+                        "two partitions",
                         TypeInformation.of(ParsedRecord.class))
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
@@ -92,7 +103,9 @@ class IdleInputMiniClusterTest {
             job.cancel().get(30, TimeUnit.SECONDS);
             CollectSink.forget(tag);
         }
-        assertThat(alerts).as("K's timeout, fired while the job is still running").isNotEmpty();
+        assertThat(alerts)
+                .as("K's timeout, fired while the job is still running")
+                .isNotEmpty();
         assertThat(alerts).extracting(Alert::getCaseKey).containsOnly("K");
         assertThat(alerts.get(0).getKind()).isEqualTo(Alert.Kind.TIMEOUT);
         assertThat(alerts).hasSize(1);

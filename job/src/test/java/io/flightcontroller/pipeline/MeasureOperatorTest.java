@@ -10,16 +10,16 @@ import static io.flightcontroller.pipeline.HarnessSupport.route;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.event.ProcessEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,12 +32,11 @@ class MeasureOperatorTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
 
     /** requested -> assigned with a 1 h timeout: the "absence" measure of issue 3. */
-    private static final MeasuresConfig ASSIGN_WITHIN_1H = measures(
-            "measures:\n"
-                    + "  - name: project_assignment\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_assigned\n"
-                    + "    timeout: PT1H\n");
+    private static final MeasuresConfig ASSIGN_WITHIN_1H = measures("measures:\n"
+            + "  - name: project_assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n");
 
     @Test
     void timeoutForAKeyThatNeverSeesAnotherEventFiresExactlyOnceWhenOtherKeysMoveTheWatermarkPastTheDeadline()
@@ -54,10 +53,13 @@ class MeasureOperatorTest {
                 h.processWatermark(ts - 1);
                 List<Alert> forK = alertsFor(h, "K");
                 if (ts - 1 < t0 + HOUR) {
-                    assertThat(forK).as("no timeout before the watermark reaches t0 + 1h (watermark %s)", ts - 1)
+                    assertThat(forK)
+                            .as("no timeout before the watermark reaches t0 + 1h (watermark %s)", ts - 1)
                             .isEmpty();
                 } else {
-                    assertThat(forK).as("exactly one timeout once the watermark passed t0 + 1h").hasSize(1);
+                    assertThat(forK)
+                            .as("exactly one timeout once the watermark passed t0 + 1h")
+                            .hasSize(1);
                 }
             }
             h.processWatermark(t0 + 30 * DAY);
@@ -101,21 +103,21 @@ class MeasureOperatorTest {
 
     @Test
     void perHopLimitsOnlyTheAssignedToCreatedHopBreachesWhileEndToEndIsFine() throws Exception {
-        MeasuresConfig hops = measures(
-                "measures:\n"
-                        + "  - name: requested_to_assigned\n"
-                        + "    start: project_requested\n"
-                        + "    end: project_assigned\n"
-                        + "    slo: {threshold: PT1H, objective: 0.95, window: P28D}\n"
-                        + "  - name: assigned_to_created\n"
-                        + "    start: project_assigned\n"
-                        + "    end: project_created\n"
-                        + "    slo: {threshold: PT4H, objective: 0.95, window: P28D}\n"
-                        + "  - name: requested_to_created\n"
-                        + "    start: project_requested\n"
-                        + "    end: project_created\n"
-                        + "    slo: {threshold: PT6H, objective: 0.95, window: P28D}\n");
-        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h = measureHarness(hops, DAY)) {
+        MeasuresConfig hops = measures("measures:\n"
+                + "  - name: requested_to_assigned\n"
+                + "    start: project_requested\n"
+                + "    end: project_assigned\n"
+                + "    slo: {threshold: PT1H, objective: 0.95, window: P28D}\n"
+                + "  - name: assigned_to_created\n"
+                + "    start: project_assigned\n"
+                + "    end: project_created\n"
+                + "    slo: {threshold: PT4H, objective: 0.95, window: P28D}\n"
+                + "  - name: requested_to_created\n"
+                + "    start: project_requested\n"
+                + "    end: project_created\n"
+                + "    slo: {threshold: PT6H, objective: 0.95, window: P28D}\n");
+        try (KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h =
+                measureHarness(hops, DAY)) {
             route(h, hops, event("P1", "project_requested", t("2024-03-01T00:00:00Z")));
             route(h, hops, event("P1", "project_assigned", t("2024-03-01T00:50:00Z")));
             route(h, hops, event("P1", "project_created", t("2024-03-01T05:30:00Z")));
@@ -152,7 +154,8 @@ class MeasureOperatorTest {
             // the end happened at t0 + 90 min but arrives behind the watermark: ParseSplitter flags it late
             ProcessEvent end = event("K", "project_assigned", t0 + 90 * 60_000L);
             end.setLateWatermark(t0 + 3 * HOUR);
-            h.processElement(new StreamRecord<>(new RoutedEvent("project_assignment", "K", end, true), end.getTimeMs()));
+            h.processElement(
+                    new StreamRecord<>(new RoutedEvent("project_assignment", "K", end, true), end.getTimeMs()));
 
             Measurement m = only(h, "K");
             assertThat(m.isAfterTimeout()).isTrue();
@@ -165,7 +168,8 @@ class MeasureOperatorTest {
             // a second late end does not correct twice
             ProcessEvent again = event("K", "project_assigned", t0 + 100 * 60_000L);
             again.setLateWatermark(t0 + 3 * HOUR);
-            h.processElement(new StreamRecord<>(new RoutedEvent("project_assignment", "K", again, true), again.getTimeMs()));
+            h.processElement(
+                    new StreamRecord<>(new RoutedEvent("project_assignment", "K", again, true), again.getTimeMs()));
             assertThat(measurements(h)).hasSize(1);
         }
     }
@@ -198,8 +202,7 @@ class MeasureOperatorTest {
             h.endInput();
             assertThat(alertsFor(h, "timed-out")).hasSize(1);
             assertThat(alertsFor(h, "open")).isEmpty();
-            List<io.flightcontroller.domain.result.OpenCase> open =
-                    HarnessSupport.values(h, SideOutputs.OPEN_CASES);
+            List<io.flightcontroller.domain.result.OpenCase> open = HarnessSupport.values(h, SideOutputs.OPEN_CASES);
             assertThat(open).hasSize(1);
             assertThat(open.get(0).getCaseKey()).isEqualTo("open");
             assertThat(open.get(0).getAgeMs()).isEqualTo(45 * 60_000L);
@@ -207,21 +210,25 @@ class MeasureOperatorTest {
         }
     }
 
-    private static List<Alert> alertsFor(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
+    private static List<Alert> alertsFor(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             String caseKey) {
         return alerts(h).stream().filter(a -> caseKey.equals(a.getCaseKey())).collect(Collectors.toList());
     }
 
-    private static Measurement only(KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
+    private static Measurement only(
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> h,
             String caseKey) {
-        List<Measurement> ms = measurements(h).stream().filter(m -> caseKey.equals(m.getCaseKey()))
+        List<Measurement> ms = measurements(h).stream()
+                .filter(m -> caseKey.equals(m.getCaseKey()))
                 .collect(Collectors.toList());
         assertThat(ms).as("measurements of %s", caseKey).hasSize(1);
         return ms.get(0);
     }
 
     private static Measurement byMeasure(List<Measurement> ms, String measure) {
-        List<Measurement> found = ms.stream().filter(m -> measure.equals(m.getMeasure())).collect(Collectors.toList());
+        List<Measurement> found =
+                ms.stream().filter(m -> measure.equals(m.getMeasure())).collect(Collectors.toList());
         assertThat(found).as("measurements of %s", measure).hasSize(1);
         return found.get(0);
     }

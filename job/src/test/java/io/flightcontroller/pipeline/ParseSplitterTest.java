@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.EventParser;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
@@ -29,12 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class ParseSplitterTest {
 
-    private static final MeasuresConfig MEASURES = measures(
-            "measures:\n"
-                    + "  - name: project_assignment\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_assigned\n"
-                    + "    timeout: PT1H\n");
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n");
 
     /** Parses lines and feeds them with the strategy's timestamps and watermarks, as the source does. */
     private static final class Source implements AutoCloseable {
@@ -99,8 +98,12 @@ class ParseSplitterTest {
     }
 
     private static Source arrival(Duration outOfOrderness) throws Exception {
-        return new Source(FlightControllerTopology.watermarkStrategy(PipelineOptions.builder(MEASURES)
-                .outOfOrderness(outOfOrderness).idleTimeout(null).build()), true);
+        return new Source(
+                FlightControllerTopology.watermarkStrategy(PipelineOptions.builder(MEASURES)
+                        .outOfOrderness(outOfOrderness)
+                        .idleTimeout(null)
+                        .build()),
+                true);
     }
 
     @Test
@@ -128,12 +131,17 @@ class ParseSplitterTest {
             assertThat(counter(src.h, PipelineCounters.MAX_LATENESS_MS)).isEqualTo(10_000);
 
             // still sent on, flagged with the watermark they arrived behind, so a late end can correct its case
-            assertThat(src.events()).filteredOn(e -> e.getCorrelationId().equals("K") && e.isLate())
-                    .singleElement().satisfies(e -> assertThat(e.getLateWatermark()).isEqualTo(src.watermark));
-            assertThat(src.events()).filteredOn(e -> e.getCorrelationId().equals("C"))
+            assertThat(src.events())
+                    .filteredOn(e -> e.getCorrelationId().equals("K") && e.isLate())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getLateWatermark()).isEqualTo(src.watermark));
+            assertThat(src.events())
+                    .filteredOn(e -> e.getCorrelationId().equals("C"))
                     .allSatisfy(e -> assertThat(e.isLate()).isTrue());
-            assertThat(src.events()).filteredOn(e -> e.getCorrelationId().equals("D"))
-                    .allSatisfy(e -> assertThat(e.isLate()).isFalse()).hasSize(1);
+            assertThat(src.events())
+                    .filteredOn(e -> e.getCorrelationId().equals("D"))
+                    .allSatisfy(e -> assertThat(e.isLate()).isFalse())
+                    .hasSize(1);
             assertThat(src.events()).extracting(ProcessEvent::getSeq).isSorted().doesNotHaveDuplicates();
         }
     }
@@ -158,8 +166,10 @@ class ParseSplitterTest {
 
     @Test
     void aSortedFileReplayEmitsItsWatermarksOnTheEventsThemselvesSoNothingIsLate() throws Exception {
-        try (Source src = new Source(FlightControllerTopology.fileWatermarkStrategy(
-                PipelineOptions.builder(MEASURES).sortedInput(true).build()), false)) {
+        try (Source src = new Source(
+                FlightControllerTopology.fileWatermarkStrategy(
+                        PipelineOptions.builder(MEASURES).sortedInput(true).build()),
+                false)) {
             src.send(line("a", "project_requested", "2024-03-01T10:00:00Z"));
             assertThat(src.watermark).isEqualTo(t("2024-03-01T10:00:00Z") - 1);
             src.send(line("b", "project_requested", "2024-03-01T10:00:00Z")); // a tie is not late

@@ -71,8 +71,8 @@ final class PartitionedTestSource implements Source<ParsedRecord, PartitionedTes
     }
 
     @Override
-    public SplitEnumerator<Partition, Integer> restoreEnumerator(SplitEnumeratorContext<Partition> context,
-            Integer checkpoint) {
+    public SplitEnumerator<Partition, Integer> restoreEnumerator(
+            SplitEnumeratorContext<Partition> context, Integer checkpoint) {
         return new Enumerator(context);
     }
 
@@ -162,8 +162,8 @@ final class PartitionedTestSource implements Source<ParsedRecord, PartitionedTes
         @Override
         public CompletableFuture<Void> isAvailable() {
             long waitMs = partition == null ? periodMs : Math.max(0, dueMs - System.currentTimeMillis());
-            return CompletableFuture.runAsync(() -> { },
-                    CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS));
+            return CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS));
         }
 
         @Override

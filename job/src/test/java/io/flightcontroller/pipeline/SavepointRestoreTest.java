@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.event.ParsedRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SavepointRestoreTest {
 
-    private static final String ASSIGN = "  - name: assign\n    start: requested\n    end: assigned\n    timeout: PT2H\n"
-            + "    slo: {threshold: PT15M, objective: 0.9, window: P1D}\n";
+    private static final String ASSIGN =
+            "  - name: assign\n    start: requested\n    end: assigned\n    timeout: PT2H\n"
+                    + "    slo: {threshold: PT15M, objective: 0.9, window: P1D}\n";
     private static final String CREATE = "  - name: create\n    start: requested\n    end: created\n";
     private static final MeasuresConfig BOTH = measures("measures:\n" + ASSIGN + CREATE);
     private static final Instant T0 = Instant.parse("2024-03-01T00:00:00Z");
@@ -57,6 +58,7 @@ class SavepointRestoreTest {
 
     @TempDir
     static Path dir;
+
     static List<String> partA;
     static List<String> partB;
     /** The uninterrupted run over A then B with {@link #BOTH}. */
@@ -85,10 +87,12 @@ class SavepointRestoreTest {
 
         /** @return the rows of one measure, comparable across runs */
         List<String> rows(String measure) {
-            return measurements.stream().filter(m -> m.getMeasure().equals(measure))
+            return measurements.stream()
+                    .filter(m -> m.getMeasure().equals(measure))
                     .map(m -> m.getCaseKey() + "|" + m.getCycle() + "|" + m.valueAsLong() + "|" + m.getGood() + "|"
                             + m.isAfterTimeout() + "|" + m.isLate())
-                    .sorted().collect(Collectors.toList());
+                    .sorted()
+                    .collect(Collectors.toList());
         }
 
         /**
@@ -97,22 +101,28 @@ class SavepointRestoreTest {
          */
         List<String> alertRows(String measure) {
             long end = T0.plus(Duration.ofMinutes(300)).toEpochMilli();
-            return alerts.stream().filter(a -> measure.equals(a.getMeasure()) && a.getDeadlineMs() <= end)
+            return alerts.stream()
+                    .filter(a -> measure.equals(a.getMeasure()) && a.getDeadlineMs() <= end)
                     .map(a -> a.getAlertId() + "|" + a.getDeadlineMs() + "|" + a.getObservedLeadMs())
-                    .sorted().collect(Collectors.toList());
+                    .sorted()
+                    .collect(Collectors.toList());
         }
 
         /** Burn-rate alerts of a measure up to the log's last event (see {@link #alertRows}). */
         List<String> burnRateRows(String measure) {
-            return alertRows(measure).stream().filter(a -> a.contains("/burn-rate/")).collect(Collectors.toList());
+            return alertRows(measure).stream()
+                    .filter(a -> a.contains("/burn-rate/"))
+                    .collect(Collectors.toList());
         }
 
         /** Error budgets of a measure up to the log's last event: time, good and bad outcomes in the SLO window. */
         List<String> budgetRows(String measure) {
             long end = T0.plus(Duration.ofMinutes(300)).toEpochMilli();
-            return budgets.stream().filter(b -> measure.equals(b.getMeasure()) && b.getTimeMs() <= end)
+            return budgets.stream()
+                    .filter(b -> measure.equals(b.getMeasure()) && b.getTimeMs() <= end)
                     .map(b -> b.getTimeMs() + "|" + b.getGood() + "|" + b.getBad())
-                    .sorted().collect(Collectors.toList());
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -159,16 +169,19 @@ class SavepointRestoreTest {
 
     // ---- jobs
 
-    private static FlightControllerTopology.Outputs topology(StreamExecutionEnvironment env, Path input,
-            MeasuresConfig m, boolean continuous) {
+    private static FlightControllerTopology.Outputs topology(
+            StreamExecutionEnvironment env, Path input, MeasuresConfig m, boolean continuous) {
         FileSource.FileSourceBuilder<ParsedRecord> b = FileSource.forRecordStreamFormat(
                 new JsonLinesFormat(new EventParser()), new org.apache.flink.core.fs.Path(input.toUri()));
         if (continuous) {
             b.monitorContinuously(Duration.ofMillis(100));
         }
-        PipelineOptions options = PipelineOptions.builder(m).caseRetention(Duration.ofDays(1)).build();
-        DataStream<ParsedRecord> in = env.fromSource(b.build(), FlightControllerTopology.fileWatermarkStrategy(options),
-                "events").uid("source-files").setParallelism(1);
+        PipelineOptions options =
+                PipelineOptions.builder(m).caseRetention(Duration.ofDays(1)).build();
+        DataStream<ParsedRecord> in = env.fromSource(
+                        b.build(), FlightControllerTopology.fileWatermarkStrategy(options), "events")
+                .uid("source-files")
+                .setParallelism(1);
         return FlightControllerTopology.build(in, options);
     }
 
@@ -222,8 +235,9 @@ class SavepointRestoreTest {
     }
 
     /** Restores part A's savepoint with measures {@code m} on {@code input} (part B), until {@code done}. */
-    private static Result restore(Result partA, Path input, MeasuresConfig m, boolean rocksDb,
-            java.util.function.Predicate<Result> done) throws Exception {
+    private static Result restore(
+            Result partA, Path input, MeasuresConfig m, boolean rocksDb, java.util.function.Predicate<Result> done)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, partA.savepoint);
         if (rocksDb) {
@@ -238,15 +252,17 @@ class SavepointRestoreTest {
         out.errorBudgets.sinkTo(new CollectSink<>(tag + "b")).uid("collect-b");
         JobClient job = env.executeAsync("part B");
         try {
-            await(() -> {
-                Result r = collected(tag);
-                try {
-                    r.counters = job.getAccumulators().get();
-                } catch (Exception e) {
-                    return false;
-                }
-                return done.test(r);
-            }, job);
+            await(
+                    () -> {
+                        Result r = collected(tag);
+                        try {
+                            r.counters = job.getAccumulators().get();
+                        } catch (Exception e) {
+                            return false;
+                        }
+                        return done.test(r);
+                    },
+                    job);
             Thread.sleep(500); // nothing more should arrive; give a wrong extra row the chance to show
             Result r = collected(tag);
             r.counters = job.getAccumulators().get();
@@ -261,7 +277,8 @@ class SavepointRestoreTest {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > until) {
-                throw new AssertionError("timed out; job status " + job.getJobStatus().get());
+                throw new AssertionError(
+                        "timed out; job status " + job.getJobStatus().get());
             }
             Thread.sleep(50);
         }
@@ -288,9 +305,15 @@ class SavepointRestoreTest {
     void reorderingTheMeasuresBetweenASavepointAndItsRestoreChangesNoResultAlsoOnRocksDb() throws Exception {
         Result a = savepointOfPartA("reorder");
         MeasuresConfig reordered = measures("measures:\n" + CREATE + ASSIGN);
-        Result b = restore(a, folder("reorder-b", partB), reordered, true,
-                r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
-                        && r.budgetRows("assign").size() == reference.budgetRows("assign").size());
+        Result b = restore(
+                a,
+                folder("reorder-b", partB),
+                reordered,
+                true,
+                r -> r.rows("create").size() == 20
+                        && r.rows("assign").size() == 10
+                        && r.budgetRows("assign").size()
+                                == reference.budgetRows("assign").size());
         Result whole = b.withBefore();
         for (String measure : new String[] {"assign", "create"}) {
             assertThat(whole.rows(measure)).as(measure).isEqualTo(reference.rows(measure));
@@ -304,42 +327,64 @@ class SavepointRestoreTest {
     void anAddedMeasureMeasuresFromTheRestoreOnAndTheOthersAreUnchanged() throws Exception {
         Result a = savepointOfPartA("add");
         String added = "  - name: assign_to_create\n    start: assigned\n    end: created\n";
-        Result b = restore(a, folder("add-b", partB), measures("measures:\n" + added + ASSIGN + CREATE), false,
-                r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
+        Result b = restore(
+                a,
+                folder("add-b", partB),
+                measures("measures:\n" + added + ASSIGN + CREATE),
+                false,
+                r -> r.rows("create").size() == 20
+                        && r.rows("assign").size() == 10
                         && r.rows("assign_to_create").size() == 10);
         Result whole = b.withBefore();
         assertThat(whole.rows("create")).isEqualTo(reference.rows("create"));
         assertThat(whole.rows("assign")).isEqualTo(reference.rows("assign"));
         // only cases assigned after the restore (c10..c19) start the new measure; A's assigned events went before it
-        assertThat(b.rows("assign_to_create")).allMatch(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
+        assertThat(b.rows("assign_to_create"))
+                .allMatch(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
                 .hasSize(10);
     }
 
     @Test
     void aRemovedMeasuresStateIsDroppedAndCountedWhileTheOthersAreUnchanged() throws Exception {
         Result a = savepointOfPartA("remove");
-        Result b = restore(a, folder("remove-b", partB), measures("measures:\n" + CREATE), false,
+        Result b = restore(
+                a,
+                folder("remove-b", partB),
+                measures("measures:\n" + CREATE),
+                false,
                 r -> r.rows("create").size() == 20
                         && ((Number) r.counters.getOrDefault(PipelineCounters.STATE_OF_REMOVED_MEASURE, 0L)).longValue()
-                        >= 10);
+                                >= 10);
         assertThat(b.withBefore().rows("create")).isEqualTo(reference.rows("create"));
         assertThat(b.rows("assign")).isEmpty();
         // the ten open assign cases' deadlines (start + PT2H) pass in B: their states go, counted
-        assertThat(((Number) b.counters.get(PipelineCounters.STATE_OF_REMOVED_MEASURE)).longValue()).isEqualTo(10);
+        assertThat(((Number) b.counters.get(PipelineCounters.STATE_OF_REMOVED_MEASURE)).longValue())
+                .isEqualTo(10);
     }
 
     @Test
     void aChangedTimeoutAppliesToTheCasesOpenAtTheSavepoint() throws Exception {
         Result a = savepointOfPartA("timeout");
         MeasuresConfig shorter = measures("measures:\n" + ASSIGN.replace("PT2H", "PT30M") + CREATE);
-        Result b = restore(a, folder("timeout-b", partB), shorter, false,
-                r -> r.rows("assign").size() == 10 && r.alertRows("assign").stream()
-                        .filter(x -> x.contains("/timeout|")).count() == 10);
+        Result b = restore(
+                a,
+                folder("timeout-b", partB),
+                shorter,
+                false,
+                r -> r.rows("assign").size() == 10
+                        && r.alertRows("assign").stream()
+                                        .filter(x -> x.contains("/timeout|"))
+                                        .count()
+                                == 10);
         // c10..c19 were open at the savepoint: they time out 30 min after their request, and their late
         // assignment (60 min in) is a correction
-        assertThat(b.alerts.stream().filter(x -> x.getKind() == Alert.Kind.TIMEOUT).map(Alert::getObservedLeadMs))
-                .containsOnly(30 * 60_000L).hasSize(10);
-        assertThat(b.measurements).filteredOn(m -> m.getMeasure().equals("assign"))
+        assertThat(b.alerts.stream()
+                        .filter(x -> x.getKind() == Alert.Kind.TIMEOUT)
+                        .map(Alert::getObservedLeadMs))
+                .containsOnly(30 * 60_000L)
+                .hasSize(10);
+        assertThat(b.measurements)
+                .filteredOn(m -> m.getMeasure().equals("assign"))
                 .allMatch(Measurement::isAfterTimeout);
     }
 
@@ -349,7 +394,8 @@ class SavepointRestoreTest {
         if (Boolean.getBoolean("fc.savepoint.regenerate")) {
             String sp = savepointOfPartA("fixture").savepoint;
             try (Stream<Path> old = Files.exists(fixture) ? Files.walk(fixture) : Stream.empty()) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                old.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
             Path from = Paths.get(java.net.URI.create(sp));
             try (Stream<Path> files = Files.walk(from)) {
@@ -366,14 +412,21 @@ class SavepointRestoreTest {
         assertThat(fixture.resolve("_metadata")).as("savepoint fixture").exists();
         Result fromFixture = new Result();
         fromFixture.savepoint = fixture.toUri().toString();
-        Result b = restore(fromFixture, folder("fixture-b", partB), BOTH, false,
-                r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
-                        && r.budgetRows("assign").size() == reference.budgetRows("assign").size());
+        Result b = restore(
+                fromFixture,
+                folder("fixture-b", partB),
+                BOTH,
+                false,
+                r -> r.rows("create").size() == 20
+                        && r.rows("assign").size() == 10
+                        && r.budgetRows("assign").size()
+                                == reference.budgetRows("assign").size());
         // what part B yields after the fixture's part A: the reference minus A's ten assign leads and A's alerts
         assertThat(b.rows("create")).isEqualTo(reference.rows("create"));
-        assertThat(b.rows("assign")).isEqualTo(reference.rows("assign").stream()
-                .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
-                .collect(Collectors.toList()));
+        assertThat(b.rows("assign"))
+                .isEqualTo(reference.rows("assign").stream()
+                        .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
+                        .collect(Collectors.toList()));
         // the v1 fixture holds the burn-rate state as one value (the layout before the bucket entries; a regenerated
         // fixture would not, BurnRateFunctionTest covers that move too): moved on restore, the SLO window continues
         // exactly (every hourly budget counts A's outcomes, and the rules fire as they would have without the stop)
@@ -383,9 +436,11 @@ class SavepointRestoreTest {
         // fires a second time nor resolves; a rule that changes after A's last event does so as in the reference)
         long afterA = T0.plus(Duration.ofMinutes(40)).plusSeconds(1).toEpochMilli();
         assertThat(reference.burnRateRows("assign")).anyMatch(x -> x.contains("/ticket:") && x.contains("/firing|"));
-        assertThat(b.burnRateRows("assign")).isSubsetOf(reference.burnRateRows("assign"))
+        assertThat(b.burnRateRows("assign"))
+                .isSubsetOf(reference.burnRateRows("assign"))
                 .containsAll(reference.burnRateRows("assign").stream()
-                        .filter(x -> Long.parseLong(x.split("\\|")[1]) > afterA).collect(Collectors.toList()));
+                        .filter(x -> Long.parseLong(x.split("\\|")[1]) > afterA)
+                        .collect(Collectors.toList()));
     }
 
     /**
@@ -400,19 +455,27 @@ class SavepointRestoreTest {
         fromFixture.savepoint = FIXTURE.toAbsolutePath().toUri().toString();
         List<String> again = new ArrayList<>(partA);
         again.addAll(partB);
-        Result b = restore(fromFixture, folder("overlap-b", again), BOTH, true,
-                r -> r.rows("create").size() == 20 && r.rows("assign").size() == 10
+        Result b = restore(
+                fromFixture,
+                folder("overlap-b", again),
+                BOTH,
+                true,
+                r -> r.rows("create").size() == 20
+                        && r.rows("assign").size() == 10
                         // the accumulators of a running job arrive with the task managers' heartbeats
                         && ((Number) r.counters.getOrDefault(PipelineCounters.RECORDS_IN, 0L)).longValue()
-                        == again.size());
+                                == again.size());
         // every event read again that a measure uses is a duplicate; of the two unmeasured "noise" events the
         // savepoint's job may not have remembered the last (it does not matter: nothing measures them)
-        long measured = partA.stream().filter(line -> !line.contains("\"noise\"")).count();
+        long measured =
+                partA.stream().filter(line -> !line.contains("\"noise\"")).count();
         assertThat(((Number) b.counters.getOrDefault(PipelineCounters.DUPLICATE, 0L)).longValue())
-                .as("counters %s", b.counters).isBetween(measured, (long) partA.size());
+                .as("counters %s", b.counters)
+                .isBetween(measured, (long) partA.size());
         assertThat(b.rows("create")).isEqualTo(reference.rows("create"));
-        assertThat(b.rows("assign")).isEqualTo(reference.rows("assign").stream()
-                .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
-                .collect(Collectors.toList()));
+        assertThat(b.rows("assign"))
+                .isEqualTo(reference.rows("assign").stream()
+                        .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
+                        .collect(Collectors.toList()));
     }
 }

@@ -3,9 +3,8 @@ package io.flightcontroller.pipeline;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -93,7 +92,9 @@ class SequenceBoundedStateTest {
             };
             for (int b = 0; b < CASES / BATCH; b++) {
                 batch(sink, b, BATCH);
-                completed += s.rows().stream().filter(m -> m.getMeasure().equals("project_lead_time")).count();
+                completed += s.rows().stream()
+                        .filter(m -> m.getMeasure().equals("project_lead_time"))
+                        .count();
                 s.h.getOutput().clear();
                 s.h.getSideOutput(SideOutputs.OUTCOMES).clear();
                 if (b == 0) {
@@ -102,8 +103,12 @@ class SequenceBoundedStateTest {
                     assertThat(s.h.numEventTimeTimers()).isEqualTo(BATCH); // the end of each retention
                 }
                 s.h.processWatermark(BASE + b * 3_600_000L + 41_000 + RETENTION_MS);
-                assertThat(s.h.numKeyedStateEntries()).as("keyed state after batch %s and the retention", b).isZero();
-                assertThat(s.h.numEventTimeTimers()).as("timers after batch %s and the retention", b).isZero();
+                assertThat(s.h.numKeyedStateEntries())
+                        .as("keyed state after batch %s and the retention", b)
+                        .isZero();
+                assertThat(s.h.numEventTimeTimers())
+                        .as("timers after batch %s and the retention", b)
+                        .isZero();
             }
             assertThat(s.alerts()).isEmpty();
             // the size of what a finished case keeps during the retention (key, marker, its timer): a snapshot of
@@ -114,8 +119,10 @@ class SequenceBoundedStateTest {
             markerBytes = stateBytes(s.h.snapshot(1, 1)) / sample;
         }
         assertThat(completed).isEqualTo(CASES);
-        System.out.printf("sequence operator: %,d completed sequences; during the retention %d bytes of keyed state"
-                + " per finished case (snapshot); after it 0 entries, 0 timers%n", completed, markerBytes);
+        System.out.printf(
+                "sequence operator: %,d completed sequences; during the retention %d bytes of keyed state"
+                        + " per finished case (snapshot); after it 0 entries, 0 timers%n",
+                completed, markerBytes);
     }
 
     /** flink-cep 1.20's CepOperator alone, same pattern and events: what it keeps after each match. */
@@ -125,13 +132,17 @@ class SequenceBoundedStateTest {
         Pattern<RoutedEvent, RoutedEvent> p = SequencePattern.of(d);
         CepOperator<RoutedEvent, String, Long> cep = new CepOperator<>(
                 TypeInformation.of(RoutedEvent.class).createSerializer(new ExecutionConfig().getSerializerConfig()),
-                false, NFACompiler.compileFactory(p, false), new SequenceOperator.InputOrder(),
-                p.getAfterMatchSkipStrategy(), new PatternProcessFunction<RoutedEvent, Long>() {
+                false,
+                NFACompiler.compileFactory(p, false),
+                new SequenceOperator.InputOrder(),
+                p.getAfterMatchSkipStrategy(),
+                new PatternProcessFunction<RoutedEvent, Long>() {
                     @Override
                     public void processMatch(Map<String, List<RoutedEvent>> match, Context ctx, Collector<Long> out) {
                         out.collect(1L);
                     }
-                }, null);
+                },
+                null);
         long matches;
         long entriesAfterMatch;
         long timersAfterMatch;
@@ -169,12 +180,15 @@ class SequenceBoundedStateTest {
         assertThat(timersAfterMatch).isGreaterThanOrEqualTo(BATCH);
         // and a repeated first step starts a second partial match of the same case, kept for the window
         assertThat(entriesAfterRepeat).isGreaterThan(entriesAfterMatch);
-        System.out.printf("flink-cep 1.20 alone, %,d completed sequences: %,d keyed state entries and %,d timers after"
-                + " the matches; %,d keyed state entries after a repeated first step per case%n", matches,
-                entriesAfterMatch, timersAfterMatch, entriesAfterRepeat);
+        System.out.printf(
+                "flink-cep 1.20 alone, %,d completed sequences: %,d keyed state entries and %,d timers after"
+                        + " the matches; %,d keyed state entries after a repeated first step per case%n",
+                matches, entriesAfterMatch, timersAfterMatch, entriesAfterRepeat);
     }
 
     static long stateBytes(OperatorSubtaskState state) {
-        return state.getManagedKeyedState().stream().mapToLong(h -> h.getStateSize()).sum();
+        return state.getManagedKeyedState().stream()
+                .mapToLong(h -> h.getStateSize())
+                .sum();
     }
 }

@@ -1,12 +1,12 @@
 package io.flightcontroller.pipeline;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.measure.MeasureDefinition;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.ExecutionConfig;
@@ -33,7 +33,8 @@ final class SequenceHarness implements AutoCloseable {
         this.def = MeasuresYaml.parse("measures:\n" + measureYaml).getMeasures().get(0);
         this.h = new KeyedOneInputStreamOperatorTestHarness<>(
                 SequenceOperator.of(def, caseRetentionMs, new ExecutionConfig().getSerializerConfig()),
-                r -> r.caseKey, Types.STRING);
+                r -> r.caseKey,
+                Types.STRING);
         if (snapshots != null) {
             h.setCheckpointStorage(snapshots);
         }
@@ -66,8 +67,10 @@ final class SequenceHarness implements AutoCloseable {
 
     /** Rows as {@code measure|case|lead ms|good|afterTimeout|late}, in emission order. */
     List<String> rowKeys() {
-        return rows().stream().map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.valueAsLong() + "|"
-                + m.getGood() + "|" + m.isAfterTimeout() + "|" + m.isLate()).collect(Collectors.toList());
+        return rows().stream()
+                .map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.valueAsLong() + "|" + m.getGood() + "|"
+                        + m.isAfterTimeout() + "|" + m.isLate())
+                .collect(Collectors.toList());
     }
 
     List<Alert> alerts() {

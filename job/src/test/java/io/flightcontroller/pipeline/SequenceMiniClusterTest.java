@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.result.WindowAggregate;
 import io.flightcontroller.testing.StateBackends;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SequenceMiniClusterTest {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
                     .build());
 
     /** The project sequence, and a lead_time over two of its event types (the same events routed to both). */
@@ -90,8 +92,11 @@ class SequenceMiniClusterTest {
 
         /** Rows as {@code measure|case|lead ms|good|afterTimeout|late}, sorted. */
         List<String> rows() {
-            return measurements.stream().map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.valueAsLong() + "|"
-                    + m.getGood() + "|" + m.isAfterTimeout() + "|" + m.isLate()).sorted().collect(Collectors.toList());
+            return measurements.stream()
+                    .map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.valueAsLong() + "|" + m.getGood() + "|"
+                            + m.isAfterTimeout() + "|" + m.isLate())
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -104,13 +109,15 @@ class SequenceMiniClusterTest {
         Path file = dir.resolve(UUID.randomUUID() + ".jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
         String tag = UUID.randomUUID() + "/";
-        StreamExecutionEnvironment env = backend == null ? StreamExecutionEnvironment.getExecutionEnvironment()
+        StreamExecutionEnvironment env = backend == null
+                ? StreamExecutionEnvironment.getExecutionEnvironment()
                 : StreamExecutionEnvironment.getExecutionEnvironment(StateBackends.configuration(backend));
         env.setParallelism(parallelism);
-        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
-                new org.apache.flink.core.fs.Path(file.toUri())).build();
-        DataStream<ParsedRecord> input = env
-                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "events")
+        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
+                        new JsonLinesFormat(new EventParser()), new org.apache.flink.core.fs.Path(file.toUri()))
+                .build();
+        DataStream<ParsedRecord> input = env.fromSource(
+                        source, FlightControllerTopology.fileWatermarkStrategy(options), "events")
                 .setParallelism(1);
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         out.measurements.sinkTo(new CollectSink<>(tag + "m"));
@@ -145,50 +152,75 @@ class SequenceMiniClusterTest {
             ev("p1", "project_requested", at("00:00")),
             ev("p2", "project_requested", at("00:10")),
             ev("p1", "project_assigned", at("00:20")),
-            ev("p1", "project_assigned", at("00:20")),          // the same event delivered twice
+            ev("p1", "project_assigned", at("00:20")), // the same event delivered twice
             "not json",
             ev("p3", "project_requested", at("00:30")),
-            ev("p3", "project_commented", at("00:35")),         // a type no measure uses
+            ev("p3", "project_commented", at("00:35")), // a type no measure uses
             ev("p3", "project_assigned", at("00:40")),
             ev("p1", "project_created", at("01:00")),
             ev("p4", "project_requested", at("01:00")),
-            ev("p1", "project_requested", at("01:30")),         // a repeated first step: no second sequence
-            ev("p4", "project_assigned", at("02:00")),          // exactly at the hop's limit: in time
-            ev("p2", "project_created", at("03:00")),           // p2 was never assigned: timed out at 01:10
-            ev("x", "project_requested", at("05:00")));         // the last event time: p3 and x stay open
+            ev("p1", "project_requested", at("01:30")), // a repeated first step: no second sequence
+            ev("p4", "project_assigned", at("02:00")), // exactly at the hop's limit: in time
+            ev("p2", "project_created", at("03:00")), // p2 was never assigned: timed out at 01:10
+            ev("x", "project_requested", at("05:00"))); // the last event time: p3 and x stay open
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("io.flightcontroller.testing.StateBackends#both")
-    void aSequenceSharesParsingDedupAndRoutingWithTheOtherKinds_itsRowsAlertsAndOpenCasesReachTheOutputs(
-            String backend) throws Exception {
+    void aSequenceSharesParsingDedupAndRoutingWithTheOtherKinds_itsRowsAlertsAndOpenCasesReachTheOutputs(String backend)
+            throws Exception {
         Run r = run(EVENTS, PipelineOptions.builder(MEASURES).sortedInput(true).build(), 2, backend);
-        assertThat(r.rows()).containsExactly(
-                "project_assigned_lead_time|p1|1200000|null|false|false",
-                "project_assigned_lead_time|p3|600000|null|false|false",
-                "project_assigned_lead_time|p4|3600000|null|false|false",
-                "project_lead_time#3|p1|2400000|null|false|false",
-                "project_lead_time|p1|3600000|true|false|false",
-                "request_to_create|p1|3600000|null|false|false",
-                "request_to_create|p2|10200000|null|false|false");
-        assertThat(r.alerts).filteredOn(a -> a.getCaseKey() != null)
+        assertThat(r.rows())
+                .containsExactly(
+                        "project_assigned_lead_time|p1|1200000|null|false|false",
+                        "project_assigned_lead_time|p3|600000|null|false|false",
+                        "project_assigned_lead_time|p4|3600000|null|false|false",
+                        "project_lead_time#3|p1|2400000|null|false|false",
+                        "project_lead_time|p1|3600000|true|false|false",
+                        "request_to_create|p1|3600000|null|false|false",
+                        "request_to_create|p2|10200000|null|false|false");
+        assertThat(r.alerts)
+                .filteredOn(a -> a.getCaseKey() != null)
                 .extracting(Alert::getKind, Alert::getCaseKey, Alert::getDeadlineMs, Alert::getMissingStep)
                 .containsExactlyInAnyOrder(
-                        tuple(Alert.Kind.TIMEOUT, "p2", Instant.parse(at("01:10")).toEpochMilli(), "project_assigned"),
-                        tuple(Alert.Kind.BREACH, "p3", Instant.parse(at("02:30")).toEpochMilli(), null),
-                        tuple(Alert.Kind.BREACH, "p4", Instant.parse(at("03:00")).toEpochMilli(), null));
-        assertThat(r.openCases).extracting(OpenCase::getMeasure, OpenCase::getCaseKey).containsExactlyInAnyOrder(
-                tuple("project_lead_time", "p3"), tuple("project_lead_time", "p4"), tuple("project_lead_time", "x"),
-                tuple("request_to_create", "p3"), tuple("request_to_create", "p4"), tuple("request_to_create", "x"));
+                        tuple(
+                                Alert.Kind.TIMEOUT,
+                                "p2",
+                                Instant.parse(at("01:10")).toEpochMilli(),
+                                "project_assigned"),
+                        tuple(
+                                Alert.Kind.BREACH,
+                                "p3",
+                                Instant.parse(at("02:30")).toEpochMilli(),
+                                null),
+                        tuple(
+                                Alert.Kind.BREACH,
+                                "p4",
+                                Instant.parse(at("03:00")).toEpochMilli(),
+                                null));
+        assertThat(r.openCases)
+                .extracting(OpenCase::getMeasure, OpenCase::getCaseKey)
+                .containsExactlyInAnyOrder(
+                        tuple("project_lead_time", "p3"),
+                        tuple("project_lead_time", "p4"),
+                        tuple("project_lead_time", "x"),
+                        tuple("request_to_create", "p3"),
+                        tuple("request_to_create", "p4"),
+                        tuple("request_to_create", "x"));
         assertThat(r.counter(PipelineCounters.DUPLICATE)).isEqualTo(1);
         assertThat(r.counter(PipelineCounters.UNKNOWN_TYPE)).isEqualTo(1);
         assertThat(r.deadLetters).extracting(DeadLetter::getReason).containsExactly(DeadLetter.REASON_NOT_JSON);
         assertThat(r.counter(PipelineCounters.OPEN_AT_END)).isEqualTo(6);
 
         // the rows' outcomes feed the same aggregates and error budgets as any lead: per measure name
-        List<WindowAggregate> daily = r.aggregates.stream().filter(a -> a.getWindow().equals("PT24H"))
-                .collect(Collectors.toList());
-        assertThat(daily).extracting(WindowAggregate::getMeasure, WindowAggregate::getCompleted,
-                WindowAggregate::getGood, WindowAggregate::getBad).contains(
+        List<WindowAggregate> daily =
+                r.aggregates.stream().filter(a -> a.getWindow().equals("PT24H")).collect(Collectors.toList());
+        assertThat(daily)
+                .extracting(
+                        WindowAggregate::getMeasure,
+                        WindowAggregate::getCompleted,
+                        WindowAggregate::getGood,
+                        WindowAggregate::getBad)
+                .contains(
                         tuple("project_assigned_lead_time", 3L, 0L, 0L),
                         tuple("project_lead_time#3", 1L, 0L, 0L),
                         tuple("project_lead_time", 1L, 1L, 3L)); // p1 good; p2 (timeout), p3 and p4 (breach) bad
@@ -197,15 +229,22 @@ class SequenceMiniClusterTest {
 
     @Test
     void theSameInputGivesTheSameResultsAtEveryParallelismAndInArrivalOrderWithinTheBound() throws Exception {
-        Run sorted = run(EVENTS, PipelineOptions.builder(MEASURES).sortedInput(true).build(), 1);
+        Run sorted =
+                run(EVENTS, PipelineOptions.builder(MEASURES).sortedInput(true).build(), 1);
         // arrival order: p1's created and p2's requested swapped, within the out-of-orderness
         List<String> shuffled = new java.util.ArrayList<>(EVENTS);
         Collections.swap(shuffled, 1, 2);
-        Run arrival = run(shuffled, PipelineOptions.builder(MEASURES).sortedInput(false)
-                .outOfOrderness(Duration.ofMinutes(30)).build(), 3);
+        Run arrival = run(
+                shuffled,
+                PipelineOptions.builder(MEASURES)
+                        .sortedInput(false)
+                        .outOfOrderness(Duration.ofMinutes(30))
+                        .build(),
+                3);
         assertThat(arrival.rows()).isEqualTo(sorted.rows()).isNotEmpty();
         assertThat(arrival.alerts.stream().map(Alert::getAlertId).sorted().collect(Collectors.toList()))
-                .isEqualTo(sorted.alerts.stream().map(Alert::getAlertId).sorted().collect(Collectors.toList()));
+                .isEqualTo(
+                        sorted.alerts.stream().map(Alert::getAlertId).sorted().collect(Collectors.toList()));
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -214,11 +253,17 @@ class SequenceMiniClusterTest {
         List<String> lines = Arrays.asList(
                 ev("k", "project_requested", at("00:00")),
                 ev("a", "project_requested", at("02:00")),
-                ev("b", "project_requested", at("02:01")),   // two instants past 02:00: the watermark reaches it
-                ev("k", "project_assigned", at("01:30")),    // late: k timed out at 01:00; a correction
+                ev("b", "project_requested", at("02:01")), // two instants past 02:00: the watermark reaches it
+                ev("k", "project_assigned", at("01:30")), // late: k timed out at 01:00; a correction
                 ev("c", "project_requested", at("02:02")));
-        Run r = run(lines, PipelineOptions.builder(MEASURES).sortedInput(false)
-                .outOfOrderness(Duration.ofMinutes(1)).build(), 2, backend);
+        Run r = run(
+                lines,
+                PipelineOptions.builder(MEASURES)
+                        .sortedInput(false)
+                        .outOfOrderness(Duration.ofMinutes(1))
+                        .build(),
+                2,
+                backend);
         assertThat(r.deadLetters).singleElement().satisfies(d -> {
             assertThat(d.getReason()).isEqualTo(DeadLetter.REASON_LATE);
             assertThat(d.getCorrelationId()).isEqualTo("k");
@@ -227,8 +272,10 @@ class SequenceMiniClusterTest {
         assertThat(r.counter(PipelineCounters.LATE)).isEqualTo(1);
         assertThat(r.counter(PipelineCounters.LATE_APPLIED)).isEqualTo(1);
         assertThat(r.rows()).contains("project_assigned_lead_time|k|5400000|null|true|true");
-        assertThat(r.alerts).filteredOn(a -> "k".equals(a.getCaseKey()) && a.getKind() == Alert.Kind.TIMEOUT)
-                .extracting(Alert::getMissingStep).containsExactly("project_assigned");
+        assertThat(r.alerts)
+                .filteredOn(a -> "k".equals(a.getCaseKey()) && a.getKind() == Alert.Kind.TIMEOUT)
+                .extracting(Alert::getMissingStep)
+                .containsExactly("project_assigned");
     }
 
     /**
@@ -237,26 +284,37 @@ class SequenceMiniClusterTest {
      * 20 ms.
      */
     static PartitionedTestSource twoPartitions() {
-        return new PartitionedTestSource((partition, n) -> {
-            if (partition == 0) {
-                return n == 0 ? Collections.singletonList(ev("K", "project_requested", at("00:00")))
-                        : Collections.emptyList();
-            }
-            String time = Instant.parse(at("00:00")).plusSeconds((n + 1) * 600).toString();
-            return Arrays.asList(ev("other-" + (n + 1), "project_requested", time),
-                    ev("other-" + (n + 1), "project_assigned", time), ev("other-" + (n + 1), "project_created", time));
-        }, 20);
+        return new PartitionedTestSource(
+                (partition, n) -> {
+                    if (partition == 0) {
+                        return n == 0
+                                ? Collections.singletonList(ev("K", "project_requested", at("00:00")))
+                                : Collections.emptyList();
+                    }
+                    String time = Instant.parse(at("00:00"))
+                            .plusSeconds((n + 1) * 600)
+                            .toString();
+                    return Arrays.asList(
+                            ev("other-" + (n + 1), "project_requested", time),
+                            ev("other-" + (n + 1), "project_assigned", time),
+                            ev("other-" + (n + 1), "project_created", time));
+                },
+                20);
     }
 
     @Test
     void timeoutsFireWhenTheKeyGoesQuiet_alsoWithAnIdlePartition() throws Exception {
-        PipelineOptions options = PipelineOptions.builder(MEASURES).idleTimeout(Duration.ofSeconds(1)).build();
+        PipelineOptions options = PipelineOptions.builder(MEASURES)
+                .idleTimeout(Duration.ofSeconds(1))
+                .build();
         String tag = UUID.randomUUID() + "/";
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.getConfig().setAutoWatermarkInterval(100);
-        DataStream<ParsedRecord> input = env
-                .fromSource(twoPartitions(), WatermarkStrategy.noWatermarks(), "two partitions",
+        DataStream<ParsedRecord> input = env.fromSource(
+                        twoPartitions(),
+                        WatermarkStrategy.noWatermarks(),
+                        "two partitions",
                         TypeInformation.of(ParsedRecord.class))
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
@@ -280,13 +338,16 @@ class SequenceMiniClusterTest {
             job.cancel().get(30, TimeUnit.SECONDS);
             CollectSink.forget(tag);
         }
-        List<Alert> timeouts = alerts.stream().filter(a -> a.getKind() == Alert.Kind.TIMEOUT)
-                .collect(Collectors.toList());
-        assertThat(timeouts).as("K's timeout, fired while the job is still running").singleElement()
+        List<Alert> timeouts =
+                alerts.stream().filter(a -> a.getKind() == Alert.Kind.TIMEOUT).collect(Collectors.toList());
+        assertThat(timeouts)
+                .as("K's timeout, fired while the job is still running")
+                .singleElement()
                 .satisfies(a -> {
                     assertThat(a.getCaseKey()).isEqualTo("K");
                     assertThat(a.getMissingStep()).isEqualTo("project_assigned");
-                    assertThat(a.getDeadlineMs()).isEqualTo(Instant.parse(at("01:00")).toEpochMilli());
+                    assertThat(a.getDeadlineMs())
+                            .isEqualTo(Instant.parse(at("01:00")).toEpochMilli());
                 });
     }
 }

@@ -1,13 +1,13 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.measure.MeasureKind;
 import static io.flightcontroller.pipeline.HarnessSupport.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
-import io.flightcontroller.domain.Outcome;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -52,15 +52,17 @@ class SequenceOperatorTest {
 
             s.send("k", "project_created", T + 2 * H);
             s.watermark(T + 2 * H);
-            assertThat(s.rowKeys()).containsExactly(row(ASSIGNED, "k", 20 * MIN), row(HOP3, "k", 100 * MIN),
-                    row(WHOLE, "k", 2 * H));
+            assertThat(s.rowKeys())
+                    .containsExactly(row(ASSIGNED, "k", 20 * MIN), row(HOP3, "k", 100 * MIN), row(WHOLE, "k", 2 * H));
             Measurement whole = s.rows().get(2);
             assertThat(whole.getKind()).isEqualTo(MeasureKind.LEAD_TIME);
             assertThat(whole.getStartMs()).isEqualTo(T);
             assertThat(whole.getEndMs()).isEqualTo(T + 2 * H);
             // every row is also an outcome for the aggregates, under its own measure name
-            assertThat(s.outcomes()).extracting(Outcome::getMeasure, Outcome::getLeadMs)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(ASSIGNED, 20 * MIN),
+            assertThat(s.outcomes())
+                    .extracting(Outcome::getMeasure, Outcome::getLeadMs)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(ASSIGNED, 20 * MIN),
                             org.assertj.core.groups.Tuple.tuple(HOP3, 100 * MIN),
                             org.assertj.core.groups.Tuple.tuple(WHOLE, 2 * H));
             assertThat(s.alerts()).isEmpty();
@@ -69,14 +71,16 @@ class SequenceOperatorTest {
 
     @Test
     void aHopWithoutAMeasureNameIsNamedAfterTheSequenceAndTheStepItEndsAt() throws Exception {
-        try (SequenceHarness s = new SequenceHarness("  - name: flow\n    kind: sequence\n    steps:\n"
-                + "      - event: a\n      - event: [b, b2]\n      - event: c\n", 0)) {
+        try (SequenceHarness s = new SequenceHarness(
+                "  - name: flow\n    kind: sequence\n    steps:\n"
+                        + "      - event: a\n      - event: [b, b2]\n      - event: c\n",
+                0)) {
             s.send("k", "a", T);
             s.send("k", "b2", T + MIN);
             s.send("k", "c", T + 3 * MIN);
             s.watermark(T + H);
-            assertThat(s.rowKeys()).containsExactly(row("flow#2", "k", MIN), row("flow#3", "k", 2 * MIN),
-                    row("flow", "k", 3 * MIN));
+            assertThat(s.rowKeys())
+                    .containsExactly(row("flow#2", "k", MIN), row("flow#3", "k", 2 * MIN), row("flow", "k", 3 * MIN));
         }
     }
 
@@ -106,8 +110,8 @@ class SequenceOperatorTest {
             s.send("k", "project_assigned", T + 2 * H + 10 * MIN);
             s.send("k", "project_created", T + 2 * H + 20 * MIN);
             s.watermark(T + 20 * H);
-            assertThat(s.rowKeys()).containsExactly(row(ASSIGNED, "k", 30 * MIN), row(HOP3, "k", 30 * MIN),
-                    row(WHOLE, "k", H));
+            assertThat(s.rowKeys())
+                    .containsExactly(row(ASSIGNED, "k", 30 * MIN), row(HOP3, "k", 30 * MIN), row(WHOLE, "k", H));
             assertThat(s.alerts()).isEmpty();
         }
     }
@@ -116,15 +120,15 @@ class SequenceOperatorTest {
     void anInterveningEventDoesNotBreakTheMatch() throws Exception {
         try (SequenceHarness s = new SequenceHarness(PROJECT, 0)) {
             s.send("k", "project_requested", T);
-            s.send("k", "project_created", T + 5 * MIN);    // step 3 before step 2: not the created after assigned
-            s.send("k", "project_commented", T + 6 * MIN);  // a type of no step
+            s.send("k", "project_created", T + 5 * MIN); // step 3 before step 2: not the created after assigned
+            s.send("k", "project_commented", T + 6 * MIN); // a type of no step
             s.send("k", "project_assigned", T + 10 * MIN);
             s.send("k", "project_requested", T + 11 * MIN); // step 1 again
-            s.send("k", "project_assigned", T + 12 * MIN);  // step 2 again: the first one counts
+            s.send("k", "project_assigned", T + 12 * MIN); // step 2 again: the first one counts
             s.send("k", "project_created", T + 40 * MIN);
             s.watermark(T + 10 * H);
-            assertThat(s.rowKeys()).containsExactly(row(ASSIGNED, "k", 10 * MIN), row(HOP3, "k", 30 * MIN),
-                    row(WHOLE, "k", 40 * MIN));
+            assertThat(s.rowKeys())
+                    .containsExactly(row(ASSIGNED, "k", 10 * MIN), row(HOP3, "k", 30 * MIN), row(WHOLE, "k", 40 * MIN));
         }
     }
 
@@ -137,8 +141,8 @@ class SequenceOperatorTest {
             s.send("before", "project_requested", T);
             s.send("before", "project_assigned", T + 5 * MIN);
             s.watermark(T + 10 * MIN);
-            assertThat(s.rowKeys()).containsExactlyInAnyOrder(row(ASSIGNED, "after", 0), row(ASSIGNED, "before",
-                    5 * MIN));
+            assertThat(s.rowKeys())
+                    .containsExactlyInAnyOrder(row(ASSIGNED, "after", 0), row(ASSIGNED, "before", 5 * MIN));
         }
     }
 
@@ -177,7 +181,8 @@ class SequenceOperatorTest {
             s.send("after", "project_assigned", T + H + 1);
             s.watermark(T + H);
             assertThat(s.rowKeys()).containsExactly(row(ASSIGNED, "at", H));
-            assertThat(s.alerts()).extracting(Alert::getCaseKey, Alert::getDeadlineMs)
+            assertThat(s.alerts())
+                    .extracting(Alert::getCaseKey, Alert::getDeadlineMs)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("after", T + H));
         }
     }
@@ -195,11 +200,15 @@ class SequenceOperatorTest {
             s.send("slow", "project_assigned", T + 10 * MIN);
             s.send("slow", "project_created", T + 10 * MIN + 241 * MIN);
             s.watermark(T + 5 * H);
-            assertThat(s.rowKeys()).containsExactlyInAnyOrder(row(ASSIGNED, "ok", 59 * MIN),
-                    row(ASSIGNED, "slow", 10 * MIN),
-                    row(HOP3, "ok", 210 * MIN), row(WHOLE, "ok", 269 * MIN),
-                    // the step after the limit: corrections with the true leads
-                    HOP3 + "|slow|" + 241 * MIN + "|null|true|false", WHOLE + "|slow|" + 251 * MIN + "|null|true|false");
+            assertThat(s.rowKeys())
+                    .containsExactlyInAnyOrder(
+                            row(ASSIGNED, "ok", 59 * MIN),
+                            row(ASSIGNED, "slow", 10 * MIN),
+                            row(HOP3, "ok", 210 * MIN),
+                            row(WHOLE, "ok", 269 * MIN),
+                            // the step after the limit: corrections with the true leads
+                            HOP3 + "|slow|" + 241 * MIN + "|null|true|false",
+                            WHOLE + "|slow|" + 251 * MIN + "|null|true|false");
             assertThat(s.alerts()).singleElement().satisfies(a -> {
                 assertThat(a.getCaseKey()).isEqualTo("slow");
                 assertThat(a.getMissingStep()).isEqualTo("project_created");
@@ -211,9 +220,11 @@ class SequenceOperatorTest {
 
     @Test
     void theWholeSequenceWithinIsJudgedFromTheFirstStep() throws Exception {
-        try (SequenceHarness s = new SequenceHarness("  - name: flow\n    kind: sequence\n    steps:\n"
-                + "      - event: a\n      - event: b\n        within: PT1H\n      - event: c\n        within: PT2H\n"
-                + "    within: PT2H\n", 0)) {
+        try (SequenceHarness s = new SequenceHarness(
+                "  - name: flow\n    kind: sequence\n    steps:\n"
+                        + "      - event: a\n      - event: b\n        within: PT1H\n      - event: c\n        within: PT2H\n"
+                        + "    within: PT2H\n",
+                0)) {
             s.send("k", "a", T);
             s.send("k", "b", T + 50 * MIN);
             s.send("k", "c", T + 130 * MIN); // hop 3 = 80 min, in time; the whole = 130 min, not
@@ -223,26 +234,32 @@ class SequenceOperatorTest {
                 assertThat(a.getMissingStep()).isEqualTo("c");
                 assertThat(a.getSubject()).contains("within PT2H of its first step");
             });
-            assertThat(s.rowKeys()).containsExactly(row("flow#2", "k", 50 * MIN),
-                    "flow#3|k|" + 80 * MIN + "|null|true|false", "flow|k|" + 130 * MIN + "|null|true|false");
+            assertThat(s.rowKeys())
+                    .containsExactly(
+                            row("flow#2", "k", 50 * MIN),
+                            "flow#3|k|" + 80 * MIN + "|null|true|false",
+                            "flow|k|" + 130 * MIN + "|null|true|false");
         }
     }
 
     @Test
     void aWithinIsNeverSilentlyIgnored_eachDeclaredLimitFiresOnAQuietKey() throws Exception {
-        try (SequenceHarness s = new SequenceHarness("  - name: flow\n    kind: sequence\n    steps:\n"
-                + "      - event: a\n      - event: b\n        within: PT1H\n      - event: c\n        within: PT3H\n"
-                + "      - event: d\n    within: PT4H\n", 0)) {
-            s.send("hop2", "a", T);                                      // b not within 1 h of a
-            s.send("hop3", "a", T);                                      // c not within 3 h of b
+        try (SequenceHarness s = new SequenceHarness(
+                "  - name: flow\n    kind: sequence\n    steps:\n"
+                        + "      - event: a\n      - event: b\n        within: PT1H\n      - event: c\n        within: PT3H\n"
+                        + "      - event: d\n    within: PT4H\n",
+                0)) {
+            s.send("hop2", "a", T); // b not within 1 h of a
+            s.send("hop3", "a", T); // c not within 3 h of b
             s.send("hop3", "b", T + 10 * MIN);
-            s.send("whole", "a", T);                                     // d not within 4 h of a
+            s.send("whole", "a", T); // d not within 4 h of a
             s.send("whole", "b", T + 10 * MIN);
             s.send("whole", "c", T + 20 * MIN);
             for (long w = T + 20 * MIN; w <= T + 5 * H; w += 5 * MIN) {
                 s.watermark(w); // no event of these keys any more: only the watermark moves
             }
-            assertThat(s.alerts()).extracting(Alert::getCaseKey, Alert::getMissingStep, Alert::getDeadlineMs)
+            assertThat(s.alerts())
+                    .extracting(Alert::getCaseKey, Alert::getMissingStep, Alert::getDeadlineMs)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("hop2", "b", T + H),
                             org.assertj.core.groups.Tuple.tuple("hop3", "c", T + 10 * MIN + 3 * H),
@@ -256,13 +273,16 @@ class SequenceOperatorTest {
             s.send("k", "project_requested", T);
             s.watermark(T + H);
             assertThat(s.alerts()).hasSize(1);
-            s.send("k", "project_created", T + 80 * MIN);      // not the step it is missing
+            s.send("k", "project_created", T + 80 * MIN); // not the step it is missing
             s.send("k", "project_assigned", T + 90 * MIN);
-            s.send("k", "project_requested", T + 95 * MIN);    // a repeat: nothing
+            s.send("k", "project_requested", T + 95 * MIN); // a repeat: nothing
             s.send("k", "project_created", T + 2 * H);
             s.watermark(T + 3 * H);
-            assertThat(s.rowKeys()).containsExactly(ASSIGNED + "|k|" + 90 * MIN + "|null|true|false",
-                    HOP3 + "|k|" + 30 * MIN + "|null|true|false", WHOLE + "|k|" + 2 * H + "|null|true|false");
+            assertThat(s.rowKeys())
+                    .containsExactly(
+                            ASSIGNED + "|k|" + 90 * MIN + "|null|true|false",
+                            HOP3 + "|k|" + 30 * MIN + "|null|true|false",
+                            WHOLE + "|k|" + 2 * H + "|null|true|false");
             s.watermark(T + 20 * H);
             assertThat(s.alerts()).hasSize(1);
         }
@@ -279,13 +299,16 @@ class SequenceOperatorTest {
             s.send("done", "project_created", T + 6 * MIN);
             s.watermark(T + 30 * MIN);
             s.sendLate("open", "project_assigned", T + 20 * MIN, T + 30 * MIN); // CEP has passed it: not matched
-            s.sendLate("done", "project_assigned", T + 7 * MIN, T + 30 * MIN);  // a completed case: nothing
+            s.sendLate("done", "project_assigned", T + 7 * MIN, T + 30 * MIN); // a completed case: nothing
             s.watermark(T + 50 * MIN);
             assertThat(s.rowKeys()).filteredOn(r -> !r.contains("|done|")).isEmpty();
             s.watermark(T + H); // both time out: "open" now uses the step it received late
             s.sendLate("out", "project_assigned", T + 50 * MIN, T + H); // after its timeout: applied at once
-            assertThat(s.rowKeys()).filteredOn(r -> !r.contains("|done|")).containsExactly(
-                    ASSIGNED + "|open|" + 20 * MIN + "|null|true|true", ASSIGNED + "|out|" + 50 * MIN + "|null|true|true");
+            assertThat(s.rowKeys())
+                    .filteredOn(r -> !r.contains("|done|"))
+                    .containsExactly(
+                            ASSIGNED + "|open|" + 20 * MIN + "|null|true|true",
+                            ASSIGNED + "|out|" + 50 * MIN + "|null|true|true");
             assertThat(s.counter(PipelineCounters.LATE_APPLIED)).isEqualTo(2);
             assertThat(s.alerts()).extracting(Alert::getCaseKey).containsExactlyInAnyOrder("open", "out");
             assertThat(s.rowKeys()).filteredOn(r -> r.contains("|done|")).hasSize(3);
@@ -319,24 +342,31 @@ class SequenceOperatorTest {
             s.send("slow", "c", T + 3 * H);
             s.send("never", "a", T);
             s.watermark(T + 10 * H); // one jump past every deadline: the verdicts do not depend on the watermarks
-            List<Measurement> whole = s.rows().stream().filter(m -> m.getMeasure().equals("flow"))
-                    .collect(Collectors.toList());
-            assertThat(whole).extracting(Measurement::getCaseKey, Measurement::getGood).containsExactlyInAnyOrder(
-                    org.assertj.core.groups.Tuple.tuple("good", true),
-                    org.assertj.core.groups.Tuple.tuple("slow", false));
-            assertThat(s.rows()).filteredOn(m -> !m.getMeasure().equals("flow"))
+            List<Measurement> whole =
+                    s.rows().stream().filter(m -> m.getMeasure().equals("flow")).collect(Collectors.toList());
+            assertThat(whole)
+                    .extracting(Measurement::getCaseKey, Measurement::getGood)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("good", true),
+                            org.assertj.core.groups.Tuple.tuple("slow", false));
+            assertThat(s.rows())
+                    .filteredOn(m -> !m.getMeasure().equals("flow"))
                     .allSatisfy(m -> assertThat(m.getGood()).isNull());
-            assertThat(s.alerts()).extracting(Alert::getCaseKey, Alert::getKind, Alert::getDeadlineMs)
+            assertThat(s.alerts())
+                    .extracting(Alert::getCaseKey, Alert::getKind, Alert::getDeadlineMs)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("slow", Alert.Kind.BREACH, T + 2 * H),
                             org.assertj.core.groups.Tuple.tuple("never", Alert.Kind.BREACH, T + 2 * H),
                             org.assertj.core.groups.Tuple.tuple("never", Alert.Kind.TIMEOUT, T + 6 * H));
             // one decided verdict per case, bad at the threshold when it passed first
-            List<Outcome> decided = s.outcomes().stream().filter(Outcome::isDecided).collect(Collectors.toList());
-            assertThat(decided).extracting(Outcome::getGood, Outcome::getTimeMs).containsExactlyInAnyOrder(
-                    org.assertj.core.groups.Tuple.tuple(true, T + 2 * H),
-                    org.assertj.core.groups.Tuple.tuple(false, T + 2 * H),
-                    org.assertj.core.groups.Tuple.tuple(false, T + 2 * H));
+            List<Outcome> decided =
+                    s.outcomes().stream().filter(Outcome::isDecided).collect(Collectors.toList());
+            assertThat(decided)
+                    .extracting(Outcome::getGood, Outcome::getTimeMs)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(true, T + 2 * H),
+                            org.assertj.core.groups.Tuple.tuple(false, T + 2 * H),
+                            org.assertj.core.groups.Tuple.tuple(false, T + 2 * H));
             assertThat(s.counter(PipelineCounters.BREACHED)).isEqualTo(2);
         }
     }
@@ -357,7 +387,8 @@ class SequenceOperatorTest {
             s.watermark(T + 2 * H);
             assertThat(s.rows()).hasSize(150);
             assertThat(s.alerts()).hasSize(50);
-            assertThat(s.h.numKeyedStateEntries()).as("one small marker per closed case during the retention")
+            assertThat(s.h.numKeyedStateEntries())
+                    .as("one small marker per closed case during the retention")
                     .isEqualTo(100);
             s.watermark(T + 4 * H);
             assertThat(s.h.numKeyedStateEntries()).isZero();
@@ -370,12 +401,14 @@ class SequenceOperatorTest {
         try (SequenceHarness s = new SequenceHarness(PROJECT, 0)) {
             s.send("open", "project_requested", T);
             s.send("open", "project_assigned", T + 10 * MIN);
-            s.send("due", "project_requested", T + 30 * MIN);   // its limit (T + 90 min) is the last event time
+            s.send("due", "project_requested", T + 30 * MIN); // its limit (T + 90 min) is the last event time
             s.send("last", "project_requested", T + 90 * MIN);
             s.watermark(T + 90 * MIN);
             s.h.endInput();
-            assertThat(s.openCases()).extracting(OpenCase::getCaseKey, OpenCase::getStartMs, OpenCase::getAgeMs)
-                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("open", T, 90 * MIN),
+            assertThat(s.openCases())
+                    .extracting(OpenCase::getCaseKey, OpenCase::getStartMs, OpenCase::getAgeMs)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("open", T, 90 * MIN),
                             org.assertj.core.groups.Tuple.tuple("last", T + 90 * MIN, 0L));
             assertThat(s.openCases()).allSatisfy(o -> assertThat(o.getMeasure()).isEqualTo(WHOLE));
             assertThat(s.alerts()).extracting(Alert::getCaseKey).containsExactly("due");

@@ -3,8 +3,8 @@ package io.flightcontroller.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasureDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,7 +49,8 @@ class SequencePatternTest {
         List<Pattern<RoutedEvent, ?>> stages = stages(SequencePattern.of(FLOW));
         assertThat(stages).extracting(Pattern::getName).containsExactly("step1", "step2", "step3", "step4");
         for (Pattern<RoutedEvent, ?> s : stages.subList(1, 4)) {
-            assertThat(s.getQuantifier().getConsumingStrategy()).as(s.getName())
+            assertThat(s.getQuantifier().getConsumingStrategy())
+                    .as(s.getName())
                     .isEqualTo(Quantifier.ConsumingStrategy.SKIP_TILL_NEXT); // followedBy: relaxed contiguity
         }
         assertThat(takes(stages.get(0), "a")).isTrue();
@@ -70,12 +71,17 @@ class SequencePatternTest {
         assertThat(stages.get(2).getWindowSize(WithinType.PREVIOUS_AND_CURRENT)).isEmpty();
         assertThat(stages.get(3).getWindowSize(WithinType.PREVIOUS_AND_CURRENT))
                 .contains(Duration.ofHours(2).plusMillis(1));
-        assertThat(stages.get(3).getWindowSize(WithinType.FIRST_AND_LAST)).contains(Duration.ofDays(1).plusMillis(1));
+        assertThat(stages.get(3).getWindowSize(WithinType.FIRST_AND_LAST))
+                .contains(Duration.ofDays(1).plusMillis(1));
         for (Pattern<RoutedEvent, ?> s : stages.subList(0, 3)) {
-            assertThat(s.getWindowSize(WithinType.FIRST_AND_LAST)).as(s.getName()).isEmpty();
+            assertThat(s.getWindowSize(WithinType.FIRST_AND_LAST))
+                    .as(s.getName())
+                    .isEmpty();
         }
         // and flink-cep compiles them into its NFA
-        assertThat(NFACompiler.compileFactory(SequencePattern.of(FLOW), true).createNFA().getWindowTime())
+        assertThat(NFACompiler.compileFactory(SequencePattern.of(FLOW), true)
+                        .createNFA()
+                        .getWindowTime())
                 .isEqualTo(Duration.ofDays(1).plusMillis(1).toMillis());
     }
 
@@ -86,8 +92,8 @@ class SequencePatternTest {
 
     @Test
     void aSequenceWithoutLimitsHasNoWindow() {
-        MeasureDefinition open = sequence("  - name: f\n    kind: sequence\n    steps:\n      - event: a\n"
-                + "      - event: b\n");
+        MeasureDefinition open =
+                sequence("  - name: f\n    kind: sequence\n    steps:\n      - event: a\n" + "      - event: b\n");
         for (Pattern<RoutedEvent, ?> s : stages(SequencePattern.of(open))) {
             assertThat(s.getWindowSize(WithinType.PREVIOUS_AND_CURRENT)).isEmpty();
             assertThat(s.getWindowSize(WithinType.FIRST_AND_LAST)).isEmpty();
@@ -97,11 +103,17 @@ class SequencePatternTest {
     @Test
     void stepsReadsAMatchInStepOrder_asFarAsItReaches() {
         java.util.Map<String, List<RoutedEvent>> partial = new java.util.HashMap<>();
-        partial.put("step2", Collections.singletonList(
-                new RoutedEvent("sequence", "k", ProcessEvent.of(null, "k", "b", 2, null), false)));
-        partial.put("step1", Collections.singletonList(
-                new RoutedEvent("sequence", "k", ProcessEvent.of(null, "k", "a", 1, null), false)));
-        assertThat(SequencePattern.steps(partial)).extracting(ProcessEvent::getEventType).containsExactly("a", "b");
+        partial.put(
+                "step2",
+                Collections.singletonList(
+                        new RoutedEvent("sequence", "k", ProcessEvent.of(null, "k", "b", 2, null), false)));
+        partial.put(
+                "step1",
+                Collections.singletonList(
+                        new RoutedEvent("sequence", "k", ProcessEvent.of(null, "k", "a", 1, null), false)));
+        assertThat(SequencePattern.steps(partial))
+                .extracting(ProcessEvent::getEventType)
+                .containsExactly("a", "b");
         assertThat(SequencePattern.stepOf("step12")).isEqualTo(12);
         assertThat(SequencePattern.stepOf("$endState$")).isEqualTo(-1);
     }

@@ -84,16 +84,30 @@ class SloAggregatesTest {
             List<Outcome> shuffled = new ArrayList<>(outcomes);
             Collections.shuffle(shuffled, new Random(seed));
             WindowAggregate w = aggregate(shuffled);
-            assertThat(Arrays.asList(w.getCompleted(), w.getGood(), w.getBad(), w.getCompliance(), w.getP50(),
-                    w.getP90(), w.getP95(), w.getP99())).as("order " + seed).containsExactly(first.getCompleted(),
-                    first.getGood(), first.getBad(), first.getCompliance(), first.getP50(), first.getP90(),
-                    first.getP95(), first.getP99());
+            assertThat(Arrays.asList(
+                            w.getCompleted(),
+                            w.getGood(),
+                            w.getBad(),
+                            w.getCompliance(),
+                            w.getP50(),
+                            w.getP90(),
+                            w.getP95(),
+                            w.getP99()))
+                    .as("order " + seed)
+                    .containsExactly(
+                            first.getCompleted(),
+                            first.getGood(),
+                            first.getBad(),
+                            first.getCompliance(),
+                            first.getP50(),
+                            first.getP90(),
+                            first.getP95(),
+                            first.getP99());
         }
         assertThat(first.getCompleted()).isEqualTo(5000);
         assertThat(first.getGood() + first.getBad()).isEqualTo(5001);
         // still a good estimate of the exact quantiles
         assertThat(first.getP50()).isCloseTo(Quantiles.type7(leads, 0.5), within(0.01 * Quantiles.type7(leads, 0.5)));
-        assertThat(first.getP95()).isCloseTo(Quantiles.type7(leads, 0.95),
-                within(0.01 * Quantiles.type7(leads, 0.95)));
+        assertThat(first.getP95()).isCloseTo(Quantiles.type7(leads, 0.95), within(0.01 * Quantiles.type7(leads, 0.95)));
     }
 }

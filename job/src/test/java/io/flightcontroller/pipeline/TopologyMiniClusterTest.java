@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.adapters.file.JsonLinesFormat;
 import io.flightcontroller.adapters.parse.EventParser;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.Measurement;
-import io.flightcontroller.domain.measure.MeasuresConfig;
-import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,16 +38,17 @@ import org.junit.jupiter.api.io.TempDir;
 class TopologyMiniClusterTest {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
                     .build());
 
-    private static final MeasuresConfig MEASURES = measures(
-            "measures:\n"
-                    + "  - name: project_lead_time\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_created\n"
-                    + "    timeout: PT1H\n");
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_lead_time\n"
+            + "    start: project_requested\n"
+            + "    end: project_created\n"
+            + "    timeout: PT1H\n");
 
     @TempDir
     Path dir;
@@ -67,9 +68,11 @@ class TopologyMiniClusterTest {
 
         /** Measurements as comparable text, independent of arrival order. */
         List<String> measurementKeys() {
-            return measurements.stream().map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.getCycle() + "|"
-                    + m.valueAsLong() + "|" + m.getGood() + "|" + m.isAfterTimeout() + "|" + m.isLate())
-                    .sorted().collect(Collectors.toList());
+            return measurements.stream()
+                    .map(m -> m.getMeasure() + "|" + m.getCaseKey() + "|" + m.getCycle() + "|" + m.valueAsLong() + "|"
+                            + m.getGood() + "|" + m.isAfterTimeout() + "|" + m.isLate())
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 
@@ -77,10 +80,11 @@ class TopologyMiniClusterTest {
         String tag = UUID.randomUUID() + "/";
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(new JsonLinesFormat(new EventParser()),
-                new org.apache.flink.core.fs.Path(file.toUri())).build();
-        DataStream<ParsedRecord> input = env
-                .fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "events")
+        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
+                        new JsonLinesFormat(new EventParser()), new org.apache.flink.core.fs.Path(file.toUri()))
+                .build();
+        DataStream<ParsedRecord> input = env.fromSource(
+                        source, FlightControllerTopology.fileWatermarkStrategy(options), "events")
                 .setParallelism(1);
         FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
         out.measurements.sinkTo(new CollectSink<>(tag + "measurements"));
@@ -128,7 +132,8 @@ class TopologyMiniClusterTest {
         String noId = "{\"event_type\":\"project_requested\",\"time\":\"2024-03-01T00:05:00Z\"}";
         String noType = "{\"correlation_id\":\"c8\",\"time\":\"2024-03-01T00:05:00Z\"}";
         String noTime = "{\"correlation_id\":\"c7\",\"event_type\":\"project_requested\"}";
-        String badTime = "{\"correlation_id\":\"c6\",\"event_type\":\"project_requested\",\"time\":\"29/2/2016 01:16\"}";
+        String badTime =
+                "{\"correlation_id\":\"c6\",\"event_type\":\"project_requested\",\"time\":\"29/2/2016 01:16\"}";
         String unknownType = ev("c1", "coffee_break", "2024-03-01T00:20:00Z");
 
         List<String> mixed = new ArrayList<>();
@@ -147,23 +152,30 @@ class TopologyMiniClusterTest {
         mixed.add(badTime);
         mixed.add(valid.get(5));
 
-        PipelineOptions options = PipelineOptions.builder(MEASURES).sortedInput(true).build();
+        PipelineOptions options =
+                PipelineOptions.builder(MEASURES).sortedInput(true).build();
         Run clean = run(write("valid.jsonl", valid), options);
         Run dirty = run(write("mixed.jsonl", mixed), options);
 
         assertThat(clean.measurementKeys()).hasSize(3);
         assertThat(dirty.measurementKeys()).isEqualTo(clean.measurementKeys());
         assertThat(dirty.alerts).isEmpty();
-        assertThat(dirty.counter(PipelineCounters.MATCHED)).isEqualTo(clean.counter(PipelineCounters.MATCHED))
+        assertThat(dirty.counter(PipelineCounters.MATCHED))
+                .isEqualTo(clean.counter(PipelineCounters.MATCHED))
                 .isEqualTo(3);
         assertThat(clean.deadLetters).isEmpty();
 
-        Map<String, List<DeadLetter>> byReason = dirty.deadLetters.stream()
-                .collect(Collectors.groupingBy(DeadLetter::getReason));
-        assertThat(byReason.keySet()).containsExactlyInAnyOrder(DeadLetter.REASON_NOT_JSON,
-                DeadLetter.REASON_TRUNCATED_JSON, DeadLetter.REASON_MISSING_CORRELATION_ID,
-                DeadLetter.REASON_MISSING_EVENT_TYPE, DeadLetter.REASON_MISSING_TIME, DeadLetter.REASON_BAD_TIME,
-                DeadLetter.REASON_OVERSIZED);
+        Map<String, List<DeadLetter>> byReason =
+                dirty.deadLetters.stream().collect(Collectors.groupingBy(DeadLetter::getReason));
+        assertThat(byReason.keySet())
+                .containsExactlyInAnyOrder(
+                        DeadLetter.REASON_NOT_JSON,
+                        DeadLetter.REASON_TRUNCATED_JSON,
+                        DeadLetter.REASON_MISSING_CORRELATION_ID,
+                        DeadLetter.REASON_MISSING_EVENT_TYPE,
+                        DeadLetter.REASON_MISSING_TIME,
+                        DeadLetter.REASON_BAD_TIME,
+                        DeadLetter.REASON_OVERSIZED);
         assertThat(dirty.deadLetters).hasSize(7);
         assertThat(raw(byReason, DeadLetter.REASON_NOT_JSON)).isEqualTo(notJson);
         assertThat(raw(byReason, DeadLetter.REASON_TRUNCATED_JSON)).isEqualTo(truncated);
@@ -172,7 +184,9 @@ class TopologyMiniClusterTest {
         assertThat(raw(byReason, DeadLetter.REASON_MISSING_TIME)).isEqualTo(noTime);
         assertThat(raw(byReason, DeadLetter.REASON_BAD_TIME)).isEqualTo(badTime);
         String bigRaw = raw(byReason, DeadLetter.REASON_OVERSIZED);
-        assertThat(bigRaw).startsWith(oversized.substring(0, DeadLetter.MAX_RAW_CHARS)).contains("truncated");
+        assertThat(bigRaw)
+                .startsWith(oversized.substring(0, DeadLetter.MAX_RAW_CHARS))
+                .contains("truncated");
         assertThat(bigRaw.length()).isLessThan(DeadLetter.MAX_RAW_CHARS + 100);
         for (DeadLetter d : dirty.deadLetters) {
             assertThat(d.getStage()).isEqualTo("parse");
@@ -180,7 +194,9 @@ class TopologyMiniClusterTest {
         }
 
         for (String reason : byReason.keySet()) {
-            assertThat(dirty.counter(PipelineCounters.MALFORMED_PREFIX + reason)).as(reason).isEqualTo(1);
+            assertThat(dirty.counter(PipelineCounters.MALFORMED_PREFIX + reason))
+                    .as(reason)
+                    .isEqualTo(1);
         }
         assertThat(dirty.counter(PipelineCounters.UNKNOWN_TYPE)).isEqualTo(1);
         assertThat(dirty.counter(PipelineCounters.DEAD_LETTERS)).isEqualTo(7);
@@ -192,10 +208,14 @@ class TopologyMiniClusterTest {
 
     @Test
     void anEndEventWithoutAStartIsCountedAsAnOrphan() throws Exception {
-        Run r = run(write("orphan.jsonl", Arrays.asList(
-                ev("c1", "project_requested", "2024-03-01T00:00:00Z"),
-                ev("never-requested", "project_created", "2024-03-01T00:10:00Z"),
-                ev("c1", "project_created", "2024-03-01T00:20:00Z"))), PipelineOptions.builder(MEASURES).sortedInput(true).build());
+        Run r = run(
+                write(
+                        "orphan.jsonl",
+                        Arrays.asList(
+                                ev("c1", "project_requested", "2024-03-01T00:00:00Z"),
+                                ev("never-requested", "project_created", "2024-03-01T00:10:00Z"),
+                                ev("c1", "project_created", "2024-03-01T00:20:00Z"))),
+                PipelineOptions.builder(MEASURES).sortedInput(true).build());
         assertThat(r.counter(PipelineCounters.ORPHAN)).isEqualTo(1);
         assertThat(r.measurements).extracting(Measurement::getCaseKey).containsExactly("c1");
     }
@@ -203,12 +223,24 @@ class TopologyMiniClusterTest {
     @Test
     void unfinishedCasesAtEndOfInputAreReportedOpenWithTheirAgeUnlessTheirDeadlinePassedBeforeTheLastEvent()
             throws Exception {
-        Run r = run(write("unfinished.jsonl", Arrays.asList(
-                ev("B", "project_requested", "2024-03-01T00:00:00Z"), // deadline 01:00, before the last event
-                ev("C", "project_requested", "2024-03-01T01:00:00Z"),
-                ev("A", "project_requested", "2024-03-01T01:30:00Z"), // deadline 02:30, after the last event
-                ev("C", "project_created", "2024-03-01T01:45:00Z"),
-                ev("X", "heartbeat", "2024-03-01T02:00:00Z"))), // last event time seen: a type no measure uses
+        Run r = run(
+                write(
+                        "unfinished.jsonl",
+                        Arrays.asList(
+                                ev(
+                                        "B",
+                                        "project_requested",
+                                        "2024-03-01T00:00:00Z"), // deadline 01:00, before the last event
+                                ev("C", "project_requested", "2024-03-01T01:00:00Z"),
+                                ev(
+                                        "A",
+                                        "project_requested",
+                                        "2024-03-01T01:30:00Z"), // deadline 02:30, after the last event
+                                ev("C", "project_created", "2024-03-01T01:45:00Z"),
+                                ev(
+                                        "X",
+                                        "heartbeat",
+                                        "2024-03-01T02:00:00Z"))), // last event time seen: a type no measure uses
                 PipelineOptions.builder(MEASURES).sortedInput(true).build());
 
         assertThat(r.alerts).extracting(Alert::getCaseKey).containsExactly("B");

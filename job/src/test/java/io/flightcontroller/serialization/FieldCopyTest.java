@@ -3,9 +3,9 @@ package io.flightcontroller.serialization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.result.Measurement;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -74,7 +74,8 @@ class FieldCopyTest {
         assertThat(bytes(s, c)).isEqualTo(bytes(s, roundTrip(s, event)));
         assertThat(c.getEvent()).isNotSameAs(event.getEvent()).isEqualTo(event.getEvent());
 
-        DeadLetter d = DeadLetter.of("parse", "malformed_json", "unexpected end", "{\"time\":").withEvent("case-3", 9L);
+        DeadLetter d = DeadLetter.of("parse", "malformed_json", "unexpected end", "{\"time\":")
+                .withEvent("case-3", 9L);
         ParsedRecord dead = new ParsedRecord();
         dead.setDeadLetter(d);
         dead.setRaw("{\"time\":");

@@ -45,7 +45,9 @@ class VersionedSerializerThreadsTest {
                 }));
             }
             for (Future<Long> f : wrong) {
-                assertThat(f.get()).as("copies that came back with another thread's record or garbled").isZero();
+                assertThat(f.get())
+                        .as("copies that came back with another thread's record or garbled")
+                        .isZero();
             }
         } finally {
             pool.shutdownNow();

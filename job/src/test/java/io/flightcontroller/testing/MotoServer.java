@@ -54,10 +54,15 @@ public final class MotoServer implements AutoCloseable {
         try {
             int port = LoopbackServers.freePort();
             Path log = Files.createTempFile("moto-", ".log");
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3",
-                    root.resolve(".ci/moto/fc_moto_server.py").toString(), "-H", "127.0.0.1", "-p",
+            ProcessBuilder pb = new ProcessBuilder(
+                    "/usr/bin/python3",
+                    root.resolve(".ci/moto/fc_moto_server.py").toString(),
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
                     Integer.toString(port));
-            pb.environment().put("PYTHONPATH", new String(Files.readAllBytes(pythonPath), StandardCharsets.UTF_8).trim());
+            pb.environment()
+                    .put("PYTHONPATH", new String(Files.readAllBytes(pythonPath), StandardCharsets.UTF_8).trim());
             pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             MotoServer server = new MotoServer(pb.start(), port, log);
@@ -85,8 +90,13 @@ public final class MotoServer implements AutoCloseable {
      */
     public String get(String path) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(endpoint() + path))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
             }
@@ -101,14 +111,20 @@ public final class MotoServer implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("moto server exited with " + process.exitValue() + ": " + LoopbackServers.tail(log));
+                throw new IllegalStateException(
+                        "moto server exited with " + process.exitValue() + ": " + LoopbackServers.tail(log));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(endpoint() + "/moto-api/data.json"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }

@@ -54,11 +54,24 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         port = LoopbackServers.freePort();
         dir = Files.createTempDirectory("fc-postgres-");
         exec(Arrays.asList("chown", "postgres", dir.toString()));
-        asPostgres(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
-                "--auth=trust", "--no-sync");
-        asPostgres(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-o",
-                "-p " + port + " -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off", "-l",
-                dir.resolve("log").toString(), "-w", "start");
+        asPostgres(
+                BIN.resolve("initdb").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync");
+        asPostgres(
+                BIN.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-o",
+                "-p " + port + " -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off",
+                "-l",
+                dir.resolve("log").toString(),
+                "-w",
+                "start");
     }
 
     /** Stops the server and deletes its folder. */
@@ -67,8 +80,14 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
             return;
         }
         try {
-            asPostgres(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
-                    "-w", "stop");
+            asPostgres(
+                    BIN.resolve("pg_ctl").toString(),
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop");
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);

@@ -31,7 +31,8 @@ public final class QuestDbServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private QuestDbServer(Process process, int port, Path dir) {
         this.process = process;
@@ -55,7 +56,8 @@ public final class QuestDbServer implements AutoCloseable {
         try {
             int port = LoopbackServers.freePort();
             Path dir = Files.createTempDirectory("questdb-");
-            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "-d", dir.toString());
             pb.environment().put("QDB_HTTP_BIND_TO", "127.0.0.1:" + port);
             pb.environment().put("QDB_PG_ENABLED", "false");
@@ -63,7 +65,8 @@ public final class QuestDbServer implements AutoCloseable {
             pb.environment().put("QDB_LINE_UDP_ENABLED", "false");
             pb.environment().put("QDB_HTTP_MIN_ENABLED", "false");
             pb.environment().put("QDB_TELEMETRY_ENABLED", "false");
-            pb.redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+            pb.redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("server.log").toFile());
             QuestDbServer server = new QuestDbServer(pb.start(), port, dir);
             server.awaitReady(Duration.ofSeconds(60));
             return server;
@@ -85,8 +88,12 @@ public final class QuestDbServer implements AutoCloseable {
      */
     public String query(String sql) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/exec?query="
-                    + URLEncoder.encode(sql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create(url() + "/exec?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.body();
         } catch (IOException e) {
@@ -106,8 +113,12 @@ public final class QuestDbServer implements AutoCloseable {
                 throw new IllegalStateException("QuestDB exited with " + process.exitValue() + ": " + log);
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/ping"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url() + "/ping"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() / 100 == 2) {
                     return;
                 }

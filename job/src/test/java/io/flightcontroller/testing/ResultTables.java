@@ -48,7 +48,9 @@ public final class ResultTables {
                     while (rs.next()) {
                         StringBuilder sb = new StringBuilder();
                         for (int i = 1; i <= md.getColumnCount(); i++) {
-                            sb.append(i == 1 ? "" : "|").append(md.getColumnName(i)).append('=')
+                            sb.append(i == 1 ? "" : "|")
+                                    .append(md.getColumnName(i))
+                                    .append('=')
                                     .append(render(rs.getObject(i)));
                         }
                         rows.add(sb.toString());
@@ -77,8 +79,8 @@ public final class ResultTables {
      * @param actual tables of the run under test
      * @param except tables left out of the comparison
      */
-    public static void assertSame(String what, Map<String, List<String>> expected, Map<String, List<String>> actual,
-            String... except) {
+    public static void assertSame(
+            String what, Map<String, List<String>> expected, Map<String, List<String>> actual, String... except) {
         Set<String> skip = new LinkedHashSet<>(java.util.Arrays.asList(except));
         Map<String, String> differences = new TreeMap<>();
         for (String table : JdbcTables.TABLES) {
@@ -88,8 +90,10 @@ public final class ResultTables {
             List<String> e = expected.get(table);
             List<String> a = actual.get(table);
             if (!e.equals(a)) {
-                differences.put(table, e.size() + " rows expected, " + a.size() + " found; only expected: "
-                        + firstMissing(e, a) + "; only found: " + firstMissing(a, e));
+                differences.put(
+                        table,
+                        e.size() + " rows expected, " + a.size() + " found; only expected: " + firstMissing(e, a)
+                                + "; only found: " + firstMissing(a, e));
             }
         }
         assertThat(differences).as("tables that differ, " + what).isEmpty();

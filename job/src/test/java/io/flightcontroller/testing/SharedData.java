@@ -24,7 +24,8 @@ public final class SharedData {
             }
             dir = dir.getParent();
         }
-        throw new AssertionError("shared/data/" + name + " not found above " + Paths.get("").toAbsolutePath()
-                + "; the replay logs are expected at ../shared/data/ relative to the repository root");
+        throw new AssertionError(
+                "shared/data/" + name + " not found above " + Paths.get("").toAbsolutePath()
+                        + "; the replay logs are expected at ../shared/data/ relative to the repository root");
     }
 }

@@ -70,8 +70,12 @@ public final class StateBackends {
      * @param <T> record type
      */
     public static <T> void probe(DataStream<T> stream, String tag) {
-        stream.keyBy(new OneKey<>(), Types.STRING).process(new Probe<T>(tag)).returns(Types.VOID)
-                .uid("test-state-backend-probe").name("state backend probe").sinkTo(new DiscardingSink<>())
+        stream.keyBy(new OneKey<>(), Types.STRING)
+                .process(new Probe<T>(tag))
+                .returns(Types.VOID)
+                .uid("test-state-backend-probe")
+                .name("state backend probe")
+                .sinkTo(new DiscardingSink<>())
                 .uid("test-state-backend-probe-sink");
     }
 

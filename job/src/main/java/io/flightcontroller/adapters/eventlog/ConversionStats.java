@@ -38,8 +38,13 @@ public final class ConversionStats {
      * @param firstEventTime earliest written event instant, null when none was written
      * @param lastEventTime latest written event instant, null when none was written
      */
-    public ConversionStats(EventLogFormat format, long cases, long eventsWritten, Map<String, Long> skippedByReason,
-            Instant firstEventTime, Instant lastEventTime) {
+    public ConversionStats(
+            EventLogFormat format,
+            long cases,
+            long eventsWritten,
+            Map<String, Long> skippedByReason,
+            Instant firstEventTime,
+            Instant lastEventTime) {
         this.format = Objects.requireNonNull(format, "format");
         this.cases = cases;
         this.eventsWritten = eventsWritten;
@@ -101,8 +106,11 @@ public final class ConversionStats {
         if (this == o) return true;
         if (!(o instanceof ConversionStats)) return false;
         ConversionStats that = (ConversionStats) o;
-        return cases == that.cases && eventsWritten == that.eventsWritten && format == that.format
-                && skippedByReason.equals(that.skippedByReason) && Objects.equals(firstEventTime, that.firstEventTime)
+        return cases == that.cases
+                && eventsWritten == that.eventsWritten
+                && format == that.format
+                && skippedByReason.equals(that.skippedByReason)
+                && Objects.equals(firstEventTime, that.firstEventTime)
                 && Objects.equals(lastEventTime, that.lastEventTime);
     }
 

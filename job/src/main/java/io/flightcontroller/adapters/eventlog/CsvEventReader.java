@@ -30,7 +30,8 @@ final class CsvEventReader {
      * @throws IOException when reading fails
      */
     static void read(Reader reader, EventLogOptions opts, EventCollector sink) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder()
+        CSVFormat format = CSVFormat.DEFAULT
+                .builder()
                 .setDelimiter(opts.delimiter())
                 .setIgnoreEmptyLines(true)
                 .setTrailingData(true)

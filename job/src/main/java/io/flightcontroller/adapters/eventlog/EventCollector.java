@@ -23,9 +23,8 @@ import java.util.Set;
  */
 final class EventCollector {
     /** Does not close the shared in-memory buffer when a generator is closed. */
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     private final TimestampParser timestamps;
     private final List<Line> lines = new ArrayList<>();

@@ -81,8 +81,8 @@ public final class EventLogConverter {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (Writer out = new BufferedWriter(
-                new OutputStreamWriter(openOutput(output), StandardCharsets.UTF_8), BUFFER)) {
+        try (Writer out =
+                new BufferedWriter(new OutputStreamWriter(openOutput(output), StandardCharsets.UTF_8), BUFFER)) {
             return collector.writeSorted(out, format);
         }
     }

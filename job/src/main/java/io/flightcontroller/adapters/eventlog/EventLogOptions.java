@@ -102,9 +102,10 @@ public final class EventLogOptions {
         if (format != null) {
             return format;
         }
-        return EventLogFormat.fromFileName(input).orElseThrow(() -> new IllegalArgumentException(
-                "format: cannot detect the format from the file name '" + input.getFileName()
-                        + "' (expected .csv, .csv.gz, .xes or .xes.gz); set format to CSV or XES"));
+        return EventLogFormat.fromFileName(input)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "format: cannot detect the format from the file name '" + input.getFileName()
+                                + "' (expected .csv, .csv.gz, .xes or .xes.gz); set format to CSV or XES"));
     }
 
     /** @return the CSV column holding the case id (XES: trace attribute key, see the class comment) */
@@ -147,9 +148,13 @@ public final class EventLogOptions {
         if (this == o) return true;
         if (!(o instanceof EventLogOptions)) return false;
         EventLogOptions that = (EventLogOptions) o;
-        return delimiter == that.delimiter && format == that.format && caseColumn.equals(that.caseColumn)
-                && activityColumn.equals(that.activityColumn) && timeColumn.equals(that.timeColumn)
-                && zone.equals(that.zone) && Objects.equals(timeFormat, that.timeFormat);
+        return delimiter == that.delimiter
+                && format == that.format
+                && caseColumn.equals(that.caseColumn)
+                && activityColumn.equals(that.activityColumn)
+                && timeColumn.equals(that.timeColumn)
+                && zone.equals(that.zone)
+                && Objects.equals(timeFormat, that.timeFormat);
     }
 
     @Override

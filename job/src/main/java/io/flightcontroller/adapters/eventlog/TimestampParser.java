@@ -58,7 +58,8 @@ final class TimestampParser {
      */
     OffsetDateTime parse(String text) {
         String t = text.trim();
-        TemporalAccessor parsed = custom != null ? custom.parse(t) : defaultFormFor(t).parse(t);
+        TemporalAccessor parsed =
+                custom != null ? custom.parse(t) : defaultFormFor(t).parse(t);
         ZoneOffset offset = parsed.query(TemporalQueries.offset());
         ZoneId parsedZone = parsed.query(TemporalQueries.zoneId());
         if (offset != null && parsed.isSupported(ChronoField.HOUR_OF_DAY)) {
@@ -114,9 +115,15 @@ final class TimestampParser {
                 .appendValue(DAY_OF_MONTH, 2)
                 .appendLiteral(timeSep)
                 .append(DateTimeFormatter.ISO_LOCAL_TIME)
-                .optionalStart().appendLiteral(' ').optionalEnd()
-                .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
-                .optionalStart().appendOffset("+HHmm", "Z").optionalEnd()
+                .optionalStart()
+                .appendLiteral(' ')
+                .optionalEnd()
+                .optionalStart()
+                .appendOffset("+HH:MM:ss", "Z")
+                .optionalEnd()
+                .optionalStart()
+                .appendOffset("+HHmm", "Z")
+                .optionalEnd()
                 .toFormatter(Locale.ROOT)
                 .withChronology(IsoChronology.INSTANCE)
                 .withResolverStyle(ResolverStyle.STRICT);

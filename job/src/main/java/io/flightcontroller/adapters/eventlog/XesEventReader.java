@@ -93,8 +93,8 @@ final class XesEventReader {
             }
         } catch (XMLStreamException e) {
             Location at = e.getLocation();
-            throw new IOException("malformed XES" + (at == null ? "" : " at line " + at.getLineNumber()) + ": "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "malformed XES" + (at == null ? "" : " at line " + at.getLineNumber()) + ": " + e.getMessage(), e);
         } finally {
             if (r != null) {
                 try {
@@ -106,16 +106,23 @@ final class XesEventReader {
         }
     }
 
-    private static void emit(Map<String, String> trace, Map<String, String> event, String traceCaseKey,
-            EventLogOptions opts, EventCollector sink) throws IOException {
+    private static void emit(
+            Map<String, String> trace,
+            Map<String, String> event,
+            String traceCaseKey,
+            EventLogOptions opts,
+            EventCollector sink)
+            throws IOException {
         String caseFromTrace = trace.get(traceCaseKey);
         boolean caseFromEvent = caseFromTrace == null || caseFromTrace.trim().isEmpty();
         String caseId = caseFromEvent ? event.get(opts.caseColumn()) : caseFromTrace;
         Map<String, String> payload = new LinkedHashMap<>();
         for (Map.Entry<String, String> a : event.entrySet()) {
             String k = a.getKey();
-            if (k.equals(opts.activityColumn()) || k.equals(opts.timeColumn())
-                    || (caseFromEvent && k.equals(opts.caseColumn())) || a.getValue().isEmpty()) {
+            if (k.equals(opts.activityColumn())
+                    || k.equals(opts.timeColumn())
+                    || (caseFromEvent && k.equals(opts.caseColumn()))
+                    || a.getValue().isEmpty()) {
                 continue;
             }
             payload.put(k, a.getValue());

@@ -110,8 +110,14 @@ public final class EventTimeSorter {
         try {
             long lines = sortInto(files, workDir, output, chunks);
             done = true;
-            return new Result(Collections.singletonList(output), true, lines, firstInversion, chunks.size(),
-                    Files.size(output), millisSince(start));
+            return new Result(
+                    Collections.singletonList(output),
+                    true,
+                    lines,
+                    firstInversion,
+                    chunks.size(),
+                    Files.size(output),
+                    millisSince(start));
         } finally {
             for (Path chunk : chunks) {
                 Files.deleteIfExists(chunk);
@@ -185,8 +191,8 @@ public final class EventTimeSorter {
     private static Path spill(List<Line> chunk, Path workDir) throws IOException {
         chunk.sort(BY_TIME_THEN_SEQ);
         Path file = Files.createTempFile(workDir, "events-by-time-chunk-", ".bin");
-        try (DataOutputStream out = new DataOutputStream(
-                new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES))) {
             for (Line l : chunk) {
                 out.writeLong(l.time);
                 out.writeLong(l.seq);
@@ -198,8 +204,8 @@ public final class EventTimeSorter {
     }
 
     private static void merge(List<Path> chunks, Path output) throws IOException {
-        PriorityQueue<ChunkReader> queue = new PriorityQueue<>(chunks.size(),
-                Comparator.<ChunkReader, Line>comparing(r -> r.head, BY_TIME_THEN_SEQ));
+        PriorityQueue<ChunkReader> queue = new PriorityQueue<>(
+                chunks.size(), Comparator.<ChunkReader, Line>comparing(r -> r.head, BY_TIME_THEN_SEQ));
         List<ChunkReader> open = new ArrayList<>();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), BUFFER_BYTES)) {
             for (Path chunk : chunks) {
@@ -365,8 +371,14 @@ public final class EventTimeSorter {
         private final long outputBytes;
         private final long elapsedMs;
 
-        Result(List<Path> paths, boolean sorted, long lines, long firstInversionLine, int chunksSpilled,
-                long outputBytes, long elapsedMs) {
+        Result(
+                List<Path> paths,
+                boolean sorted,
+                long lines,
+                long firstInversionLine,
+                int chunksSpilled,
+                long outputBytes,
+                long elapsedMs) {
             this.paths = paths;
             this.sorted = sorted;
             this.lines = lines;
@@ -419,13 +431,18 @@ public final class EventTimeSorter {
         public String toString() {
             double seconds = elapsedMs / 1000.0;
             if (!sorted) {
-                return String.format(Locale.ROOT, "input already in event-time order: %,d lines, %.1f s", lines,
-                        seconds);
+                return String.format(
+                        Locale.ROOT, "input already in event-time order: %,d lines, %.1f s", lines, seconds);
             }
-            String where = chunksSpilled == 0 ? "in memory" : String.format(Locale.ROOT, "in %,d chunks",
-                    chunksSpilled);
-            return String.format(Locale.ROOT, "input sorted by event time: %,d lines %s, %.1f s (first out-of-order"
-                    + " line: %,d)", lines, where, seconds, firstInversionLine);
+            String where =
+                    chunksSpilled == 0 ? "in memory" : String.format(Locale.ROOT, "in %,d chunks", chunksSpilled);
+            return String.format(
+                    Locale.ROOT,
+                    "input sorted by event time: %,d lines %s, %.1f s (first out-of-order" + " line: %,d)",
+                    lines,
+                    where,
+                    seconds,
+                    firstInversionLine);
         }
     }
 }

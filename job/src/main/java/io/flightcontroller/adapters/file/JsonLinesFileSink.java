@@ -131,16 +131,19 @@ public final class JsonLinesFileSink<T> implements WriterInitContextSink<T>, Sup
         if (p.getParent() != null) {
             Files.createDirectories(p.getParent());
         }
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel ch =
+                FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long size = ch.size();
             long keep = size;
             if (restoredLength >= 0 && restoredLength <= size) {
                 keep = restoredLength;
             } else if (restoredLength > size) {
-                LOG.warn("{} is shorter ({} bytes) than at the checkpoint the job resumes from ({} bytes): it was"
-                        + " replaced or cut since, so it cannot be rewound; appending to it", path, size,
+                LOG.warn(
+                        "{} is shorter ({} bytes) than at the checkpoint the job resumes from ({} bytes): it was"
+                                + " replaced or cut since, so it cannot be rewound; appending to it",
+                        path,
+                        size,
                         restoredLength);
             } else {
                 keep = lastLineEnd(ch, size);
@@ -149,7 +152,11 @@ public final class JsonLinesFileSink<T> implements WriterInitContextSink<T>, Sup
             if (keep < size) {
                 ch.truncate(keep);
                 ch.force(false);
-                LOG.info("{}: cut back from {} to {} bytes ({} lines written after the checkpoint)", path, size, keep,
+                LOG.info(
+                        "{}: cut back from {} to {} bytes ({} lines written after the checkpoint)",
+                        path,
+                        size,
+                        keep,
                         rewind.lines());
             }
             ch.position(keep);

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flightcontroller.adapters.metrics.MetricNames;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.measure.Slo;
+import io.flightcontroller.domain.result.Alert;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,8 +109,8 @@ public final class GrafanaDashboards {
      * @param timestreamDatabase default of the {@code database} variable (Timestream only)
      * @param timestreamTable default of the {@code table} variable (Timestream only)
      */
-    public GrafanaDashboards(MeasuresConfig measures, Datasource datasource, String timestreamDatabase,
-            String timestreamTable) {
+    public GrafanaDashboards(
+            MeasuresConfig measures, Datasource datasource, String timestreamDatabase, String timestreamTable) {
         this.measures = measures;
         this.datasource = datasource;
         this.sql = datasource == Datasource.TIMESTREAM ? new TimestreamSql() : new InfluxSql();
@@ -168,49 +168,78 @@ public final class GrafanaDashboards {
     private ObjectNode overview() {
         Board b = new Board("Flight Controller: overview (" + datasource.id() + ")", uid("overview"));
         String lead = MetricNames.LEAD_TIME;
-        b.add(table("Lead times per measure over the range",
-                "Completed cases and lead percentiles (seconds) per lead-time measure, over the dashboard's range.",
-                "SELECT " + sql.col(MetricNames.MEASURE) + ", COUNT(*) AS completed, "
-                        + sql.percentile(MetricNames.DURATION_MS, 0.5) + " / 1000.0 AS p50_s, "
-                        + sql.percentile(MetricNames.DURATION_MS, 0.95) + " / 1000.0 AS p95_s"
-                        + sql.from(lead) + " WHERE " + sql.record(lead) + sql.timeFilter()
-                        + " GROUP BY " + sql.col(MetricNames.MEASURE) + " ORDER BY " + sql.col(MetricNames.MEASURE)),
-                12, 8);
+        b.add(
+                table(
+                        "Lead times per measure over the range",
+                        "Completed cases and lead percentiles (seconds) per lead-time measure, over the dashboard's range.",
+                        "SELECT " + sql.col(MetricNames.MEASURE) + ", COUNT(*) AS completed, "
+                                + sql.percentile(MetricNames.DURATION_MS, 0.5) + " / 1000.0 AS p50_s, "
+                                + sql.percentile(MetricNames.DURATION_MS, 0.95) + " / 1000.0 AS p95_s"
+                                + sql.from(lead) + " WHERE " + sql.record(lead) + sql.timeFilter()
+                                + " GROUP BY " + sql.col(MetricNames.MEASURE) + " ORDER BY "
+                                + sql.col(MetricNames.MEASURE)),
+                12,
+                8);
         String agg = MetricNames.WINDOW_AGGREGATE;
-        b.add(table("SLO compliance per measure over the range",
-                "good / (good + bad) of the cases decided in the range (window_aggregate records of the smallest "
-                        + "aggregate window, " + smallestWindow() + ").",
-                "SELECT " + sql.col(MetricNames.MEASURE) + ", SUM(" + sql.col(MetricNames.GOOD) + ") AS good, SUM("
-                        + sql.col(MetricNames.BAD) + ") AS bad, " + compliance() + " AS compliance"
-                        + sql.from(agg) + " WHERE " + sql.record(agg) + sql.col(MetricNames.WINDOW) + " = "
-                        + literal(smallestWindow()) + " AND " + sql.timeFilter() + " GROUP BY "
-                        + sql.col(MetricNames.MEASURE) + " ORDER BY " + sql.col(MetricNames.MEASURE)),
-                12, 8);
+        b.add(
+                table(
+                        "SLO compliance per measure over the range",
+                        "good / (good + bad) of the cases decided in the range (window_aggregate records of the smallest "
+                                + "aggregate window, " + smallestWindow() + ").",
+                        "SELECT " + sql.col(MetricNames.MEASURE) + ", SUM(" + sql.col(MetricNames.GOOD)
+                                + ") AS good, SUM("
+                                + sql.col(MetricNames.BAD) + ") AS bad, " + compliance() + " AS compliance"
+                                + sql.from(agg) + " WHERE " + sql.record(agg) + sql.col(MetricNames.WINDOW) + " = "
+                                + literal(smallestWindow()) + " AND " + sql.timeFilter() + " GROUP BY "
+                                + sql.col(MetricNames.MEASURE) + " ORDER BY " + sql.col(MetricNames.MEASURE)),
+                12,
+                8);
         b.add(alertsPanel("Alerts per kind, all measures", null), 12, 8);
         String open = MetricNames.OPEN_CASE;
-        b.add(table("Open cases per measure",
-                "Cases still open at the end of a bounded run (a streaming job reports none), with the oldest age.",
-                "SELECT " + sql.col(MetricNames.MEASURE) + ", COUNT(*) AS open_cases, MAX("
-                        + sql.col(MetricNames.AGE_MS) + ") / 1000.0 AS oldest_s" + sql.from(open) + " WHERE "
-                        + sql.record(open) + sql.timeFilter() + " GROUP BY " + sql.col(MetricNames.MEASURE)
-                        + " ORDER BY open_cases DESC"),
-                12, 8);
+        b.add(
+                table(
+                        "Open cases per measure",
+                        "Cases still open at the end of a bounded run (a streaming job reports none), with the oldest age.",
+                        "SELECT " + sql.col(MetricNames.MEASURE) + ", COUNT(*) AS open_cases, MAX("
+                                + sql.col(MetricNames.AGE_MS) + ") / 1000.0 AS oldest_s" + sql.from(open) + " WHERE "
+                                + sql.record(open) + sql.timeFilter() + " GROUP BY " + sql.col(MetricNames.MEASURE)
+                                + " ORDER BY open_cases DESC"),
+                12,
+                8);
         String dead = MetricNames.DEAD_LETTER;
-        ObjectNode byReason = panel("barchart", "Dead letters by reason",
+        ObjectNode byReason = panel(
+                "barchart",
+                "Dead letters by reason",
                 "Records the job could not use (not JSON, missing fields, late, ...), counted per reason over the "
                         + "range.");
-        byReason.set("targets", targets(target("A", "SELECT " + sql.col(MetricNames.REASON)
-                + ", COUNT(*) AS dead_letters" + sql.from(dead) + " WHERE " + sql.record(dead) + sql.timeFilter()
-                + " GROUP BY " + sql.col(MetricNames.REASON) + " ORDER BY dead_letters DESC", false)));
+        byReason.set(
+                "targets",
+                targets(target(
+                        "A",
+                        "SELECT " + sql.col(MetricNames.REASON)
+                                + ", COUNT(*) AS dead_letters" + sql.from(dead) + " WHERE " + sql.record(dead)
+                                + sql.timeFilter()
+                                + " GROUP BY " + sql.col(MetricNames.REASON) + " ORDER BY dead_letters DESC",
+                        false)));
         byReason.putObject("options").put("orientation", "horizontal").put("xField", MetricNames.REASON);
         b.add(byReason, 12, 8);
-        ObjectNode overTime = timeseries("Dead letters over time",
+        ObjectNode overTime = timeseries(
+                "Dead letters over time",
                 "Per interval, by the record's event time (or the time it was rejected when it had none); "
-                        + "late events separately.", "short", true);
-        overTime.set("targets", targets(target("A", "SELECT " + sql.bucket() + " AS time, COUNT(*) AS dead_letters, "
-                + "SUM(CASE WHEN " + sql.col(MetricNames.REASON) + " = 'late' THEN 1 ELSE 0 END) AS late"
-                + sql.from(dead) + " WHERE " + sql.record(dead) + sql.timeFilter() + " GROUP BY " + sql.bucket()
-                + " ORDER BY time", true)));
+                        + "late events separately.",
+                "short",
+                true);
+        overTime.set(
+                "targets",
+                targets(target(
+                        "A",
+                        "SELECT " + sql.bucket() + " AS time, COUNT(*) AS dead_letters, "
+                                + "SUM(CASE WHEN " + sql.col(MetricNames.REASON)
+                                + " = 'late' THEN 1 ELSE 0 END) AS late"
+                                + sql.from(dead) + " WHERE " + sql.record(dead) + sql.timeFilter() + " GROUP BY "
+                                + sql.bucket()
+                                + " ORDER BY time",
+                        true)));
         b.add(overTime, 12, 8);
         return b.json;
     }
@@ -224,47 +253,83 @@ public final class GrafanaDashboards {
         String scale = lead ? " / 1000.0" : "";
         Slo slo = d.getSlo();
 
-        ObjectNode pct = timeseries((lead ? "Lead time" : "Value") + " p50 / p90 / p95",
+        ObjectNode pct = timeseries(
+                (lead ? "Lead time" : "Value") + " p50 / p90 / p95",
                 (lead ? "Lead time in seconds, start to end" : "Measured value") + ", percentiles of the "
                         + record + " records per interval (approx_percentile)"
                         + (slo != null ? "; red line: the SLO threshold " + label(slo.getThreshold()) : "") + ".",
-                lead ? "s" : "short", false);
-        pct.set("targets", targets(target("A", "SELECT " + sql.bucket() + " AS time, "
-                + sql.percentile(field, 0.5) + scale + " AS p50, " + sql.percentile(field, 0.9) + scale + " AS p90, "
-                + sql.percentile(field, 0.95) + scale + " AS p95" + sql.from(record) + " WHERE " + sql.record(record)
-                + measureIs(m) + sql.timeFilter() + " GROUP BY " + sql.bucket() + " ORDER BY time", true)));
+                lead ? "s" : "short",
+                false);
+        pct.set(
+                "targets",
+                targets(target(
+                        "A",
+                        "SELECT " + sql.bucket() + " AS time, "
+                                + sql.percentile(field, 0.5) + scale + " AS p50, " + sql.percentile(field, 0.9) + scale
+                                + " AS p90, "
+                                + sql.percentile(field, 0.95) + scale + " AS p95" + sql.from(record) + " WHERE "
+                                + sql.record(record)
+                                + measureIs(m) + sql.timeFilter() + " GROUP BY " + sql.bucket() + " ORDER BY time",
+                        true)));
         if (slo != null) {
-            thresholds(pct, "line", step(GREEN, null), step(RED, slo.getThreshold().toMillis() / 1000.0));
+            thresholds(
+                    pct, "line", step(GREEN, null), step(RED, slo.getThreshold().toMillis() / 1000.0));
         }
         b.add(pct, 12, 8);
 
-        ObjectNode count = timeseries(lead ? "Completed cases" : "Measurements",
-                "Number of " + record + " records per interval.", "short", true);
-        count.set("targets", targets(target("A", "SELECT " + sql.bucket() + " AS time, COUNT(*) AS "
-                + (lead ? "completed" : "measurements") + sql.from(record) + " WHERE " + sql.record(record)
-                + measureIs(m) + sql.timeFilter() + " GROUP BY " + sql.bucket() + " ORDER BY time", true)));
+        ObjectNode count = timeseries(
+                lead ? "Completed cases" : "Measurements",
+                "Number of " + record + " records per interval.",
+                "short",
+                true);
+        count.set(
+                "targets",
+                targets(target(
+                        "A",
+                        "SELECT " + sql.bucket() + " AS time, COUNT(*) AS "
+                                + (lead ? "completed" : "measurements") + sql.from(record) + " WHERE "
+                                + sql.record(record)
+                                + measureIs(m) + sql.timeFilter() + " GROUP BY " + sql.bucket() + " ORDER BY time",
+                        true)));
         b.add(count, 12, 8);
 
         if (slo != null) {
             String agg = MetricNames.WINDOW_AGGREGATE;
             String aggWhere = sql.from(agg) + " WHERE " + sql.record(agg) + measureIs(m) + sql.col(MetricNames.WINDOW)
                     + " = " + literal(smallestWindow()) + " AND " + sql.timeFilter();
-            ObjectNode comp = timeseries("SLO compliance vs objective " + percent(slo.getObjective()),
-                    "good / (good + bad) of the cases decided per interval (window_aggregate, "
-                            + smallestWindow() + "), against the objective: red below it.", "percentunit", true);
-            comp.set("targets", targets(target("A", "SELECT " + sql.bucket() + " AS time, " + compliance()
-                    + " AS compliance, " + slo.getObjective() + " AS objective" + aggWhere + " GROUP BY "
-                    + sql.bucket() + " ORDER BY time", true)));
+            ObjectNode comp = timeseries(
+                    "SLO compliance vs objective " + percent(slo.getObjective()),
+                    "good / (good + bad) of the cases decided per interval (window_aggregate, " + smallestWindow()
+                            + "), against the objective: red below it.",
+                    "percentunit",
+                    true);
+            comp.set(
+                    "targets",
+                    targets(target(
+                            "A",
+                            "SELECT " + sql.bucket() + " AS time, " + compliance()
+                                    + " AS compliance, " + slo.getObjective() + " AS objective" + aggWhere
+                                    + " GROUP BY "
+                                    + sql.bucket() + " ORDER BY time",
+                            true)));
             thresholds(comp, "line+area", step(RED, null), step(GREEN, slo.getObjective()));
             b.add(comp, 12, 8);
 
             String bud = MetricNames.ERROR_BUDGET;
-            ObjectNode budget = timeseries("Error budget remaining (" + label(slo.getWindow()) + " window)",
+            ObjectNode budget = timeseries(
+                    "Error budget remaining (" + label(slo.getWindow()) + " window)",
                     "1 - bad / ((1 - objective) x outcomes) over the SLO window, hourly: 1 = untouched, "
-                            + "below 0 (red) = overspent.", "percentunit", false);
-            budget.set("targets", targets(target("A", "SELECT time, " + sql.col(MetricNames.REMAINING_FRACTION)
-                    + " AS remaining" + sql.from(bud) + " WHERE " + sql.record(bud) + measureIs(m)
-                    + sql.timeFilter() + " ORDER BY time", true)));
+                            + "below 0 (red) = overspent.",
+                    "percentunit",
+                    false);
+            budget.set(
+                    "targets",
+                    targets(target(
+                            "A",
+                            "SELECT time, " + sql.col(MetricNames.REMAINING_FRACTION)
+                                    + " AS remaining" + sql.from(bud) + " WHERE " + sql.record(bud) + measureIs(m)
+                                    + sql.timeFilter() + " ORDER BY time",
+                            true)));
             thresholds(budget, "line+area", step(RED, null), step(GREEN, 0.0));
             b.add(budget, 12, 8);
 
@@ -275,13 +340,22 @@ public final class GrafanaDashboards {
         }
         if (d.getKind().rules().hasCycles()) {
             String open = MetricNames.OPEN_CASE;
-            ObjectNode stat = panel("stat", "Open cases",
+            ObjectNode stat = panel(
+                    "stat",
+                    "Open cases",
                     "Cases still open at the end of a bounded run (a streaming job reports none) and the oldest "
                             + "age.");
-            stat.set("targets", targets(target("A", "SELECT COUNT(*) AS open_cases, MAX("
-                    + sql.col(MetricNames.AGE_MS) + ") / 1000.0 AS oldest_s" + sql.from(open) + " WHERE "
-                    + sql.record(open) + measureIs(m) + sql.timeFilter(), false)));
-            ObjectNode reduce = stat.putObject("options").put("graphMode", "none").putObject("reduceOptions");
+            stat.set(
+                    "targets",
+                    targets(target(
+                            "A",
+                            "SELECT COUNT(*) AS open_cases, MAX("
+                                    + sql.col(MetricNames.AGE_MS) + ") / 1000.0 AS oldest_s" + sql.from(open)
+                                    + " WHERE "
+                                    + sql.record(open) + measureIs(m) + sql.timeFilter(),
+                            false)));
+            ObjectNode reduce =
+                    stat.putObject("options").put("graphMode", "none").putObject("reduceOptions");
             reduce.put("values", false).putArray("calcs").add("lastNotNull");
             ArrayNode overrides = ((ObjectNode) stat.get("fieldConfig")).putArray("overrides");
             ObjectNode age = overrides.addObject();
@@ -293,10 +367,13 @@ public final class GrafanaDashboards {
     }
 
     private ObjectNode burnRatePanel(Slo slo, String aggWhere) {
-        ObjectNode p = timeseries("Burn rate vs alert thresholds",
+        ObjectNode p = timeseries(
+                "Burn rate vs alert thresholds",
                 "bad / (good + bad) / (1 - objective) per bin of each rule's long window (tumbling, from the "
                         + smallestWindow() + " aggregates); dashed: the rules' burn-rate thresholds. The job alerts "
-                        + "on sliding windows (see the alerts panel).", "short", false);
+                        + "on sliding windows (see the alerts panel).",
+                "short",
+                false);
         ArrayNode targets = JSON.createArrayNode();
         TreeSet<Duration> windows = new TreeSet<>();
         for (BurnRateRule r : slo.getBurnRateRules()) {
@@ -307,9 +384,12 @@ public final class GrafanaDashboards {
             String bin = sql.bucket(w);
             String good = "SUM(" + sql.col(MetricNames.GOOD) + ")";
             String bad = "SUM(" + sql.col(MetricNames.BAD) + ")";
-            targets.add(target(String.valueOf(ref++), "SELECT " + bin + " AS time, CAST(" + bad + " AS DOUBLE) / "
-                    + "NULLIF(" + good + " + " + bad + ", 0) / " + round(1 - slo.getObjective()) + " AS "
-                    + sql.alias("burn rate " + label(w)) + aggWhere + " GROUP BY " + bin + " ORDER BY time", true));
+            targets.add(target(
+                    String.valueOf(ref++),
+                    "SELECT " + bin + " AS time, CAST(" + bad + " AS DOUBLE) / "
+                            + "NULLIF(" + good + " + " + bad + ", 0) / " + round(1 - slo.getObjective()) + " AS "
+                            + sql.alias("burn rate " + label(w)) + aggWhere + " GROUP BY " + bin + " ORDER BY time",
+                    true));
         }
         p.set("targets", targets);
         TreeMap<Double, String> steps = new TreeMap<>();
@@ -331,14 +411,27 @@ public final class GrafanaDashboards {
         String alert = MetricNames.ALERT;
         StringBuilder q = new StringBuilder("SELECT ").append(sql.bucket()).append(" AS time");
         for (Alert.Kind k : Alert.Kind.values()) {
-            q.append(", SUM(CASE WHEN ").append(sql.col(MetricNames.KIND)).append(" = ").append(literal(k.name()))
-                    .append(" THEN 1 ELSE 0 END) AS ").append(k.name().toLowerCase(Locale.ROOT));
+            q.append(", SUM(CASE WHEN ")
+                    .append(sql.col(MetricNames.KIND))
+                    .append(" = ")
+                    .append(literal(k.name()))
+                    .append(" THEN 1 ELSE 0 END) AS ")
+                    .append(k.name().toLowerCase(Locale.ROOT));
         }
-        q.append(sql.from(alert)).append(" WHERE ").append(sql.record(alert))
-                .append(measure == null ? "" : measureIs(measure)).append(sql.timeFilter()).append(" GROUP BY ")
-                .append(sql.bucket()).append(" ORDER BY time");
-        ObjectNode p = timeseries(title, "Alerts per interval by kind: breach (threshold passed without the end), "
-                + "timeout, burn rate firing and resolved.", "short", true);
+        q.append(sql.from(alert))
+                .append(" WHERE ")
+                .append(sql.record(alert))
+                .append(measure == null ? "" : measureIs(measure))
+                .append(sql.timeFilter())
+                .append(" GROUP BY ")
+                .append(sql.bucket())
+                .append(" ORDER BY time");
+        ObjectNode p = timeseries(
+                title,
+                "Alerts per interval by kind: breach (threshold passed without the end), "
+                        + "timeout, burn rate firing and resolved.",
+                "short",
+                true);
         p.set("targets", targets(target("A", q.toString(), true)));
         return p;
     }
@@ -354,24 +447,46 @@ public final class GrafanaDashboards {
         int rowHeight;
 
         Board(String title, String uid) {
-            json.put("uid", uid).put("title", title).put("timezone", "utc").put("schemaVersion", SCHEMA_VERSION)
-                    .put("version", 1).put("editable", true).put("graphTooltip", 1).put("refresh", "")
-                    .put("description", "Generated by `flight-controller dashboards` from the measures file; "
-                            + "regenerate rather than edit.");
+            json.put("uid", uid)
+                    .put("title", title)
+                    .put("timezone", "utc")
+                    .put("schemaVersion", SCHEMA_VERSION)
+                    .put("version", 1)
+                    .put("editable", true)
+                    .put("graphTooltip", 1)
+                    .put("refresh", "")
+                    .put(
+                            "description",
+                            "Generated by `flight-controller dashboards` from the measures file; "
+                                    + "regenerate rather than edit.");
             json.putArray("tags").add(TAG).add(datasource.id());
             json.putObject("time").put("from", "now-7d").put("to", "now");
             ObjectNode link = json.putArray("links").addObject();
-            link.put("type", "dashboards").put("title", "Flight Controller").put("asDropdown", true)
-                    .put("includeVars", true).put("keepTime", true);
+            link.put("type", "dashboards")
+                    .put("title", "Flight Controller")
+                    .put("asDropdown", true)
+                    .put("includeVars", true)
+                    .put("keepTime", true);
             link.putArray("tags").add(TAG).add(datasource.id());
-            ObjectNode annotation = json.putObject("annotations").putArray("list").addObject();
-            annotation.put("builtIn", 1).put("enable", true).put("hide", true).put("name", "Annotations & Alerts")
-                    .put("type", "dashboard").put("iconColor", "rgba(0, 211, 255, 1)");
+            ObjectNode annotation =
+                    json.putObject("annotations").putArray("list").addObject();
+            annotation
+                    .put("builtIn", 1)
+                    .put("enable", true)
+                    .put("hide", true)
+                    .put("name", "Annotations & Alerts")
+                    .put("type", "dashboard")
+                    .put("iconColor", "rgba(0, 211, 255, 1)");
             annotation.putObject("datasource").put("type", "grafana").put("uid", "-- Grafana --");
             ArrayNode vars = json.putObject("templating").putArray("list");
             ObjectNode ds = vars.addObject();
-            ds.put("name", "datasource").put("label", "Data source").put("type", "datasource")
-                    .put("query", plugin()).put("refresh", 1).put("hide", 0).put("regex", "");
+            ds.put("name", "datasource")
+                    .put("label", "Data source")
+                    .put("type", "datasource")
+                    .put("query", plugin())
+                    .put("refresh", 1)
+                    .put("hide", 0)
+                    .put("regex", "");
             ds.putObject("current");
             ds.putArray("options");
             if (datasource == Datasource.TIMESTREAM) {
@@ -397,9 +512,17 @@ public final class GrafanaDashboards {
 
     private static void textbox(ArrayNode vars, String name, String label, String value) {
         ObjectNode v = vars.addObject();
-        v.put("name", name).put("label", label).put("type", "textbox").put("query", value).put("hide", 0);
+        v.put("name", name)
+                .put("label", label)
+                .put("type", "textbox")
+                .put("query", value)
+                .put("hide", 0);
         v.putObject("current").put("text", value).put("value", value);
-        v.putArray("options").addObject().put("selected", true).put("text", value).put("value", value);
+        v.putArray("options")
+                .addObject()
+                .put("selected", true)
+                .put("text", value)
+                .put("value", value);
     }
 
     private ObjectNode panel(String type, String title, String description) {
@@ -417,14 +540,23 @@ public final class GrafanaDashboards {
         ObjectNode defaults = (ObjectNode) p.get("fieldConfig").get("defaults");
         defaults.put("unit", unit);
         ObjectNode custom = (ObjectNode) defaults.get("custom");
-        custom.put("drawStyle", bars ? "bars" : "line").put("fillOpacity", bars ? 60 : 0).put("lineWidth", 1)
-                .put("spanNulls", true).put("showPoints", "auto");
+        custom.put("drawStyle", bars ? "bars" : "line")
+                .put("fillOpacity", bars ? 60 : 0)
+                .put("lineWidth", 1)
+                .put("spanNulls", true)
+                .put("showPoints", "auto");
         if (bars) {
             custom.putObject("stacking").put("mode", "normal").put("group", "A");
         }
-        p.putObject("options").putObject("legend").put("displayMode", "list").put("placement", "bottom")
+        p.putObject("options")
+                .putObject("legend")
+                .put("displayMode", "list")
+                .put("placement", "bottom")
                 .put("showLegend", true);
-        ((ObjectNode) p.get("options")).putObject("tooltip").put("mode", "multi").put("sort", "none");
+        ((ObjectNode) p.get("options"))
+                .putObject("tooltip")
+                .put("mode", "multi")
+                .put("sort", "none");
         return p;
     }
 

@@ -1,7 +1,6 @@
 package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.metrics.MetricPoint;
-
 import java.util.Map;
 
 /**
@@ -95,8 +94,8 @@ public final class InfluxLineProtocol {
         if (value instanceof String) {
             return stringField((String) value);
         }
-        throw new IllegalArgumentException("unsupported field type: " + (value == null ? "null"
-                : value.getClass().getName()));
+        throw new IllegalArgumentException("unsupported field type: "
+                + (value == null ? "null" : value.getClass().getName()));
     }
 
     private static String escape(String s, String special) {

@@ -4,17 +4,16 @@ import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
 import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Writes {@link MetricPoint}s as InfluxDB line protocol ({@link InfluxLineProtocol}) to the InfluxDB v2 write API
@@ -60,9 +59,15 @@ public class InfluxLineProtocolSink extends RetryingAsyncSink<MetricPoint, Strin
     @Override
     protected RetryingSinkWriter<MetricPoint, String> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<String>> states) {
-        return new InfluxLineProtocolSinkWriter(getElementConverter(), context, getRetryOptions(), states,
-                getDeadLetterHandler(), writeUri(options.getUrl(), options.getOrg(), options.getBucket()),
-                options.getToken().resolve(), Duration.ofMillis(InfluxSinkOptions.REQUEST_TIMEOUT_MS));
+        return new InfluxLineProtocolSinkWriter(
+                getElementConverter(),
+                context,
+                getRetryOptions(),
+                states,
+                getDeadLetterHandler(),
+                writeUri(options.getUrl(), options.getOrg(), options.getBucket()),
+                options.getToken().resolve(),
+                Duration.ofMillis(InfluxSinkOptions.REQUEST_TIMEOUT_MS));
     }
 
     @Override

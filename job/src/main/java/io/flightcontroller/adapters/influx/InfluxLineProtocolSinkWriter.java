@@ -7,13 +7,6 @@ import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.event.DeadLetter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +17,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * POSTs batches of line-protocol lines to the InfluxDB v2 write API ({@code /api/v2/write?org=&bucket=&precision=ms},
@@ -49,19 +48,29 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
      * throttling and 5xx a server error, both retried; any other status (400 bad line or field-type conflict, 413,
      * 422) is an invalid request, isolated line by line.
      */
-    public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder().fatalStatuses(401, 403, 404)
-            .otherClientErrors(SinkErrorClassifier.Outcome.INVALID_REQUEST).rateExceededMessage(false).build();
+    public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder()
+            .fatalStatuses(401, 403, 404)
+            .otherClientErrors(SinkErrorClassifier.Outcome.INVALID_REQUEST)
+            .rateExceededMessage(false)
+            .build();
 
     private final HttpClient http;
     private final URI writeUri;
     private final String authorization;
     private final Duration timeout;
 
-    InfluxLineProtocolSinkWriter(ElementConverter<MetricPoint, String> converter, WriterInitContext context,
-            RetryingSinkOptions options, Collection<BufferedRequestState<String>> states, DeadLetterHandler deadLetters,
-            URI writeUri, String token, Duration timeout) {
+    InfluxLineProtocolSinkWriter(
+            ElementConverter<MetricPoint, String> converter,
+            WriterInitContext context,
+            RetryingSinkOptions options,
+            Collection<BufferedRequestState<String>> states,
+            DeadLetterHandler deadLetters,
+            URI writeUri,
+            String token,
+            Duration timeout) {
         super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.writeUri = writeUri;
         this.authorization = "Token " + token;
         this.timeout = timeout;
@@ -83,15 +92,17 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
         for (String l : lines) {
             body.append(l).append('\n');
         }
-        HttpRequest request = HttpRequest.newBuilder(writeUri).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(writeUri)
+                .timeout(timeout)
                 .header("Authorization", authorization)
                 .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private void onAnswer(List<String> entries, HttpResponse<String> response, Throwable error,
-            ResultHandler<String> handler) {
+    private void onAnswer(
+            List<String> entries, HttpResponse<String> response, Throwable error, ResultHandler<String> handler) {
         if (error != null) {
             failedRequest(entries, "InfluxDB write failed: " + error, handler);
             return;
@@ -111,15 +122,19 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
             deadLetter(entries.get(0), "InfluxDB rejected the line (" + status + "): " + abbreviate(response.body()));
             handler.complete();
         } else {
-            LOG.warn("InfluxDB answered {} to a write of {} lines ({}); re-sending them one by one", status,
-                    entries.size(), abbreviate(response.body()));
+            LOG.warn(
+                    "InfluxDB answered {} to a write of {} lines ({}); re-sending them one by one",
+                    status,
+                    entries.size(),
+                    abbreviate(response.body()));
             List<String> retries = new ArrayList<>();
             oneByOne(entries, 0, retries).whenComplete((ignored, e) -> {
                 if (e != null) {
                     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e;
-                    handler.completeExceptionally(cause instanceof Exception ? (Exception) cause
-                            : new RuntimeException(cause));
+                            ? e.getCause()
+                            : e;
+                    handler.completeExceptionally(
+                            cause instanceof Exception ? (Exception) cause : new RuntimeException(cause));
                 } else {
                     finish(retries, handler);
                 }
@@ -133,23 +148,26 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
             return CompletableFuture.completedFuture(null);
         }
         String line = entries.get(i);
-        return post(java.util.Collections.singletonList(line)).handle((response, error) -> {
-            if (error != null) {
-                failedAttempt(line, "InfluxDB write failed: " + error, retries);
-                return null;
-            }
-            int status = response.statusCode();
-            if (status / 100 == 2) {
-                succeeded(line);
-            } else if (isFatal(status)) {
-                throw fatal(response);
-            } else if (isRetryable(status)) {
-                failedAttempt(line, "InfluxDB answered " + status + ": " + abbreviate(response.body()), retries);
-            } else {
-                deadLetter(line, "InfluxDB rejected the line (" + status + "): " + abbreviate(response.body()));
-            }
-            return null;
-        }).thenCompose(ignored -> oneByOne(entries, i + 1, retries));
+        return post(java.util.Collections.singletonList(line))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        failedAttempt(line, "InfluxDB write failed: " + error, retries);
+                        return null;
+                    }
+                    int status = response.statusCode();
+                    if (status / 100 == 2) {
+                        succeeded(line);
+                    } else if (isFatal(status)) {
+                        throw fatal(response);
+                    } else if (isRetryable(status)) {
+                        failedAttempt(
+                                line, "InfluxDB answered " + status + ": " + abbreviate(response.body()), retries);
+                    } else {
+                        deadLetter(line, "InfluxDB rejected the line (" + status + "): " + abbreviate(response.body()));
+                    }
+                    return null;
+                })
+                .thenCompose(ignored -> oneByOne(entries, i + 1, retries));
     }
 
     /**
@@ -171,8 +189,9 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
 
     private InfluxSinkException fatal(HttpResponse<String> response) {
         String uri = writeUri.toString();
-        return new InfluxSinkException("InfluxDB rejected the write to " + uri.substring(0, Math.max(0,
-                uri.indexOf('?') < 0 ? uri.length() : uri.indexOf('?'))) + " with " + response.statusCode()
+        return new InfluxSinkException("InfluxDB rejected the write to "
+                + uri.substring(0, Math.max(0, uri.indexOf('?') < 0 ? uri.length() : uri.indexOf('?'))) + " with "
+                + response.statusCode()
                 + " (check the URL, org, bucket and the token's write permission): " + abbreviate(response.body()));
     }
 
@@ -199,8 +218,8 @@ public class InfluxLineProtocolSinkWriter extends RetryingSinkWriter<MetricPoint
                 // keep null
             }
         }
-        return DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail, entry).withEvent(correlationId(entry),
-                time);
+        return DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail, entry)
+                .withEvent(correlationId(entry), time);
     }
 
     private static String correlationId(String line) {

@@ -1,7 +1,6 @@
 package io.flightcontroller.adapters.influx;
 
 import io.flightcontroller.adapters.SinkStateSerializer;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,16 +1,15 @@
 package io.flightcontroller.adapters.influx;
 
+import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.Options;
 import io.flightcontroller.adapters.RetryingSinkOptions;
-import io.flightcontroller.adapters.InvalidOptionException;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Options of the InfluxDB line-protocol sink: its {@link ConfigOption}s (keys of the runtime property group
@@ -51,26 +50,42 @@ public final class InfluxSinkOptions implements Serializable {
     public static final long REQUEST_TIMEOUT_MS = 30_000L;
 
     /** Base URL of an InfluxDB v2 write API. Required. */
-    public static final ConfigOption<String> URL = ConfigOptions.key("influxdb.url").stringType().noDefaultValue()
+    public static final ConfigOption<String> URL = ConfigOptions.key("influxdb.url")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Base URL of an InfluxDB v2 write API, e.g. https://host:8086.");
     /** Organisation. Required. */
-    public static final ConfigOption<String> ORG = ConfigOptions.key("influxdb.org").stringType().noDefaultValue()
-            .withDescription("InfluxDB organisation.");
+    public static final ConfigOption<String> ORG =
+            ConfigOptions.key("influxdb.org").stringType().noDefaultValue().withDescription("InfluxDB organisation.");
     /** Bucket. Required. */
-    public static final ConfigOption<String> BUCKET = ConfigOptions.key("influxdb.bucket").stringType()
-            .noDefaultValue().withDescription("InfluxDB bucket.");
+    public static final ConfigOption<String> BUCKET =
+            ConfigOptions.key("influxdb.bucket").stringType().noDefaultValue().withDescription("InfluxDB bucket.");
     /** Secrets Manager secret id or ARN of the token (its value, or JSON {@code {"token": ...}}). */
-    public static final ConfigOption<String> TOKEN_SECRET = ConfigOptions.key("influxdb.token.secret").stringType()
-            .noDefaultValue().withDescription("Secrets Manager secret id or ARN whose value is the token.");
+    public static final ConfigOption<String> TOKEN_SECRET = ConfigOptions.key("influxdb.token.secret")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Secrets Manager secret id or ARN whose value is the token.");
     /** The token as plain text: tests and local runs only. */
-    public static final ConfigOption<String> TOKEN = ConfigOptions.key("influxdb.token").stringType()
-            .noDefaultValue().withDescription("The token as plain text: tests and local runs only.");
+    public static final ConfigOption<String> TOKEN = ConfigOptions.key("influxdb.token")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The token as plain text: tests and local runs only.");
 
     /** The shared retry and batching keys under {@code influxdb.}. */
-    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys("influxdb", "lines",
-            new RetryingSinkOptions.Defaults(DEFAULT_MAX_ATTEMPTS, MAX_LINES_PER_WRITE, DEFAULT_MAX_IN_FLIGHT,
-                    DEFAULT_MAX_BUFFERED, DEFAULT_MAX_TIME_IN_BUFFER_MS, MAX_BATCH_BYTES, MAX_LINE_BYTES,
-                    DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS), "lines per write request");
+    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
+            "influxdb",
+            "lines",
+            new RetryingSinkOptions.Defaults(
+                    DEFAULT_MAX_ATTEMPTS,
+                    MAX_LINES_PER_WRITE,
+                    DEFAULT_MAX_IN_FLIGHT,
+                    DEFAULT_MAX_BUFFERED,
+                    DEFAULT_MAX_TIME_IN_BUFFER_MS,
+                    MAX_BATCH_BYTES,
+                    MAX_LINE_BYTES,
+                    DEFAULT_BACKOFF_BASE_MS,
+                    DEFAULT_BACKOFF_MAX_MS),
+            "lines per write request");
 
     private final String url;
     private final String org;
@@ -79,8 +94,8 @@ public final class InfluxSinkOptions implements Serializable {
     private final InfluxToken token;
     private final RetryingSinkOptions retry;
 
-    private InfluxSinkOptions(String url, String org, String bucket, String tokenSecret, InfluxToken token,
-            RetryingSinkOptions retry) {
+    private InfluxSinkOptions(
+            String url, String org, String bucket, String tokenSecret, InfluxToken token, RetryingSinkOptions retry) {
         this.url = url;
         this.org = org;
         this.bucket = bucket;
@@ -128,11 +143,17 @@ public final class InfluxSinkOptions implements Serializable {
         if (token == null) {
             secret = Options.string(group, TOKEN_SECRET);
             String plain = Options.string(group, TOKEN);
-            Options.check(secret != null || plain != null, TOKEN_SECRET, why + " (Secrets Manager secret id or ARN "
-                    + "of the token; " + TOKEN.key() + " instead for local runs)");
-            Options.check(secret == null || plain == null, TOKEN,
+            Options.check(
+                    secret != null || plain != null,
+                    TOKEN_SECRET,
+                    why + " (Secrets Manager secret id or ARN " + "of the token; " + TOKEN.key()
+                            + " instead for local runs)");
+            Options.check(
+                    secret == null || plain == null,
+                    TOKEN,
                     "set either " + TOKEN_SECRET.key() + " or " + TOKEN.key() + ", not both");
-            token = secret != null ? InfluxToken.secretsManager(secret, secretRegion(secret), null)
+            token = secret != null
+                    ? InfluxToken.secretsManager(secret, secretRegion(secret), null)
                     : InfluxToken.literal(plain);
         }
         return new InfluxSinkOptions(url, org, bucket, secret, token, RETRY.read(group));
@@ -162,15 +183,25 @@ public final class InfluxSinkOptions implements Serializable {
     }
 
     /** @return base URL */
-    public String getUrl() { return url; }
+    public String getUrl() {
+        return url;
+    }
     /** @return organisation */
-    public String getOrg() { return org; }
+    public String getOrg() {
+        return org;
+    }
     /** @return bucket */
-    public String getBucket() { return bucket; }
+    public String getBucket() {
+        return bucket;
+    }
     /** @return where the token comes from, resolved by each writer when it starts */
-    public InfluxToken getToken() { return token; }
+    public InfluxToken getToken() {
+        return token;
+    }
     /** @return attempts, backoff and batching limits */
-    public RetryingSinkOptions getRetry() { return retry; }
+    public RetryingSinkOptions getRetry() {
+        return retry;
+    }
 
     @Override
     public String toString() {

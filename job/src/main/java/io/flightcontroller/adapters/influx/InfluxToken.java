@@ -1,14 +1,12 @@
 package io.flightcontroller.adapters.influx;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.net.URI;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.Serializable;
-import java.net.URI;
 
 /**
  * Where the InfluxDB API token comes from: a literal (tests, local runs) or an AWS Secrets Manager secret read when
@@ -104,7 +102,8 @@ public abstract class InfluxToken implements Serializable {
                 b.endpointOverride(URI.create(endpoint));
             }
             try (SecretsManagerClient client = b.build()) {
-                return fromSecretString(client.getSecretValue(r -> r.secretId(secretId)).secretString());
+                return fromSecretString(
+                        client.getSecretValue(r -> r.secretId(secretId)).secretString());
             }
         }
 

@@ -12,7 +12,9 @@ public final class JdbcOptions {
     private JdbcOptions() {}
 
     /** JDBC URL of the results database. */
-    public static final ConfigOption<String> URL = ConfigOptions.key("jdbc.url").stringType().noDefaultValue()
+    public static final ConfigOption<String> URL = ConfigOptions.key("jdbc.url")
+            .stringType()
+            .noDefaultValue()
             .withDescription("JDBC URL, e.g. jdbc:sqlite:results.db or jdbc:postgresql://host/db");
 
     /** @return every option of the JDBC sinks */

@@ -1,9 +1,9 @@
 package io.flightcontroller.adapters.jdbc;
 
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
@@ -37,10 +37,13 @@ public final class JdbcOutputs {
             return url;
         }
         StringBuilder u = new StringBuilder(url);
-        for (String[] p : new String[][] {{"busy_timeout", "60000"}, {"journal_mode", "WAL"},
-            {"synchronous", "NORMAL"}}) {
+        for (String[] p :
+                new String[][] {{"busy_timeout", "60000"}, {"journal_mode", "WAL"}, {"synchronous", "NORMAL"}}) {
             if (!url.contains(p[0] + "=")) {
-                u.append(u.indexOf("?") < 0 ? '?' : '&').append(p[0]).append('=').append(p[1]);
+                u.append(u.indexOf("?") < 0 ? '?' : '&')
+                        .append(p[0])
+                        .append('=')
+                        .append(p[1]);
             }
         }
         return u.toString();
@@ -59,16 +62,35 @@ public final class JdbcOutputs {
      * @param openCases open cases at end of input
      * @param deadLetters dead letters
      */
-    public static void attach(String url, DataStream<Measurement> measurements, DataStream<Alert> alerts,
-            DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets,
-            DataStream<OpenCase> openCases, DataStream<DeadLetter> deadLetters) {
+    public static void attach(
+            String url,
+            DataStream<Measurement> measurements,
+            DataStream<Alert> alerts,
+            DataStream<WindowAggregate> aggregates,
+            DataStream<ErrorBudget> errorBudgets,
+            DataStream<OpenCase> openCases,
+            DataStream<DeadLetter> deadLetters) {
         boolean sqlite = url.startsWith("jdbc:sqlite:");
-        sink(measurements.filter(m -> m.getKind() == MeasureKind.LEAD_TIME)
-                .name("lead times only").uid("jdbc-lead-times-filter"),
-                "lead_times", JdbcTables.LEAD_TIMES_SQL, JdbcTables.LEAD_TIMES, url, sqlite);
-        sink(measurements.filter(m -> m.getKind() != MeasureKind.LEAD_TIME)
-                .name("other measurements").uid("jdbc-measurements-filter"),
-                "measurements", JdbcTables.MEASUREMENTS_SQL, JdbcTables.MEASUREMENTS, url, sqlite);
+        sink(
+                measurements
+                        .filter(m -> m.getKind() == MeasureKind.LEAD_TIME)
+                        .name("lead times only")
+                        .uid("jdbc-lead-times-filter"),
+                "lead_times",
+                JdbcTables.LEAD_TIMES_SQL,
+                JdbcTables.LEAD_TIMES,
+                url,
+                sqlite);
+        sink(
+                measurements
+                        .filter(m -> m.getKind() != MeasureKind.LEAD_TIME)
+                        .name("other measurements")
+                        .uid("jdbc-measurements-filter"),
+                "measurements",
+                JdbcTables.MEASUREMENTS_SQL,
+                JdbcTables.MEASUREMENTS,
+                url,
+                sqlite);
         sink(alerts, "alerts", JdbcTables.ALERTS_SQL, JdbcTables.ALERTS, url, sqlite);
         sink(aggregates, "window_aggregates", JdbcTables.AGGREGATES_SQL, JdbcTables.AGGREGATES, url, sqlite);
         sink(errorBudgets, "error_budgets", JdbcTables.BUDGETS_SQL, JdbcTables.BUDGETS, url, sqlite);
@@ -95,15 +117,26 @@ public final class JdbcOutputs {
         } catch (java.sql.SQLException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url).withDriverName(driver).build();
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(url)
+                .withDriverName(driver)
+                .build();
     }
 
-    private static <T> void sink(DataStream<T> stream, String table, String sql, JdbcStatementBuilder<T> binder,
-            String url, boolean sqlite) {
+    private static <T> void sink(
+            DataStream<T> stream,
+            String table,
+            String sql,
+            JdbcStatementBuilder<T> binder,
+            String url,
+            boolean sqlite) {
         JdbcSink<T> sink = JdbcSink.<T>builder()
                 .withQueryStatement(sql, binder)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(3).build())
+                        .withBatchSize(1000)
+                        .withBatchIntervalMs(200)
+                        .withMaxRetries(3)
+                        .build())
                 .buildAtLeastOnce(connectionOptions(url));
         org.apache.flink.streaming.api.datastream.DataStreamSink<T> s =
                 stream.sinkTo(sink).name("jdbc " + table).uid("jdbc-" + table);

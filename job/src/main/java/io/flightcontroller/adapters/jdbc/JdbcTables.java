@@ -1,10 +1,10 @@
 package io.flightcontroller.adapters.jdbc;
 
 import io.flightcontroller.adapters.json.Json;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
@@ -66,8 +66,8 @@ public final class JdbcTables {
      * Columns added after a table was first released: {table, column, type}. {@code CREATE TABLE IF NOT EXISTS} leaves
      * an existing table as it is, so {@link #createIfMissing} adds each one a database lacks.
      */
-    static final List<String[]> ADDED_COLUMNS = Collections.unmodifiableList(Collections.singletonList(
-            new String[] {"alerts", "missing_step", "TEXT"}));
+    static final List<String[]> ADDED_COLUMNS =
+            Collections.unmodifiableList(Collections.singletonList(new String[] {"alerts", "missing_step", "TEXT"}));
 
     /**
      * Creates the tables that do not exist yet and adds the columns of {@link #ADDED_COLUMNS} to tables that lack
@@ -77,7 +77,8 @@ public final class JdbcTables {
      * @throws SQLException when the database cannot be reached or a statement fails
      */
     public static void createIfMissing(String jdbcUrl) throws SQLException {
-        try (Connection c = JdbcConnections.open(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = JdbcConnections.open(jdbcUrl);
+                Statement s = c.createStatement()) {
             for (String ddl : DDL) {
                 s.execute(ddl);
             }
@@ -92,7 +93,8 @@ public final class JdbcTables {
     /** Probes the column with a query that reads no row (portable, unlike the catalogues of the two databases). */
     private static boolean hasColumn(Statement s, String table, String column) {
         try {
-            s.executeQuery("SELECT " + column + " FROM " + table + " WHERE 1 = 0").close();
+            s.executeQuery("SELECT " + column + " FROM " + table + " WHERE 1 = 0")
+                    .close();
             return true;
         } catch (SQLException e) {
             return false; // the column does not exist (autocommit: the failed statement leaves no transaction open)
@@ -100,8 +102,14 @@ public final class JdbcTables {
     }
 
     /** The result tables, in creation order. */
-    public static final List<String> TABLES = Collections.unmodifiableList(Arrays.asList("lead_times",
-            "measurements", "alerts", "window_aggregates", "error_budgets", "open_cases", "dead_letters"));
+    public static final List<String> TABLES = Collections.unmodifiableList(Arrays.asList(
+            "lead_times",
+            "measurements",
+            "alerts",
+            "window_aggregates",
+            "error_budgets",
+            "open_cases",
+            "dead_letters"));
 
     /**
      * Empties every result table, so that what a bounded run leaves is exactly this run's result (its summary then
@@ -111,7 +119,8 @@ public final class JdbcTables {
      * @throws SQLException on failure
      */
     public static void clearAll(String jdbcUrl) throws SQLException {
-        try (Connection c = JdbcConnections.open(jdbcUrl); Statement s = c.createStatement()) {
+        try (Connection c = JdbcConnections.open(jdbcUrl);
+                Statement s = c.createStatement()) {
             for (String t : TABLES) {
                 s.execute("DELETE FROM " + t);
             }
@@ -122,8 +131,11 @@ public final class JdbcTables {
     static final String WINDOW = "\"window\"";
 
     static String upsert(String table, List<String> columns, List<String> key) {
-        StringBuilder sb = new StringBuilder("INSERT INTO ").append(table).append(" (")
-                .append(String.join(", ", columns)).append(") VALUES (");
+        StringBuilder sb = new StringBuilder("INSERT INTO ")
+                .append(table)
+                .append(" (")
+                .append(String.join(", ", columns))
+                .append(") VALUES (");
         for (int i = 0; i < columns.size(); i++) {
             sb.append(i == 0 ? "?" : ", ?");
         }
@@ -140,8 +152,20 @@ public final class JdbcTables {
     }
 
     /** Upsert of lead-time measurements. */
-    public static final String LEAD_TIMES_SQL = upsert("lead_times", Arrays.asList("measure", "case_key", "cycle",
-            "correlation_id", "start_time", "end_time", "duration_ms", "good", "late", "after_timeout", "dimensions"),
+    public static final String LEAD_TIMES_SQL = upsert(
+            "lead_times",
+            Arrays.asList(
+                    "measure",
+                    "case_key",
+                    "cycle",
+                    "correlation_id",
+                    "start_time",
+                    "end_time",
+                    "duration_ms",
+                    "good",
+                    "late",
+                    "after_timeout",
+                    "dimensions"),
             Arrays.asList("measure", "case_key", "cycle"));
 
     /** Binds a lead-time measurement. */
@@ -160,8 +184,20 @@ public final class JdbcTables {
     };
 
     /** Upsert of other measurements (cycle counts, counters, values). */
-    public static final String MEASUREMENTS_SQL = upsert("measurements", Arrays.asList("measure", "kind", "case_key",
-            "seq", "correlation_id", "start_time", "end_time", "value", "max_value", "late", "dimensions"),
+    public static final String MEASUREMENTS_SQL = upsert(
+            "measurements",
+            Arrays.asList(
+                    "measure",
+                    "kind",
+                    "case_key",
+                    "seq",
+                    "correlation_id",
+                    "start_time",
+                    "end_time",
+                    "value",
+                    "max_value",
+                    "late",
+                    "dimensions"),
             Arrays.asList("measure", "case_key", "seq"));
 
     /** Binds a measurement of kind cycle_count, counter or value. */
@@ -180,9 +216,23 @@ public final class JdbcTables {
     };
 
     /** Upsert of alerts. */
-    public static final String ALERTS_SQL = upsert("alerts", Arrays.asList("alert_id", "kind", "severity", "measure",
-            "case_key", "correlation_id", "start_time", "deadline", "observed_lead_ms", "burn_rate", "objective",
-            "subject", "missing_step"), Collections.singletonList("alert_id"));
+    public static final String ALERTS_SQL = upsert(
+            "alerts",
+            Arrays.asList(
+                    "alert_id",
+                    "kind",
+                    "severity",
+                    "measure",
+                    "case_key",
+                    "correlation_id",
+                    "start_time",
+                    "deadline",
+                    "observed_lead_ms",
+                    "burn_rate",
+                    "objective",
+                    "subject",
+                    "missing_step"),
+            Collections.singletonList("alert_id"));
 
     /** Binds an alert. */
     public static final JdbcStatementBuilder<Alert> ALERTS = (ps, a) -> {
@@ -206,9 +256,22 @@ public final class JdbcTables {
     };
 
     /** Upsert of window aggregates. */
-    public static final String AGGREGATES_SQL = upsert("window_aggregates", Arrays.asList("measure", WINDOW,
-            "window_start", "window_end", "completed", "good", "bad", "compliance", "p50_ms", "p90_ms", "p95_ms",
-            "p99_ms"), Arrays.asList("measure", WINDOW, "window_start"));
+    public static final String AGGREGATES_SQL = upsert(
+            "window_aggregates",
+            Arrays.asList(
+                    "measure",
+                    WINDOW,
+                    "window_start",
+                    "window_end",
+                    "completed",
+                    "good",
+                    "bad",
+                    "compliance",
+                    "p50_ms",
+                    "p90_ms",
+                    "p95_ms",
+                    "p99_ms"),
+            Arrays.asList("measure", WINDOW, "window_start"));
 
     /** Binds a window aggregate. */
     public static final JdbcStatementBuilder<WindowAggregate> AGGREGATES = (ps, w) -> {
@@ -227,8 +290,11 @@ public final class JdbcTables {
     };
 
     /** Upsert of error budgets. */
-    public static final String BUDGETS_SQL = upsert("error_budgets", Arrays.asList("measure", "time", WINDOW,
-            "events", "good", "bad", "budget", "remaining_fraction", "burn_rate"), Arrays.asList("measure", "time"));
+    public static final String BUDGETS_SQL = upsert(
+            "error_budgets",
+            Arrays.asList(
+                    "measure", "time", WINDOW, "events", "good", "bad", "budget", "remaining_fraction", "burn_rate"),
+            Arrays.asList("measure", "time"));
 
     /** Binds an error budget. */
     public static final JdbcStatementBuilder<ErrorBudget> BUDGETS = (ps, b) -> {
@@ -244,8 +310,10 @@ public final class JdbcTables {
     };
 
     /** Upsert of open cases. */
-    public static final String OPEN_CASES_SQL = upsert("open_cases", Arrays.asList("measure", "case_key",
-            "correlation_id", "start_time", "age_ms"), Arrays.asList("measure", "case_key"));
+    public static final String OPEN_CASES_SQL = upsert(
+            "open_cases",
+            Arrays.asList("measure", "case_key", "correlation_id", "start_time", "age_ms"),
+            Arrays.asList("measure", "case_key"));
 
     /** Binds an open case. */
     public static final JdbcStatementBuilder<OpenCase> OPEN_CASES = (ps, o) -> {
@@ -257,8 +325,10 @@ public final class JdbcTables {
     };
 
     /** Upsert of dead letters. */
-    public static final String DEAD_LETTERS_SQL = upsert("dead_letters", Arrays.asList("dead_letter_id", "stage",
-            "reason", "detail", "correlation_id", "event_time", "raw"), Collections.singletonList("dead_letter_id"));
+    public static final String DEAD_LETTERS_SQL = upsert(
+            "dead_letters",
+            Arrays.asList("dead_letter_id", "stage", "reason", "detail", "correlation_id", "event_time", "raw"),
+            Collections.singletonList("dead_letter_id"));
 
     /** Binds a dead letter. */
     public static final JdbcStatementBuilder<DeadLetter> DEAD_LETTERS = (ps, d) -> {

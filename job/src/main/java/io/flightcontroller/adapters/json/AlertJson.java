@@ -31,8 +31,14 @@ public final class AlertJson {
      */
     public static String toJson(Alert alert) {
         ObjectNode o = MAPPER.createObjectNode();
-        putIfSet(o, "kind", alert.getKind() == null ? null : alert.getKind().name().toLowerCase(Locale.ROOT));
-        putIfSet(o, "severity", alert.getSeverity() == null ? null : alert.getSeverity().label());
+        putIfSet(
+                o,
+                "kind",
+                alert.getKind() == null ? null : alert.getKind().name().toLowerCase(Locale.ROOT));
+        putIfSet(
+                o,
+                "severity",
+                alert.getSeverity() == null ? null : alert.getSeverity().label());
         putIfSet(o, "measure", alert.getMeasure());
         putIfSet(o, "correlation_id", alert.getCorrelationId());
         putIfSet(o, "case_key", alert.getCaseKey());

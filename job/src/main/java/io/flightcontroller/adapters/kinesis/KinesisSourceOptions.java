@@ -2,17 +2,16 @@ package io.flightcontroller.adapters.kinesis;
 
 import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.Options;
-import java.time.format.DateTimeParseException;
-import java.util.List;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Validated settings of the Kinesis source. Immutable.
@@ -30,26 +29,40 @@ public final class KinesisSourceOptions implements Serializable {
     private static final Pattern EFO_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     /** Kinesis stream name or ARN. */
-    public static final ConfigOption<String> STREAM = ConfigOptions.key("kinesis.stream").stringType().noDefaultValue()
+    public static final ConfigOption<String> STREAM = ConfigOptions.key("kinesis.stream")
+            .stringType()
+            .noDefaultValue()
             .withDescription("Kinesis stream name or ARN");
     /** AWS region of the stream; defaults to the ARN's region. */
-    public static final ConfigOption<String> REGION = ConfigOptions.key("kinesis.region").stringType().noDefaultValue()
+    public static final ConfigOption<String> REGION = ConfigOptions.key("kinesis.region")
+            .stringType()
+            .noDefaultValue()
             .withDescription("AWS region of the stream (required unless the stream is an ARN)");
     /** LATEST, TRIM_HORIZON or AT_TIMESTAMP. */
     public static final ConfigOption<String> INITIAL_POSITION = ConfigOptions.key("kinesis.initial.position")
-            .stringType().defaultValue("LATEST").withDescription("LATEST | TRIM_HORIZON | AT_TIMESTAMP");
+            .stringType()
+            .defaultValue("LATEST")
+            .withDescription("LATEST | TRIM_HORIZON | AT_TIMESTAMP");
     /** ISO-8601 instant for AT_TIMESTAMP. */
     public static final ConfigOption<String> INITIAL_TIMESTAMP = ConfigOptions.key("kinesis.initial.timestamp")
-            .stringType().noDefaultValue().withDescription("ISO-8601 instant, required for AT_TIMESTAMP");
+            .stringType()
+            .noDefaultValue()
+            .withDescription("ISO-8601 instant, required for AT_TIMESTAMP");
     /** POLLING or EFO (enhanced fan-out). */
-    public static final ConfigOption<String> READER = ConfigOptions.key("kinesis.reader").stringType()
-            .defaultValue("POLLING").withDescription("POLLING | EFO");
+    public static final ConfigOption<String> READER = ConfigOptions.key("kinesis.reader")
+            .stringType()
+            .defaultValue("POLLING")
+            .withDescription("POLLING | EFO");
     /** Consumer name for enhanced fan-out. */
-    public static final ConfigOption<String> EFO_CONSUMER = ConfigOptions.key("kinesis.efo.consumer").stringType()
-            .noDefaultValue().withDescription("EFO consumer name, required for EFO");
+    public static final ConfigOption<String> EFO_CONSUMER = ConfigOptions.key("kinesis.efo.consumer")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("EFO consumer name, required for EFO");
     /** Endpoint override (tests, VPC endpoints). */
-    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("kinesis.endpoint").stringType()
-            .noDefaultValue().withDescription("http(s)://host[:port]; default: the AWS regional endpoint");
+    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("kinesis.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("http(s)://host[:port]; default: the AWS regional endpoint");
 
     /** @return every option of this source, in documentation order */
     public static List<ConfigOption<String>> options() {
@@ -70,19 +83,26 @@ public final class KinesisSourceOptions implements Serializable {
         String tsText = Options.string(group, INITIAL_TIMESTAMP);
         if (pos == InitialPosition.AT_TIMESTAMP) {
             if (tsText == null) {
-                throw new InvalidOptionException(INITIAL_TIMESTAMP.key(), "required when kinesis.initial.position"
-                        + "=AT_TIMESTAMP (ISO-8601 instant, e.g. 2026-01-01T00:00:00Z)");
+                throw new InvalidOptionException(
+                        INITIAL_TIMESTAMP.key(),
+                        "required when kinesis.initial.position"
+                                + "=AT_TIMESTAMP (ISO-8601 instant, e.g. 2026-01-01T00:00:00Z)");
             }
             try {
                 ts = Instant.parse(tsText);
             } catch (DateTimeParseException e) {
-                throw new InvalidOptionException(INITIAL_TIMESTAMP.key(),
-                        "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
+                throw new InvalidOptionException(
+                        INITIAL_TIMESTAMP.key(), "not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z): " + tsText);
             }
         }
-        return builder(stream).region(Options.string(group, REGION)).initialPosition(pos).initialTimestamp(ts)
-                .reader(Options.enumValue(group, READER, Reader.class, Reader.POLLING)).efoConsumerName(Options.string(group, EFO_CONSUMER))
-                .endpoint(Options.string(group, ENDPOINT)).build();
+        return builder(stream)
+                .region(Options.string(group, REGION))
+                .initialPosition(pos)
+                .initialTimestamp(ts)
+                .reader(Options.enumValue(group, READER, Reader.class, Reader.POLLING))
+                .efoConsumerName(Options.string(group, EFO_CONSUMER))
+                .endpoint(Options.string(group, ENDPOINT))
+                .build();
     }
 
     /** Where a shard is read from when the job starts without state. */
@@ -132,21 +152,37 @@ public final class KinesisSourceOptions implements Serializable {
     }
 
     /** @return the stream name (from the ARN when an ARN was given) */
-    public String getStreamName() { return streamName; }
+    public String getStreamName() {
+        return streamName;
+    }
     /** @return the ARN when the stream was given by ARN, else null */
-    public String getStreamArn() { return streamArn; }
+    public String getStreamArn() {
+        return streamArn;
+    }
     /** @return the AWS region id, e.g. {@code eu-west-1} */
-    public String getRegion() { return region; }
+    public String getRegion() {
+        return region;
+    }
     /** @return where shards without state start */
-    public InitialPosition getInitialPosition() { return initialPosition; }
+    public InitialPosition getInitialPosition() {
+        return initialPosition;
+    }
     /** @return the start instant for {@link InitialPosition#AT_TIMESTAMP}, else null */
-    public Instant getInitialTimestamp() { return initialTimestamp; }
+    public Instant getInitialTimestamp() {
+        return initialTimestamp;
+    }
     /** @return polling or enhanced fan-out */
-    public Reader getReader() { return reader; }
+    public Reader getReader() {
+        return reader;
+    }
     /** @return the EFO consumer name (only for {@link Reader#EFO}) */
-    public String getEfoConsumerName() { return efoConsumerName; }
+    public String getEfoConsumerName() {
+        return efoConsumerName;
+    }
     /** @return endpoint override URL, or null for the regional AWS endpoint */
-    public String getEndpoint() { return endpoint; }
+    public String getEndpoint() {
+        return endpoint;
+    }
 
     @Override
     public String toString() {
@@ -174,17 +210,35 @@ public final class KinesisSourceOptions implements Serializable {
         }
 
         /** @param region AWS region id; may be null when the stream is an ARN @return this */
-        public Builder region(String region) { this.region = region; return this; }
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
         /** @param p initial position @return this */
-        public Builder initialPosition(InitialPosition p) { this.initialPosition = p; return this; }
+        public Builder initialPosition(InitialPosition p) {
+            this.initialPosition = p;
+            return this;
+        }
         /** @param t start instant, required for AT_TIMESTAMP @return this */
-        public Builder initialTimestamp(Instant t) { this.initialTimestamp = t; return this; }
+        public Builder initialTimestamp(Instant t) {
+            this.initialTimestamp = t;
+            return this;
+        }
         /** @param r polling or EFO @return this */
-        public Builder reader(Reader r) { this.reader = r; return this; }
+        public Builder reader(Reader r) {
+            this.reader = r;
+            return this;
+        }
         /** @param name EFO consumer name, required for EFO @return this */
-        public Builder efoConsumerName(String name) { this.efoConsumerName = name; return this; }
+        public Builder efoConsumerName(String name) {
+            this.efoConsumerName = name;
+            return this;
+        }
         /** @param url endpoint override such as {@code http://127.0.0.1:4567}, or null @return this */
-        public Builder endpoint(String url) { this.endpoint = url; return this; }
+        public Builder endpoint(String url) {
+            this.endpoint = url;
+            return this;
+        }
 
         /**
          * @return the options
@@ -198,21 +252,22 @@ public final class KinesisSourceOptions implements Serializable {
             if (s.startsWith("arn:")) {
                 Matcher m = ARN.matcher(s);
                 if (!m.matches()) {
-                    throw new InvalidOptionException(STREAM.key(), "not a Kinesis stream ARN "
-                            + "(arn:aws:kinesis:REGION:ACCOUNT:stream/NAME): " + s);
+                    throw new InvalidOptionException(
+                            STREAM.key(),
+                            "not a Kinesis stream ARN " + "(arn:aws:kinesis:REGION:ACCOUNT:stream/NAME): " + s);
                 }
                 streamArn = s;
                 streamName = m.group(3);
                 if (region == null || region.trim().isEmpty()) {
                     region = m.group(1);
                 } else if (!region.trim().equals(m.group(1))) {
-                    throw new InvalidOptionException(REGION.key(), region + " differs from the stream ARN's region "
-                            + m.group(1));
+                    throw new InvalidOptionException(
+                            REGION.key(), region + " differs from the stream ARN's region " + m.group(1));
                 }
             } else {
                 if (!NAME.matcher(s).matches()) {
-                    throw new InvalidOptionException(STREAM.key(), "not a valid Kinesis stream name "
-                            + "(1-128 of A-Z a-z 0-9 _ . -): " + s);
+                    throw new InvalidOptionException(
+                            STREAM.key(), "not a valid Kinesis stream name " + "(1-128 of A-Z a-z 0-9 _ . -): " + s);
                 }
                 streamName = s;
             }
@@ -232,9 +287,11 @@ public final class KinesisSourceOptions implements Serializable {
                 initialTimestamp = null;
             }
             if (reader == Reader.EFO) {
-                if (efoConsumerName == null || !EFO_NAME.matcher(efoConsumerName).matches()) {
-                    throw new InvalidOptionException(EFO_CONSUMER.key(), "required for EFO, 1-128 of "
-                            + "A-Z a-z 0-9 _ . -, was " + efoConsumerName);
+                if (efoConsumerName == null
+                        || !EFO_NAME.matcher(efoConsumerName).matches()) {
+                    throw new InvalidOptionException(
+                            EFO_CONSUMER.key(),
+                            "required for EFO, 1-128 of " + "A-Z a-z 0-9 _ . -, was " + efoConsumerName);
                 }
             } else {
                 efoConsumerName = null;

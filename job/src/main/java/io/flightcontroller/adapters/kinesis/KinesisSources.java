@@ -30,7 +30,7 @@ import org.apache.flink.streaming.connectors.kinesis.config.ConsumerConfigConsta
  *       and then stays silent for {@code flink.shard.idle.interval} (set from {@code idle.timeout}) is left out, and a
  *       subtask whose shards are all idle (or that has none) marks itself idle. So a silent shard never stops timeouts
  *       from firing; the kinesalite test proves both cases and shows the stall without idleness.</li>
-  <li><b>Stream by ARN.</b> The FLIP-27 builder needs an ARN; the consumer needs a name. {@link KinesisSourceOptions}
+ * <li><b>Stream by ARN.</b> The FLIP-27 builder needs an ARN; the consumer needs a name. {@link KinesisSourceOptions}
  *       accepts either and derives the name (and region) from an ARN.</li>
  *   <li><b>Verified here.</b> The consumer was verified against kinesalite on this build's Flink 1.20.3; the
  *       FLIP-27 source of this version was not.</li>
@@ -65,22 +65,29 @@ public final class KinesisSources {
         if (options.getEndpoint() != null) {
             p.setProperty(AWSConfigConstants.AWS_ENDPOINT, options.getEndpoint());
         }
-        p.setProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION, options.getInitialPosition().name());
+        p.setProperty(
+                ConsumerConfigConstants.STREAM_INITIAL_POSITION,
+                options.getInitialPosition().name());
         if (options.getInitialTimestamp() != null) {
-            p.setProperty(ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP,
-                    BigDecimal.valueOf(options.getInitialTimestamp().toEpochMilli(), 3).toPlainString());
+            p.setProperty(
+                    ConsumerConfigConstants.STREAM_INITIAL_TIMESTAMP,
+                    BigDecimal.valueOf(options.getInitialTimestamp().toEpochMilli(), 3)
+                            .toPlainString());
         }
-        p.setProperty(ConsumerConfigConstants.RECORD_PUBLISHER_TYPE,
+        p.setProperty(
+                ConsumerConfigConstants.RECORD_PUBLISHER_TYPE,
                 options.getReader() == KinesisSourceOptions.Reader.EFO
                         ? ConsumerConfigConstants.RecordPublisherType.EFO.name()
                         : ConsumerConfigConstants.RecordPublisherType.POLLING.name());
         if (options.getReader() == KinesisSourceOptions.Reader.EFO) {
             p.setProperty(ConsumerConfigConstants.EFO_CONSUMER_NAME, options.getEfoConsumerName());
-            p.setProperty(ConsumerConfigConstants.EFO_REGISTRATION_TYPE,
+            p.setProperty(
+                    ConsumerConfigConstants.EFO_REGISTRATION_TYPE,
                     ConsumerConfigConstants.EFORegistrationType.LAZY.name());
         }
         if (idleTimeout != null) {
-            p.setProperty(ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS,
+            p.setProperty(
+                    ConsumerConfigConstants.SHARD_IDLE_INTERVAL_MILLIS,
                     Long.toString(Math.max(1, idleTimeout.toMillis())));
         }
         return p;
@@ -95,10 +102,12 @@ public final class KinesisSources {
      * @param parser record parser
      * @return a new consumer
      */
-    public static FlinkKinesisConsumer<ParsedRecord> consumer(KinesisSourceOptions options, Duration outOfOrderness,
-            Duration idleTimeout, EventParser parser) {
-        FlinkKinesisConsumer<ParsedRecord> c = new FlinkKinesisConsumer<>(options.getStreamName(),
-                new ParsedRecordKinesisDeserializer(parser), consumerProperties(options, idleTimeout));
+    public static FlinkKinesisConsumer<ParsedRecord> consumer(
+            KinesisSourceOptions options, Duration outOfOrderness, Duration idleTimeout, EventParser parser) {
+        FlinkKinesisConsumer<ParsedRecord> c = new FlinkKinesisConsumer<>(
+                options.getStreamName(),
+                new ParsedRecordKinesisDeserializer(parser),
+                consumerProperties(options, idleTimeout));
         c.setPeriodicWatermarkAssigner(new ShardWatermarks(outOfOrderness));
         return c;
     }
@@ -116,9 +125,14 @@ public final class KinesisSources {
      * @return parsed records with timestamps and watermarks; operator uid {@value #UID}
      */
     @SuppressWarnings("deprecation")
-    public static DataStream<ParsedRecord> create(StreamExecutionEnvironment env, KinesisSourceOptions options,
-            Duration outOfOrderness, Duration idleTimeout, EventParser parser) {
-        return env.addSource(consumer(options, outOfOrderness, idleTimeout, parser), "kinesis " + options.getStreamName())
+    public static DataStream<ParsedRecord> create(
+            StreamExecutionEnvironment env,
+            KinesisSourceOptions options,
+            Duration outOfOrderness,
+            Duration idleTimeout,
+            EventParser parser) {
+        return env.addSource(
+                        consumer(options, outOfOrderness, idleTimeout, parser), "kinesis " + options.getStreamName())
                 .uid(UID);
     }
 }

@@ -39,9 +39,15 @@ public final class ParsedRecordKinesisDeserializer implements KinesisDeserializa
      * @return an event or a dead letter, never null
      */
     @Override
-    public ParsedRecord deserialize(byte[] recordValue, String partitionKey, String seqNum,
-            long approxArrivalTimestamp, String stream, String shardId) {
-        return parser.parse(recordValue == null ? new byte[0] : recordValue,
+    public ParsedRecord deserialize(
+            byte[] recordValue,
+            String partitionKey,
+            String seqNum,
+            long approxArrivalTimestamp,
+            String stream,
+            String shardId) {
+        return parser.parse(
+                recordValue == null ? new byte[0] : recordValue,
                 approxArrivalTimestamp > 0 ? approxArrivalTimestamp : EventParser.ARRIVAL_UNKNOWN);
     }
 

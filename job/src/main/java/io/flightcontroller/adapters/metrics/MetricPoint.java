@@ -51,15 +51,25 @@ public final class MetricPoint implements Serializable {
     }
 
     /** @return the Timestream measure name / InfluxDB measurement */
-    public String getName() { return name; }
+    public String getName() {
+        return name;
+    }
     /** @return dimensions (tags), sorted by name, values non-empty */
-    public Map<String, String> getDimensions() { return Collections.unmodifiableMap(dimensions); }
+    public Map<String, String> getDimensions() {
+        return Collections.unmodifiableMap(dimensions);
+    }
     /** @return fields: name -&gt; Long, Double (finite) or Boolean, in insertion order */
-    public Map<String, Object> getFields() { return Collections.unmodifiableMap(fields); }
+    public Map<String, Object> getFields() {
+        return Collections.unmodifiableMap(fields);
+    }
     /** @return time, epoch ms UTC */
-    public long getTimeMs() { return timeMs; }
+    public long getTimeMs() {
+        return timeMs;
+    }
     /** @return Timestream record version, {@code >= 1} */
-    public long getVersion() { return version; }
+    public long getVersion() {
+        return version;
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -70,7 +80,10 @@ public final class MetricPoint implements Serializable {
             return false;
         }
         MetricPoint p = (MetricPoint) o;
-        return timeMs == p.timeMs && version == p.version && name.equals(p.name) && dimensions.equals(p.dimensions)
+        return timeMs == p.timeMs
+                && version == p.version
+                && name.equals(p.name)
+                && dimensions.equals(p.dimensions)
                 && fields.equals(p.fields);
     }
 

@@ -24,8 +24,15 @@ public final class MetricPointSerializer extends VersionedSerializer<MetricPoint
     public static final TypeInformation<MetricPoint> TYPE =
             new VersionedSerializer.Info<>(MetricPoint.class, MetricPointSerializer::new);
 
-    @Override protected int version() { return 1; }
-    @Override protected String typeName() { return "MetricPoint"; }
+    @Override
+    protected int version() {
+        return 1;
+    }
+
+    @Override
+    protected String typeName() {
+        return "MetricPoint";
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -74,7 +81,8 @@ public final class MetricPointSerializer extends VersionedSerializer<MetricPoint
 
     @Override
     protected MetricPoint read(int version, DataInputView in) throws IOException {
-        MetricPoint.Builder b = MetricPoint.builder(StringValue.readString(in), in.readLong()).version(in.readLong());
+        MetricPoint.Builder b =
+                MetricPoint.builder(StringValue.readString(in), in.readLong()).version(in.readLong());
         for (int i = in.readInt(); i > 0; i--) {
             b.dimension(StringValue.readString(in), StringValue.readString(in));
         }

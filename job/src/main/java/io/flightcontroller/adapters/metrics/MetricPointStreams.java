@@ -1,9 +1,9 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
@@ -26,15 +26,22 @@ public final class MetricPointStreams {
      * @param uidPrefix prefix of the two map operators' uids and names, e.g. {@code timestream}
      * @return measurements and aggregates as points, in one stream
      */
-    public static DataStream<MetricPoint> of(DataStream<Measurement> measurements,
-            DataStream<WindowAggregate> aggregates, MeasuresConfig measures, String uidPrefix) {
+    public static DataStream<MetricPoint> of(
+            DataStream<Measurement> measurements,
+            DataStream<WindowAggregate> aggregates,
+            MeasuresConfig measures,
+            String uidPrefix) {
         MetricPoints points = MetricPoints.of(measures);
-        DataStream<MetricPoint> fromMeasurements = measurements.map(new FromMeasurement(points))
+        DataStream<MetricPoint> fromMeasurements = measurements
+                .map(new FromMeasurement(points))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from measurements").uid(uidPrefix + "-points-measurements");
-        DataStream<MetricPoint> fromAggregates = aggregates.map(new FromAggregate(points))
+                .name(uidPrefix + " points from measurements")
+                .uid(uidPrefix + "-points-measurements");
+        DataStream<MetricPoint> fromAggregates = aggregates
+                .map(new FromAggregate(points))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from aggregates").uid(uidPrefix + "-points-aggregates");
+                .name(uidPrefix + " points from aggregates")
+                .uid(uidPrefix + "-points-aggregates");
         return fromMeasurements.union(fromAggregates);
     }
 
@@ -52,24 +59,35 @@ public final class MetricPointStreams {
      * @param uidPrefix prefix of the map operators' uids and names, e.g. {@code timestream}
      * @return all outputs as points, in one stream
      */
-    public static DataStream<MetricPoint> all(DataStream<Measurement> measurements,
-            DataStream<WindowAggregate> aggregates, DataStream<ErrorBudget> errorBudgets, DataStream<Alert> alerts,
-            DataStream<OpenCase> openCases, DataStream<DeadLetter> deadLetters, MeasuresConfig measures,
+    public static DataStream<MetricPoint> all(
+            DataStream<Measurement> measurements,
+            DataStream<WindowAggregate> aggregates,
+            DataStream<ErrorBudget> errorBudgets,
+            DataStream<Alert> alerts,
+            DataStream<OpenCase> openCases,
+            DataStream<DeadLetter> deadLetters,
+            MeasuresConfig measures,
             String uidPrefix) {
         MetricPoints points = MetricPoints.of(measures);
-        DataStream<MetricPoint> budgets = errorBudgets.map(b -> points.fromErrorBudget(b, versionNow()))
+        DataStream<MetricPoint> budgets = errorBudgets
+                .map(b -> points.fromErrorBudget(b, versionNow()))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from error budgets").uid(uidPrefix + "-points-error-budgets");
+                .name(uidPrefix + " points from error budgets")
+                .uid(uidPrefix + "-points-error-budgets");
         DataStream<MetricPoint> alertPoints = alerts.map(a -> points.fromAlert(a, versionNow()))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from alerts").uid(uidPrefix + "-points-alerts");
-        DataStream<MetricPoint> openCasePoints = openCases.map(o -> points.fromOpenCase(o, versionNow()))
+                .name(uidPrefix + " points from alerts")
+                .uid(uidPrefix + "-points-alerts");
+        DataStream<MetricPoint> openCasePoints = openCases
+                .map(o -> points.fromOpenCase(o, versionNow()))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from open cases").uid(uidPrefix + "-points-open-cases");
+                .name(uidPrefix + " points from open cases")
+                .uid(uidPrefix + "-points-open-cases");
         DataStream<MetricPoint> deadLetterPoints = deadLetters
                 .map(d -> points.fromDeadLetter(d, System.currentTimeMillis(), versionNow()))
                 .returns(MetricPointSerializer.TYPE)
-                .name(uidPrefix + " points from dead letters").uid(uidPrefix + "-points-dead-letters");
+                .name(uidPrefix + " points from dead letters")
+                .uid(uidPrefix + "-points-dead-letters");
         return of(measurements, aggregates, measures, uidPrefix)
                 .union(budgets, alertPoints, openCasePoints, deadLetterPoints);
     }

@@ -1,15 +1,14 @@
 package io.flightcontroller.adapters.metrics;
 
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
-
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,10 +49,18 @@ public final class MetricPoints implements Serializable {
     /** Prefix of a measurement dimension whose name collides with a built-in dimension or a field. */
     public static final String COLLISION_PREFIX = "dim_";
     /** Built-in dimension and field names of measurement points. */
-    private static final java.util.Set<String> RESERVED = java.util.Collections.unmodifiableSet(
-            new java.util.HashSet<>(java.util.Arrays.asList(MetricNames.MEASURE, MetricNames.PROCESS,
-                    MetricNames.CORRELATION_ID, MetricNames.CASE_KEY, MetricNames.DURATION_MS, MetricNames.VALUE,
-                    MetricNames.GOOD, MetricNames.CYCLE, MetricNames.LATE, MetricNames.AFTER_TIMEOUT,
+    private static final java.util.Set<String> RESERVED =
+            java.util.Collections.unmodifiableSet(new java.util.HashSet<>(java.util.Arrays.asList(
+                    MetricNames.MEASURE,
+                    MetricNames.PROCESS,
+                    MetricNames.CORRELATION_ID,
+                    MetricNames.CASE_KEY,
+                    MetricNames.DURATION_MS,
+                    MetricNames.VALUE,
+                    MetricNames.GOOD,
+                    MetricNames.CYCLE,
+                    MetricNames.LATE,
+                    MetricNames.AFTER_TIMEOUT,
                     MetricNames.MAX_VALUE)));
 
     private final Map<String, String> processByMeasure;
@@ -89,7 +96,8 @@ public final class MetricPoints implements Serializable {
      */
     public MetricPoint fromMeasurement(Measurement m, long version) {
         MeasureKind kind = m.getKind() == null ? MeasureKind.LEAD_TIME : m.getKind();
-        MetricPoint.Builder b = MetricPoint.builder(kind.yamlName(), m.getEndMs()).version(version)
+        MetricPoint.Builder b = MetricPoint.builder(kind.yamlName(), m.getEndMs())
+                .version(version)
                 .dimension(MetricNames.MEASURE, m.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(m.getMeasure()))
                 .dimension(MetricNames.CORRELATION_ID, m.getCorrelationId())
@@ -118,7 +126,8 @@ public final class MetricPoints implements Serializable {
      * @throws IllegalArgumentException when the version is below 1
      */
     public MetricPoint fromAggregate(WindowAggregate a, long version) {
-        return MetricPoint.builder(AGGREGATE_NAME, a.getWindowEndMs()).version(version)
+        return MetricPoint.builder(AGGREGATE_NAME, a.getWindowEndMs())
+                .version(version)
                 .dimension(MetricNames.MEASURE, a.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(a.getMeasure()))
                 .dimension(MetricNames.WINDOW, a.getWindow())
@@ -139,7 +148,8 @@ public final class MetricPoints implements Serializable {
      * @return its point, named {@value MetricNames#ERROR_BUDGET}, at the evaluation time
      */
     public MetricPoint fromErrorBudget(ErrorBudget b, long version) {
-        return MetricPoint.builder(MetricNames.ERROR_BUDGET, b.getTimeMs()).version(version)
+        return MetricPoint.builder(MetricNames.ERROR_BUDGET, b.getTimeMs())
+                .version(version)
                 .dimension(MetricNames.MEASURE, b.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(b.getMeasure()))
                 .dimension(MetricNames.WINDOW, b.getWindow())
@@ -160,11 +170,16 @@ public final class MetricPoints implements Serializable {
      *     measure at the same instant apart
      */
     public MetricPoint fromAlert(Alert a, long version) {
-        MetricPoint.Builder b = MetricPoint.builder(MetricNames.ALERT, a.getDeadlineMs()).version(version)
+        MetricPoint.Builder b = MetricPoint.builder(MetricNames.ALERT, a.getDeadlineMs())
+                .version(version)
                 .dimension(MetricNames.MEASURE, a.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(a.getMeasure()))
-                .dimension(MetricNames.KIND, a.getKind() == null ? null : a.getKind().name())
-                .dimension(MetricNames.SEVERITY, a.getSeverity() == null ? null : a.getSeverity().label())
+                .dimension(
+                        MetricNames.KIND,
+                        a.getKind() == null ? null : a.getKind().name())
+                .dimension(
+                        MetricNames.SEVERITY,
+                        a.getSeverity() == null ? null : a.getSeverity().label())
                 .dimension(MetricNames.CASE_KEY, a.getCaseKey())
                 .dimension(MetricNames.CORRELATION_ID, a.getCorrelationId())
                 .dimension(MetricNames.WINDOW, a.getWindow())
@@ -183,7 +198,8 @@ public final class MetricPoints implements Serializable {
      * @return its point, named {@value MetricNames#OPEN_CASE}, at start + age (the end of the input)
      */
     public MetricPoint fromOpenCase(OpenCase o, long version) {
-        return MetricPoint.builder(MetricNames.OPEN_CASE, o.getStartMs() + o.getAgeMs()).version(version)
+        return MetricPoint.builder(MetricNames.OPEN_CASE, o.getStartMs() + o.getAgeMs())
+                .version(version)
                 .dimension(MetricNames.MEASURE, o.getMeasure())
                 .dimension(MetricNames.PROCESS, processByMeasure.get(o.getMeasure()))
                 .dimension(MetricNames.CASE_KEY, o.getCaseKey())
@@ -202,7 +218,8 @@ public final class MetricPoints implements Serializable {
      */
     public MetricPoint fromDeadLetter(DeadLetter d, long fallbackTimeMs, long version) {
         long time = d.getEventTimeMs() != null ? d.getEventTimeMs() : fallbackTimeMs;
-        return MetricPoint.builder(MetricNames.DEAD_LETTER, time).version(version)
+        return MetricPoint.builder(MetricNames.DEAD_LETTER, time)
+                .version(version)
                 .dimension(MetricNames.STAGE, d.getStage())
                 .dimension(MetricNames.REASON, d.getReason())
                 .dimension(MetricNames.CORRELATION_ID, d.getCorrelationId())
@@ -213,8 +230,9 @@ public final class MetricPoints implements Serializable {
 
     static String deadLetterId(DeadLetter d) {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((d.getStage() + '\u0001'
-                    + d.getReason() + '\u0001' + d.getRaw()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((d.getStage() + '\u0001' + d.getReason() + '\u0001' + d.getRaw())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < 8; i++) {
                 sb.append(String.format("%02x", h[i]));

@@ -19,7 +19,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -147,7 +146,8 @@ public final class EventParser implements Serializable {
 
     private ObjectMapper mapper() {
         if (mapper == null) {
-            mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            mapper = new ObjectMapper()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
         return mapper;
@@ -218,9 +218,14 @@ public final class EventParser implements Serializable {
             int[] firstBad = {-1};
             String rendered = render(b, off, len, firstBad);
             if (firstBad[0] >= 0) {
-                DeadLetter d = DeadLetter.of(STAGE, DeadLetter.REASON_BAD_ENCODING, "not valid UTF-8: byte 0x"
-                        + hex(b[off + firstBad[0]]) + " at offset " + firstBad[0] + " (raw shows invalid bytes as \\xHH"
-                        + " and a backslash as \\\\; raw_base64 holds the exact bytes)", rendered)
+                DeadLetter d = DeadLetter.of(
+                                STAGE,
+                                DeadLetter.REASON_BAD_ENCODING,
+                                "not valid UTF-8: byte 0x"
+                                        + hex(b[off + firstBad[0]]) + " at offset " + firstBad[0]
+                                        + " (raw shows invalid bytes as \\xHH"
+                                        + " and a backslash as \\\\; raw_base64 holds the exact bytes)",
+                                rendered)
                         .withRawBytes(b, off, len);
                 return ParsedRecord.ofDeadLetter(d, d.getRaw());
             }
@@ -240,8 +245,8 @@ public final class EventParser implements Serializable {
             prefix = new String(b, off, cut, StandardCharsets.UTF_8);
         }
         String raw = prefix + (cut < len ? DeadLetter.truncationMark(len, "bytes") : "");
-        DeadLetter d = DeadLetter.of(STAGE, DeadLetter.REASON_OVERSIZED,
-                "record is " + len + " bytes, limit " + maxRecordBytes, null);
+        DeadLetter d = DeadLetter.of(
+                STAGE, DeadLetter.REASON_OVERSIZED, "record is " + len + " bytes, limit " + maxRecordBytes, null);
         d.setRaw(raw);
         if (firstBad[0] >= 0) {
             d.withRawBytes(b, off, len);
@@ -250,8 +255,7 @@ public final class EventParser implements Serializable {
     }
 
     private ParsedRecord parseString(String raw, long arrivalMs, int depth) {
-        if (raw.length() > maxRecordBytes
-                || (raw.length() > maxRecordBytes / 3 && utf8Length(raw) > maxRecordBytes)) {
+        if (raw.length() > maxRecordBytes || (raw.length() > maxRecordBytes / 3 && utf8Length(raw) > maxRecordBytes)) {
             return dead(DeadLetter.REASON_OVERSIZED, "record is longer than " + maxRecordBytes + " bytes", raw);
         }
         return parseText(raw, arrivalMs, depth);
@@ -265,7 +269,8 @@ public final class EventParser implements Serializable {
             return dead(DeadLetter.REASON_TRUNCATED_JSON, "JSON ends early: " + firstLine(e), raw);
         } catch (JsonParseException e) {
             String dup = duplicateKey(e, "");
-            return dup != null ? dead(DeadLetter.REASON_DUPLICATE_KEY, dup, raw)
+            return dup != null
+                    ? dead(DeadLetter.REASON_DUPLICATE_KEY, dup, raw)
                     : dead(DeadLetter.REASON_NOT_JSON, "not JSON: " + firstLine(e), raw);
         } catch (IOException e) {
             return dead(DeadLetter.REASON_NOT_JSON, "not JSON: " + firstLine(e), raw);
@@ -287,8 +292,8 @@ public final class EventParser implements Serializable {
         }
         JsonNode detail = root.get("detail");
         if (detail == null || detail.isNull()) {
-            return dead(DeadLetter.REASON_MISSING_DETAIL, "envelope (detail-type, source or version) has no detail",
-                    raw);
+            return dead(
+                    DeadLetter.REASON_MISSING_DETAIL, "envelope (detail-type, source or version) has no detail", raw);
         }
         if (detail.isTextual()) {
             try {
@@ -297,7 +302,8 @@ public final class EventParser implements Serializable {
                 return dead(DeadLetter.REASON_TRUNCATED_JSON, "detail string ends early: " + firstLine(e), raw);
             } catch (JsonParseException e) {
                 String dup = duplicateKey(e, "/detail");
-                return dup != null ? dead(DeadLetter.REASON_DUPLICATE_KEY, dup + " (inside the detail string)", raw)
+                return dup != null
+                        ? dead(DeadLetter.REASON_DUPLICATE_KEY, dup + " (inside the detail string)", raw)
                         : dead(DeadLetter.REASON_NOT_JSON, "detail string is not JSON: " + firstLine(e), raw);
             } catch (IOException e) {
                 return dead(DeadLetter.REASON_NOT_JSON, "detail string is not JSON: " + firstLine(e), raw);
@@ -310,12 +316,14 @@ public final class EventParser implements Serializable {
     }
 
     private static boolean isFlatEvent(JsonNode o) {
-        return (o.hasNonNull("correlation_id") || o.hasNonNull("aggregate_id")) && o.hasNonNull("event_type")
+        return (o.hasNonNull("correlation_id") || o.hasNonNull("aggregate_id"))
+                && o.hasNonNull("event_type")
                 && o.hasNonNull("time");
     }
 
     private static final String[] ENVELOPE_FIELDS = {
-        "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"};
+        "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"
+    };
 
     private static boolean isEnvelope(JsonNode o) {
         if (!(o.has("detail-type") || o.has("source") || o.has("version"))) {
@@ -331,7 +339,8 @@ public final class EventParser implements Serializable {
     }
 
     private static boolean isDeadLetter(JsonNode o) {
-        return isText(o.get("stage")) && isText(o.get("reason"))
+        return isText(o.get("stage"))
+                && isText(o.get("reason"))
                 && (isText(o.get("raw")) || isText(o.get("raw_base64")) || isText(o.get("dead_letter_id")));
     }
 
@@ -343,25 +352,29 @@ public final class EventParser implements Serializable {
         String what = "dead letter (stage " + deadLetter.get("stage").asText() + ", reason "
                 + deadLetter.get("reason").asText() + ")";
         if (deadLetter.get("stage").asText().startsWith(SINK_STAGE_PREFIX)) {
-            return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + " holds an output record, not an input record",
-                    line);
+            return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + " holds an output record, not an input record", line);
         }
         if (depth >= MAX_REDRIVE_DEPTH) {
-            return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + " is nested more than " + MAX_REDRIVE_DEPTH
-                    + " dead letters deep", line);
+            return dead(
+                    DeadLetter.REASON_NOT_REDRIVABLE,
+                    what + " is nested more than " + MAX_REDRIVE_DEPTH + " dead letters deep",
+                    line);
         }
         JsonNode base64 = deadLetter.get("raw_base64");
         if (isText(base64)) {
             if (DeadLetter.isTruncated(base64.asText())) {
-                return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + ": raw_base64 was capped at "
-                        + DeadLetter.MAX_RAW_CHARS + " bytes when written; the original record is not available", line);
+                return dead(
+                        DeadLetter.REASON_NOT_REDRIVABLE,
+                        what + ": raw_base64 was capped at " + DeadLetter.MAX_RAW_CHARS
+                                + " bytes when written; the original record is not available",
+                        line);
             }
             byte[] bytes;
             try {
                 bytes = Base64.getDecoder().decode(base64.asText());
             } catch (IllegalArgumentException e) {
-                return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + ": raw_base64 is not Base64: " + e.getMessage(),
-                        line);
+                return dead(
+                        DeadLetter.REASON_NOT_REDRIVABLE, what + ": raw_base64 is not Base64: " + e.getMessage(), line);
             }
             return parseBytes(bytes, 0, bytes.length, arrivalMs, depth + 1);
         }
@@ -370,8 +383,11 @@ public final class EventParser implements Serializable {
             return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + " has no raw record", line);
         }
         if (DeadLetter.isTruncated(raw.asText())) {
-            return dead(DeadLetter.REASON_NOT_REDRIVABLE, what + ": raw was capped at " + DeadLetter.MAX_RAW_CHARS
-                    + " characters when written; the original record is not available", line);
+            return dead(
+                    DeadLetter.REASON_NOT_REDRIVABLE,
+                    what + ": raw was capped at " + DeadLetter.MAX_RAW_CHARS
+                            + " characters when written; the original record is not available",
+                    line);
         }
         return parseString(raw.asText(), arrivalMs, depth + 1);
     }
@@ -402,13 +418,23 @@ public final class EventParser implements Serializable {
             return dead(DeadLetter.REASON_BAD_TIME, e.getMessage(), raw, correlationId, null);
         }
         if (!EventTimes.inRange(timeMs)) {
-            return dead(DeadLetter.REASON_BAD_TIME, "time " + timeNode + " is " + EventTimes.iso(timeMs)
-                    + ", outside the accepted range " + EventTimes.RANGE, raw, correlationId, null);
+            return dead(
+                    DeadLetter.REASON_BAD_TIME,
+                    "time " + timeNode + " is " + EventTimes.iso(timeMs) + ", outside the accepted range "
+                            + EventTimes.RANGE,
+                    raw,
+                    correlationId,
+                    null);
         }
         if (arrivalMs != ARRIVAL_UNKNOWN && maxFutureSkew != null && timeMs - maxFutureSkewMs > arrivalMs) {
-            return dead(DeadLetter.REASON_FUTURE_TIME, "event time " + EventTimes.iso(timeMs) + " is more than "
-                    + maxFutureSkew + " after the arrival time " + EventTimes.iso(arrivalMs) + " (by "
-                    + Duration.ofMillis(timeMs - arrivalMs) + ")", raw, correlationId, timeMs);
+            return dead(
+                    DeadLetter.REASON_FUTURE_TIME,
+                    "event time " + EventTimes.iso(timeMs) + " is more than "
+                            + maxFutureSkew + " after the arrival time " + EventTimes.iso(arrivalMs) + " (by "
+                            + Duration.ofMillis(timeMs - arrivalMs) + ")",
+                    raw,
+                    correlationId,
+                    timeMs);
         }
         return ParsedRecord.ofEvent(ProcessEvent.of(eventId, correlationId, eventType, timeMs, payload(detail)), raw);
     }
@@ -463,7 +489,8 @@ public final class EventParser implements Serializable {
                 n++;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
@@ -481,7 +508,9 @@ public final class EventParser implements Serializable {
      * @param firstBad when not null, receives the offset of the first invalid byte (relative to {@code off}), or -1
      */
     private static String render(byte[] b, int off, int len, int[] firstBad) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b, off, len);
         CharBuffer out = CharBuffer.allocate(Math.max(16, len));

@@ -32,15 +32,20 @@ public final class MeasuresLocation {
     public static final String DEFAULT_LOCATION = "classpath:/measures.yaml";
 
     /** Inline measures YAML. */
-    public static final ConfigOption<String> YAML = ConfigOptions.key("measures.yaml").stringType().noDefaultValue()
+    public static final ConfigOption<String> YAML = ConfigOptions.key("measures.yaml")
+            .stringType()
+            .noDefaultValue()
             .withDescription("inline measures YAML (at most one of measures.yaml and measures.location)");
     /** {@code classpath:/x.yaml}, {@code s3://bucket/key} or a file path. */
-    public static final ConfigOption<String> LOCATION = ConfigOptions.key("measures.location").stringType()
-            .noDefaultValue().withDescription("classpath:/x.yaml | s3://bucket/key | file path; default "
-                    + DEFAULT_LOCATION);
+    public static final ConfigOption<String> LOCATION = ConfigOptions.key("measures.location")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("classpath:/x.yaml | s3://bucket/key | file path; default " + DEFAULT_LOCATION);
     /** AWS region of the S3 bucket for an {@code s3://} location (default: the SDK's default region chain). */
-    public static final ConfigOption<String> S3_REGION = ConfigOptions.key("measures.s3.region").stringType()
-            .noDefaultValue().withDescription("region of the S3 bucket; default: the AWS default region chain");
+    public static final ConfigOption<String> S3_REGION = ConfigOptions.key("measures.s3.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("region of the S3 bucket; default: the AWS default region chain");
 
     /** @return every option of the measures location */
     public static List<ConfigOption<String>> options() {
@@ -113,8 +118,13 @@ public final class MeasuresLocation {
                 b.region(Region.of(s3Region));
             }
             try (S3Client s3 = b.build()) {
-                byte[] bytes = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(),
-                        ResponseTransformer.toBytes()).asByteArray();
+                byte[] bytes = s3.getObject(
+                                GetObjectRequest.builder()
+                                        .bucket(bucket)
+                                        .key(key)
+                                        .build(),
+                                ResponseTransformer.toBytes())
+                        .asByteArray();
                 return new ByteArrayInputStream(bytes);
             }
         }

@@ -1,17 +1,17 @@
 package io.flightcontroller.adapters.parse;
 
-import io.flightcontroller.domain.measure.KindRules;
-import io.flightcontroller.domain.result.Severity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.InvalidMeasureException;
+import io.flightcontroller.domain.measure.KindRules;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.measure.SequenceStep;
 import io.flightcontroller.domain.measure.Slo;
+import io.flightcontroller.domain.result.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,14 +75,29 @@ public final class MeasuresYaml {
     /** Default minimum outcomes in a burn-rate rule's long window. */
     public static final long DEFAULT_MIN_EVENTS = 10;
 
-    private static final Set<String> MEASURE_FIELDS = new HashSet<>(Arrays.asList("name", "kind", "start", "end",
-            "restart_on", "count", "events", "timeout", "every_cycle", "key", "dimensions", "expression", "process",
-            "slo", "description", "steps", "within"));
+    private static final Set<String> MEASURE_FIELDS = new HashSet<>(Arrays.asList(
+            "name",
+            "kind",
+            "start",
+            "end",
+            "restart_on",
+            "count",
+            "events",
+            "timeout",
+            "every_cycle",
+            "key",
+            "dimensions",
+            "expression",
+            "process",
+            "slo",
+            "description",
+            "steps",
+            "within"));
     private static final Set<String> STEP_FIELDS = new HashSet<>(Arrays.asList("event", "within", "measure"));
-    private static final Set<String> SLO_FIELDS = new HashSet<>(Arrays.asList("threshold", "objective", "window",
-            "min_events", "burn_rate_alerts"));
-    private static final Set<String> RULE_FIELDS = new HashSet<>(Arrays.asList("severity", "long_window",
-            "short_window", "burn_rate"));
+    private static final Set<String> SLO_FIELDS =
+            new HashSet<>(Arrays.asList("threshold", "objective", "window", "min_events", "burn_rate_alerts"));
+    private static final Set<String> RULE_FIELDS =
+            new HashSet<>(Arrays.asList("severity", "long_window", "short_window", "burn_rate"));
 
     /**
      * Reads a measures file.
@@ -144,14 +159,21 @@ public final class MeasuresYaml {
     private static void strict(JsonNode root, YamlLines lines) {
         YamlLines.Issue doc = lines.secondDocument();
         if (doc != null) {
-            throw new InvalidMeasureException(null, doc.line, "-", "-",
+            throw new InvalidMeasureException(
+                    null,
+                    doc.line,
+                    "-",
+                    "-",
                     "a second YAML document (after '---') starts here; put every measure in one 'measures' list");
         }
         YamlLines.Issue dup = lines.duplicate();
         if (dup != null) {
             String key = dup.path.substring(YamlLines.parent(dup.path).length()).replaceFirst("^\\.", "");
-            throw at(root, dup, "duplicate key '" + key + "' (first at line " + dup.firstLine
-                    + "); YAML would keep only the last one, so remove one");
+            throw at(
+                    root,
+                    dup,
+                    "duplicate key '" + key + "' (first at line " + dup.firstLine
+                            + "); YAML would keep only the last one, so remove one");
         }
         YamlLines.Issue empty = lines.empty();
         if (empty != null) {
@@ -168,7 +190,8 @@ public final class MeasuresYaml {
             String field = close + 1 < path.length() ? path.substring(close + 2) : "-";
             JsonNode m = root.path("measures").path(i);
             String name = m.hasNonNull("name") && !m.get("name").asText().trim().isEmpty()
-                    ? m.get("name").asText() : "#" + (i + 1);
+                    ? m.get("name").asText()
+                    : "#" + (i + 1);
             return new InvalidMeasureException(null, where.line, name, field, problem);
         }
         return new InvalidMeasureException(null, where.line, "-", path, problem);
@@ -205,7 +228,8 @@ public final class MeasuresYaml {
         while (top.hasNext()) {
             String f = top.next();
             if (!f.equals("measures") && !f.equals("aggregate_windows")) {
-                throw new InvalidMeasureException("-", f, "unknown top-level field (expected measures, aggregate_windows)");
+                throw new InvalidMeasureException(
+                        "-", f, "unknown top-level field (expected measures, aggregate_windows)");
             }
         }
         JsonNode list = root.get("measures");
@@ -224,13 +248,13 @@ public final class MeasuresYaml {
         JsonNode w = root.get("aggregate_windows");
         if (w != null) {
             if (w.isArray() && w.size() == 0) {
-                throw new InvalidMeasureException("-", "aggregate_windows",
-                        "is an empty list; remove the key to use the defaults (PT1H, P1D)");
+                throw new InvalidMeasureException(
+                        "-", "aggregate_windows", "is an empty list; remove the key to use the defaults (PT1H, P1D)");
             }
             List<String> texts = types("-", "aggregate_windows", w);
             for (int i = 0; i < texts.size(); i++) {
-                windows.add(duration("-", w.isArray() ? "aggregate_windows[" + i + "]" : "aggregate_windows",
-                        texts.get(i)));
+                windows.add(duration(
+                        "-", w.isArray() ? "aggregate_windows[" + i + "]" : "aggregate_windows", texts.get(i)));
             }
         }
         try {
@@ -261,7 +285,8 @@ public final class MeasuresYaml {
         while (fields.hasNext()) {
             String f = fields.next();
             if (!MEASURE_FIELDS.contains(f)) {
-                throw new InvalidMeasureException(name, f, "unknown field (known: " + new java.util.TreeSet<>(MEASURE_FIELDS) + ")");
+                throw new InvalidMeasureException(
+                        name, f, "unknown field (known: " + new java.util.TreeSet<>(MEASURE_FIELDS) + ")");
             }
         }
         MeasureKind kind;
@@ -323,7 +348,8 @@ public final class MeasuresYaml {
         while (fields.hasNext()) {
             String f = fields.next();
             if (!SLO_FIELDS.contains(f)) {
-                throw new InvalidMeasureException(name, "slo." + f, "unknown field (known: " + new java.util.TreeSet<>(SLO_FIELDS) + ")");
+                throw new InvalidMeasureException(
+                        name, "slo." + f, "unknown field (known: " + new java.util.TreeSet<>(SLO_FIELDS) + ")");
             }
         }
         for (String req : Arrays.asList("threshold", "objective", "window")) {
@@ -352,8 +378,12 @@ public final class MeasuresYaml {
             }
             minEvents = n.get("min_events").asLong();
         }
-        return new Slo(duration(name, "slo.threshold", n.get("threshold").asText()), n.get("objective").asDouble(),
-                duration(name, "slo.window", n.get("window").asText()), rules, minEvents);
+        return new Slo(
+                duration(name, "slo.threshold", n.get("threshold").asText()),
+                n.get("objective").asDouble(),
+                duration(name, "slo.window", n.get("window").asText()),
+                rules,
+                minEvents);
     }
 
     private static List<SequenceStep> steps(String name, JsonNode n) {
@@ -365,23 +395,26 @@ public final class MeasuresYaml {
             String field = "steps[" + i + "]";
             JsonNode s = n.get(i);
             if (s == null || !s.isObject()) {
-                throw new InvalidMeasureException(name, field, "must be a mapping with event (and optional within,"
-                        + " measure)");
+                throw new InvalidMeasureException(
+                        name, field, "must be a mapping with event (and optional within," + " measure)");
             }
             Iterator<String> fields = s.fieldNames();
             while (fields.hasNext()) {
                 String f = fields.next();
                 if (!STEP_FIELDS.contains(f)) {
-                    throw new InvalidMeasureException(name, field + "." + f, "unknown field (known: "
-                            + new java.util.TreeSet<>(STEP_FIELDS) + ")");
+                    throw new InvalidMeasureException(
+                            name,
+                            field + "." + f,
+                            "unknown field (known: " + new java.util.TreeSet<>(STEP_FIELDS) + ")");
                 }
             }
             List<String> types = types(name, field + ".event", s.get("event"));
             if (types.isEmpty()) {
-                throw new InvalidMeasureException(name, field + ".event", "is required: the step's event type or a"
-                        + " list of them");
+                throw new InvalidMeasureException(
+                        name, field + ".event", "is required: the step's event type or a" + " list of them");
             }
-            Duration within = s.hasNonNull("within") ? duration(name, field + ".within", s.get("within").asText())
+            Duration within = s.hasNonNull("within")
+                    ? duration(name, field + ".within", s.get("within").asText())
                     : null;
             String measure = s.hasNonNull("measure") ? s.get("measure").asText() : null;
             out.add(new SequenceStep(types, within, measure));
@@ -397,7 +430,8 @@ public final class MeasuresYaml {
         while (fields.hasNext()) {
             String f = fields.next();
             if (!RULE_FIELDS.contains(f)) {
-                throw new InvalidMeasureException(name, field + "." + f, "unknown field (known: " + new java.util.TreeSet<>(RULE_FIELDS) + ")");
+                throw new InvalidMeasureException(
+                        name, field + "." + f, "unknown field (known: " + new java.util.TreeSet<>(RULE_FIELDS) + ")");
             }
         }
         for (String req : Arrays.asList("long_window", "short_window", "burn_rate")) {
@@ -416,7 +450,8 @@ public final class MeasuresYaml {
                 throw new InvalidMeasureException(name, field + ".severity", e.getMessage());
             }
         }
-        return new BurnRateRule(severity,
+        return new BurnRateRule(
+                severity,
                 duration(name, field + ".long_window", n.get("long_window").asText()),
                 duration(name, field + ".short_window", n.get("short_window").asText()),
                 n.get("burn_rate").asDouble());

@@ -124,11 +124,17 @@ final class YamlLines {
     }
 
     /** @return the first key that appears twice in one mapping, or null */
-    Issue duplicate() { return duplicate; }
+    Issue duplicate() {
+        return duplicate;
+    }
 
     /** @return the first key with no value ({@code key:} or {@code key: ~}), or null */
-    Issue empty() { return empty; }
+    Issue empty() {
+        return empty;
+    }
 
     /** @return the start of a second YAML document, or null */
-    Issue secondDocument() { return secondDocument; }
+    Issue secondDocument() {
+        return secondDocument;
+    }
 }

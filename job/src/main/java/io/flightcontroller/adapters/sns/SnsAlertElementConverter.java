@@ -1,13 +1,12 @@
 package io.flightcontroller.adapters.sns;
 
 import io.flightcontroller.domain.result.Alert;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.writer.ElementConverter;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
 
 /**
  * Turns an {@link Alert} into one typed {@link SnsAlertEntry} (published as one SNS PublishBatch entry).
@@ -66,9 +65,17 @@ public class SnsAlertElementConverter implements ElementConverter<Alert, SnsAler
             group = alert.getMeasure() == null ? "unknown" : alert.getMeasure();
             dedup = alert.getAlertId() == null ? null : dedupId(alert.getAlertId());
         }
-        return new SnsAlertEntry(alert.getAlertId(), kind,
-                alert.getSeverity() == null ? null : alert.getSeverity().label(), alert.getMeasure(),
-                alert.getMissingStep(), alert.getCorrelationId(), alert.getDeadlineMs(), body(alert), group, dedup);
+        return new SnsAlertEntry(
+                alert.getAlertId(),
+                kind,
+                alert.getSeverity() == null ? null : alert.getSeverity().label(),
+                alert.getMeasure(),
+                alert.getMissingStep(),
+                alert.getCorrelationId(),
+                alert.getDeadlineMs(),
+                body(alert),
+                group,
+                dedup);
     }
 
     /**

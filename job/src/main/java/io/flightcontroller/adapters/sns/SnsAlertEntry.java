@@ -1,13 +1,12 @@
 package io.flightcontroller.adapters.sns;
 
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
-
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 
 /**
  * One alert as the SNS sink buffers, checkpoints and publishes it: the JSON body, the fields that become message
@@ -44,8 +43,16 @@ public final class SnsAlertEntry implements Serializable {
      * @param messageGroupId FIFO group id, null for a standard topic
      * @param messageDeduplicationId FIFO de-duplication id, may be null
      */
-    public SnsAlertEntry(String alertId, String kind, String severity, String measure, String missingStep,
-            String correlationId, long deadlineMs, String message, String messageGroupId,
+    public SnsAlertEntry(
+            String alertId,
+            String kind,
+            String severity,
+            String measure,
+            String missingStep,
+            String correlationId,
+            long deadlineMs,
+            String message,
+            String messageGroupId,
             String messageDeduplicationId) {
         this.alertId = alertId;
         this.kind = kind;
@@ -60,25 +67,45 @@ public final class SnsAlertEntry implements Serializable {
     }
 
     /** @return the alert's id, or null */
-    public String alertId() { return alertId; }
+    public String alertId() {
+        return alertId;
+    }
     /** @return lower-case kind, or null */
-    public String kind() { return kind; }
+    public String kind() {
+        return kind;
+    }
     /** @return severity, or null */
-    public String severity() { return severity; }
+    public String severity() {
+        return severity;
+    }
     /** @return measure, or null */
-    public String measure() { return measure; }
+    public String measure() {
+        return measure;
+    }
     /** @return the step a sequence did not reach, or null */
-    public String missingStep() { return missingStep; }
+    public String missingStep() {
+        return missingStep;
+    }
     /** @return correlation id, or null */
-    public String correlationId() { return correlationId; }
+    public String correlationId() {
+        return correlationId;
+    }
     /** @return deadline, epoch ms */
-    public long deadlineMs() { return deadlineMs; }
+    public long deadlineMs() {
+        return deadlineMs;
+    }
     /** @return the JSON body */
-    public String message() { return message; }
+    public String message() {
+        return message;
+    }
     /** @return FIFO group id, or null */
-    public String messageGroupId() { return messageGroupId; }
+    public String messageGroupId() {
+        return messageGroupId;
+    }
     /** @return FIFO de-duplication id, or null */
-    public String messageDeduplicationId() { return messageDeduplicationId; }
+    public String messageDeduplicationId() {
+        return messageDeduplicationId;
+    }
 
     /** @return the message attributes of the class comment, in a stable order */
     public Map<String, MessageAttributeValue> messageAttributes() {
@@ -96,15 +123,21 @@ public final class SnsAlertEntry implements Serializable {
      * @return the SDK entry
      */
     public PublishBatchRequestEntry toRequestEntry(String id) {
-        return PublishBatchRequestEntry.builder().id(id).message(message).messageAttributes(messageAttributes())
-                .messageGroupId(messageGroupId).messageDeduplicationId(messageDeduplicationId).build();
+        return PublishBatchRequestEntry.builder()
+                .id(id)
+                .message(message)
+                .messageAttributes(messageAttributes())
+                .messageGroupId(messageGroupId)
+                .messageDeduplicationId(messageDeduplicationId)
+                .build();
     }
 
     /** @return the size in bytes as SNS counts it: body plus attribute names, types and values, UTF-8 */
     public long sizeInBytes() {
         long size = message.getBytes(StandardCharsets.UTF_8).length;
         for (Map.Entry<String, MessageAttributeValue> a : messageAttributes().entrySet()) {
-            size += a.getKey().length() + a.getValue().dataType().length()
+            size += a.getKey().length()
+                    + a.getValue().dataType().length()
                     + a.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length;
         }
         return size;
@@ -112,7 +145,12 @@ public final class SnsAlertEntry implements Serializable {
 
     private static void put(Map<String, MessageAttributeValue> attributes, String name, String value) {
         if (value != null && !value.isEmpty()) {
-            attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
+            attributes.put(
+                    name,
+                    MessageAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(value)
+                            .build());
         }
     }
 
@@ -125,10 +163,15 @@ public final class SnsAlertEntry implements Serializable {
             return false;
         }
         SnsAlertEntry e = (SnsAlertEntry) o;
-        return deadlineMs == e.deadlineMs && Objects.equals(alertId, e.alertId) && Objects.equals(kind, e.kind)
-                && Objects.equals(severity, e.severity) && Objects.equals(measure, e.measure)
-                && Objects.equals(missingStep, e.missingStep) && Objects.equals(correlationId, e.correlationId)
-                && message.equals(e.message) && Objects.equals(messageGroupId, e.messageGroupId)
+        return deadlineMs == e.deadlineMs
+                && Objects.equals(alertId, e.alertId)
+                && Objects.equals(kind, e.kind)
+                && Objects.equals(severity, e.severity)
+                && Objects.equals(measure, e.measure)
+                && Objects.equals(missingStep, e.missingStep)
+                && Objects.equals(correlationId, e.correlationId)
+                && message.equals(e.message)
+                && Objects.equals(messageGroupId, e.messageGroupId)
                 && Objects.equals(messageDeduplicationId, e.messageDeduplicationId);
     }
 

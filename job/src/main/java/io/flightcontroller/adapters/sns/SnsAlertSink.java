@@ -5,14 +5,13 @@ import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
 import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.domain.result.Alert;
+import java.time.Duration;
+import java.util.Collection;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
-
-import java.time.Duration;
-import java.util.Collection;
 
 /**
  * Publishes {@link Alert}s to an Amazon SNS topic (standard or FIFO) with PublishBatch, on Flink's AsyncSinkBase:
@@ -56,12 +55,18 @@ public class SnsAlertSink extends RetryingAsyncSink<Alert, SnsAlertEntry> {
     @Override
     protected RetryingSinkWriter<Alert, SnsAlertEntry> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<SnsAlertEntry>> states) {
-        SnsAsyncClient client = AwsClients.configure(SnsAsyncClient.builder(), options.getRegion(),
-                options.getEndpoint(), Duration.ofSeconds(30))
+        SnsAsyncClient client = AwsClients.configure(
+                        SnsAsyncClient.builder(), options.getRegion(), options.getEndpoint(), Duration.ofSeconds(30))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(getMaxInFlightRequests() * 2))
                 .build();
-        return new SnsAlertSinkWriter(getElementConverter(), context, getRetryOptions(), states,
-                getDeadLetterHandler(), client, options.getTopicArn());
+        return new SnsAlertSinkWriter(
+                getElementConverter(),
+                context,
+                getRetryOptions(),
+                states,
+                getDeadLetterHandler(),
+                client,
+                options.getTopicArn());
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.flightcontroller.adapters.sns;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
-import io.flightcontroller.adapters.RetryingSinkBuilder;
 import io.flightcontroller.adapters.InvalidOptionException;
+import io.flightcontroller.adapters.RetryingSinkBuilder;
 import io.flightcontroller.domain.result.Alert;
 import org.apache.flink.configuration.Configuration;
 

@@ -4,8 +4,13 @@ import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingSinkOptions;
 import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.SinkErrorClassifier;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Alert;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -18,12 +23,6 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Publishes batches of up to 10 alerts with SNS PublishBatch and settles each entry: published, retried (throttling,
@@ -38,13 +37,35 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry>
      * fatal; throttling codes are retried with backoff; anything else (5xx, network, unknown codes) is retried too.
      */
     public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder()
-            .fatalCodes("NotFound", "NotFoundException", "ResourceNotFound", "AuthorizationError", "AccessDenied",
-                    "AccessDeniedException", "InvalidClientTokenId", "UnrecognizedClientException",
-                    "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken", "ExpiredToken",
-                    "InvalidParameter", "InvalidParameterValue", "ValidationError", "InvalidSecurity",
-                    "KMSAccessDenied", "KMSDisabled", "KMSInvalidState", "KMSNotFound", "KMSOptInRequired")
-            .throttlingCodes("Throttling", "ThrottlingException", "Throttled", "TooManyRequestsException",
-                    "RequestLimitExceeded", "KMSThrottling")
+            .fatalCodes(
+                    "NotFound",
+                    "NotFoundException",
+                    "ResourceNotFound",
+                    "AuthorizationError",
+                    "AccessDenied",
+                    "AccessDeniedException",
+                    "InvalidClientTokenId",
+                    "UnrecognizedClientException",
+                    "SignatureDoesNotMatch",
+                    "IncompleteSignature",
+                    "MissingAuthenticationToken",
+                    "ExpiredToken",
+                    "InvalidParameter",
+                    "InvalidParameterValue",
+                    "ValidationError",
+                    "InvalidSecurity",
+                    "KMSAccessDenied",
+                    "KMSDisabled",
+                    "KMSInvalidState",
+                    "KMSNotFound",
+                    "KMSOptInRequired")
+            .throttlingCodes(
+                    "Throttling",
+                    "ThrottlingException",
+                    "Throttled",
+                    "TooManyRequestsException",
+                    "RequestLimitExceeded",
+                    "KMSThrottling")
             .build();
     /** Name of the counter of alerts handed to the dead-letter handler. */
     public static final String DEAD_LETTER_COUNTER = "numAlertsDeadLettered";
@@ -54,9 +75,14 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry>
     private final SnsAsyncClient client;
     private final String topicArn;
 
-    SnsAlertSinkWriter(ElementConverter<Alert, SnsAlertEntry> converter, WriterInitContext context,
-            RetryingSinkOptions options, Collection<BufferedRequestState<SnsAlertEntry>> states,
-            DeadLetterHandler deadLetters, SnsAsyncClient client, String topicArn) {
+    SnsAlertSinkWriter(
+            ElementConverter<Alert, SnsAlertEntry> converter,
+            WriterInitContext context,
+            RetryingSinkOptions options,
+            Collection<BufferedRequestState<SnsAlertEntry>> states,
+            DeadLetterHandler deadLetters,
+            SnsAsyncClient client,
+            String topicArn) {
         super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
         this.client = client;
         this.topicArn = topicArn;
@@ -68,8 +94,10 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry>
         for (int i = 0; i < entries.size(); i++) {
             numbered.add(entries.get(i).toRequestEntry(Integer.toString(i)));
         }
-        PublishBatchRequest request = PublishBatchRequest.builder().topicArn(topicArn)
-                .publishBatchRequestEntries(numbered).build();
+        PublishBatchRequest request = PublishBatchRequest.builder()
+                .topicArn(topicArn)
+                .publishBatchRequestEntries(numbered)
+                .build();
         client.publishBatch(request).whenComplete((response, error) -> {
             try {
                 if (error != null) {
@@ -87,18 +115,24 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry>
         Throwable cause = SinkErrorClassifier.unwrap(error);
         SinkErrorClassifier.Outcome outcome = ERRORS.classify(cause);
         if (outcome == SinkErrorClassifier.Outcome.FATAL) {
-            handler.completeExceptionally(new SnsSinkException("SNS rejected PublishBatch to " + topicArn
-                    + " with a non-retryable error (check the topic ARN, region, credentials and IAM permissions "
-                    + "sns:Publish): " + cause.getMessage(), cause));
+            handler.completeExceptionally(new SnsSinkException(
+                    "SNS rejected PublishBatch to " + topicArn
+                            + " with a non-retryable error (check the topic ARN, region, credentials and IAM permissions "
+                            + "sns:Publish): " + cause.getMessage(),
+                    cause));
             return;
         }
-        LOG.debug("PublishBatch to {} failed ({}), retrying {} entries: {}", topicArn, outcome, entries.size(),
+        LOG.debug(
+                "PublishBatch to {} failed ({}), retrying {} entries: {}",
+                topicArn,
+                outcome,
+                entries.size(),
                 cause.toString());
         failedRequest(entries, "PublishBatch failed (" + outcome + "): " + cause, handler);
     }
 
-    private void onResponse(List<SnsAlertEntry> entries, PublishBatchResponse response,
-            ResultHandler<SnsAlertEntry> handler) {
+    private void onResponse(
+            List<SnsAlertEntry> entries, PublishBatchResponse response, ResultHandler<SnsAlertEntry> handler) {
         Set<String> settled = new HashSet<>();
         for (PublishBatchResultEntry ok : response.successful()) {
             settled.add(ok.id());
@@ -133,8 +167,9 @@ public class SnsAlertSinkWriter extends RetryingSinkWriter<Alert, SnsAlertEntry>
 
     @Override
     protected DeadLetter toDeadLetter(SnsAlertEntry entry, String detail) {
-        return DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [topic " + topicArn + "]",
-                entry.message()).withEvent(entry.correlationId(), entry.deadlineMs());
+        return DeadLetter.of(
+                        STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [topic " + topicArn + "]", entry.message())
+                .withEvent(entry.correlationId(), entry.deadlineMs());
     }
 
     @Override

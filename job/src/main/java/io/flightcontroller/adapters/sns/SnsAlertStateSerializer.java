@@ -1,7 +1,6 @@
 package io.flightcontroller.adapters.sns;
 
 import io.flightcontroller.adapters.SinkStateSerializer;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -48,7 +47,16 @@ public class SnsAlertStateSerializer extends SinkStateSerializer<SnsAlertEntry> 
         if (message == null) {
             throw new IOException("corrupt SNS sink state: an alert without a message body");
         }
-        return new SnsAlertEntry(alertId, kind, severity, measure, missingStep, correlationId, deadlineMs, message,
-                readString(in), readString(in));
+        return new SnsAlertEntry(
+                alertId,
+                kind,
+                severity,
+                measure,
+                missingStep,
+                correlationId,
+                deadlineMs,
+                message,
+                readString(in),
+                readString(in));
     }
 }

@@ -1,16 +1,15 @@
 package io.flightcontroller.adapters.sns;
 
+import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.Options;
 import io.flightcontroller.adapters.RetryingSinkOptions;
-import io.flightcontroller.adapters.InvalidOptionException;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Options of the SNS alert sink: its {@link ConfigOption}s (keys of the runtime property group
@@ -37,18 +36,35 @@ public final class SnsSinkOptions implements Serializable {
 
     /** Topic ARN; a name ending in {@code .fifo} makes it a FIFO topic. Required. */
     public static final ConfigOption<String> TOPIC_ARN = ConfigOptions.key("sns.topic.arn")
-            .stringType().noDefaultValue().withDescription("SNS topic ARN the alerts are published to.");
+            .stringType()
+            .noDefaultValue()
+            .withDescription("SNS topic ARN the alerts are published to.");
     /** AWS region; defaults to the region in the topic ARN. */
     public static final ConfigOption<String> REGION = ConfigOptions.key("sns.region")
-            .stringType().noDefaultValue().withDescription("AWS region; defaults to the topic ARN's region.");
+            .stringType()
+            .noDefaultValue()
+            .withDescription("AWS region; defaults to the topic ARN's region.");
     /** Endpoint override URI (tests, VPC endpoints). */
     public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("sns.endpoint")
-            .stringType().noDefaultValue().withDescription("Endpoint override, e.g. http://127.0.0.1:5000.");
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Endpoint override, e.g. http://127.0.0.1:5000.");
 
     /** The shared retry and batching keys under {@code sns.}. */
-    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys("sns", "alerts",
-            new RetryingSinkOptions.Defaults(10, SNS_MAX_BATCH_ENTRIES, 50, 10_000, 500L, SNS_MAX_PAYLOAD_BYTES,
-                    SNS_MAX_PAYLOAD_BYTES, 100L, 20_000L), "SNS PublishBatch limit");
+    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
+            "sns",
+            "alerts",
+            new RetryingSinkOptions.Defaults(
+                    10,
+                    SNS_MAX_BATCH_ENTRIES,
+                    50,
+                    10_000,
+                    500L,
+                    SNS_MAX_PAYLOAD_BYTES,
+                    SNS_MAX_PAYLOAD_BYTES,
+                    100L,
+                    20_000L),
+            "SNS PublishBatch limit");
 
     private final String topicArn;
     private final String region;
@@ -84,8 +100,10 @@ public final class SnsSinkOptions implements Serializable {
     public static SnsSinkOptions fromConfiguration(Configuration group) {
         String arn = Options.required(group, TOPIC_ARN, "is required when alerts go to SNS");
         String[] parts = arn.split(":", -1);
-        Options.check(parts.length == 6 && "arn".equals(parts[0]) && "sns".equals(parts[2]) && !parts[5].isEmpty(),
-                TOPIC_ARN, "must look like arn:aws:sns:REGION:ACCOUNT:TOPIC, got " + arn);
+        Options.check(
+                parts.length == 6 && "arn".equals(parts[0]) && "sns".equals(parts[2]) && !parts[5].isEmpty(),
+                TOPIC_ARN,
+                "must look like arn:aws:sns:REGION:ACCOUNT:TOPIC, got " + arn);
         String region = Options.string(group, REGION);
         if (region == null) {
             region = parts[3];
@@ -108,15 +126,25 @@ public final class SnsSinkOptions implements Serializable {
     }
 
     /** @return topic ARN */
-    public String getTopicArn() { return topicArn; }
+    public String getTopicArn() {
+        return topicArn;
+    }
     /** @return whether the topic is a FIFO topic (name ending in {@code .fifo}) */
-    public boolean isFifo() { return topicArn.endsWith(".fifo"); }
+    public boolean isFifo() {
+        return topicArn.endsWith(".fifo");
+    }
     /** @return AWS region id */
-    public String getRegion() { return region; }
+    public String getRegion() {
+        return region;
+    }
     /** @return endpoint override, or null */
-    public String getEndpoint() { return endpoint; }
+    public String getEndpoint() {
+        return endpoint;
+    }
     /** @return attempts, backoff and batching limits */
-    public RetryingSinkOptions getRetry() { return retry; }
+    public RetryingSinkOptions getRetry() {
+        return retry;
+    }
 
     @Override
     public String toString() {

@@ -1,6 +1,9 @@
 package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.metrics.MetricPoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import software.amazon.awssdk.services.timestreamwrite.model.Dimension;
@@ -9,10 +12,6 @@ import software.amazon.awssdk.services.timestreamwrite.model.MeasureValue;
 import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 import software.amazon.awssdk.services.timestreamwrite.model.Record;
 import software.amazon.awssdk.services.timestreamwrite.model.TimeUnit;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@link MetricPoint} -&gt; one Timestream multi-measure {@link Record}: measure name = point name,
@@ -35,8 +34,11 @@ public class TimestreamRecordConverter implements ElementConverter<MetricPoint, 
     public static Record toRecord(MetricPoint point) {
         List<Dimension> dims = new ArrayList<>(point.getDimensions().size());
         for (Map.Entry<String, String> d : point.getDimensions().entrySet()) {
-            dims.add(Dimension.builder().name(d.getKey()).value(d.getValue())
-                    .dimensionValueType(DimensionValueType.VARCHAR).build());
+            dims.add(Dimension.builder()
+                    .name(d.getKey())
+                    .value(d.getValue())
+                    .dimensionValueType(DimensionValueType.VARCHAR)
+                    .build());
         }
         List<MeasureValue> values = new ArrayList<>(point.getFields().size());
         for (Map.Entry<String, Object> f : point.getFields().entrySet()) {
@@ -49,14 +51,25 @@ public class TimestreamRecordConverter implements ElementConverter<MetricPoint, 
             } else if (v instanceof Boolean) {
                 type = MeasureValueType.BOOLEAN;
             } else {
-                throw new IllegalArgumentException("field " + f.getKey() + " of " + point.getName()
-                        + " has unsupported type " + (v == null ? "null" : v.getClass().getName()));
+                throw new IllegalArgumentException(
+                        "field " + f.getKey() + " of " + point.getName() + " has unsupported type "
+                                + (v == null ? "null" : v.getClass().getName()));
             }
-            values.add(MeasureValue.builder().name(f.getKey()).value(String.valueOf(v)).type(type).build());
+            values.add(MeasureValue.builder()
+                    .name(f.getKey())
+                    .value(String.valueOf(v))
+                    .type(type)
+                    .build());
         }
-        return Record.builder().measureName(point.getName()).measureValueType(MeasureValueType.MULTI)
-                .measureValues(values).dimensions(dims).time(Long.toString(point.getTimeMs()))
-                .timeUnit(TimeUnit.MILLISECONDS).version(point.getVersion()).build();
+        return Record.builder()
+                .measureName(point.getName())
+                .measureValueType(MeasureValueType.MULTI)
+                .measureValues(values)
+                .dimensions(dims)
+                .time(Long.toString(point.getTimeMs()))
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .version(point.getVersion())
+                .build();
     }
 
     /**

@@ -1,15 +1,14 @@
 package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.SinkStateSerializer;
-import software.amazon.awssdk.services.timestreamwrite.model.Dimension;
-import software.amazon.awssdk.services.timestreamwrite.model.MeasureValue;
-import software.amazon.awssdk.services.timestreamwrite.model.Record;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.timestreamwrite.model.Dimension;
+import software.amazon.awssdk.services.timestreamwrite.model.MeasureValue;
+import software.amazon.awssdk.services.timestreamwrite.model.Record;
 
 /**
  * Checkpoint serializer of the records a {@link TimestreamSinkWriter} holds in its buffer: each Timestream
@@ -61,8 +60,12 @@ public class TimestreamRecordStateSerializer extends SinkStateSerializer<Record>
 
     @Override
     protected Record deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
-        Record.Builder b = Record.builder().measureName(readString(in)).measureValue(readString(in))
-                .measureValueType(readString(in)).time(readString(in)).timeUnit(readString(in));
+        Record.Builder b = Record.builder()
+                .measureName(readString(in))
+                .measureValue(readString(in))
+                .measureValueType(readString(in))
+                .time(readString(in))
+                .timeUnit(readString(in));
         boolean hasVersion = in.readBoolean();
         long version = in.readLong();
         if (hasVersion) {
@@ -72,8 +75,11 @@ public class TimestreamRecordStateSerializer extends SinkStateSerializer<Record>
         if (dimensions >= 0) {
             List<Dimension> list = new ArrayList<>(dimensions);
             for (int i = 0; i < dimensions; i++) {
-                list.add(Dimension.builder().name(readString(in)).value(readString(in))
-                        .dimensionValueType(readString(in)).build());
+                list.add(Dimension.builder()
+                        .name(readString(in))
+                        .value(readString(in))
+                        .dimensionValueType(readString(in))
+                        .build());
             }
             b.dimensions(list);
         }
@@ -81,7 +87,10 @@ public class TimestreamRecordStateSerializer extends SinkStateSerializer<Record>
         if (values >= 0) {
             List<MeasureValue> list = new ArrayList<>(values);
             for (int i = 0; i < values; i++) {
-                list.add(MeasureValue.builder().name(readString(in)).value(readString(in)).type(readString(in))
+                list.add(MeasureValue.builder()
+                        .name(readString(in))
+                        .value(readString(in))
+                        .type(readString(in))
                         .build());
             }
             b.measureValues(list);

@@ -5,15 +5,14 @@ import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.RetryingAsyncSink;
 import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.metrics.MetricPoint;
+import java.time.Duration;
+import java.util.Collection;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteAsyncClient;
 import software.amazon.awssdk.services.timestreamwrite.model.Record;
-
-import java.time.Duration;
-import java.util.Collection;
 
 /**
  * Writes {@link MetricPoint}s to an Amazon Timestream for LiveAnalytics table with WriteRecords, as multi-measure
@@ -63,25 +62,39 @@ public class TimestreamSink extends RetryingAsyncSink<MetricPoint, Record> {
     }
 
     /** @return database name */
-    public String getDatabase() { return options.getDatabase(); }
+    public String getDatabase() {
+        return options.getDatabase();
+    }
     /** @return table name */
-    public String getTable() { return options.getTable(); }
+    public String getTable() {
+        return options.getTable();
+    }
     /** @return the validated options */
-    public TimestreamSinkOptions getOptions() { return options; }
+    public TimestreamSinkOptions getOptions() {
+        return options;
+    }
 
     @Override
     protected RetryingSinkWriter<MetricPoint, Record> createWriter(
             WriterInitContext context, Collection<BufferedRequestState<Record>> states) {
         String endpoint = options.getEndpoint();
         boolean overridden = endpoint != null && !endpoint.isEmpty();
-        TimestreamWriteAsyncClient client = AwsClients.configure(TimestreamWriteAsyncClient.builder(),
-                options.getRegion(), endpoint, Duration.ofSeconds(30))
-                // Timestream requires endpoint discovery on AWS; an endpoint override (tests, VPC endpoints) is used as is
+        TimestreamWriteAsyncClient client = AwsClients.configure(
+                        TimestreamWriteAsyncClient.builder(), options.getRegion(), endpoint, Duration.ofSeconds(30))
+                // Timestream requires endpoint discovery on AWS; an endpoint override (tests, VPC endpoints) is used as
+                // is
                 .endpointDiscoveryEnabled(!overridden)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(getMaxInFlightRequests() * 2))
                 .build();
-        return new TimestreamSinkWriter(getElementConverter(), context, getRetryOptions(), states,
-                getDeadLetterHandler(), client, options.getDatabase(), options.getTable());
+        return new TimestreamSinkWriter(
+                getElementConverter(),
+                context,
+                getRetryOptions(),
+                states,
+                getDeadLetterHandler(),
+                client,
+                options.getDatabase(),
+                options.getTable());
     }
 
     @Override

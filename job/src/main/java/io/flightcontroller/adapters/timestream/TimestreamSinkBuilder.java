@@ -1,9 +1,9 @@
 package io.flightcontroller.adapters.timestream;
 
 import io.flightcontroller.adapters.DeadLetterHandler;
+import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.RetryingSinkBuilder;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import io.flightcontroller.adapters.InvalidOptionException;
 import org.apache.flink.configuration.Configuration;
 import software.amazon.awssdk.services.timestreamwrite.model.Record;
 

@@ -1,16 +1,15 @@
 package io.flightcontroller.adapters.timestream;
 
+import io.flightcontroller.adapters.InvalidOptionException;
 import io.flightcontroller.adapters.Options;
 import io.flightcontroller.adapters.RetryingSinkOptions;
-import io.flightcontroller.adapters.InvalidOptionException;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.Configuration;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Options of the Timestream sink: its {@link ConfigOption}s (keys of the runtime property group
@@ -50,23 +49,41 @@ public final class TimestreamSinkOptions implements Serializable {
     public static final long DEFAULT_BACKOFF_MAX_MS = 20_000L;
 
     /** Timestream database. Required. */
-    public static final ConfigOption<String> DATABASE = ConfigOptions.key("timestream.database").stringType()
-            .noDefaultValue().withDescription("Timestream for LiveAnalytics database.");
+    public static final ConfigOption<String> DATABASE = ConfigOptions.key("timestream.database")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Timestream for LiveAnalytics database.");
     /** Timestream table. Required. */
-    public static final ConfigOption<String> TABLE = ConfigOptions.key("timestream.table").stringType()
-            .noDefaultValue().withDescription("Timestream for LiveAnalytics table.");
+    public static final ConfigOption<String> TABLE = ConfigOptions.key("timestream.table")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Timestream for LiveAnalytics table.");
     /** AWS region id. Required. */
-    public static final ConfigOption<String> REGION = ConfigOptions.key("timestream.region").stringType()
-            .noDefaultValue().withDescription("AWS region id, e.g. eu-west-1.");
+    public static final ConfigOption<String> REGION = ConfigOptions.key("timestream.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("AWS region id, e.g. eu-west-1.");
     /** Endpoint override (tests, VPC endpoints); disables endpoint discovery. */
-    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("timestream.endpoint").stringType()
-            .noDefaultValue().withDescription("Endpoint override; disables endpoint discovery.");
+    public static final ConfigOption<String> ENDPOINT = ConfigOptions.key("timestream.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Endpoint override; disables endpoint discovery.");
 
     /** The shared retry and batching keys under {@code timestream.}. */
-    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys("timestream", "records",
-            new RetryingSinkOptions.Defaults(DEFAULT_MAX_ATTEMPTS, MAX_RECORDS_PER_WRITE, DEFAULT_MAX_IN_FLIGHT,
-                    DEFAULT_MAX_BUFFERED, DEFAULT_MAX_TIME_IN_BUFFER_MS, MAX_BATCH_BYTES, MAX_RECORD_BYTES,
-                    DEFAULT_BACKOFF_BASE_MS, DEFAULT_BACKOFF_MAX_MS), "Timestream WriteRecords quota");
+    public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
+            "timestream",
+            "records",
+            new RetryingSinkOptions.Defaults(
+                    DEFAULT_MAX_ATTEMPTS,
+                    MAX_RECORDS_PER_WRITE,
+                    DEFAULT_MAX_IN_FLIGHT,
+                    DEFAULT_MAX_BUFFERED,
+                    DEFAULT_MAX_TIME_IN_BUFFER_MS,
+                    MAX_BATCH_BYTES,
+                    MAX_RECORD_BYTES,
+                    DEFAULT_BACKOFF_BASE_MS,
+                    DEFAULT_BACKOFF_MAX_MS),
+            "Timestream WriteRecords quota");
 
     private final String database;
     private final String table;
@@ -74,8 +91,8 @@ public final class TimestreamSinkOptions implements Serializable {
     private final String endpoint;
     private final RetryingSinkOptions retry;
 
-    private TimestreamSinkOptions(String database, String table, String region, String endpoint,
-            RetryingSinkOptions retry) {
+    private TimestreamSinkOptions(
+            String database, String table, String region, String endpoint, RetryingSinkOptions retry) {
         this.database = database;
         this.table = table;
         this.region = region;
@@ -106,10 +123,14 @@ public final class TimestreamSinkOptions implements Serializable {
         String why = "required when metrics.sink=timestream";
         String endpoint = Options.httpUrl(ENDPOINT, Options.string(group, ENDPOINT));
         String region = Options.required(group, REGION, why);
-        Options.check(region.matches("[a-z]{2}(-[a-z]+)+-\\d+"), REGION,
-                "not an AWS region id (e.g. eu-west-1): " + region);
-        return new TimestreamSinkOptions(Options.required(group, DATABASE, why), Options.required(group, TABLE, why),
-                region, endpoint, RETRY.read(group));
+        Options.check(
+                region.matches("[a-z]{2}(-[a-z]+)+-\\d+"), REGION, "not an AWS region id (e.g. eu-west-1): " + region);
+        return new TimestreamSinkOptions(
+                Options.required(group, DATABASE, why),
+                Options.required(group, TABLE, why),
+                region,
+                endpoint,
+                RETRY.read(group));
     }
 
     /** @return these options under their keys */
@@ -126,19 +147,29 @@ public final class TimestreamSinkOptions implements Serializable {
     }
 
     /** @return database name */
-    public String getDatabase() { return database; }
+    public String getDatabase() {
+        return database;
+    }
     /** @return table name */
-    public String getTable() { return table; }
+    public String getTable() {
+        return table;
+    }
     /** @return AWS region id */
-    public String getRegion() { return region; }
+    public String getRegion() {
+        return region;
+    }
     /** @return endpoint override, or null */
-    public String getEndpoint() { return endpoint; }
+    public String getEndpoint() {
+        return endpoint;
+    }
     /** @return attempts, backoff and batching limits */
-    public RetryingSinkOptions getRetry() { return retry; }
+    public RetryingSinkOptions getRetry() {
+        return retry;
+    }
 
     @Override
     public String toString() {
-        return "timestream " + database + "." + table + " in " + region
-                + (endpoint != null ? " via " + endpoint : "") + " " + retry;
+        return "timestream " + database + "." + table + " in " + region + (endpoint != null ? " via " + endpoint : "")
+                + " " + retry;
     }
 }

@@ -6,6 +6,12 @@ import io.flightcontroller.adapters.RetryingSinkWriter;
 import io.flightcontroller.adapters.SinkErrorClassifier;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.event.DeadLetter;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
@@ -17,14 +23,6 @@ import software.amazon.awssdk.services.timestreamwrite.model.Record;
 import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecord;
 import software.amazon.awssdk.services.timestreamwrite.model.RejectedRecordsException;
 import software.amazon.awssdk.services.timestreamwrite.model.WriteRecordsRequest;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Writes batches of up to 100 multi-measure records with Timestream WriteRecords and settles each record: written,
@@ -51,10 +49,19 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
      * anything else is retried. Per-record rejections ({@code RejectedRecordsException}) are read record by record.
      */
     public static final SinkErrorClassifier ERRORS = SinkErrorClassifier.builder()
-            .fatalCodes("ResourceNotFoundException", "AccessDeniedException", "InvalidEndpointException",
-                    "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
-                    "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken",
-                    "ExpiredTokenException", "ExpiredToken", "ServiceQuotaExceededException")
+            .fatalCodes(
+                    "ResourceNotFoundException",
+                    "AccessDeniedException",
+                    "InvalidEndpointException",
+                    "UnrecognizedClientException",
+                    "InvalidClientTokenId",
+                    "InvalidSignatureException",
+                    "SignatureDoesNotMatch",
+                    "IncompleteSignature",
+                    "MissingAuthenticationToken",
+                    "ExpiredTokenException",
+                    "ExpiredToken",
+                    "ServiceQuotaExceededException")
             .throttlingCodes("ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded")
             .invalidRequestCodes("ValidationException")
             .build();
@@ -63,9 +70,15 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
     private final String database;
     private final String table;
 
-    TimestreamSinkWriter(ElementConverter<MetricPoint, Record> converter, WriterInitContext context,
-            RetryingSinkOptions options, Collection<BufferedRequestState<Record>> states, DeadLetterHandler deadLetters,
-            TimestreamWriteAsyncClient client, String database, String table) {
+    TimestreamSinkWriter(
+            ElementConverter<MetricPoint, Record> converter,
+            WriterInitContext context,
+            RetryingSinkOptions options,
+            Collection<BufferedRequestState<Record>> states,
+            DeadLetterHandler deadLetters,
+            TimestreamWriteAsyncClient client,
+            String database,
+            String table) {
         super(converter, context, options, states, deadLetters, DEAD_LETTER_COUNTER);
         this.client = client;
         this.database = database;
@@ -74,8 +87,11 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
 
     @Override
     protected void submitRequestEntries(List<Record> entries, ResultHandler<Record> handler) {
-        WriteRecordsRequest request = WriteRecordsRequest.builder().databaseName(database).tableName(table)
-                .records(entries).build();
+        WriteRecordsRequest request = WriteRecordsRequest.builder()
+                .databaseName(database)
+                .tableName(table)
+                .records(entries)
+                .build();
         client.writeRecords(request).whenComplete((response, error) -> {
             try {
                 if (error == null) {
@@ -101,10 +117,12 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
         SinkErrorClassifier.Outcome outcome = ERRORS.classify(cause);
         switch (outcome) {
             case FATAL:
-                handler.completeExceptionally(new TimestreamSinkException("Timestream rejected WriteRecords to "
-                        + target() + " with a non-retryable error (check the database and table names, region, "
-                        + "credentials and IAM permissions timestream:WriteRecords and timestream:DescribeEndpoints): "
-                        + cause.getMessage(), cause));
+                handler.completeExceptionally(new TimestreamSinkException(
+                        "Timestream rejected WriteRecords to "
+                                + target() + " with a non-retryable error (check the database and table names, region, "
+                                + "credentials and IAM permissions timestream:WriteRecords and timestream:DescribeEndpoints): "
+                                + cause.getMessage(),
+                        cause));
                 return;
             case INVALID_REQUEST:
                 for (Record r : entries) {
@@ -113,8 +131,12 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
                 handler.complete();
                 return;
             default:
-                LOG.debug("WriteRecords to {} failed ({}), retrying {} records: {}", target(), outcome,
-                        entries.size(), cause.toString());
+                LOG.debug(
+                        "WriteRecords to {} failed ({}), retrying {} records: {}",
+                        target(),
+                        outcome,
+                        entries.size(),
+                        cause.toString());
                 failedRequest(entries, "WriteRecords failed (" + outcome + "): " + cause, handler);
         }
     }
@@ -140,8 +162,11 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
                 deadLetter(entries.get(i), rejectionDetail(entries.get(i), r));
             }
         }
-        LOG.warn("Timestream rejected {} of {} records written to {}; they went to the dead-letter handler",
-                rejected.size(), entries.size(), target());
+        LOG.warn(
+                "Timestream rejected {} of {} records written to {}; they went to the dead-letter handler",
+                rejected.size(),
+                entries.size(),
+                target());
         handler.complete();
     }
 
@@ -154,15 +179,20 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
         String reason = r.reason() == null ? "(no reason given)" : r.reason();
         StringBuilder s = new StringBuilder("Timestream rejected the record: ").append(reason);
         if (r.existingVersion() != null) {
-            s.append(" [existing version ").append(r.existingVersion()).append(", this record's version ")
-                    .append(record.version()).append(']');
+            s.append(" [existing version ")
+                    .append(r.existingVersion())
+                    .append(", this record's version ")
+                    .append(record.version())
+                    .append(']');
         }
         String lower = reason.toLowerCase(Locale.ROOT);
         if (lower.contains("time range") || lower.contains("ingestion window") || lower.contains("retention")) {
-            s.append(" [record time ").append(timeText(record)).append(": older than the table's memory-store "
-                    + "retention (or more than 15 minutes ahead). Enable magnetic-store writes on the table "
-                    + "(MagneticStoreWriteProperties.EnableMagneticStoreWrites) to store late records, or raise "
-                    + "MemoryStoreRetentionPeriodInHours]");
+            s.append(" [record time ")
+                    .append(timeText(record))
+                    .append(": older than the table's memory-store "
+                            + "retention (or more than 15 minutes ahead). Enable magnetic-store writes on the table "
+                            + "(MagneticStoreWriteProperties.EnableMagneticStoreWrites) to store late records, or raise "
+                            + "MemoryStoreRetentionPeriodInHours]");
         }
         return s.toString();
     }
@@ -192,8 +222,9 @@ public class TimestreamSinkWriter extends RetryingSinkWriter<MetricPoint, Record
         } catch (RuntimeException ignored) {
             // keep null
         }
-        return DeadLetter.of(STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [table " + target() + "]",
-                entry.toString()).withEvent(TimestreamRecordConverter.dimension(entry, "correlation_id"), time);
+        return DeadLetter.of(
+                        STAGE, DeadLetter.REASON_SINK_REJECTED, detail + " [table " + target() + "]", entry.toString())
+                .withEvent(TimestreamRecordConverter.dimension(entry, "correlation_id"), time);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.Slo;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
-
 import java.io.Serializable;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -105,8 +104,11 @@ public final class BurnRateEvaluator implements Serializable {
             long[] sw = sum(s, t, r.getShortWindow().toMillis());
             Double longRate = ErrorBudget.burnRate(lw[0], lw[1], slo.getObjective());
             Double shortRate = ErrorBudget.burnRate(sw[0], sw[1], slo.getObjective());
-            boolean on = longRate != null && shortRate != null && lw[0] + lw[1] >= slo.getMinEvents()
-                    && longRate > r.getBurnRate() && shortRate > r.getBurnRate();
+            boolean on = longRate != null
+                    && shortRate != null
+                    && lw[0] + lw[1] >= slo.getMinEvents()
+                    && longRate > r.getBurnRate()
+                    && shortRate > r.getBurnRate();
             Long since = s.firing.get(r.id());
             if (on && since == null) {
                 s.firing.put(r.id(), t);
@@ -144,7 +146,8 @@ public final class BurnRateEvaluator implements Serializable {
 
     private long[] sum(BurnRateState s, long t, long windowMs) {
         long[] total = new long[2];
-        for (Map.Entry<Long, long[]> e : s.buckets.subMap(t - windowMs, true, t, false).entrySet()) {
+        for (Map.Entry<Long, long[]> e :
+                s.buckets.subMap(t - windowMs, true, t, false).entrySet()) {
             total[0] += e.getValue()[0];
             total[1] += e.getValue()[1];
         }

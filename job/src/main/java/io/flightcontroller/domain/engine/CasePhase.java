@@ -26,7 +26,8 @@ public enum CasePhase {
      */
     public static CasePhase ofOrdinal(int ordinal) {
         if (ordinal < 0 || ordinal >= BY_ORDINAL.length) {
-            throw new IllegalArgumentException("case phase " + ordinal + " is not one of 0.." + (BY_ORDINAL.length - 1));
+            throw new IllegalArgumentException(
+                    "case phase " + ordinal + " is not one of 0.." + (BY_ORDINAL.length - 1));
         }
         return BY_ORDINAL[ordinal];
     }

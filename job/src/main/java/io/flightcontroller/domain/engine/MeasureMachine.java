@@ -10,7 +10,6 @@ import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.Severity;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -213,7 +212,8 @@ public final class MeasureMachine implements Serializable {
         if (s.phase != CasePhase.OPEN) {
             return null;
         }
-        return OpenCase.of(def.getName(), caseKey, s.correlationId(caseKey), s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
+        return OpenCase.of(
+                def.getName(), caseKey, s.correlationId(caseKey), s.startMs, Math.max(0, lastEventTimeMs - s.startMs));
     }
 
     /**
@@ -226,7 +226,8 @@ public final class MeasureMachine implements Serializable {
             return;
         }
         Slo slo = def.getSlo();
-        long breachAt = slo != null && !s.breached ? s.startMs + slo.getThreshold().toMillis() : Long.MAX_VALUE;
+        long breachAt =
+                slo != null && !s.breached ? s.startMs + slo.getThreshold().toMillis() : Long.MAX_VALUE;
         long timeoutAt = def.getTimeout() != null ? s.startMs + def.getTimeout().toMillis() : Long.MAX_VALUE;
         if (breachAt <= t && breachAt <= timeoutAt) {
             breach(caseKey, s, breachAt, t, out);
@@ -238,7 +239,13 @@ public final class MeasureMachine implements Serializable {
             }
             s.phase = CasePhase.TIMED_OUT;
             s.closedAtMs = timeoutAt;
-            out.alert(caseAlert(Alert.Kind.TIMEOUT, Severity.INFO, caseKey, s, timeoutAt, t,
+            out.alert(caseAlert(
+                    Alert.Kind.TIMEOUT,
+                    Severity.INFO,
+                    caseKey,
+                    s,
+                    timeoutAt,
+                    t,
                     "not completed within timeout " + def.getTimeout()));
         }
     }
@@ -246,12 +253,18 @@ public final class MeasureMachine implements Serializable {
     private void breach(String caseKey, CaseState s, long breachAt, long now, Listener out) {
         s.breached = true;
         out.outcome(Outcome.of(def.getName(), breachAt, Boolean.FALSE, true, null));
-        out.alert(caseAlert(Alert.Kind.BREACH, Severity.TICKET, caseKey, s, breachAt, now,
+        out.alert(caseAlert(
+                Alert.Kind.BREACH,
+                Severity.TICKET,
+                caseKey,
+                s,
+                breachAt,
+                now,
                 "not completed within SLO threshold " + def.getSlo().getThreshold()));
     }
 
-    private Alert caseAlert(Alert.Kind kind, Severity severity, String caseKey, CaseState s, long deadline, long now,
-            String what) {
+    private Alert caseAlert(
+            Alert.Kind kind, Severity severity, String caseKey, CaseState s, long deadline, long now, String what) {
         Alert a = new Alert();
         a.setKind(kind);
         a.setSeverity(severity);
@@ -264,7 +277,8 @@ public final class MeasureMachine implements Serializable {
         if (def.getSlo() != null) {
             a.setObjective(def.getSlo().getObjective());
         }
-        a.setAlertId(def.getName() + "/" + caseKey + "/" + s.cycle + "/" + kind.name().toLowerCase(java.util.Locale.ROOT));
+        a.setAlertId(def.getName() + "/" + caseKey + "/" + s.cycle + "/"
+                + kind.name().toLowerCase(java.util.Locale.ROOT));
         a.setSubject("[" + kind + "] " + def.getName() + ": case " + caseKey + " " + what + " (started "
                 + EventTimes.iso(s.startMs) + ", deadline " + EventTimes.iso(deadline) + ")");
         return a;
@@ -315,8 +329,8 @@ public final class MeasureMachine implements Serializable {
         }
     }
 
-    private void complete(String caseKey, CaseState s, ProcessEvent e, boolean afterTimeout, boolean late,
-            Listener out) {
+    private void complete(
+            String caseKey, CaseState s, ProcessEvent e, boolean afterTimeout, boolean late, Listener out) {
         Measurement m = new Measurement();
         m.setMeasure(def.getName());
         m.setKind(def.getKind().rules().resultKind());

@@ -1,7 +1,6 @@
 package io.flightcontroller.domain.engine;
 
 import io.flightcontroller.domain.event.ProcessEvent;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Map;
  */
 public class SequenceCase implements Serializable {
     private static final long serialVersionUID = 1L;
-
 
     /** Current phase. */
     public CasePhase phase = CasePhase.IDLE;

@@ -12,7 +12,6 @@ import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.Severity;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +54,7 @@ public final class SequenceMachine implements Serializable {
     private final int n;
     /** Hop limit per step index (0-based; index 0 unused), -1 for none. */
     private final long[] hopLimitMs;
+
     private final long withinMs;
 
     /**
@@ -282,8 +282,8 @@ public final class SequenceMachine implements Serializable {
         if (c.phase != CasePhase.OPEN) {
             return null;
         }
-        return OpenCase.of(def.getName(), caseKey, c.correlationId(caseKey), c.startMs,
-                Math.max(0, lastEventTimeMs - c.startMs));
+        return OpenCase.of(
+                def.getName(), caseKey, c.correlationId(caseKey), c.startMs, Math.max(0, lastEventTimeMs - c.startMs));
     }
 
     private void start(String caseKey, SequenceCase c, ProcessEvent first) {
@@ -299,7 +299,12 @@ public final class SequenceMachine implements Serializable {
     }
 
     /** Step {@code c.reached + 1} is {@code e}: writes its hop and, at the last step, the whole sequence. */
-    private void reach(String caseKey, SequenceCase c, ProcessEvent e, boolean afterTimeout, boolean late,
+    private void reach(
+            String caseKey,
+            SequenceCase c,
+            ProcessEvent e,
+            boolean afterTimeout,
+            boolean late,
             MeasureMachine.Listener out) {
         int i = c.reached;
         long t = e.getTimeMs();
@@ -338,7 +343,8 @@ public final class SequenceMachine implements Serializable {
     }
 
     private boolean correct(String caseKey, SequenceCase c, ProcessEvent e, MeasureMachine.Listener out) {
-        if (c.phase != CasePhase.TIMED_OUT || c.reached >= n
+        if (c.phase != CasePhase.TIMED_OUT
+                || c.reached >= n
                 || !def.getSteps().get(c.reached).getTypes().contains(e.getEventType())
                 || e.getTimeMs() < c.stepMs[c.reached - 1]) {
             return false;
@@ -354,7 +360,13 @@ public final class SequenceMachine implements Serializable {
         }
         c.breached = true;
         out.outcome(Outcome.of(def.getName(), at, Boolean.FALSE, true, null));
-        out.alert(alert(Alert.Kind.BREACH, Severity.TICKET, caseKey, c, at, null,
+        out.alert(alert(
+                Alert.Kind.BREACH,
+                Severity.TICKET,
+                caseKey,
+                c,
+                at,
+                null,
                 "not completed within SLO threshold " + def.getSlo().getThreshold()));
     }
 
@@ -372,8 +384,14 @@ public final class SequenceMachine implements Serializable {
         c.closedAtMs = deadline;
     }
 
-    private Alert alert(Alert.Kind kind, Severity severity, String caseKey, SequenceCase c, long deadline,
-            String missingStep, String what) {
+    private Alert alert(
+            Alert.Kind kind,
+            Severity severity,
+            String caseKey,
+            SequenceCase c,
+            long deadline,
+            String missingStep,
+            String what) {
         Alert a = new Alert();
         a.setKind(kind);
         a.setSeverity(severity);
@@ -393,8 +411,15 @@ public final class SequenceMachine implements Serializable {
         return a;
     }
 
-    private Measurement row(String measure, String caseKey, SequenceCase c, long startMs, long endMs, Boolean good,
-            boolean afterTimeout, boolean late) {
+    private Measurement row(
+            String measure,
+            String caseKey,
+            SequenceCase c,
+            long startMs,
+            long endMs,
+            Boolean good,
+            boolean afterTimeout,
+            boolean late) {
         Measurement m = new Measurement();
         m.setMeasure(measure);
         m.setKind(def.getKind().rules().resultKind());

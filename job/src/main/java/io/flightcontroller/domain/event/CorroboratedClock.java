@@ -33,7 +33,7 @@ public final class CorroboratedClock implements Serializable {
     public static final int DEFAULT_CORROBORATION = 2;
 
     private final long outOfOrdernessMs;
-    private final long[] recent;    // the last k distinct arrival times, a ring
+    private final long[] recent; // the last k distinct arrival times, a ring
     private int size;
     private int next;
     private long corroborated = Long.MIN_VALUE;

@@ -37,6 +37,7 @@ public class DeadLetter implements Serializable {
     public static final String REASON_FUTURE_TIME = "future_time";
     /** A re-driven dead letter whose original record is not available (capped raw, output record, no raw). */
     public static final String REASON_NOT_REDRIVABLE = "not_redrivable";
+
     public static final String REASON_OVERSIZED = "oversized";
     public static final String REASON_LATE = "late";
     public static final String REASON_MISSING_KEY_FIELD = "missing_key_field";
@@ -148,22 +149,61 @@ public class DeadLetter implements Serializable {
         return this;
     }
 
-    public String getReason() { return reason; }
-    public void setReason(String reason) { this.reason = reason; }
-    public String getDetail() { return detail; }
-    public void setDetail(String detail) { this.detail = detail; }
-    public String getRaw() { return raw; }
-    public void setRaw(String raw) { this.raw = raw; }
-    public String getCorrelationId() { return correlationId; }
-    public void setCorrelationId(String correlationId) { this.correlationId = correlationId; }
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getDetail() {
+        return detail;
+    }
+
+    public void setDetail(String detail) {
+        this.detail = detail;
+    }
+
+    public String getRaw() {
+        return raw;
+    }
+
+    public void setRaw(String raw) {
+        this.raw = raw;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = correlationId;
+    }
     /** @return event time in epoch ms UTC, or null when unknown */
-    public Long getEventTimeMs() { return eventTimeMs; }
-    public void setEventTimeMs(Long eventTimeMs) { this.eventTimeMs = eventTimeMs; }
-    public String getStage() { return stage; }
-    public void setStage(String stage) { this.stage = stage; }
+    public Long getEventTimeMs() {
+        return eventTimeMs;
+    }
+
+    public void setEventTimeMs(Long eventTimeMs) {
+        this.eventTimeMs = eventTimeMs;
+    }
+
+    public String getStage() {
+        return stage;
+    }
+
+    public void setStage(String stage) {
+        this.stage = stage;
+    }
     /** @return the record's exact bytes in Base64 when it was not valid UTF-8, else null */
-    public String getRawBase64() { return rawBase64; }
-    public void setRawBase64(String rawBase64) { this.rawBase64 = rawBase64; }
+    public String getRawBase64() {
+        return rawBase64;
+    }
+
+    public void setRawBase64(String rawBase64) {
+        this.rawBase64 = rawBase64;
+    }
 
     @Override
     public String toString() {

@@ -31,8 +31,8 @@ public final class EventTimes {
     public static final long END_EPOCH_MS = 7_258_118_400_000L;
 
     /** The accepted range as text, for messages: {@code [1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)}. */
-    public static final String RANGE = "[" + Instant.ofEpochMilli(MIN_EPOCH_MS) + ", "
-            + Instant.ofEpochMilli(END_EPOCH_MS) + ")";
+    public static final String RANGE =
+            "[" + Instant.ofEpochMilli(MIN_EPOCH_MS) + ", " + Instant.ofEpochMilli(END_EPOCH_MS) + ")";
 
     /**
      * @param epochMs an event time, epoch milliseconds UTC
@@ -67,13 +67,16 @@ public final class EventTimes {
             return fromNumber(new BigDecimal(s));
         }
         try {
-            return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli();
         } catch (DateTimeParseException e) {
             try {
                 return Instant.parse(s).toEpochMilli();
             } catch (DateTimeException e2) {
-                throw new IllegalArgumentException("time '" + s
-                        + "' is not ISO-8601 with an offset (e.g. 2022-11-08T16:22:06Z) nor epoch seconds/milliseconds");
+                throw new IllegalArgumentException(
+                        "time '" + s
+                                + "' is not ISO-8601 with an offset (e.g. 2022-11-08T16:22:06Z) nor epoch seconds/milliseconds");
             }
         }
     }
@@ -97,7 +100,9 @@ public final class EventTimes {
 
     private static long fromNumber(BigDecimal n) {
         if (n.abs().doubleValue() < SECONDS_LIMIT) {
-            return n.movePointRight(3).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+            return n.movePointRight(3)
+                    .setScale(0, java.math.RoundingMode.HALF_UP)
+                    .longValueExact();
         }
         return n.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }

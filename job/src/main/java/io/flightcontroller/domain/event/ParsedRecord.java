@@ -50,14 +50,33 @@ public class ParsedRecord implements Serializable {
     }
 
     /** @return whether this holds an event */
-    public boolean isEvent() { return event != null; }
-    public ProcessEvent getEvent() { return event; }
-    public void setEvent(ProcessEvent event) { this.event = event; }
-    public DeadLetter getDeadLetter() { return deadLetter; }
-    public void setDeadLetter(DeadLetter deadLetter) { this.deadLetter = deadLetter; }
+    public boolean isEvent() {
+        return event != null;
+    }
+
+    public ProcessEvent getEvent() {
+        return event;
+    }
+
+    public void setEvent(ProcessEvent event) {
+        this.event = event;
+    }
+
+    public DeadLetter getDeadLetter() {
+        return deadLetter;
+    }
+
+    public void setDeadLetter(DeadLetter deadLetter) {
+        this.deadLetter = deadLetter;
+    }
     /** @return the record as received (see the class comment), or null */
-    public String getRaw() { return raw; }
-    public void setRaw(String raw) { this.raw = raw; }
+    public String getRaw() {
+        return raw;
+    }
+
+    public void setRaw(String raw) {
+        this.raw = raw;
+    }
 
     /** @return the event time in epoch ms for events, {@link Long#MIN_VALUE} for dead letters */
     public long eventTimeOrMin() {

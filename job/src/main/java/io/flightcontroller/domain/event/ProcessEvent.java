@@ -53,18 +53,45 @@ public class ProcessEvent implements Serializable {
         return e;
     }
 
-    public String getEventId() { return eventId; }
-    public void setEventId(String eventId) { this.eventId = eventId; }
-    public String getCorrelationId() { return correlationId; }
-    public void setCorrelationId(String correlationId) { this.correlationId = correlationId; }
-    public String getEventType() { return eventType; }
-    public void setEventType(String eventType) { this.eventType = eventType; }
+    public String getEventId() {
+        return eventId;
+    }
+
+    public void setEventId(String eventId) {
+        this.eventId = eventId;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = correlationId;
+    }
+
+    public String getEventType() {
+        return eventType;
+    }
+
+    public void setEventType(String eventType) {
+        this.eventType = eventType;
+    }
     /** @return event time, epoch milliseconds UTC */
-    public long getTimeMs() { return timeMs; }
-    public void setTimeMs(long timeMs) { this.timeMs = timeMs; }
+    public long getTimeMs() {
+        return timeMs;
+    }
+
+    public void setTimeMs(long timeMs) {
+        this.timeMs = timeMs;
+    }
     /** @return payload fields, never null (empty when the event had none) */
-    public Map<String, Object> getPayload() { return payload == null ? Collections.emptyMap() : payload; }
-    public void setPayload(Map<String, Object> payload) { this.payload = payload; }
+    public Map<String, Object> getPayload() {
+        return payload == null ? Collections.emptyMap() : payload;
+    }
+
+    public void setPayload(Map<String, Object> payload) {
+        this.payload = payload;
+    }
 
     /**
      * Reads a payload field by dotted path ({@code a.b} reads {@code payload.a.b}); a leading {@code payload.} is
@@ -93,13 +120,25 @@ public class ProcessEvent implements Serializable {
      * @return the identity hash, or 0 when not set
      */
     /** @return the record's position in its input (file line order), the tie-breaker for equal event times */
-    public long getSeq() { return seq; }
-    public void setSeq(long seq) { this.seq = seq; }
+    public long getSeq() {
+        return seq;
+    }
+
+    public void setSeq(long seq) {
+        this.seq = seq;
+    }
     /** @return the watermark this event arrived at or behind, or {@link Long#MIN_VALUE} when it was on time */
-    public long getLateWatermark() { return lateWatermark; }
-    public void setLateWatermark(long lateWatermark) { this.lateWatermark = lateWatermark; }
+    public long getLateWatermark() {
+        return lateWatermark;
+    }
+
+    public void setLateWatermark(long lateWatermark) {
+        this.lateWatermark = lateWatermark;
+    }
     /** @return whether the event arrived at or behind the watermark */
-    public boolean isLate() { return lateWatermark != Long.MIN_VALUE; }
+    public boolean isLate() {
+        return lateWatermark != Long.MIN_VALUE;
+    }
 
     /**
      * @return a copy without payload, keeping time, identity, sequence and lateness (for measures that read none)
@@ -112,8 +151,13 @@ public class ProcessEvent implements Serializable {
         return c;
     }
 
-    public long getIdentity() { return identity; }
-    public void setIdentity(long identity) { this.identity = identity; }
+    public long getIdentity() {
+        return identity;
+    }
+
+    public void setIdentity(long identity) {
+        this.identity = identity;
+    }
 
     /**
      * A 64-bit FNV-1a hash of what makes two deliveries the same event: the EventBridge id when present, else event
@@ -137,8 +181,10 @@ public class ProcessEvent implements Serializable {
         if (this == o) return true;
         if (!(o instanceof ProcessEvent)) return false;
         ProcessEvent that = (ProcessEvent) o;
-        return timeMs == that.timeMs && Objects.equals(eventId, that.eventId)
-                && Objects.equals(correlationId, that.correlationId) && Objects.equals(eventType, that.eventType)
+        return timeMs == that.timeMs
+                && Objects.equals(eventId, that.eventId)
+                && Objects.equals(correlationId, that.correlationId)
+                && Objects.equals(eventType, that.eventType)
                 && Objects.equals(getPayload(), that.getPayload());
     }
 

@@ -1,7 +1,6 @@
 package io.flightcontroller.domain.measure;
 
 import io.flightcontroller.domain.result.Severity;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
@@ -47,10 +46,21 @@ public final class BurnRateRule implements Serializable {
                 new BurnRateRule(Severity.TICKET, Duration.ofDays(3), Duration.ofHours(6), 1.0)));
     }
 
-    public Severity getSeverity() { return severity; }
-    public Duration getLongWindow() { return longWindow; }
-    public Duration getShortWindow() { return shortWindow; }
-    public double getBurnRate() { return burnRate; }
+    public Severity getSeverity() {
+        return severity;
+    }
+
+    public Duration getLongWindow() {
+        return longWindow;
+    }
+
+    public Duration getShortWindow() {
+        return shortWindow;
+    }
+
+    public double getBurnRate() {
+        return burnRate;
+    }
 
     /** @return a stable id such as {@code page:PT1H/PT5M>14.4} */
     public String id() {

@@ -8,9 +8,20 @@ import io.flightcontroller.domain.event.ProcessEvent;
 final class CounterKind extends KindRules {
     private static final long serialVersionUID = 1L;
 
-    @Override public MeasureKind resultKind() { return MeasureKind.COUNTER; }
-    @Override public EventsField eventsField() { return EventsField.COUNT; }
-    @Override public boolean keepsHistory(MeasureDefinition def) { return true; }
+    @Override
+    public MeasureKind resultKind() {
+        return MeasureKind.COUNTER;
+    }
+
+    @Override
+    public EventsField eventsField() {
+        return EventsField.COUNT;
+    }
+
+    @Override
+    public boolean keepsHistory(MeasureDefinition def) {
+        return true;
+    }
 
     @Override
     public void validate(MeasureDefinition.Builder b, String n) {
@@ -20,7 +31,12 @@ final class CounterKind extends KindRules {
     }
 
     @Override
-    public void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+    public void apply(
+            MeasureMachine machine,
+            String caseKey,
+            CaseState s,
+            ProcessEvent e,
+            boolean late,
             MeasureMachine.Listener out) {
         if (machine.getDefinition().getCount().contains(e.getEventType())) {
             s.total++;

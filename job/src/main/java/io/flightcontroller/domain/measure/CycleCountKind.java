@@ -11,9 +11,20 @@ import io.flightcontroller.domain.result.Measurement;
 final class CycleCountKind extends KindRules {
     private static final long serialVersionUID = 1L;
 
-    @Override public MeasureKind resultKind() { return MeasureKind.CYCLE_COUNT; }
-    @Override public boolean hasCycles() { return true; }
-    @Override public boolean allowsTimeout() { return true; }
+    @Override
+    public MeasureKind resultKind() {
+        return MeasureKind.CYCLE_COUNT;
+    }
+
+    @Override
+    public boolean hasCycles() {
+        return true;
+    }
+
+    @Override
+    public boolean allowsTimeout() {
+        return true;
+    }
 
     @Override
     public void validate(MeasureDefinition.Builder b, String n) {
@@ -21,8 +32,8 @@ final class CycleCountKind extends KindRules {
     }
 
     @Override
-    public void completed(MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout,
-            MeasureMachine.Listener out) {
+    public void completed(
+            MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout, MeasureMachine.Listener out) {
         s.maxCycleCount = Math.max(s.maxCycleCount, s.cycleCount);
         m.setValue(s.cycleCount);
         m.setMaxValue((double) s.maxCycleCount);

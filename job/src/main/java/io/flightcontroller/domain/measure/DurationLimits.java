@@ -47,6 +47,8 @@ public final class DurationLimits {
             return d.toString();
         }
         Duration rest = d.minusDays(days);
-        return rest.isZero() ? "P" + days + "D" : "P" + days + "D" + rest.toString().substring(1);
+        return rest.isZero()
+                ? "P" + days + "D"
+                : "P" + days + "D" + rest.toString().substring(1);
     }
 }

@@ -58,17 +58,27 @@ public class InvalidMeasureException extends IllegalArgumentException {
     }
 
     /** @return the measure name */
-    public String getMeasure() { return measure; }
+    public String getMeasure() {
+        return measure;
+    }
 
     /** @return the offending field */
-    public String getField() { return field; }
+    public String getField() {
+        return field;
+    }
 
     /** @return what is wrong, without measure, field and line */
-    public String getProblem() { return problem; }
+    public String getProblem() {
+        return problem;
+    }
 
     /** @return the file name given by the reader, or null */
-    public String getSource() { return source; }
+    public String getSource() {
+        return source;
+    }
 
     /** @return the 1-based line of the offending field, or 0 when unknown */
-    public int getLine() { return line; }
+    public int getLine() {
+        return line;
+    }
 }

@@ -5,7 +5,6 @@ import io.flightcontroller.domain.engine.MeasureMachine;
 import io.flightcontroller.domain.engine.SequenceMachine;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.result.Measurement;
-
 import java.io.Serializable;
 
 /**
@@ -106,7 +105,12 @@ public abstract class KindRules implements Serializable {
      * Applies one event, in event-time order, to a case on the state machine. The default is the cycle rules (start,
      * end, restart, count) shared by the kinds with cycles.
      */
-    public void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+    public void apply(
+            MeasureMachine machine,
+            String caseKey,
+            CaseState s,
+            ProcessEvent e,
+            boolean late,
             MeasureMachine.Listener out) {
         machine.applyCycle(caseKey, s, e, late, out);
     }
@@ -120,8 +124,8 @@ public abstract class KindRules implements Serializable {
      * @param afterTimeout whether the cycle had timed out
      * @param out receives outcomes
      */
-    public void completed(MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout,
-            MeasureMachine.Listener out) {
+    public void completed(
+            MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout, MeasureMachine.Listener out) {
         throw new UnsupportedOperationException(resultKind() + " has no cycles");
     }
 }

@@ -12,10 +12,25 @@ import io.flightcontroller.domain.result.Measurement;
 final class LeadTimeKind extends KindRules {
     private static final long serialVersionUID = 1L;
 
-    @Override public MeasureKind resultKind() { return MeasureKind.LEAD_TIME; }
-    @Override public boolean hasCycles() { return true; }
-    @Override public boolean allowsTimeout() { return true; }
-    @Override public boolean allowsSlo() { return true; }
+    @Override
+    public MeasureKind resultKind() {
+        return MeasureKind.LEAD_TIME;
+    }
+
+    @Override
+    public boolean hasCycles() {
+        return true;
+    }
+
+    @Override
+    public boolean allowsTimeout() {
+        return true;
+    }
+
+    @Override
+    public boolean allowsSlo() {
+        return true;
+    }
 
     @Override
     public void validate(MeasureDefinition.Builder b, String n) {
@@ -27,8 +42,8 @@ final class LeadTimeKind extends KindRules {
      * else bad (a cycle already counted bad at its threshold gives its lead without a second verdict).
      */
     @Override
-    public void completed(MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout,
-            MeasureMachine.Listener out) {
+    public void completed(
+            MeasureDefinition def, CaseState s, Measurement m, boolean afterTimeout, MeasureMachine.Listener out) {
         long lead = m.getEndMs() - m.getStartMs();
         m.setValue(lead);
         Slo slo = def.getSlo();
@@ -36,7 +51,8 @@ final class LeadTimeKind extends KindRules {
             out.outcome(Outcome.of(def.getName(), m.getEndMs(), null, false, lead));
             return;
         }
-        boolean good = !afterTimeout && !s.breached && lead <= slo.getThreshold().toMillis();
+        boolean good =
+                !afterTimeout && !s.breached && lead <= slo.getThreshold().toMillis();
         m.setGood(good);
         if (s.breached) {
             out.outcome(Outcome.of(def.getName(), m.getEndMs(), Boolean.FALSE, false, lead));

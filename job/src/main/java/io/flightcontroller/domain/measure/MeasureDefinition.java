@@ -1,7 +1,6 @@
 package io.flightcontroller.domain.measure;
 
 import io.flightcontroller.domain.event.ProcessEvent;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,13 +66,13 @@ public final class MeasureDefinition implements Serializable {
         this.count = Collections.unmodifiableSet(new LinkedHashSet<>(b.count.isEmpty() ? b.start : b.count));
         this.timeout = b.timeout;
         this.everyCycle = b.everyCycle;
-        this.key = Collections.unmodifiableList(new ArrayList<>(b.key.isEmpty()
-                ? Collections.singletonList(KEY_CORRELATION_ID) : b.key));
+        this.key = Collections.unmodifiableList(
+                new ArrayList<>(b.key.isEmpty() ? Collections.singletonList(KEY_CORRELATION_ID) : b.key));
         this.dimensions = Collections.unmodifiableList(new ArrayList<>(b.dimensions));
         this.expression = b.expression;
         this.slo = b.slo;
-        this.process = b.process != null ? b.process
-                : (name.indexOf('_') > 0 ? name.substring(0, name.indexOf('_')) : name);
+        this.process =
+                b.process != null ? b.process : (name.indexOf('_') > 0 ? name.substring(0, name.indexOf('_')) : name);
         this.steps = Collections.unmodifiableList(new ArrayList<>(b.steps));
         this.within = b.within;
         Set<String> r = new LinkedHashSet<>();
@@ -112,11 +111,24 @@ public final class MeasureDefinition implements Serializable {
      */
     public MeasureDefinition variant(String label, Duration timeout, Slo slo) {
         if (label == null || label.isEmpty() || !VARIANT_LABEL.matcher(label).matches()) {
-            throw new InvalidMeasureException(name, "name", "a variant label must be non-empty text without brackets"
-                    + " or control characters, was '" + label + "'");
+            throw new InvalidMeasureException(
+                    name,
+                    "name",
+                    "a variant label must be non-empty text without brackets" + " or control characters, was '" + label
+                            + "'");
         }
-        Builder b = builder(name).kind(kind).start(start).end(end).restartOn(restartOn).count(count)
-                .everyCycle(everyCycle).key(key).dimensions(dimensions).process(process).timeout(timeout).slo(slo);
+        Builder b = builder(name)
+                .kind(kind)
+                .start(start)
+                .end(end)
+                .restartOn(restartOn)
+                .count(count)
+                .everyCycle(everyCycle)
+                .key(key)
+                .dimensions(dimensions)
+                .process(process)
+                .timeout(timeout)
+                .slo(slo);
         if (expression != null) {
             b.expression(expression.getSource());
         }
@@ -124,26 +136,65 @@ public final class MeasureDefinition implements Serializable {
         return b.build();
     }
 
-    public String getName() { return name; }
-    public MeasureKind getKind() { return kind; }
-    public Set<String> getStart() { return start; }
-    public Set<String> getEnd() { return end; }
-    public Set<String> getRestartOn() { return restartOn; }
-    public Set<String> getCount() { return count; }
+    public String getName() {
+        return name;
+    }
+
+    public MeasureKind getKind() {
+        return kind;
+    }
+
+    public Set<String> getStart() {
+        return start;
+    }
+
+    public Set<String> getEnd() {
+        return end;
+    }
+
+    public Set<String> getRestartOn() {
+        return restartOn;
+    }
+
+    public Set<String> getCount() {
+        return count;
+    }
     /** @return timeout, or null for none */
-    public Duration getTimeout() { return timeout; }
-    public boolean isEveryCycle() { return everyCycle; }
-    public List<String> getKey() { return key; }
-    public List<String> getDimensions() { return dimensions; }
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public boolean isEveryCycle() {
+        return everyCycle;
+    }
+
+    public List<String> getKey() {
+        return key;
+    }
+
+    public List<String> getDimensions() {
+        return dimensions;
+    }
     /** @return the value expression (kind value), else null */
-    public ValueExpression getExpression() { return expression; }
+    public ValueExpression getExpression() {
+        return expression;
+    }
     /** @return the SLO, or null */
-    public Slo getSlo() { return slo; }
-    public String getProcess() { return process; }
+    public Slo getSlo() {
+        return slo;
+    }
+
+    public String getProcess() {
+        return process;
+    }
     /** @return the steps of a sequence in order (empty for other kinds) */
-    public List<SequenceStep> getSteps() { return steps; }
+    public List<SequenceStep> getSteps() {
+        return steps;
+    }
     /** @return the limit of a whole sequence from its first step, or null */
-    public Duration getWithin() { return within; }
+    public Duration getWithin() {
+        return within;
+    }
 
     /**
      * The measure name of the lead rows of a sequence's hop.
@@ -269,25 +320,87 @@ public final class MeasureDefinition implements Serializable {
             this.name = name;
         }
 
-        public Builder kind(MeasureKind kind) { this.kind = kind; return this; }
-        public Builder start(Collection<String> types) { start.addAll(types); return this; }
-        public Builder start(String... types) { return start(java.util.Arrays.asList(types)); }
-        public Builder end(Collection<String> types) { end.addAll(types); return this; }
-        public Builder end(String... types) { return end(java.util.Arrays.asList(types)); }
-        public Builder restartOn(Collection<String> types) { restartOn.addAll(types); return this; }
-        public Builder count(Collection<String> types) { count.addAll(types); return this; }
+        public Builder kind(MeasureKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        public Builder start(Collection<String> types) {
+            start.addAll(types);
+            return this;
+        }
+
+        public Builder start(String... types) {
+            return start(java.util.Arrays.asList(types));
+        }
+
+        public Builder end(Collection<String> types) {
+            end.addAll(types);
+            return this;
+        }
+
+        public Builder end(String... types) {
+            return end(java.util.Arrays.asList(types));
+        }
+
+        public Builder restartOn(Collection<String> types) {
+            restartOn.addAll(types);
+            return this;
+        }
+
+        public Builder count(Collection<String> types) {
+            count.addAll(types);
+            return this;
+        }
         /** @param timeout positive duration, or null for none */
-        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
-        public Builder everyCycle(boolean everyCycle) { this.everyCycle = everyCycle; return this; }
-        public Builder key(Collection<String> parts) { key.addAll(parts); return this; }
-        public Builder dimensions(Collection<String> fields) { dimensions.addAll(fields); return this; }
-        public Builder expression(String source) { this.expressionSource = source; return this; }
-        public Builder slo(Slo slo) { this.slo = slo; return this; }
-        public Builder process(String process) { this.process = process; return this; }
-        public Builder steps(Collection<SequenceStep> s) { steps.addAll(s); return this; }
-        public Builder steps(SequenceStep... s) { return steps(java.util.Arrays.asList(s)); }
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder everyCycle(boolean everyCycle) {
+            this.everyCycle = everyCycle;
+            return this;
+        }
+
+        public Builder key(Collection<String> parts) {
+            key.addAll(parts);
+            return this;
+        }
+
+        public Builder dimensions(Collection<String> fields) {
+            dimensions.addAll(fields);
+            return this;
+        }
+
+        public Builder expression(String source) {
+            this.expressionSource = source;
+            return this;
+        }
+
+        public Builder slo(Slo slo) {
+            this.slo = slo;
+            return this;
+        }
+
+        public Builder process(String process) {
+            this.process = process;
+            return this;
+        }
+
+        public Builder steps(Collection<SequenceStep> s) {
+            steps.addAll(s);
+            return this;
+        }
+
+        public Builder steps(SequenceStep... s) {
+            return steps(java.util.Arrays.asList(s));
+        }
         /** @param within limit of a whole sequence from its first step, or null for none */
-        public Builder within(Duration within) { this.within = within; return this; }
+        public Builder within(Duration within) {
+            this.within = within;
+            return this;
+        }
 
         /**
          * Validates and builds.
@@ -298,8 +411,8 @@ public final class MeasureDefinition implements Serializable {
         public MeasureDefinition build() {
             String n = name == null ? "?" : name;
             if (name == null || !NAME.matcher(name).matches()) {
-                throw new InvalidMeasureException(n, "name",
-                        "must start with a letter and use letters, digits, '_', '.', '-'");
+                throw new InvalidMeasureException(
+                        n, "name", "must start with a letter and use letters, digits, '_', '.', '-'");
             }
             if (kind == null) {
                 throw new InvalidMeasureException(n, "kind", "is required");
@@ -319,7 +432,8 @@ public final class MeasureDefinition implements Serializable {
             }
             if (expressionSource != null) {
                 if (!kind.rules().allowsExpression()) {
-                    throw new InvalidMeasureException(n, "expression", "applies to kind " + kindsThat(KindRules::allowsExpression) + " only");
+                    throw new InvalidMeasureException(
+                            n, "expression", "applies to kind " + kindsThat(KindRules::allowsExpression) + " only");
                 }
                 try {
                     expression = ValueExpression.compile(expressionSource);
@@ -332,31 +446,41 @@ public final class MeasureDefinition implements Serializable {
             }
             DurationLimits.checkMax(n, "timeout", timeout);
             if (timeout != null && !kind.rules().allowsTimeout()) {
-                throw new InvalidMeasureException(n, "timeout", "applies to " + kindsThat(KindRules::allowsTimeout) + " only");
+                throw new InvalidMeasureException(
+                        n, "timeout", "applies to " + kindsThat(KindRules::allowsTimeout) + " only");
             }
             if (slo != null) {
                 if (!kind.rules().allowsSlo()) {
-                    throw new InvalidMeasureException(n, "slo", "applies to kinds " + kindsThat(KindRules::allowsSlo) + " only");
+                    throw new InvalidMeasureException(
+                            n, "slo", "applies to kinds " + kindsThat(KindRules::allowsSlo) + " only");
                 }
                 slo.validate(n);
                 if (within != null && slo.getThreshold().compareTo(within) > 0) {
-                    throw new InvalidMeasureException(n, "slo.threshold", DurationLimits.format(slo.getThreshold())
-                            + " is greater than within " + DurationLimits.format(within) + ": a sequence still open"
-                            + " at its limit counts as bad, so a lead between the two could never be good; use a"
-                            + " threshold at most the within");
+                    throw new InvalidMeasureException(
+                            n,
+                            "slo.threshold",
+                            DurationLimits.format(slo.getThreshold())
+                                    + " is greater than within " + DurationLimits.format(within)
+                                    + ": a sequence still open"
+                                    + " at its limit counts as bad, so a lead between the two could never be good; use a"
+                                    + " threshold at most the within");
                 }
                 if (timeout != null && slo.getThreshold().compareTo(timeout) > 0) {
-                    throw new InvalidMeasureException(n, "slo.threshold", DurationLimits.format(slo.getThreshold())
-                            + " is greater than timeout " + DurationLimits.format(timeout) + ": a case still open at"
-                            + " its timeout counts as bad, so a lead between the two could never be good; use a"
-                            + " threshold at most the timeout");
+                    throw new InvalidMeasureException(
+                            n,
+                            "slo.threshold",
+                            DurationLimits.format(slo.getThreshold())
+                                    + " is greater than timeout " + DurationLimits.format(timeout)
+                                    + ": a case still open at"
+                                    + " its timeout counts as bad, so a lead between the two could never be good; use a"
+                                    + " threshold at most the timeout");
                 }
             }
             for (int i = 0; i < key.size(); i++) {
                 String k = key.get(i);
                 if (!k.equals(KEY_CORRELATION_ID) && !(k.startsWith("payload.") && k.length() > "payload.".length())) {
-                    throw new InvalidMeasureException(n, "key[" + i + "]",
-                            "must be 'correlation_id' or 'payload.<field>', was '" + k + "'");
+                    throw new InvalidMeasureException(
+                            n, "key[" + i + "]", "must be 'correlation_id' or 'payload.<field>', was '" + k + "'");
                 }
             }
             for (int i = 0; i < dimensions.size(); i++) {
@@ -368,11 +492,17 @@ public final class MeasureDefinition implements Serializable {
         }
 
         /** @return the start event types given so far */
-        List<String> startTypes() { return start; }
+        List<String> startTypes() {
+            return start;
+        }
         /** @return the counted event types given so far */
-        List<String> countTypes() { return count; }
+        List<String> countTypes() {
+            return count;
+        }
         /** @return the expression's source, or null */
-        String expressionSource() { return expressionSource; }
+        String expressionSource() {
+            return expressionSource;
+        }
 
         /** @return the kinds whose rules pass {@code test}, e.g. {@code lead_time and cycle_count} */
         private static String kindsThat(java.util.function.Predicate<KindRules> test) {
@@ -403,24 +533,27 @@ public final class MeasureDefinition implements Serializable {
         /** The rules of kind sequence; fields are named as in the YAML, e.g. {@code steps[1].within}. */
         void checkSequence(String n) {
             for (String f : new String[] {"start", "end", "restart_on", "count"}) {
-                List<String> given = f.equals("start") ? start : f.equals("end") ? end
-                        : f.equals("restart_on") ? restartOn : count;
+                List<String> given =
+                        f.equals("start") ? start : f.equals("end") ? end : f.equals("restart_on") ? restartOn : count;
                 if (!given.isEmpty()) {
-                    throw new InvalidMeasureException(n, f,
-                            "does not apply to kind sequence; list the events in steps");
+                    throw new InvalidMeasureException(
+                            n, f, "does not apply to kind sequence; list the events in steps");
                 }
             }
             if (timeout != null) {
-                throw new InvalidMeasureException(n, "timeout", "does not apply to kind sequence; use within (the whole"
-                        + " sequence) or a step's within (one hop)");
+                throw new InvalidMeasureException(
+                        n,
+                        "timeout",
+                        "does not apply to kind sequence; use within (the whole"
+                                + " sequence) or a step's within (one hop)");
             }
             if (everyCycle) {
-                throw new InvalidMeasureException(n, "every_cycle", "does not apply to kind sequence (one sequence per"
-                        + " case)");
+                throw new InvalidMeasureException(
+                        n, "every_cycle", "does not apply to kind sequence (one sequence per" + " case)");
             }
             if (steps.size() < 2) {
-                throw new InvalidMeasureException(n, "steps",
-                        "needs at least two steps, e.g. [{event: a}, {event: b}]");
+                throw new InvalidMeasureException(
+                        n, "steps", "needs at least two steps, e.g. [{event: a}, {event: b}]");
             }
             if (within != null && (within.isZero() || within.isNegative())) {
                 throw new InvalidMeasureException(n, "within", "must be a positive ISO-8601 duration, e.g. P7D");
@@ -441,39 +574,50 @@ public final class MeasureDefinition implements Serializable {
                     }
                     Integer other = stepOfType.putIfAbsent(type, i);
                     if (other != null) {
-                        throw new InvalidMeasureException(n, f + ".event", "'" + type + "' is also the event of step "
-                                + (other + 1) + "; an event type may make one step only");
+                        throw new InvalidMeasureException(
+                                n,
+                                f + ".event",
+                                "'" + type + "' is also the event of step " + (other + 1)
+                                        + "; an event type may make one step only");
                     }
                     t++;
                 }
                 Duration w = step.getWithin();
                 if (i == 0 && w != null) {
-                    throw new InvalidMeasureException(n, f + ".within", "the first step has no previous step to be"
-                            + " within of; limit the whole sequence with the measure's within");
+                    throw new InvalidMeasureException(
+                            n,
+                            f + ".within",
+                            "the first step has no previous step to be"
+                                    + " within of; limit the whole sequence with the measure's within");
                 }
                 if (i == 0 && step.getMeasure() != null) {
-                    throw new InvalidMeasureException(n, f + ".measure", "no hop ends at the first step; name a hop on"
-                            + " the step it ends at");
+                    throw new InvalidMeasureException(
+                            n, f + ".measure", "no hop ends at the first step; name a hop on" + " the step it ends at");
                 }
                 if (w != null) {
                     if (w.isZero() || w.isNegative()) {
-                        throw new InvalidMeasureException(n, f + ".within",
-                                "must be a positive ISO-8601 duration, e.g. PT1H");
+                        throw new InvalidMeasureException(
+                                n, f + ".within", "must be a positive ISO-8601 duration, e.g. PT1H");
                     }
                     DurationLimits.checkMax(n, f + ".within", w);
                     if (within != null && w.compareTo(within) > 0) {
-                        throw new InvalidMeasureException(n, f + ".within", DurationLimits.format(w)
-                                + " is longer than the sequence's within " + DurationLimits.format(within)
-                                + ": the hop could never use it; shorten it or lengthen the sequence's within");
+                        throw new InvalidMeasureException(
+                                n,
+                                f + ".within",
+                                DurationLimits.format(w)
+                                        + " is longer than the sequence's within " + DurationLimits.format(within)
+                                        + ": the hop could never use it; shorten it or lengthen the sequence's within");
                     }
                 }
                 String m = step.getMeasure();
                 if (m != null && !NAME.matcher(m).matches()) {
-                    throw new InvalidMeasureException(n, f + ".measure",
-                            "must start with a letter and use letters, digits, '_', '.', '-'");
+                    throw new InvalidMeasureException(
+                            n, f + ".measure", "must start with a letter and use letters, digits, '_', '.', '-'");
                 }
                 if (m != null && (m.equals(n) || !hopNames.add(m))) {
-                    throw new InvalidMeasureException(n, f + ".measure",
+                    throw new InvalidMeasureException(
+                            n,
+                            f + ".measure",
                             "'" + m + "' names another lead of this sequence; give each hop its own name");
                 }
             }

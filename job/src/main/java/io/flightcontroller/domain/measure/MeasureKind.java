@@ -50,7 +50,7 @@ public enum MeasureKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown kind '" + s + "', expected one of lead_time, cycle_count, counter,"
-                + " value, sequence");
+        throw new IllegalArgumentException(
+                "unknown kind '" + s + "', expected one of lead_time, cycle_count, counter," + " value, sequence");
     }
 }

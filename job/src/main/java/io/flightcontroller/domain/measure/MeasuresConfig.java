@@ -44,13 +44,15 @@ public final class MeasuresConfig implements Serializable {
         for (MeasureDefinition m : measures) { // a sequence's hop metrics share the namespace of measure names
             for (int k = 2; k <= m.getSteps().size(); k++) {
                 if (!names.add(m.hopMeasure(k))) {
-                    throw new InvalidMeasureException(m.getName(), "steps[" + (k - 1) + "].measure", "'"
-                            + m.hopMeasure(k) + "' is also the name of another measure or hop; names are unique");
+                    throw new InvalidMeasureException(
+                            m.getName(),
+                            "steps[" + (k - 1) + "].measure",
+                            "'" + m.hopMeasure(k) + "' is also the name of another measure or hop; names are unique");
                 }
             }
         }
-        List<Duration> w = aggregateWindows == null || aggregateWindows.isEmpty()
-                ? DEFAULT_AGGREGATE_WINDOWS : aggregateWindows;
+        List<Duration> w =
+                aggregateWindows == null || aggregateWindows.isEmpty() ? DEFAULT_AGGREGATE_WINDOWS : aggregateWindows;
         for (Duration d : w) {
             if (d.isZero() || d.isNegative()) {
                 throw new InvalidMeasureException("-", "aggregate_windows", "windows must be positive, was " + d);
@@ -66,8 +68,13 @@ public final class MeasuresConfig implements Serializable {
         this.relevantTypes = Collections.unmodifiableSet(types);
     }
 
-    public List<MeasureDefinition> getMeasures() { return measures; }
-    public List<Duration> getAggregateWindows() { return aggregateWindows; }
+    public List<MeasureDefinition> getMeasures() {
+        return measures;
+    }
+
+    public List<Duration> getAggregateWindows() {
+        return aggregateWindows;
+    }
 
     /** @return every event type some measure reacts to */
     public Set<String> relevantTypes() {

@@ -12,10 +12,25 @@ import io.flightcontroller.domain.event.ProcessEvent;
 final class SequenceKind extends KindRules {
     private static final long serialVersionUID = 1L;
 
-    @Override public Engine engine() { return Engine.CEP; }
-    @Override public MeasureKind resultKind() { return MeasureKind.LEAD_TIME; }
-    @Override public boolean allowsSlo() { return true; }
-    @Override public boolean allowsSteps() { return true; }
+    @Override
+    public Engine engine() {
+        return Engine.CEP;
+    }
+
+    @Override
+    public MeasureKind resultKind() {
+        return MeasureKind.LEAD_TIME;
+    }
+
+    @Override
+    public boolean allowsSlo() {
+        return true;
+    }
+
+    @Override
+    public boolean allowsSteps() {
+        return true;
+    }
 
     @Override
     public void validate(MeasureDefinition.Builder b, String n) {
@@ -23,7 +38,12 @@ final class SequenceKind extends KindRules {
     }
 
     @Override
-    public void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+    public void apply(
+            MeasureMachine machine,
+            String caseKey,
+            CaseState s,
+            ProcessEvent e,
+            boolean late,
             MeasureMachine.Listener out) {
         throw new UnsupportedOperationException("kind sequence runs on Flink CEP, not on the state machine");
     }

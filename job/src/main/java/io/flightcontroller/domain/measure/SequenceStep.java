@@ -44,11 +44,17 @@ public final class SequenceStep implements Serializable {
     }
 
     /** @return the event types of the step (insertion order) */
-    public Set<String> getTypes() { return types; }
+    public Set<String> getTypes() {
+        return types;
+    }
     /** @return the hop's limit from the previous step, or null */
-    public Duration getWithin() { return within; }
+    public Duration getWithin() {
+        return within;
+    }
     /** @return the hop's metric name as declared, or null */
-    public String getMeasure() { return measure; }
+    public String getMeasure() {
+        return measure;
+    }
 
     /** @return the event types as one text: the type, or the types joined with {@code ,} */
     public String typesText() {

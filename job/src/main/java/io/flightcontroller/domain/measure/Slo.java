@@ -32,7 +32,8 @@ public final class Slo implements Serializable {
      * @param burnRateRules alerting rules (empty for none)
      * @param minEvents minimum outcomes in a rule's long window before it may fire (guards low-traffic measures), &gt;= 0
      */
-    public Slo(Duration threshold, double objective, Duration window, List<BurnRateRule> burnRateRules, long minEvents) {
+    public Slo(
+            Duration threshold, double objective, Duration window, List<BurnRateRule> burnRateRules, long minEvents) {
         this.threshold = threshold;
         this.objective = objective;
         this.window = window;
@@ -48,11 +49,13 @@ public final class Slo implements Serializable {
      */
     public void validate(String measure) {
         if (threshold == null || threshold.isZero() || threshold.isNegative()) {
-            throw new InvalidMeasureException(measure, "slo.threshold", "must be a positive ISO-8601 duration, e.g. PT1H");
+            throw new InvalidMeasureException(
+                    measure, "slo.threshold", "must be a positive ISO-8601 duration, e.g. PT1H");
         }
         DurationLimits.checkMax(measure, "slo.threshold", threshold);
         if (!(objective > 0 && objective < 1)) {
-            throw new InvalidMeasureException(measure, "slo.objective", "must be in (0, 1), e.g. 0.95; was " + objective);
+            throw new InvalidMeasureException(
+                    measure, "slo.objective", "must be in (0, 1), e.g. 0.95; was " + objective);
         }
         if (window == null || window.compareTo(threshold) <= 0) {
             throw new InvalidMeasureException(measure, "slo.window", "must be longer than slo.threshold, e.g. P28D");
@@ -64,11 +67,15 @@ public final class Slo implements Serializable {
         for (int i = 0; i < burnRateRules.size(); i++) {
             BurnRateRule r = burnRateRules.get(i);
             String f = "slo.burn_rate_alerts[" + i + "]";
-            if (r.getLongWindow() == null || r.getLongWindow().isZero() || r.getLongWindow().isNegative()) {
+            if (r.getLongWindow() == null
+                    || r.getLongWindow().isZero()
+                    || r.getLongWindow().isNegative()) {
                 throw new InvalidMeasureException(measure, f + ".long_window", "must be a positive duration");
             }
             DurationLimits.checkMax(measure, f + ".long_window", r.getLongWindow());
-            if (r.getShortWindow() == null || r.getShortWindow().isNegative() || r.getShortWindow().isZero()
+            if (r.getShortWindow() == null
+                    || r.getShortWindow().isNegative()
+                    || r.getShortWindow().isZero()
                     || r.getShortWindow().compareTo(r.getLongWindow()) > 0) {
                 throw new InvalidMeasureException(measure, f + ".short_window", "must be positive and <= long_window");
             }
@@ -79,13 +86,23 @@ public final class Slo implements Serializable {
     }
 
     /** @return lead-time threshold */
-    public Duration getThreshold() { return threshold; }
+    public Duration getThreshold() {
+        return threshold;
+    }
     /** @return objective in (0, 1) */
-    public double getObjective() { return objective; }
+    public double getObjective() {
+        return objective;
+    }
     /** @return SLO window */
-    public Duration getWindow() { return window; }
+    public Duration getWindow() {
+        return window;
+    }
     /** @return burn-rate alerting rules */
-    public List<BurnRateRule> getBurnRateRules() { return burnRateRules; }
+    public List<BurnRateRule> getBurnRateRules() {
+        return burnRateRules;
+    }
     /** @return minimum outcomes in a long window before a rule may fire */
-    public long getMinEvents() { return minEvents; }
+    public long getMinEvents() {
+        return minEvents;
+    }
 }

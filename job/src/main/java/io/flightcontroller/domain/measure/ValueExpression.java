@@ -1,7 +1,6 @@
 package io.flightcontroller.domain.measure;
 
 import io.flightcontroller.domain.event.ProcessEvent;
-
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.Map;
@@ -45,7 +44,9 @@ public final class ValueExpression implements Serializable {
     }
 
     /** @return the expression text */
-    public String getSource() { return source; }
+    public String getSource() {
+        return source;
+    }
 
     /**
      * Evaluates the expression on one event.
@@ -204,8 +205,11 @@ public final class ValueExpression implements Serializable {
                 return e -> v;
             }
             while (pos < s.length()
-                    && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_' || s.charAt(pos) == '.'
-                            || s.charAt(pos) == ':' || s.charAt(pos) == '-')) {
+                    && (Character.isLetterOrDigit(s.charAt(pos))
+                            || s.charAt(pos) == '_'
+                            || s.charAt(pos) == '.'
+                            || s.charAt(pos) == ':'
+                            || s.charAt(pos) == '-')) {
                 pos++;
             }
             if (start == pos) {

@@ -8,10 +8,25 @@ import io.flightcontroller.domain.event.ProcessEvent;
 final class ValueKind extends KindRules {
     private static final long serialVersionUID = 1L;
 
-    @Override public MeasureKind resultKind() { return MeasureKind.VALUE; }
-    @Override public EventsField eventsField() { return EventsField.START; }
-    @Override public boolean allowsExpression() { return true; }
-    @Override public boolean keepsHistory(MeasureDefinition def) { return true; }
+    @Override
+    public MeasureKind resultKind() {
+        return MeasureKind.VALUE;
+    }
+
+    @Override
+    public EventsField eventsField() {
+        return EventsField.START;
+    }
+
+    @Override
+    public boolean allowsExpression() {
+        return true;
+    }
+
+    @Override
+    public boolean keepsHistory(MeasureDefinition def) {
+        return true;
+    }
 
     @Override
     public void validate(MeasureDefinition.Builder b, String n) {
@@ -24,7 +39,12 @@ final class ValueKind extends KindRules {
     }
 
     @Override
-    public void apply(MeasureMachine machine, String caseKey, CaseState s, ProcessEvent e, boolean late,
+    public void apply(
+            MeasureMachine machine,
+            String caseKey,
+            CaseState s,
+            ProcessEvent e,
+            boolean late,
             MeasureMachine.Listener out) {
         MeasureDefinition def = machine.getDefinition();
         if (def.getStart().contains(e.getEventType())) {

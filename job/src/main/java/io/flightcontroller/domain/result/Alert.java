@@ -48,38 +48,117 @@ public class Alert implements Serializable {
 
     public Alert() {}
 
-    public Kind getKind() { return kind; }
-    public void setKind(Kind kind) { this.kind = kind; }
-    public Severity getSeverity() { return severity; }
-    public void setSeverity(Severity severity) { this.severity = severity; }
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public String getCaseKey() { return caseKey; }
-    public void setCaseKey(String caseKey) { this.caseKey = caseKey; }
-    public String getCorrelationId() { return correlationId; }
-    public void setCorrelationId(String correlationId) { this.correlationId = correlationId; }
+    public Kind getKind() {
+        return kind;
+    }
+
+    public void setKind(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Severity getSeverity() {
+        return severity;
+    }
+
+    public void setSeverity(Severity severity) {
+        this.severity = severity;
+    }
+
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public String getCaseKey() {
+        return caseKey;
+    }
+
+    public void setCaseKey(String caseKey) {
+        this.caseKey = caseKey;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = correlationId;
+    }
     /** @return case start (or long-window start), epoch ms UTC */
-    public long getStartMs() { return startMs; }
-    public void setStartMs(long startMs) { this.startMs = startMs; }
+    public long getStartMs() {
+        return startMs;
+    }
+
+    public void setStartMs(long startMs) {
+        this.startMs = startMs;
+    }
     /** @return deadline (or evaluation time), epoch ms UTC */
-    public long getDeadlineMs() { return deadlineMs; }
-    public void setDeadlineMs(long deadlineMs) { this.deadlineMs = deadlineMs; }
+    public long getDeadlineMs() {
+        return deadlineMs;
+    }
+
+    public void setDeadlineMs(long deadlineMs) {
+        this.deadlineMs = deadlineMs;
+    }
     /** @return lead observed at the deadline in ms, or null */
-    public Long getObservedLeadMs() { return observedLeadMs; }
-    public void setObservedLeadMs(Long observedLeadMs) { this.observedLeadMs = observedLeadMs; }
-    public Double getBurnRate() { return burnRate; }
-    public void setBurnRate(Double burnRate) { this.burnRate = burnRate; }
-    public Double getObjective() { return objective; }
-    public void setObjective(Double objective) { this.objective = objective; }
-    public String getWindow() { return window; }
-    public void setWindow(String window) { this.window = window; }
+    public Long getObservedLeadMs() {
+        return observedLeadMs;
+    }
+
+    public void setObservedLeadMs(Long observedLeadMs) {
+        this.observedLeadMs = observedLeadMs;
+    }
+
+    public Double getBurnRate() {
+        return burnRate;
+    }
+
+    public void setBurnRate(Double burnRate) {
+        this.burnRate = burnRate;
+    }
+
+    public Double getObjective() {
+        return objective;
+    }
+
+    public void setObjective(Double objective) {
+        this.objective = objective;
+    }
+
+    public String getWindow() {
+        return window;
+    }
+
+    public void setWindow(String window) {
+        this.window = window;
+    }
     /** @return the expected event type(s) of the step a sequence did not reach in time, or null */
-    public String getMissingStep() { return missingStep; }
-    public void setMissingStep(String missingStep) { this.missingStep = missingStep; }
-    public String getSubject() { return subject; }
-    public void setSubject(String subject) { this.subject = subject; }
-    public String getAlertId() { return alertId; }
-    public void setAlertId(String alertId) { this.alertId = alertId; }
+    public String getMissingStep() {
+        return missingStep;
+    }
+
+    public void setMissingStep(String missingStep) {
+        this.missingStep = missingStep;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    public void setSubject(String subject) {
+        this.subject = subject;
+    }
+
+    public String getAlertId() {
+        return alertId;
+    }
+
+    public void setAlertId(String alertId) {
+        this.alertId = alertId;
+    }
 
     @Override
     public String toString() {

@@ -2,7 +2,6 @@ package io.flightcontroller.domain.result;
 
 import io.flightcontroller.domain.event.EventTimes;
 import io.flightcontroller.domain.measure.Slo;
-
 import java.io.Serializable;
 
 /**
@@ -67,24 +66,77 @@ public class ErrorBudget implements Serializable {
         return events == 0 ? null : ((double) bad / events) / (1 - objective);
     }
 
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public long getTimeMs() { return timeMs; }
-    public void setTimeMs(long timeMs) { this.timeMs = timeMs; }
-    public String getWindow() { return window; }
-    public void setWindow(String window) { this.window = window; }
-    public long getEvents() { return events; }
-    public void setEvents(long events) { this.events = events; }
-    public long getGood() { return good; }
-    public void setGood(long good) { this.good = good; }
-    public long getBad() { return bad; }
-    public void setBad(long bad) { this.bad = bad; }
-    public double getBudget() { return budget; }
-    public void setBudget(double budget) { this.budget = budget; }
-    public Double getRemainingFraction() { return remainingFraction; }
-    public void setRemainingFraction(Double remainingFraction) { this.remainingFraction = remainingFraction; }
-    public Double getBurnRate() { return burnRate; }
-    public void setBurnRate(Double burnRate) { this.burnRate = burnRate; }
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public long getTimeMs() {
+        return timeMs;
+    }
+
+    public void setTimeMs(long timeMs) {
+        this.timeMs = timeMs;
+    }
+
+    public String getWindow() {
+        return window;
+    }
+
+    public void setWindow(String window) {
+        this.window = window;
+    }
+
+    public long getEvents() {
+        return events;
+    }
+
+    public void setEvents(long events) {
+        this.events = events;
+    }
+
+    public long getGood() {
+        return good;
+    }
+
+    public void setGood(long good) {
+        this.good = good;
+    }
+
+    public long getBad() {
+        return bad;
+    }
+
+    public void setBad(long bad) {
+        this.bad = bad;
+    }
+
+    public double getBudget() {
+        return budget;
+    }
+
+    public void setBudget(double budget) {
+        this.budget = budget;
+    }
+
+    public Double getRemainingFraction() {
+        return remainingFraction;
+    }
+
+    public void setRemainingFraction(Double remainingFraction) {
+        this.remainingFraction = remainingFraction;
+    }
+
+    public Double getBurnRate() {
+        return burnRate;
+    }
+
+    public void setBurnRate(Double burnRate) {
+        this.burnRate = burnRate;
+    }
 
     @Override
     public String toString() {

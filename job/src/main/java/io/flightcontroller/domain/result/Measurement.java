@@ -1,7 +1,6 @@
 package io.flightcontroller.domain.result;
 
 import io.flightcontroller.domain.measure.MeasureKind;
-
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
@@ -40,37 +39,113 @@ public class Measurement implements Serializable {
     public Measurement() {}
 
     /** @return the lead time or value as a long (lead times are whole milliseconds) */
-    public long valueAsLong() { return Math.round(value); }
+    public long valueAsLong() {
+        return Math.round(value);
+    }
 
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public MeasureKind getKind() { return kind; }
-    public void setKind(MeasureKind kind) { this.kind = kind; }
-    public String getCaseKey() { return caseKey; }
-    public void setCaseKey(String caseKey) { this.caseKey = caseKey; }
-    public String getCorrelationId() { return correlationId; }
-    public void setCorrelationId(String correlationId) { this.correlationId = correlationId; }
-    public int getCycle() { return cycle; }
-    public void setCycle(int cycle) { this.cycle = cycle; }
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public MeasureKind getKind() {
+        return kind;
+    }
+
+    public void setKind(MeasureKind kind) {
+        this.kind = kind;
+    }
+
+    public String getCaseKey() {
+        return caseKey;
+    }
+
+    public void setCaseKey(String caseKey) {
+        this.caseKey = caseKey;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = correlationId;
+    }
+
+    public int getCycle() {
+        return cycle;
+    }
+
+    public void setCycle(int cycle) {
+        this.cycle = cycle;
+    }
     /** @return start event time, epoch ms UTC */
-    public long getStartMs() { return startMs; }
-    public void setStartMs(long startMs) { this.startMs = startMs; }
+    public long getStartMs() {
+        return startMs;
+    }
+
+    public void setStartMs(long startMs) {
+        this.startMs = startMs;
+    }
     /** @return end event time, epoch ms UTC */
-    public long getEndMs() { return endMs; }
-    public void setEndMs(long endMs) { this.endMs = endMs; }
+    public long getEndMs() {
+        return endMs;
+    }
+
+    public void setEndMs(long endMs) {
+        this.endMs = endMs;
+    }
     /** @return lead time in ms, count, running total or expression value, depending on {@link #getKind()} */
-    public double getValue() { return value; }
-    public void setValue(double value) { this.value = value; }
-    public Double getMaxValue() { return maxValue; }
-    public void setMaxValue(Double maxValue) { this.maxValue = maxValue; }
-    public Boolean getGood() { return good; }
-    public void setGood(Boolean good) { this.good = good; }
-    public boolean isLate() { return late; }
-    public void setLate(boolean late) { this.late = late; }
-    public boolean isAfterTimeout() { return afterTimeout; }
-    public void setAfterTimeout(boolean afterTimeout) { this.afterTimeout = afterTimeout; }
-    public Map<String, String> getDimensions() { return dimensions == null ? Collections.emptyMap() : dimensions; }
-    public void setDimensions(Map<String, String> dimensions) { this.dimensions = dimensions; }
+    public double getValue() {
+        return value;
+    }
+
+    public void setValue(double value) {
+        this.value = value;
+    }
+
+    public Double getMaxValue() {
+        return maxValue;
+    }
+
+    public void setMaxValue(Double maxValue) {
+        this.maxValue = maxValue;
+    }
+
+    public Boolean getGood() {
+        return good;
+    }
+
+    public void setGood(Boolean good) {
+        this.good = good;
+    }
+
+    public boolean isLate() {
+        return late;
+    }
+
+    public void setLate(boolean late) {
+        this.late = late;
+    }
+
+    public boolean isAfterTimeout() {
+        return afterTimeout;
+    }
+
+    public void setAfterTimeout(boolean afterTimeout) {
+        this.afterTimeout = afterTimeout;
+    }
+
+    public Map<String, String> getDimensions() {
+        return dimensions == null ? Collections.emptyMap() : dimensions;
+    }
+
+    public void setDimensions(Map<String, String> dimensions) {
+        this.dimensions = dimensions;
+    }
 
     @Override
     public String toString() {

@@ -37,16 +37,45 @@ public class OpenCase implements Serializable {
         return o;
     }
 
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public String getCaseKey() { return caseKey; }
-    public void setCaseKey(String caseKey) { this.caseKey = caseKey; }
-    public String getCorrelationId() { return correlationId; }
-    public void setCorrelationId(String correlationId) { this.correlationId = correlationId; }
-    public long getStartMs() { return startMs; }
-    public void setStartMs(long startMs) { this.startMs = startMs; }
-    public long getAgeMs() { return ageMs; }
-    public void setAgeMs(long ageMs) { this.ageMs = ageMs; }
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public String getCaseKey() {
+        return caseKey;
+    }
+
+    public void setCaseKey(String caseKey) {
+        this.caseKey = caseKey;
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = correlationId;
+    }
+
+    public long getStartMs() {
+        return startMs;
+    }
+
+    public void setStartMs(long startMs) {
+        this.startMs = startMs;
+    }
+
+    public long getAgeMs() {
+        return ageMs;
+    }
+
+    public void setAgeMs(long ageMs) {
+        this.ageMs = ageMs;
+    }
 
     @Override
     public String toString() {

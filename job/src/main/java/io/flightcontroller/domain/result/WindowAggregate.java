@@ -30,30 +30,101 @@ public class WindowAggregate implements Serializable {
 
     public WindowAggregate() {}
 
-    public String getMeasure() { return measure; }
-    public void setMeasure(String measure) { this.measure = measure; }
-    public String getWindow() { return window; }
-    public void setWindow(String window) { this.window = window; }
-    public long getWindowStartMs() { return windowStartMs; }
-    public void setWindowStartMs(long windowStartMs) { this.windowStartMs = windowStartMs; }
-    public long getWindowEndMs() { return windowEndMs; }
-    public void setWindowEndMs(long windowEndMs) { this.windowEndMs = windowEndMs; }
-    public long getCompleted() { return completed; }
-    public void setCompleted(long completed) { this.completed = completed; }
-    public long getGood() { return good; }
-    public void setGood(long good) { this.good = good; }
-    public long getBad() { return bad; }
-    public void setBad(long bad) { this.bad = bad; }
-    public Double getCompliance() { return compliance; }
-    public void setCompliance(Double compliance) { this.compliance = compliance; }
-    public Double getP50() { return p50; }
-    public void setP50(Double p50) { this.p50 = p50; }
-    public Double getP90() { return p90; }
-    public void setP90(Double p90) { this.p90 = p90; }
-    public Double getP95() { return p95; }
-    public void setP95(Double p95) { this.p95 = p95; }
-    public Double getP99() { return p99; }
-    public void setP99(Double p99) { this.p99 = p99; }
+    public String getMeasure() {
+        return measure;
+    }
+
+    public void setMeasure(String measure) {
+        this.measure = measure;
+    }
+
+    public String getWindow() {
+        return window;
+    }
+
+    public void setWindow(String window) {
+        this.window = window;
+    }
+
+    public long getWindowStartMs() {
+        return windowStartMs;
+    }
+
+    public void setWindowStartMs(long windowStartMs) {
+        this.windowStartMs = windowStartMs;
+    }
+
+    public long getWindowEndMs() {
+        return windowEndMs;
+    }
+
+    public void setWindowEndMs(long windowEndMs) {
+        this.windowEndMs = windowEndMs;
+    }
+
+    public long getCompleted() {
+        return completed;
+    }
+
+    public void setCompleted(long completed) {
+        this.completed = completed;
+    }
+
+    public long getGood() {
+        return good;
+    }
+
+    public void setGood(long good) {
+        this.good = good;
+    }
+
+    public long getBad() {
+        return bad;
+    }
+
+    public void setBad(long bad) {
+        this.bad = bad;
+    }
+
+    public Double getCompliance() {
+        return compliance;
+    }
+
+    public void setCompliance(Double compliance) {
+        this.compliance = compliance;
+    }
+
+    public Double getP50() {
+        return p50;
+    }
+
+    public void setP50(Double p50) {
+        this.p50 = p50;
+    }
+
+    public Double getP90() {
+        return p90;
+    }
+
+    public void setP90(Double p90) {
+        this.p90 = p90;
+    }
+
+    public Double getP95() {
+        return p95;
+    }
+
+    public void setP95(Double p95) {
+        this.p95 = p95;
+    }
+
+    public Double getP99() {
+        return p99;
+    }
+
+    public void setP99(Double p99) {
+        this.p99 = p99;
+    }
 
     @Override
     public String toString() {

@@ -24,8 +24,15 @@ class EventLogOptionsTest {
 
     @Test
     void builderSetsEverythingAndToBuilderRoundTrips() {
-        EventLogOptions o = EventLogOptions.builder().format("xes").caseColumn("c").activityColumn("a")
-                .timeColumn("t").delimiter(';').zone("Europe/Amsterdam").timeFormat("dd.MM.yyyy HH:mm").build();
+        EventLogOptions o = EventLogOptions.builder()
+                .format("xes")
+                .caseColumn("c")
+                .activityColumn("a")
+                .timeColumn("t")
+                .delimiter(';')
+                .zone("Europe/Amsterdam")
+                .timeFormat("dd.MM.yyyy HH:mm")
+                .build();
         assertThat(o.format()).contains(EventLogFormat.XES);
         assertThat(o.zone()).isEqualTo(ZoneId.of("Europe/Amsterdam"));
         assertThat(o.timeFormat()).contains("dd.MM.yyyy HH:mm");
@@ -42,22 +49,29 @@ class EventLogOptionsTest {
         assertThat(EventLogOptions.builder().format(EventLogFormat.CSV).build().resolveFormat(Paths.get("x.xes")))
                 .isEqualTo(EventLogFormat.CSV);
         assertThatThrownBy(() -> o.resolveFormat(Paths.get("log.txt")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("format:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("format:");
     }
 
     @Test
     void rejectsBadValuesNamingTheOption() {
         assertThatThrownBy(() -> EventLogOptions.builder().zone("Mars/Olympus"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("zone:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("zone:");
         assertThatThrownBy(() -> EventLogOptions.builder().timeFormat("yyyy-MM-dd {"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeFormat:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("timeFormat:");
         assertThatThrownBy(() -> EventLogOptions.builder().timeFormat("yyyy-MM-dd bb"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeFormat:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("timeFormat:");
         assertThatThrownBy(() -> EventLogOptions.builder().format("parquet"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("format:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("format:");
         assertThatThrownBy(() -> EventLogOptions.builder().caseColumn(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("caseColumn:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("caseColumn:");
         assertThatThrownBy(() -> EventLogOptions.builder().delimiter('"'))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delimiter:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("delimiter:");
     }
 }

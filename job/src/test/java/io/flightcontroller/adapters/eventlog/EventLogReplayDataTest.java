@@ -44,16 +44,30 @@ class EventLogReplayDataTest {
         Path in = sharedData("bpic2013_incidents_volvo_ibm.csv.gz");
         Path out = tmp.resolve("bpic2013.jsonl");
 
-        ConversionStats stats = EventLogConverter.convert(in, out, EventLogOptions.builder()
-                .caseColumn("SR Number").activityColumn("Activity").timeColumn("Change Date+Time").build());
+        ConversionStats stats = EventLogConverter.convert(
+                in,
+                out,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
 
         assertThat(stats.cases()).isEqualTo(7_554);
         assertThat(stats.eventsWritten()).isEqualTo(65_533);
         assertThat(stats.rowsSkipped()).isZero();
         List<JsonNode> lines = readLines(out);
         assertThat(lines).hasSize(65_533);
-        assertMatchesStableSortOfRawRows(lines, readRaw(in, ',', "SR Number", "Activity", "Change Date+Time",
-                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+01:00"), UnaryOperator.identity());
+        assertMatchesStableSortOfRawRows(
+                lines,
+                readRaw(
+                        in,
+                        ',',
+                        "SR Number",
+                        "Activity",
+                        "Change Date+Time",
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+01:00"),
+                UnaryOperator.identity());
         assertThat(distinct(lines, "event_type")).hasSize(13);
         assertThat(lines.get(0).get("payload").get("Status")).isNotNull();
         assertThat(lines.get(0).get("payload").has("SR Number")).isFalse();
@@ -69,8 +83,15 @@ class EventLogReplayDataTest {
         Path in = sharedData("sepsis_cases_eventdataR.csv");
         Path out = tmp.resolve("sepsis.jsonl");
 
-        ConversionStats stats = EventLogConverter.convert(in, out, EventLogOptions.builder().delimiter(';')
-                .caseColumn("Case ID").activityColumn("Activity").timeColumn("Complete Timestamp").build());
+        ConversionStats stats = EventLogConverter.convert(
+                in,
+                out,
+                EventLogOptions.builder()
+                        .delimiter(';')
+                        .caseColumn("Case ID")
+                        .activityColumn("Activity")
+                        .timeColumn("Complete Timestamp")
+                        .build());
 
         assertThat(stats.cases()).isEqualTo(1_050);
         assertThat(stats.eventsWritten()).isEqualTo(15_214);
@@ -78,8 +99,15 @@ class EventLogReplayDataTest {
         List<JsonNode> lines = readLines(out);
         assertThat(lines).hasSize(15_214);
         // no zone in the file: read as UTC, written with Z
-        assertMatchesStableSortOfRawRows(lines, readRaw(in, ';', "Case ID", "Activity", "Complete Timestamp",
-                "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"),
+        assertMatchesStableSortOfRawRows(
+                lines,
+                readRaw(
+                        in,
+                        ';',
+                        "Case ID",
+                        "Activity",
+                        "Complete Timestamp",
+                        "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"),
                 raw -> raw.replace('/', '-').replace(' ', 'T').replace(".000", "") + "Z");
         assertThat(distinct(lines, "event_type")).hasSize(16);
         assertTimeOrdered(lines, stats);
@@ -90,13 +118,18 @@ class EventLogReplayDataTest {
     }
 
     /** Raw rows (case, activity, time text) in file order; checks every time has the given form. */
-    private static List<String[]> readRaw(Path file, char delimiter, String caseCol, String activityCol,
-            String timeCol, String timeRegex) throws IOException {
+    private static List<String[]> readRaw(
+            Path file, char delimiter, String caseCol, String activityCol, String timeCol, String timeRegex)
+            throws IOException {
         List<String[]> rows = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
                 Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
-                CSVParser parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).get().parse(reader)) {
+                CSVParser parser = CSVFormat.DEFAULT
+                        .builder()
+                        .setDelimiter(delimiter)
+                        .get()
+                        .parse(reader)) {
             List<String> header = null;
             for (CSVRecord r : parser) {
                 if (header == null) {
@@ -106,8 +139,9 @@ class EventLogReplayDataTest {
                     }
                     continue;
                 }
-                String[] row = {r.get(header.indexOf(caseCol)), r.get(header.indexOf(activityCol)),
-                    r.get(header.indexOf(timeCol))};
+                String[] row = {
+                    r.get(header.indexOf(caseCol)), r.get(header.indexOf(activityCol)), r.get(header.indexOf(timeCol))
+                };
                 assertThat(row[2]).matches(timeRegex);
                 rows.add(row);
             }
@@ -115,26 +149,25 @@ class EventLogReplayDataTest {
         return rows;
     }
 
-    private static void assertMatchesStableSortOfRawRows(List<JsonNode> lines, List<String[]> raw,
-            UnaryOperator<String> expectedTime) {
+    private static void assertMatchesStableSortOfRawRows(
+            List<JsonNode> lines, List<String[]> raw, UnaryOperator<String> expectedTime) {
         List<String[]> expected = new ArrayList<>(raw);
         expected.sort((a, b) -> a[2].compareTo(b[2])); // stable
         assertThat(lines).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
             String[] e = expected.get(i);
             JsonNode n = lines.get(i);
-            String actual = n.get("correlation_id").asText() + " | " + n.get("event_type").asText() + " | "
-                    + n.get("time").asText();
-            assertThat(actual).as("line %d", i + 1)
-                    .isEqualTo(e[0] + " | " + e[1] + " | " + expectedTime.apply(e[2]));
+            String actual = n.get("correlation_id").asText() + " | "
+                    + n.get("event_type").asText() + " | " + n.get("time").asText();
+            assertThat(actual).as("line %d", i + 1).isEqualTo(e[0] + " | " + e[1] + " | " + expectedTime.apply(e[2]));
         }
     }
 
     private static void assertTimeOrdered(List<JsonNode> lines, ConversionStats stats) {
         Instant prev = Instant.MIN;
         for (JsonNode n : lines) {
-            Instant t = Instant.from(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
-                    .parse(n.get("time").asText()));
+            Instant t = Instant.from(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(
+                    n.get("time").asText()));
             assertThat(t).isAfterOrEqualTo(prev);
             prev = t;
         }
@@ -159,8 +192,8 @@ class EventLogReplayDataTest {
         for (JsonNode n : lines) {
             String c = n.get("correlation_id").asText();
             String a = n.get("event_type").asText();
-            Instant t = Instant.from(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
-                    .parse(n.get("time").asText()));
+            Instant t = Instant.from(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(
+                    n.get("time").asText()));
             if (a.equals(from) && !start.containsKey(c)) {
                 start.put(c, t);
             } else if (a.equals(to) && start.containsKey(c) && !lead.containsKey(c)) {

@@ -62,8 +62,7 @@ class EventTimeSorterTest {
     @Test
     void tiesKeepFileOrderAcrossTwoInputs() throws IOException {
         Instant t = BASE.plusSeconds(60);
-        List<Generated> first = List.of(event("a1", BASE.plusSeconds(120), 0), event("a2", t, 1),
-                event("a3", t, -5));
+        List<Generated> first = List.of(event("a1", BASE.plusSeconds(120), 0), event("a2", t, 1), event("a3", t, -5));
         List<Generated> second = List.of(event("b1", t, 2), event("b2", BASE, 0), event("b3", t, 0));
         Path a = write(tmp.resolve("a.jsonl"), first);
         Path b = write(tmp.resolve("b.jsonl"), second);
@@ -71,7 +70,8 @@ class EventTimeSorterTest {
         EventTimeSorter.Result result = new EventTimeSorter().sort(List.of(a, b), tmp);
 
         List<String> ids = Files.readAllLines(result.paths().get(0), StandardCharsets.UTF_8).stream()
-                .map(l -> l.replaceAll(".*\"correlation_id\":\"([^\"]+)\".*", "$1")).collect(Collectors.toList());
+                .map(l -> l.replaceAll(".*\"correlation_id\":\"([^\"]+)\".*", "$1"))
+                .collect(Collectors.toList());
         assertThat(ids).containsExactly("b2", "a2", "a3", "b1", "b3", "a1");
     }
 
@@ -83,9 +83,13 @@ class EventTimeSorterTest {
         lines.add(event("early", BASE, 0));
         // an event whose payload holds invalid UTF-8 (0xFF, a lone 0xC3) and whose line ends in \r: the strict
         // parser refuses it (bad_encoding), so it has no time and keeps its file order among the dead letters
-        lines.add(raw(null, concat(bytes("{\"correlation_id\":\"bin\",\"event_type\":\"e\","
-                + "\"time\":\"2024-03-01T08:00:10Z\",\"payload\":{\"v\":\""), new byte[] {(byte) 0xFF, 'a',
-                    (byte) 0xC3}, bytes("\"}}\r"))));
+        lines.add(raw(
+                null,
+                concat(
+                        bytes("{\"correlation_id\":\"bin\",\"event_type\":\"e\","
+                                + "\"time\":\"2024-03-01T08:00:10Z\",\"payload\":{\"v\":\""),
+                        new byte[] {(byte) 0xFF, 'a', (byte) 0xC3},
+                        bytes("\"}}\r"))));
         lines.add(raw(null, new byte[] {'n', 'o', 't', ' ', (byte) 0xFE, (byte) 0x80, 'j', 's', 'o', 'n'}));
         lines.add(raw(null, bytes("{\"correlation_id\":\"y\",\"event_type\":\"e\",\"time\":\"yesterday\"}")));
         Path in = tmp.resolve("in.jsonl");
@@ -99,8 +103,9 @@ class EventTimeSorterTest {
         EventTimeSorter.Result result = new EventTimeSorter().sort(List.of(in), tmp);
 
         assertThat(result.lines()).isEqualTo(6);
-        assertThat(Files.readAllBytes(result.paths().get(0))).isEqualTo(joined(List.of(lines.get(1), lines.get(3),
-                lines.get(4), lines.get(5), lines.get(2), lines.get(0))));
+        assertThat(Files.readAllBytes(result.paths().get(0)))
+                .isEqualTo(joined(
+                        List.of(lines.get(1), lines.get(3), lines.get(4), lines.get(5), lines.get(2), lines.get(0))));
     }
 
     @Test
@@ -119,8 +124,11 @@ class EventTimeSorterTest {
         assertThat(result.lines()).isEqualTo(301);
         assertThat(result.firstInversionLine()).isZero();
         assertThat(work).doesNotExist();
-        assertThat(result.toString()).isEqualTo(String.format(java.util.Locale.ROOT,
-                "input already in event-time order: 301 lines, %.1f s", result.elapsedMs() / 1000.0));
+        assertThat(result.toString())
+                .isEqualTo(String.format(
+                        java.util.Locale.ROOT,
+                        "input already in event-time order: 301 lines, %.1f s",
+                        result.elapsedMs() / 1000.0));
     }
 
     @Test
@@ -132,7 +140,9 @@ class EventTimeSorterTest {
 
         assertThat(result.sorted()).isTrue();
         assertThat(result.firstInversionLine()).isEqualTo(2);
-        assertThat(Files.readAllLines(result.paths().get(0), StandardCharsets.UTF_8).get(0)).contains("\"b\"");
+        assertThat(Files.readAllLines(result.paths().get(0), StandardCharsets.UTF_8)
+                        .get(0))
+                .contains("\"b\"");
     }
 
     @Test
@@ -151,11 +161,15 @@ class EventTimeSorterTest {
         byte[] expected = joined(stableSorted(lines));
         assertThat(Files.readAllBytes(spilled.paths().get(0))).isEqualTo(expected);
         assertThat(Files.readAllBytes(inMemory.paths().get(0))).isEqualTo(expected);
-        assertThat(spilled.toString()).startsWith(String.format(java.util.Locale.ROOT,
-                "input sorted by event time: 2,000 lines in %d chunks, ", spilled.chunksSpilled()));
+        assertThat(spilled.toString())
+                .startsWith(String.format(
+                        java.util.Locale.ROOT,
+                        "input sorted by event time: 2,000 lines in %d chunks, ",
+                        spilled.chunksSpilled()));
         // the chunk files are gone: only the output is left
         try (Stream<Path> left = Files.list(work)) {
-            assertThat(left.collect(Collectors.toList())).containsExactly(spilled.paths().get(0));
+            assertThat(left.collect(Collectors.toList()))
+                    .containsExactly(spilled.paths().get(0));
         }
     }
 
@@ -167,8 +181,9 @@ class EventTimeSorterTest {
         Path work = Files.createDirectory(tmp.resolve("work"));
 
         // the inversion in the first file starts the sort; the second file is missing, after chunks were spilled
-        assertThatThrownBy(() -> new EventTimeSorter(4 * 1024).sort(List.of(in, tmp.resolve("missing.jsonl")),
-                work)).isInstanceOf(NoSuchFileException.class).hasMessageContaining("missing.jsonl");
+        assertThatThrownBy(() -> new EventTimeSorter(4 * 1024).sort(List.of(in, tmp.resolve("missing.jsonl")), work))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("missing.jsonl");
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left.collect(Collectors.toList())).isEmpty();
         }
@@ -176,7 +191,8 @@ class EventTimeSorterTest {
 
     @Test
     void chunkBytesMustBePositive() {
-        assertThatThrownBy(() -> new EventTimeSorter(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new EventTimeSorter(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("chunkBytes");
     }
 
@@ -189,9 +205,14 @@ class EventTimeSorterTest {
     @Test
     void convertedBpic2013LogIsAlreadySortedAndItsShuffleSortsBackToTheSameBytes() throws IOException {
         Path converted = tmp.resolve("bpic2013.jsonl");
-        ConversionStats stats = EventLogConverter.convert(SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"),
-                converted, EventLogOptions.builder().caseColumn("SR Number").activityColumn("Activity")
-                        .timeColumn("Change Date+Time").build());
+        ConversionStats stats = EventLogConverter.convert(
+                SharedData.path("bpic2013_incidents_volvo_ibm.csv.gz"),
+                converted,
+                EventLogOptions.builder()
+                        .caseColumn("SR Number")
+                        .activityColumn("Activity")
+                        .timeColumn("Change Date+Time")
+                        .build());
         Path work = Files.createDirectory(tmp.resolve("work"));
 
         EventTimeSorter.Result check = new EventTimeSorter().sort(List.of(converted), work);
@@ -267,10 +288,13 @@ class EventTimeSorterTest {
 
     /** An event at {@code t}, written with offset {@code offsetHours}; offset 0 writes epoch seconds as a number. */
     private static Generated event(String id, Instant t, int offsetHours) {
-        String time = offsetHours == 0 ? Long.toString(t.getEpochSecond())
+        String time = offsetHours == 0
+                ? Long.toString(t.getEpochSecond())
                 : "\"" + OffsetDateTime.ofInstant(t, ZoneOffset.ofHours(offsetHours)) + "\"";
-        return raw(t, bytes("{\"correlation_id\":\"" + id + "\",\"event_type\":\"step\",\"time\":" + time
-                + ",\"payload\":{\"n\":\"" + id + "\"}}"));
+        return raw(
+                t,
+                bytes("{\"correlation_id\":\"" + id + "\",\"event_type\":\"step\",\"time\":" + time
+                        + ",\"payload\":{\"n\":\"" + id + "\"}}"));
     }
 
     private static Generated raw(Instant time, byte[] bytes) {

@@ -42,8 +42,13 @@ class JsonLinesFileSinkRewindTest {
         write(resumed, "{\"alert_id\":\"c\"}", "{\"alert_id\":\"d\"}", "{\"alert_id\":\"e\"}");
         resumed.flush(true);
         resumed.close();
-        assertThat(Files.readAllLines(file)).containsExactly("{\"alert_id\":\"a\"}", "{\"alert_id\":\"b\"}",
-                "{\"alert_id\":\"c\"}", "{\"alert_id\":\"d\"}", "{\"alert_id\":\"e\"}");
+        assertThat(Files.readAllLines(file))
+                .containsExactly(
+                        "{\"alert_id\":\"a\"}",
+                        "{\"alert_id\":\"b\"}",
+                        "{\"alert_id\":\"c\"}",
+                        "{\"alert_id\":\"d\"}",
+                        "{\"alert_id\":\"e\"}");
     }
 
     @Test

@@ -31,8 +31,10 @@ class JsonLinesFormatTest {
         Path p = dir.resolve("events.jsonl");
         Files.write(p, file);
         List<ParsedRecord> out = new ArrayList<>();
-        StreamFormat.Reader<ParsedRecord> r = new JsonLinesFormat(new EventParser()).createReader(new Configuration(),
-                LocalFileSystem.getSharedInstance().open(new org.apache.flink.core.fs.Path(p.toUri())));
+        StreamFormat.Reader<ParsedRecord> r = new JsonLinesFormat(new EventParser())
+                .createReader(
+                        new Configuration(),
+                        LocalFileSystem.getSharedInstance().open(new org.apache.flink.core.fs.Path(p.toUri())));
         try {
             for (ParsedRecord rec = r.read(); rec != null; rec = r.read()) {
                 out.add(rec);
@@ -73,8 +75,30 @@ class JsonLinesFormatTest {
     @Test
     void invalidUtf8Line_isABadEncodingDeadLetterWithItsExactBytes() throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        byte[] bad = {'{', '"', 'c', 'o', 'r', 'r', 'e', 'l', 'a', 't', 'i', 'o', 'n', '_', 'i', 'd', '"', ':', '"',
-            (byte) 0xE9, '"', '}'};
+        byte[] bad = {
+            '{',
+            '"',
+            'c',
+            'o',
+            'r',
+            'r',
+            'e',
+            'l',
+            'a',
+            't',
+            'i',
+            'o',
+            'n',
+            '_',
+            'i',
+            'd',
+            '"',
+            ':',
+            '"',
+            (byte) 0xE9,
+            '"',
+            '}'
+        };
         f.writeBytes(bad);
         f.write('\n');
         f.writeBytes((event("a", "2022-11-08T16:22:06Z") + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,5 @@
 package io.flightcontroller.adapters.grafana;
 
-import io.flightcontroller.domain.result.Severity;
-import io.flightcontroller.domain.measure.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,16 +11,17 @@ import io.flightcontroller.adapters.metrics.MetricNames;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.adapters.metrics.MetricPoints;
 import io.flightcontroller.adapters.parse.MeasuresYaml;
-import io.flightcontroller.domain.result.Alert;
-import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.event.DeadLetter;
-import io.flightcontroller.domain.result.ErrorBudget;
+import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.domain.result.Severity;
 import io.flightcontroller.domain.result.WindowAggregate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -98,7 +97,9 @@ class GrafanaDashboardsTest {
             assertThat(d.path("schemaVersion").asInt()).as(where).isGreaterThanOrEqualTo(36);
             assertThat(d.path("title").asText()).as(where).isNotBlank();
             assertThat(d.path("uid").asText()).as(where).matches("[A-Za-z0-9_-]{1,40}");
-            assertThat(uids.add(d.path("uid").asText())).as("unique uid " + where).isTrue();
+            assertThat(uids.add(d.path("uid").asText()))
+                    .as("unique uid " + where)
+                    .isTrue();
             assertThat(d.path("tags").toString()).contains(GrafanaDashboards.TAG);
             JsonNode vars = d.path("templating").path("list");
             JsonNode dsVar = null;
@@ -109,8 +110,11 @@ class GrafanaDashboardsTest {
             }
             assertThat(dsVar).as(where + " datasource variable").isNotNull();
             assertThat(dsVar.path("name").asText()).isEqualTo("datasource");
-            assertThat(dsVar.path("query").asText()).isEqualTo(ds == Datasource.TIMESTREAM
-                    ? GrafanaDashboards.TIMESTREAM_PLUGIN : GrafanaDashboards.INFLUXDB_PLUGIN);
+            assertThat(dsVar.path("query").asText())
+                    .isEqualTo(
+                            ds == Datasource.TIMESTREAM
+                                    ? GrafanaDashboards.TIMESTREAM_PLUGIN
+                                    : GrafanaDashboards.INFLUXDB_PLUGIN);
 
             JsonNode panels = d.path("panels");
             assertThat(panels.size()).as(where).isGreaterThanOrEqualTo(2);
@@ -139,7 +143,9 @@ class GrafanaDashboardsTest {
                 assertThat(p.path("targets").size()).as(pw).isPositive();
                 Set<String> refIds = new HashSet<>();
                 for (JsonNode t : p.path("targets")) {
-                    assertThat(refIds.add(t.path("refId").asText())).as(pw + " unique refId").isTrue();
+                    assertThat(refIds.add(t.path("refId").asText()))
+                            .as(pw + " unique refId")
+                            .isTrue();
                     assertThat(query(t, ds)).as(pw).startsWith("SELECT ");
                     if (ds == Datasource.TIMESTREAM) {
                         assertThat(t.path("database").asText()).isEqualTo("${database}");
@@ -148,9 +154,15 @@ class GrafanaDashboardsTest {
                         assertThat(t.path("format").asText()).isIn("table", "time_series");
                     }
                 }
-                if (p.has("fieldConfig") && p.path("fieldConfig").path("defaults").has("thresholds")) {
-                    JsonNode steps = p.path("fieldConfig").path("defaults").path("thresholds").path("steps");
-                    assertThat(steps.get(0).path("value").isNull()).as(pw + " base step").isTrue();
+                if (p.has("fieldConfig")
+                        && p.path("fieldConfig").path("defaults").has("thresholds")) {
+                    JsonNode steps = p.path("fieldConfig")
+                            .path("defaults")
+                            .path("thresholds")
+                            .path("steps");
+                    assertThat(steps.get(0).path("value").isNull())
+                            .as(pw + " base step")
+                            .isTrue();
                 }
             }
         }
@@ -161,16 +173,19 @@ class GrafanaDashboardsTest {
         int n = 0;
         for (String q : queries(Datasource.TIMESTREAM)) {
             assertThat(q).contains("$__timeFilter").contains("\"$__database\".\"$__table\"");
-            String sql = q.replace("$__database", "flight_controller").replace("$__table", "measurements")
+            String sql = q.replace("$__database", "flight_controller")
+                    .replace("$__table", "measurements")
                     // the plugin's own expansions (grafana/timestream-datasource pkg/timestream/macros.go); its
                     // $__interval_ms becomes a literal like 60000ms, written here as the equal parse_duration call
-                    .replace("$__timeFilter",
+                    .replace(
+                            "$__timeFilter",
                             "time BETWEEN from_milliseconds(1709251200000) AND from_milliseconds(1709856000000)")
                     .replace("$__interval_ms", "parse_duration('60000ms')");
             assertThat(sql).as(q).doesNotContain("$__").doesNotContain("${");
             Statement st = CCJSqlParserUtil.parse(sql);
             assertThat(st).as(q).isInstanceOf(Select.class);
-            assertThat(new TablesNamesFinder<>().getTables(st)).as(q)
+            assertThat(new TablesNamesFinder<>().getTables(st))
+                    .as(q)
                     .containsExactly("\"flight_controller\".\"measurements\"");
             assertThat(sql).containsPattern("measure_name = '(" + String.join("|", records()) + ")'");
             n++;
@@ -185,9 +200,9 @@ class GrafanaDashboardsTest {
             assertThat(q).contains("$__timeFilter(time)");
             String sql = q
                     // Grafana's FlightSQL macros (pkg/tsdb/influxdb/fsql/macro.go and the SDK's sqlutil)
-                    .replace("$__timeFilter(time)",
-                            "time >= '2024-03-01T00:00:00Z' AND time <= '2024-03-08T00:00:00Z'")
-                    .replace("$__dateBin(time)",
+                    .replace("$__timeFilter(time)", "time >= '2024-03-01T00:00:00Z' AND time <= '2024-03-08T00:00:00Z'")
+                    .replace(
+                            "$__dateBin(time)",
                             "date_bin(interval '60 second', time, timestamp '1970-01-01T00:00:00Z')");
             assertThat(sql).as(q).doesNotContain("$__").doesNotContain("${");
             Statement st = CCJSqlParserUtil.parse(sql);
@@ -231,20 +246,30 @@ class GrafanaDashboardsTest {
             for (JsonNode p : board.path("panels")) {
                 titles.add(p.path("title").asText());
                 for (JsonNode t : p.path("targets")) {
-                    assertThat(query(t, ds)).as(d.getName() + " / " + p.path("title").asText()).contains(selects);
+                    assertThat(query(t, ds))
+                            .as(d.getName() + " / " + p.path("title").asText())
+                            .contains(selects);
                 }
             }
             boolean lead = d.getKind() == io.flightcontroller.domain.measure.MeasureKind.LEAD_TIME;
             assertThat(titles).as(d.getName()).contains((lead ? "Lead time" : "Value") + " p50 / p90 / p95");
             JsonNode pct = panel(board, (lead ? "Lead time" : "Value") + " p50 / p90 / p95");
-            assertThat(query(pct.path("targets").get(0), ds)).contains("AS p50").contains("AS p90").contains("AS p95");
+            assertThat(query(pct.path("targets").get(0), ds))
+                    .contains("AS p50")
+                    .contains("AS p90")
+                    .contains("AS p95");
             if (d.getSlo() != null) {
-                assertThat(titles).anyMatch(t -> t.startsWith("SLO compliance vs objective"))
+                assertThat(titles)
+                        .anyMatch(t -> t.startsWith("SLO compliance vs objective"))
                         .anyMatch(t -> t.startsWith("Error budget remaining"))
                         .contains("Burn rate vs alert thresholds", "Alerts per kind", "Open cases");
-                assertThat(thresholdValues(pct)).containsExactly(d.getSlo().getThreshold().getSeconds() * 1.0);
-                JsonNode comp = board.path("panels").get(titles.indexOf(titles.stream()
-                        .filter(t -> t.startsWith("SLO compliance")).findFirst().get()));
+                assertThat(thresholdValues(pct))
+                        .containsExactly(d.getSlo().getThreshold().getSeconds() * 1.0);
+                JsonNode comp = board.path("panels")
+                        .get(titles.indexOf(titles.stream()
+                                .filter(t -> t.startsWith("SLO compliance"))
+                                .findFirst()
+                                .get()));
                 assertThat(thresholdValues(comp)).containsExactly(d.getSlo().getObjective());
                 Set<Double> rules = new TreeSet<>();
                 Set<Long> windows = new TreeSet<>();
@@ -255,7 +280,10 @@ class GrafanaDashboardsTest {
                 JsonNode burn = panel(board, "Burn rate vs alert thresholds");
                 assertThat(thresholdValues(burn)).containsExactlyElementsOf(rules);
                 assertThat(burn.path("targets").size()).isEqualTo(windows.size());
-                assertThat(panel(board, "Alerts per kind").path("targets").get(0).toString())
+                assertThat(panel(board, "Alerts per kind")
+                                .path("targets")
+                                .get(0)
+                                .toString())
                         .contains("'BREACH'", "'TIMEOUT'", "'BURN_RATE_FIRING'", "'BURN_RATE_RESOLVED'");
             } else {
                 assertThat(titles).noneMatch(t -> t.startsWith("SLO compliance") || t.startsWith("Burn rate"));
@@ -267,18 +295,25 @@ class GrafanaDashboardsTest {
         JsonNode overview = boards.get(GrafanaDashboards.OVERVIEW_FILE);
         List<String> titles = new ArrayList<>();
         overview.path("panels").forEach(p -> titles.add(p.path("title").asText()));
-        assertThat(titles).contains("Alerts per kind, all measures", "Open cases per measure",
-                "Dead letters by reason", "Dead letters over time", "SLO compliance per measure over the range");
+        assertThat(titles)
+                .contains(
+                        "Alerts per kind, all measures",
+                        "Open cases per measure",
+                        "Dead letters by reason",
+                        "Dead letters over time",
+                        "SLO compliance per measure over the range");
     }
 
     @Test
     void burnRateBinsFollowTheRulesLongWindowsButNeverUndercutTheSmallestAggregate() {
-        JsonNode board = GrafanaDashboards.of(MEASURES, Datasource.TIMESTREAM).build()
+        JsonNode board = GrafanaDashboards.of(MEASURES, Datasource.TIMESTREAM)
+                .build()
                 .get(GrafanaDashboards.measureFile("incident.ack-time"));
         JsonNode burn = panel(board, "Burn rate vs alert thresholds");
         // rules of 5 minutes and 1 day over 15-minute aggregates: bins of 15 minutes and 1 day, objective 0.99
         assertThat(burn.path("targets").get(0).path("rawQuery").asText())
-                .contains("bin(time, parse_duration('900s'))").contains("/ 0.01 AS \"burn rate 15m\"")
+                .contains("bin(time, parse_duration('900s'))")
+                .contains("/ 0.01 AS \"burn rate 15m\"")
                 .contains("\"window\" = 'PT15M'");
         assertThat(burn.path("targets").get(1).path("rawQuery").asText())
                 .contains("bin(time, parse_duration('86400s'))");
@@ -286,18 +321,24 @@ class GrafanaDashboardsTest {
 
     @Test
     void uidsStayWithinGrafanasFortyCharactersAndApart() {
-        Map<String, ObjectNode> boards = GrafanaDashboards.of(MEASURES, Datasource.INFLUXDB).build();
+        Map<String, ObjectNode> boards =
+                GrafanaDashboards.of(MEASURES, Datasource.INFLUXDB).build();
         String uid = boards.get(GrafanaDashboards.measureFile("a_measure_with_a_rather_long_name_for_a_grafana_uid"))
-                .path("uid").asText();
+                .path("uid")
+                .asText();
         assertThat(uid).hasSizeLessThanOrEqualTo(40).startsWith("fc-ix-a_measure_with");
-        assertThat(boards.get(GrafanaDashboards.measureFile("incident.ack-time")).path("uid").asText())
+        assertThat(boards.get(GrafanaDashboards.measureFile("incident.ack-time"))
+                        .path("uid")
+                        .asText())
                 .matches("fc-ix-incident_ack-time-[0-9a-f]{8}");
     }
 
     @Test
     void anUnknownDatasourceIsRefusedByName() {
-        assertThatThrownBy(() -> Datasource.parse("prometheus")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--datasource").hasMessageContaining("prometheus");
+        assertThatThrownBy(() -> Datasource.parse("prometheus"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--datasource")
+                .hasMessageContaining("prometheus");
     }
 
     // -------------------------------------------------------------------------------------------------- helpers
@@ -329,7 +370,8 @@ class GrafanaDashboardsTest {
 
     private static List<Double> thresholdValues(JsonNode panel) {
         List<Double> v = new ArrayList<>();
-        for (JsonNode s : panel.path("fieldConfig").path("defaults").path("thresholds").path("steps")) {
+        for (JsonNode s :
+                panel.path("fieldConfig").path("defaults").path("thresholds").path("steps")) {
             if (!s.path("value").isNull()) {
                 v.add(s.path("value").asDouble());
             }
@@ -339,11 +381,16 @@ class GrafanaDashboardsTest {
 
     private static Set<String> records() {
         Set<String> r = new TreeSet<>();
-        for (io.flightcontroller.domain.measure.MeasureKind k : io.flightcontroller.domain.measure.MeasureKind.values()) {
+        for (io.flightcontroller.domain.measure.MeasureKind k :
+                io.flightcontroller.domain.measure.MeasureKind.values()) {
             r.add(MetricNames.measurementRecord(k));
         }
-        r.addAll(List.of(MetricNames.WINDOW_AGGREGATE, MetricNames.ERROR_BUDGET, MetricNames.ALERT,
-                MetricNames.OPEN_CASE, MetricNames.DEAD_LETTER));
+        r.addAll(List.of(
+                MetricNames.WINDOW_AGGREGATE,
+                MetricNames.ERROR_BUDGET,
+                MetricNames.ALERT,
+                MetricNames.OPEN_CASE,
+                MetricNames.DEAD_LETTER));
         return r;
     }
 
@@ -369,8 +416,14 @@ class GrafanaDashboardsTest {
         a.setCompliance(1.0);
         a.setP50(1.0);
         all.add(points.fromAggregate(a, 1L));
-        all.add(points.fromErrorBudget(ErrorBudget.of("deployment_approval_lead_time", 1L,
-                MEASURES.getMeasures().get(0).getSlo(), 9, 1), 1L));
+        all.add(points.fromErrorBudget(
+                ErrorBudget.of(
+                        "deployment_approval_lead_time",
+                        1L,
+                        MEASURES.getMeasures().get(0).getSlo(),
+                        9,
+                        1),
+                1L));
         Alert alert = new Alert();
         alert.setKind(Alert.Kind.BREACH);
         alert.setMeasure("deployment_approval_lead_time");

@@ -1,15 +1,13 @@
 package io.flightcontroller.adapters.influx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.event.DeadLetter;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +17,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The InfluxDB sink's HTTP status handling against a scripted server on loopback (JDK HttpServer): retries on 429 and
@@ -57,8 +56,9 @@ class InfluxLineProtocolSinkHttpTest {
             uris.add(ex.getRequestURI().toString());
             auth.add(ex.getRequestHeaders().getFirst("Authorization"));
             int code = status.apply(n.incrementAndGet(), body);
-            byte[] answer = code == 204 ? new byte[0] : ("{\"code\":\"x\",\"message\":\"status " + code + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] answer = code == 204
+                    ? new byte[0]
+                    : ("{\"code\":\"x\",\"message\":\"status " + code + "\"}").getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(code, code == 204 ? -1 : answer.length);
             if (code != 204) {
                 ex.getResponseBody().write(answer);
@@ -85,8 +85,8 @@ class InfluxLineProtocolSinkHttpTest {
 
     @Test
     void badLineInABatchIsIsolatedAndDeadLetteredWhileTheOthersLand() throws Exception {
-        String url = serve((n, body) -> body.contains("case-1 ") || body.contains("correlation_id=case-1,")
-                ? 400 : 204);
+        String url =
+                serve((n, body) -> body.contains("case-1 ") || body.contains("correlation_id=case-1,") ? 400 : 204);
 
         run(points(3), sink(url).build());
 
@@ -95,7 +95,9 @@ class InfluxLineProtocolSinkHttpTest {
         assertThat(dead.get(0).getStage()).isEqualTo(InfluxLineProtocolSinkWriter.STAGE);
         assertThat(dead.get(0).getCorrelationId()).isEqualTo("case-1");
         assertThat(dead.get(0).getEventTimeMs()).isEqualTo(1_001L);
-        assertThat(dead.get(0).getDetail()).contains("InfluxDB rejected the line (400)").contains("status 400");
+        assertThat(dead.get(0).getDetail())
+                .contains("InfluxDB rejected the line (400)")
+                .contains("status 400");
         assertThat(bodies.subList(1, bodies.size())).hasSize(3); // the batch, then one request per line
     }
 
@@ -115,8 +117,8 @@ class InfluxLineProtocolSinkHttpTest {
     void rejectedTokenFailsTheJobWithAClearMessage() throws Exception {
         String url = serve((n, body) -> 401);
 
-        assertThatThrownBy(() -> run(points(1), sink(url).build())).hasStackTraceContaining(
-                "InfluxDB rejected the write to " + url + "/api/v2/write with 401");
+        assertThatThrownBy(() -> run(points(1), sink(url).build()))
+                .hasStackTraceContaining("InfluxDB rejected the write to " + url + "/api/v2/write with 401");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -124,16 +126,23 @@ class InfluxLineProtocolSinkHttpTest {
     private static List<MetricPoint> points(int n) {
         List<MetricPoint> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(MetricPoint.builder("lead_time", 1_000L + i).dimension("correlation_id", "case-" + i)
-                    .field("duration_ms", (long) i).build());
+            out.add(MetricPoint.builder("lead_time", 1_000L + i)
+                    .dimension("correlation_id", "case-" + i)
+                    .field("duration_ms", (long) i)
+                    .build());
         }
         return out;
     }
 
     private InfluxLineProtocolSinkBuilder sink(String url) {
-        return InfluxLineProtocolSink.builder().setUrl(url).setOrg("fc").setBucket("metrics")
-                .setToken(InfluxToken.literal("secret-token")).setBackoff(5, 50)
-                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(tmp.resolve("dead-letters.jsonl").toString()));
+        return InfluxLineProtocolSink.builder()
+                .setUrl(url)
+                .setOrg("fc")
+                .setBucket("metrics")
+                .setToken(InfluxToken.literal("secret-token"))
+                .setBackoff(5, 50)
+                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(
+                        tmp.resolve("dead-letters.jsonl").toString()));
     }
 
     private static void run(List<MetricPoint> points, InfluxLineProtocolSink sink) throws Exception {

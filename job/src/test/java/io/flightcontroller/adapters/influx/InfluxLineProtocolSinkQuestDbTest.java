@@ -1,5 +1,7 @@
 package io.flightcontroller.adapters.influx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
@@ -8,12 +10,6 @@ import io.flightcontroller.adapters.metrics.MetricPoints;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.result.WindowAggregate;
 import io.flightcontroller.testing.QuestDbServer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +19,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The InfluxDB line-protocol sink against a real server that accepts the v2 write API on loopback (QuestDB, started by
@@ -56,9 +55,13 @@ class InfluxLineProtocolSinkQuestDbTest {
         String table = "lead time " + suffix(); // a space in the measurement
         List<MetricPoint> points = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            points.add(MetricPoint.builder(table, 1_700_000_000_000L + i).dimension("measure", "assign")
+            points.add(MetricPoint.builder(table, 1_700_000_000_000L + i)
+                    .dimension("measure", "assign")
                     .dimension("correlation_id", "case " + i + ", a=b") // space, comma and equals sign in a tag
-                    .field("duration_ms", 1_000L + i).field("good", i % 2 == 0).field("compliance", 0.5).build());
+                    .field("duration_ms", 1_000L + i)
+                    .field("good", i % 2 == 0)
+                    .field("compliance", 0.5)
+                    .build());
         }
 
         run(points, sink().setMaxBatchSize(10).build());
@@ -93,8 +96,8 @@ class InfluxLineProtocolSinkQuestDbTest {
 
         run(Collections.singletonList(p), sink().build());
 
-        List<Map<String, JsonNode>> rows = rows("select * from " + MetricPoints.AGGREGATE_NAME + " where measure = '"
-                + measure + "'", 1);
+        List<Map<String, JsonNode>> rows =
+                rows("select * from " + MetricPoints.AGGREGATE_NAME + " where measure = '" + measure + "'", 1);
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get("process").asText()).isEqualTo("support");
         assertThat(rows.get(0).get("window").asText()).isEqualTo("PT1H");
@@ -106,15 +109,26 @@ class InfluxLineProtocolSinkQuestDbTest {
     @Test
     void lineTheServerRejectsIsDeadLetteredAndTheRestOfTheBatchLands() throws Exception {
         String table = "conflict_" + suffix();
-        run(Collections.singletonList(MetricPoint.builder(table, 1_000L).dimension("correlation_id", "c-0")
-                .field("duration_ms", 1L).build()), sink().build());
+        run(
+                Collections.singletonList(MetricPoint.builder(table, 1_000L)
+                        .dimension("correlation_id", "c-0")
+                        .field("duration_ms", 1L)
+                        .build()),
+                sink().build());
         List<MetricPoint> batch = new ArrayList<>();
-        batch.add(MetricPoint.builder(table, 2_000L).dimension("correlation_id", "c-1").field("duration_ms", 2L)
+        batch.add(MetricPoint.builder(table, 2_000L)
+                .dimension("correlation_id", "c-1")
+                .field("duration_ms", 2L)
                 .build());
         // valid line protocol (the comma is escaped) but no valid QuestDB column name: QuestDB answers 400
-        batch.add(MetricPoint.builder(table, 3_000L).dimension("correlation_id", "c-bad").dimension("bad,key", "x")
-                .field("duration_ms", 3L).build());
-        batch.add(MetricPoint.builder(table, 4_000L).dimension("correlation_id", "c-3").field("duration_ms", 4L)
+        batch.add(MetricPoint.builder(table, 3_000L)
+                .dimension("correlation_id", "c-bad")
+                .dimension("bad,key", "x")
+                .field("duration_ms", 3L)
+                .build());
+        batch.add(MetricPoint.builder(table, 4_000L)
+                .dimension("correlation_id", "c-3")
+                .field("duration_ms", 4L)
                 .build());
 
         run(batch, sink().build());
@@ -136,9 +150,14 @@ class InfluxLineProtocolSinkQuestDbTest {
     // ---------------------------------------------------------------------------------------------------------------
 
     private InfluxLineProtocolSinkBuilder sink() {
-        return InfluxLineProtocolSink.builder().setUrl(questdb.url()).setOrg("fc").setBucket("metrics")
-                .setToken(InfluxToken.literal("unused-by-questdb")).setBackoff(10, 200)
-                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(tmp.resolve("dead-letters.jsonl").toString()));
+        return InfluxLineProtocolSink.builder()
+                .setUrl(questdb.url())
+                .setOrg("fc")
+                .setBucket("metrics")
+                .setToken(InfluxToken.literal("unused-by-questdb"))
+                .setBackoff(10, 200)
+                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(
+                        tmp.resolve("dead-letters.jsonl").toString()));
     }
 
     private static void run(List<MetricPoint> points, InfluxLineProtocolSink sink) throws Exception {

@@ -1,15 +1,12 @@
 package io.flightcontroller.adapters.influx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import io.flightcontroller.adapters.SinkStateHarness;
 import io.flightcontroller.adapters.SinkStateSerializer;
 import io.flightcontroller.adapters.metrics.MetricPoint;
-import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
-import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.InputStream;
@@ -19,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The InfluxDB sink's checkpointed buffer: lines round-trip through {@link InfluxLineStateSerializer} as their own
@@ -56,8 +55,11 @@ class InfluxLineStateSerializerTest {
     private static List<MetricPoint> points() {
         List<MetricPoint> out = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            out.add(MetricPoint.builder("lead time", 1_000L + i).dimension("correlation_id", "case " + i + ",é")
-                    .field("duration_ms", (long) i).field("good", i % 2 == 0).build());
+            out.add(MetricPoint.builder("lead time", 1_000L + i)
+                    .dimension("correlation_id", "case " + i + ",é")
+                    .field("duration_ms", (long) i)
+                    .field("good", i % 2 == 0)
+                    .build());
         }
         return out;
     }
@@ -102,11 +104,13 @@ class InfluxLineStateSerializerTest {
     @Test
     void anEmptyBufferOfTheJavaSerializationFormatRestoresAndAFullOneFailsWithAnUpgradeHint() throws Exception {
         InfluxLineStateSerializer serializer = new InfluxLineStateSerializer();
-        assertThat(serializer.deserialize(SinkStateSerializer.JAVA_SERIALIZATION_VERSION, version1(0))
-                .getBufferedRequestEntries()).isEmpty();
-        assertThatThrownBy(() -> serializer.deserialize(SinkStateSerializer.JAVA_SERIALIZATION_VERSION,
-                version1(2))).hasMessageContaining("InfluxDB sink: the checkpoint holds 2 buffered entries in state "
-                        + "format 1").hasMessageContaining("stop --drain");
+        assertThat(serializer
+                        .deserialize(SinkStateSerializer.JAVA_SERIALIZATION_VERSION, version1(0))
+                        .getBufferedRequestEntries())
+                .isEmpty();
+        assertThatThrownBy(() -> serializer.deserialize(SinkStateSerializer.JAVA_SERIALIZATION_VERSION, version1(2)))
+                .hasMessageContaining("InfluxDB sink: the checkpoint holds 2 buffered entries in state " + "format 1")
+                .hasMessageContaining("stop --drain");
         assertThatThrownBy(() -> serializer.deserialize(7, version1(0))).hasMessageContaining("unknown state format 7");
     }
 
@@ -130,10 +134,16 @@ class InfluxLineStateSerializerTest {
     }
 
     private static InfluxLineProtocolSink sink(String url) {
-        return InfluxLineProtocolSink.builder().setUrl(url).setOrg("fc").setBucket("metrics")
-                .setToken(InfluxToken.literal("t")).setMaxTimeInBufferMS(3_600_000L).setBackoff(5, 50)
+        return InfluxLineProtocolSink.builder()
+                .setUrl(url)
+                .setOrg("fc")
+                .setBucket("metrics")
+                .setToken(InfluxToken.literal("t"))
+                .setMaxTimeInBufferMS(3_600_000L)
+                .setBackoff(5, 50)
                 .setDeadLetterHandler(d -> {
                     throw new AssertionError("unexpected dead letter: " + d);
-                }).build();
+                })
+                .build();
     }
 }

@@ -39,8 +39,7 @@ class JdbcConnectionsTest {
         return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
     }
 
-    private static Object callStatic(ClassLoader loader, String className, String method, String arg)
-            throws Exception {
+    private static Object callStatic(ClassLoader loader, String className, String method, String arg) throws Exception {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(loader);
@@ -55,7 +54,8 @@ class JdbcConnectionsTest {
     }
 
     private static int resultTables(String url) throws SQLException {
-        try (Connection c = JdbcConnections.open(url); Statement s = c.createStatement();
+        try (Connection c = JdbcConnections.open(url);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")) {
             rs.next();
             return rs.getInt(1);
@@ -66,7 +66,8 @@ class JdbcConnectionsTest {
     void tablesAreCreatedFromEachOfTwoJobClassLoadersInOneJvm() throws Exception {
         String first = "jdbc:sqlite:" + dir.resolve("first.db");
         String second = "jdbc:sqlite:" + dir.resolve("second.db");
-        try (URLClassLoader job1 = jobClassLoader(); URLClassLoader job2 = jobClassLoader()) {
+        try (URLClassLoader job1 = jobClassLoader();
+                URLClassLoader job2 = jobClassLoader()) {
             callStatic(job1, JdbcTables.class.getName(), "createIfMissing", first);
             callStatic(job2, JdbcTables.class.getName(), "createIfMissing", second);
         }
@@ -77,14 +78,16 @@ class JdbcConnectionsTest {
     @Test
     void theDriverComesFromTheCallersOwnClassLoader() throws Exception {
         try (URLClassLoader job = jobClassLoader()) {
-            Object driverName = callStatic(job, JdbcConnections.class.getName(), "driverClassName", "jdbc:sqlite::memory:");
+            Object driverName =
+                    callStatic(job, JdbcConnections.class.getName(), "driverClassName", "jdbc:sqlite::memory:");
             assertThat(driverName).isEqualTo("org.sqlite.JDBC");
             Thread t = Thread.currentThread();
             ClassLoader before = t.getContextClassLoader();
             t.setContextClassLoader(job);
             try {
                 Object driver = Class.forName(JdbcConnections.class.getName(), true, job)
-                        .getMethod("driverFor", String.class).invoke(null, "jdbc:sqlite::memory:");
+                        .getMethod("driverFor", String.class)
+                        .invoke(null, "jdbc:sqlite::memory:");
                 assertThat(driver.getClass().getClassLoader()).isSameAs(job);
             } finally {
                 t.setContextClassLoader(before);

@@ -33,13 +33,12 @@ class PostgresLocalRunTest {
     @RegisterExtension
     static final PostgresServer POSTGRES = new PostgresServer();
 
-    private static final MeasuresConfig MEASURES = MeasuresYaml.parse(
-            "measures:\n"
-                    + "  - name: project_lead_time\n"
-                    + "    start: project_requested\n"
-                    + "    end: project_created\n"
-                    + "    timeout: P1D\n"
-                    + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
+    private static final MeasuresConfig MEASURES = MeasuresYaml.parse("measures:\n"
+            + "  - name: project_lead_time\n"
+            + "    start: project_requested\n"
+            + "    end: project_created\n"
+            + "    timeout: P1D\n"
+            + "    slo: {threshold: PT1H, objective: 0.9, window: P28D}\n");
 
     @TempDir
     Path dir;
@@ -62,31 +61,38 @@ class PostgresLocalRunTest {
     @Test
     void leadTimesAndDeadLettersAreUpsertedIntoPostgresAndAReRunGivesTheSameTables() throws Exception {
         Path input = dir.resolve("events.jsonl");
-        Files.write(input, Arrays.asList(
-                ev("p1", "project_requested", "2024-03-01T00:00:00Z"),
-                ev("p2", "project_requested", "2024-03-01T00:05:00Z"),
-                "not json at all",
-                ev("p1", "project_created", "2024-03-01T00:45:00Z"),
-                ev("p2", "project_created", "2024-03-01T02:05:00Z"),
-                "{\"correlation_id\":\"p3\",\"event_type\":\"project_requested\",\"time\":\"29/2/2016 01:16\"}"),
+        Files.write(
+                input,
+                Arrays.asList(
+                        ev("p1", "project_requested", "2024-03-01T00:00:00Z"),
+                        ev("p2", "project_requested", "2024-03-01T00:05:00Z"),
+                        "not json at all",
+                        ev("p1", "project_created", "2024-03-01T00:45:00Z"),
+                        ev("p2", "project_created", "2024-03-01T02:05:00Z"),
+                        "{\"correlation_id\":\"p3\",\"event_type\":\"project_requested\",\"time\":\"29/2/2016 01:16\"}"),
                 StandardCharsets.UTF_8);
         String pg = POSTGRES.jdbcUrl();
 
         LocalRun.Result first = run(input, pg);
         assertThat(first.counter(PipelineCounters.MATCHED)).isEqualTo(2);
-        List<String> leadTimes = rows(pg, "SELECT measure, case_key, cycle, correlation_id, start_time, end_time,"
-                + " duration_ms, good, late, after_timeout FROM lead_times ORDER BY case_key");
-        assertThat(leadTimes).containsExactly(
-                "project_lead_time|p1|1|p1|2024-03-01T00:00:00Z|2024-03-01T00:45:00Z|2700000|1|0|0",
-                "project_lead_time|p2|1|p2|2024-03-01T00:05:00Z|2024-03-01T02:05:00Z|7200000|0|0|0");
+        List<String> leadTimes = rows(
+                pg,
+                "SELECT measure, case_key, cycle, correlation_id, start_time, end_time,"
+                        + " duration_ms, good, late, after_timeout FROM lead_times ORDER BY case_key");
+        assertThat(leadTimes)
+                .containsExactly(
+                        "project_lead_time|p1|1|p1|2024-03-01T00:00:00Z|2024-03-01T00:45:00Z|2700000|1|0|0",
+                        "project_lead_time|p2|1|p2|2024-03-01T00:05:00Z|2024-03-01T02:05:00Z|7200000|0|0|0");
         String deadLettersSql = "SELECT stage, reason, raw FROM dead_letters ORDER BY reason";
         List<String> deadLetters = rows(pg, deadLettersSql);
-        assertThat(deadLetters).containsExactly(
-                "parse|bad_time|{\"correlation_id\":\"p3\",\"event_type\":\"project_requested\","
-                        + "\"time\":\"29/2/2016 01:16\"}",
-                "parse|not_json|not json at all");
+        assertThat(deadLetters)
+                .containsExactly(
+                        "parse|bad_time|{\"correlation_id\":\"p3\",\"event_type\":\"project_requested\","
+                                + "\"time\":\"29/2/2016 01:16\"}",
+                        "parse|not_json|not json at all");
         // window is a reserved word in PostgreSQL: the aggregates table must exist and be written too
-        assertThat(rows(pg, "SELECT measure, \"window\", completed FROM window_aggregates")).isNotEmpty();
+        assertThat(rows(pg, "SELECT measure, \"window\", completed FROM window_aggregates"))
+                .isNotEmpty();
         String allLeadTimes = "SELECT * FROM lead_times ORDER BY measure, case_key, cycle";
         String allDeadLetters = "SELECT * FROM dead_letters ORDER BY dead_letter_id";
         List<String> leadTimesFull = rows(pg, allLeadTimes);
@@ -106,7 +112,8 @@ class PostgresLocalRunTest {
 
     private static List<String> rows(String url, String sql) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {

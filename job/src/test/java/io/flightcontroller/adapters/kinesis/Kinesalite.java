@@ -1,9 +1,9 @@
 package io.flightcontroller.adapters.kinesis;
 
+import io.flightcontroller.testing.LoopbackServers;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import io.flightcontroller.testing.LoopbackServers;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +51,15 @@ final class Kinesalite implements AutoCloseable {
                 + "const s=k({createStreamMs:50,deleteStreamMs:50,updateStreamMs:50,shardLimit:10});"
                 + "s.listen(" + port + ",'127.0.0.1',()=>console.log('kinesalite listening on " + port + "'));";
         ProcessBuilder pb = new ProcessBuilder(Arrays.asList("node", "-e", script))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Process p = pb.start();
         Kinesalite k = new Kinesalite(p, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("kinesalite exited with " + p.exitValue() + ": " + LoopbackServers.tail(k.log));
+                throw new IllegalStateException(
+                        "kinesalite exited with " + p.exitValue() + ": " + LoopbackServers.tail(k.log));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -67,7 +69,8 @@ final class Kinesalite implements AutoCloseable {
             }
         }
         k.close();
-        throw new IllegalStateException("kinesalite did not listen on port " + port + " within 30 s: " + LoopbackServers.tail(k.log));
+        throw new IllegalStateException(
+                "kinesalite did not listen on port " + port + " within 30 s: " + LoopbackServers.tail(k.log));
     }
 
     private static Path packageDir() {
@@ -87,7 +90,9 @@ final class Kinesalite implements AutoCloseable {
     }
 
     private static String jsString(String s) {
-        return "'" + s.replace(File.separatorChar == '\\' ? "\\" : "\u0000", "\\\\").replace("'", "\\'") + "'";
+        return "'"
+                + s.replace(File.separatorChar == '\\' ? "\\" : "\u0000", "\\\\")
+                        .replace("'", "\\'") + "'";
     }
 
     /** @return the endpoint URL, {@code http://127.0.0.1:PORT} */

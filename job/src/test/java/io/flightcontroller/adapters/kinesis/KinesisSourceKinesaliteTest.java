@@ -1,13 +1,13 @@
 package io.flightcontroller.adapters.kinesis;
 
-import io.flightcontroller.domain.measure.MeasureKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.app.JobConfig;
 import io.flightcontroller.app.JobWiring;
 import io.flightcontroller.config.RuntimePropertyKeys;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.measure.MeasureKind;
+import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import java.net.URI;
@@ -58,9 +58,10 @@ class KinesisSourceKinesaliteTest {
     private static final String REGION = "us-east-1";
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static Kinesalite kinesalite;
     private static KinesisClient kinesis;
@@ -103,7 +104,9 @@ class KinesisSourceKinesaliteTest {
         Shard[] s = createStream(scenario);
         Shard busy = s[0];
         putCases(busy);
-        assertThat(records(scenario, s[1])).as("the second shard must stay silent").isEmpty();
+        assertThat(records(scenario, s[1]))
+                .as("the second shard must stay silent")
+                .isEmpty();
 
         JobClient job = startJob(scenario, "PT1S");
         try {
@@ -150,8 +153,11 @@ class KinesisSourceKinesaliteTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // wait until everything has been read (c0 measured means both shards were consumed), then a while longer
-            while (System.nanoTime() < deadline && collected(scenario, "dead-letters").isEmpty()) {
-                assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
+            while (System.nanoTime() < deadline
+                    && collected(scenario, "dead-letters").isEmpty()) {
+                assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                        .as("job ended early")
+                        .isFalse();
                 Thread.sleep(200);
             }
             assertThat(collected(scenario, "dead-letters")).as("records read").hasSize(1);
@@ -159,14 +165,21 @@ class KinesisSourceKinesaliteTest {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-        assertThat(timeouts(scenario)).as("no timeout while the quiet shard holds the watermark").isEmpty();
+        assertThat(timeouts(scenario))
+                .as("no timeout while the quiet shard holds the watermark")
+                .isEmpty();
     }
 
     private static Shard[] createStream(String stream) throws InterruptedException {
         currentStream = stream;
         kinesis.createStream(b -> b.streamName(stream).shardCount(2));
-        for (int i = 0; i < 100 && kinesis.describeStreamSummary(b -> b.streamName(stream))
-                .streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE; i++) {
+        for (int i = 0;
+                i < 100
+                        && kinesis.describeStreamSummary(b -> b.streamName(stream))
+                                        .streamDescriptionSummary()
+                                        .streamStatus()
+                                != StreamStatus.ACTIVE;
+                i++) {
             Thread.sleep(50);
         }
         List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
@@ -207,11 +220,13 @@ class KinesisSourceKinesaliteTest {
         time.setProperty(RuntimePropertyKeys.OUT_OF_ORDERNESS, "PT5S");
         groups.put(RuntimePropertyKeys.GROUP_TIME, time);
         Properties measures = new Properties();
-        measures.setProperty(RuntimePropertyKeys.MEASURES_YAML, "measures:\n"
-                + "  - name: order_lead_time\n"
-                + "    start: order_placed\n"
-                + "    end: order_shipped\n"
-                + "    timeout: PT10M\n");
+        measures.setProperty(
+                RuntimePropertyKeys.MEASURES_YAML,
+                "measures:\n"
+                        + "  - name: order_lead_time\n"
+                        + "    start: order_placed\n"
+                        + "    end: order_shipped\n"
+                        + "    timeout: PT10M\n");
         groups.put(RuntimePropertyKeys.GROUP_MEASURES, measures);
         Properties sinks = new Properties();
         sinks.setProperty(RuntimePropertyKeys.METRICS_SINK, "none");
@@ -235,9 +250,13 @@ class KinesisSourceKinesaliteTest {
     /** The job is unbounded: poll until the expected outputs are there (at most 120 s). */
     private static void awaitOutputs(String scenario, JobClient job) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && !(leadTimes(scenario).size() >= 2 && !timeouts(scenario).isEmpty()
-                && !collected(scenario, "dead-letters").isEmpty())) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job ended early").isFalse();
+        while (System.nanoTime() < deadline
+                && !(leadTimes(scenario).size() >= 2
+                        && !timeouts(scenario).isEmpty()
+                        && !collected(scenario, "dead-letters").isEmpty())) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                    .as("job ended early")
+                    .isFalse();
             Thread.sleep(200);
         }
         Thread.sleep(1000); // let anything wrong (such as a timeout of c4) show up
@@ -256,25 +275,30 @@ class KinesisSourceKinesaliteTest {
         assertThat(timeouts.get(0).getDeadlineMs())
                 .isEqualTo(java.time.Instant.parse("2026-11-02T10:12:00Z").toEpochMilli());
         assertThat(collected(scenario, "dead-letters")).hasSize(1);
-        assertThat(((DeadLetter) collected(scenario, "dead-letters").get(0)).getRaw()).contains("this is not JSON");
+        assertThat(((DeadLetter) collected(scenario, "dead-letters").get(0)).getRaw())
+                .contains("this is not JSON");
     }
 
     private static List<software.amazon.awssdk.services.kinesis.model.Record> records(String stream, Shard shard) {
-        GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(kinesis.getShardIterator(i -> i
-                .streamName(stream).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+        GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(kinesis.getShardIterator(i ->
+                        i.streamName(stream).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
                 .shardIterator()));
         return r.records();
     }
 
     private static List<String> leadTimes(String scenario) {
-        return collected(scenario, "measurements").stream().map(Measurement.class::cast)
+        return collected(scenario, "measurements").stream()
+                .map(Measurement.class::cast)
                 .filter(m -> m.getKind() == MeasureKind.LEAD_TIME)
-                .map(m -> m.getCorrelationId() + "=" + m.valueAsLong()).collect(Collectors.toList());
+                .map(m -> m.getCorrelationId() + "=" + m.valueAsLong())
+                .collect(Collectors.toList());
     }
 
     private static List<Alert> timeouts(String scenario) {
-        return collected(scenario, "alerts").stream().map(Alert.class::cast)
-                .filter(a -> a.getKind() == Alert.Kind.TIMEOUT).collect(Collectors.toList());
+        return collected(scenario, "alerts").stream()
+                .map(Alert.class::cast)
+                .filter(a -> a.getKind() == Alert.Kind.TIMEOUT)
+                .collect(Collectors.toList());
     }
 
     private static List<Object> collected(String scenario, String name) {
@@ -283,7 +307,8 @@ class KinesisSourceKinesaliteTest {
 
     /** Puts one record with an explicit hash key inside {@code shard}'s range, so it lands on that shard. */
     private static void put(Shard shard, String data) {
-        PutRecordResponse r = kinesis.putRecord(b -> b.streamName(currentStream).partitionKey("pk")
+        PutRecordResponse r = kinesis.putRecord(b -> b.streamName(currentStream)
+                .partitionKey("pk")
                 .explicitHashKey(shard.hashKeyRange().startingHashKey())
                 .data(SdkBytes.fromString(data, StandardCharsets.UTF_8)));
         assertThat(r.shardId()).isEqualTo(shard.shardId());
@@ -318,12 +343,10 @@ class KinesisSourceKinesaliteTest {
                 }
 
                 @Override
-                public void flush(boolean endOfInput) {
-                }
+                public void flush(boolean endOfInput) {}
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
     }

@@ -14,9 +14,12 @@ class KinesisSourcesTest {
     void everySourceSettingBecomesItsConsumerProperty() {
         Instant start = Instant.parse("2026-11-02T10:00:00.250Z");
         KinesisSourceOptions k = KinesisSourceOptions.builder("arn:aws:kinesis:us-east-2:123456789012:stream/orders")
-                .initialPosition(KinesisSourceOptions.InitialPosition.AT_TIMESTAMP).initialTimestamp(start)
-                .reader(KinesisSourceOptions.Reader.EFO).efoConsumerName("flight-controller")
-                .endpoint("http://127.0.0.1:4567").build();
+                .initialPosition(KinesisSourceOptions.InitialPosition.AT_TIMESTAMP)
+                .initialTimestamp(start)
+                .reader(KinesisSourceOptions.Reader.EFO)
+                .efoConsumerName("flight-controller")
+                .endpoint("http://127.0.0.1:4567")
+                .build();
 
         Properties p = KinesisSources.consumerProperties(k, Duration.ofSeconds(10));
 
@@ -31,13 +34,18 @@ class KinesisSourcesTest {
 
     @Test
     void pollingWithoutIdleTimeoutSetsNeitherTheConsumerNameNorTheIdleInterval() {
-        KinesisSourceOptions k = KinesisSourceOptions.builder("events").region("eu-west-1").build();
+        KinesisSourceOptions k =
+                KinesisSourceOptions.builder("events").region("eu-west-1").build();
 
         Properties p = KinesisSources.consumerProperties(k, null);
 
         assertThat(p.getProperty("flink.stream.initpos")).isEqualTo("LATEST");
         assertThat(p.getProperty("flink.stream.recordpublisher")).isEqualTo("POLLING");
-        assertThat(p).doesNotContainKeys("flink.stream.efo.consumername", "flink.shard.idle.interval",
-                "aws.endpoint", "flink.stream.initpos.timestamp");
+        assertThat(p)
+                .doesNotContainKeys(
+                        "flink.stream.efo.consumername",
+                        "flink.shard.idle.interval",
+                        "aws.endpoint",
+                        "flink.stream.initpos.timestamp");
     }
 }

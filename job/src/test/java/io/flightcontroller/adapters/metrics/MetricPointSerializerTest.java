@@ -10,7 +10,6 @@ import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -25,9 +24,14 @@ class MetricPointSerializerTest {
 
     @Test
     void aPointRoundTripsWithItsDimensionsAndEveryFieldType() throws Exception {
-        MetricPoint p = MetricPoint.builder("lead_time", 1_700_000_000_000L).version(42)
-                .dimension("measure", "m").dimension("case_key", "k")
-                .field("duration_ms", 1234L).field("value", (Double) 1.5).field("good", Boolean.TRUE).build();
+        MetricPoint p = MetricPoint.builder("lead_time", 1_700_000_000_000L)
+                .version(42)
+                .dimension("measure", "m")
+                .dimension("case_key", "k")
+                .field("duration_ms", 1234L)
+                .field("value", (Double) 1.5)
+                .field("good", Boolean.TRUE)
+                .build();
         MetricPointSerializer s = new MetricPointSerializer();
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.serialize(p, out);
@@ -50,7 +54,8 @@ class MetricPointSerializerTest {
                 env.fromData(Alert.class, new Alert()),
                 env.fromData(OpenCase.class, new OpenCase()),
                 env.fromData(DeadLetter.class, new DeadLetter()),
-                measures, "timestream");
+                measures,
+                "timestream");
         points.sinkTo(new DiscardingSink<>());
         assertThat(points.getType()).isEqualTo(MetricPointSerializer.TYPE);
         assertThat(env.getStreamGraph().getStreamNodes()).isNotEmpty(); // would throw on a generic (Kryo) type

@@ -58,18 +58,29 @@ class EventParserTest {
 
     @Test
     void aggregateIdIsAcceptedAsCorrelationId_andNumbersToo() {
-        assertThat(event("{\"aggregate_id\":\"a-7\",\"event_type\":\"x\",\"time\":1667924526000}").getCorrelationId())
+        assertThat(event("{\"aggregate_id\":\"a-7\",\"event_type\":\"x\",\"time\":1667924526000}")
+                        .getCorrelationId())
                 .isEqualTo("a-7");
-        assertThat(event("{\"correlation_id\":42,\"event_type\":\"x\",\"time\":1667924526}").getCorrelationId())
+        assertThat(event("{\"correlation_id\":42,\"event_type\":\"x\",\"time\":1667924526}")
+                        .getCorrelationId())
                 .isEqualTo("42");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "\"2022-11-08T17:22:06+01:00\"", "\"2022-11-08T16:22:06Z\"", "1667924526", "\"1667924526\"",
-        "1667924526000", "\"1667924526000\""})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"2022-11-08T17:22:06+01:00\"",
+                "\"2022-11-08T16:22:06Z\"",
+                "1667924526",
+                "\"1667924526\"",
+                "1667924526000",
+                "\"1667924526000\""
+            })
     void everyTimeFormat(String time) {
-        assertThat(event("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":" + time + "}").getTimeMs()).isEqualTo(T);
+        assertThat(event("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":" + time + "}")
+                        .getTimeMs())
+                .isEqualTo(T);
     }
 
     @Test
@@ -82,7 +93,8 @@ class EventParserTest {
         assertThat(reason("{\"correlation_id\":\"c\",\"event_type\":\"x\"}")).isEqualTo(DeadLetter.REASON_MISSING_TIME);
         assertThat(reason("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":\"29/2/2016 01:16\"}"))
                 .isEqualTo(DeadLetter.REASON_BAD_TIME);
-        StringBuilder big = new StringBuilder("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":1,\"payload\":\"");
+        StringBuilder big =
+                new StringBuilder("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":1,\"payload\":\"");
         for (int i = 0; i < 5000; i++) {
             big.append('x');
         }
@@ -108,7 +120,9 @@ class EventParserTest {
         assertThat(parser.parse(FLAT).getRaw()).isEqualTo(FLAT);
         assertThat(parser.parse(FLAT.getBytes(StandardCharsets.UTF_8)).getRaw()).isEqualTo(FLAT);
         ParsedRecord dead = parser.parse("{\"event_type\":\"x\"}");
-        assertThat(dead.getRaw()).isEqualTo("{\"event_type\":\"x\"}").isEqualTo(dead.getDeadLetter().getRaw());
+        assertThat(dead.getRaw())
+                .isEqualTo("{\"event_type\":\"x\"}")
+                .isEqualTo(dead.getDeadLetter().getRaw());
     }
 
     @Test
@@ -129,23 +143,28 @@ class EventParserTest {
         byte[] literal = bytes(head + "\\\\xff", 0xfe, tail); // JSON text u\\xff then byte 0xfe
         assertThat(parser.parse(literal).getDeadLetter().getRaw()).contains("u\\\\\\\\xff\\xfe");
         // a real U+FFFD in valid UTF-8 is not an encoding error
-        assertThat(parser.parse((head + "\uFFFD" + tail).getBytes(StandardCharsets.UTF_8)).getEvent()
-                .getCorrelationId()).isEqualTo("u\uFFFD");
+        assertThat(parser.parse((head + "\uFFFD" + tail).getBytes(StandardCharsets.UTF_8))
+                        .getEvent()
+                        .getCorrelationId())
+                .isEqualTo("u\uFFFD");
     }
 
     @Test
     void duplicateKey_atTopLevel_orNested_orInsideADetailString_isADeadLetterNamingTheKey() {
         DeadLetter top = parser.parse("{\"correlation_id\":\"a\",\"correlation_id\":\"b\",\"event_type\":\"x\","
-                + "\"time\":1667924526}").getDeadLetter();
+                        + "\"time\":1667924526}")
+                .getDeadLetter();
         assertThat(top.getReason()).isEqualTo(DeadLetter.REASON_DUPLICATE_KEY);
         assertThat(top.getDetail()).contains("'correlation_id'").contains("/correlation_id");
         DeadLetter nested = parser.parse("{\"correlation_id\":\"a\",\"event_type\":\"x\",\"time\":1667924526,"
-                + "\"payload\":{\"team\":1,\"team\":2}}").getDeadLetter();
+                        + "\"payload\":{\"team\":1,\"team\":2}}")
+                .getDeadLetter();
         assertThat(nested.getReason()).isEqualTo(DeadLetter.REASON_DUPLICATE_KEY);
         assertThat(nested.getDetail()).contains("'team'").contains("/payload/team");
         String detail = "{\\\"correlation_id\\\":\\\"a\\\",\\\"time\\\":1,\\\"time\\\":2}";
         DeadLetter inDetail = parser.parse("{\"version\":\"0\",\"id\":\"e\",\"detail-type\":\"x\",\"source\":\"s\","
-                + "\"detail\":\"" + detail + "\"}").getDeadLetter();
+                        + "\"detail\":\"" + detail + "\"}")
+                .getDeadLetter();
         assertThat(inDetail.getReason()).isEqualTo(DeadLetter.REASON_DUPLICATE_KEY);
         assertThat(inDetail.getDetail()).contains("'time'").contains("/detail/time");
     }
@@ -163,7 +182,8 @@ class EventParserTest {
     @Test
     void envelopeWithoutDetail_isMissingDetail() {
         assertThat(reason("{\"version\":\"0\",\"id\":\"e-1\",\"detail-type\":\"x\",\"source\":\"s\","
-                + "\"time\":\"2022-11-08T16:22:06Z\"}")).isEqualTo(DeadLetter.REASON_MISSING_DETAIL);
+                        + "\"time\":\"2022-11-08T16:22:06Z\"}"))
+                .isEqualTo(DeadLetter.REASON_MISSING_DETAIL);
         assertThat(reason("{\"source\":\"s\",\"detail\":null}")).isEqualTo(DeadLetter.REASON_MISSING_DETAIL);
         // one envelope-ish field alone does not make an envelope: read as a flat event missing its fields
         assertThat(reason("{\"source\":\"s\",\"correlation_id\":\"c\",\"event_type\":\"x\"}"))
@@ -171,21 +191,27 @@ class EventParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "-1", "\"1969-12-31T23:59:59.999Z\"", "99999999999", "\"2200-01-01T00:00:00Z\"", "7258118400000"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"-1", "\"1969-12-31T23:59:59.999Z\"", "99999999999", "\"2200-01-01T00:00:00Z\"", "7258118400000"})
     void timeBefore1970_orFrom2200_isBadTimeNamingTheRange(String time) {
         DeadLetter d = parser.parse("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":" + time + "}")
                 .getDeadLetter();
         assertThat(d).as("time %s", time).isNotNull();
         assertThat(d.getReason()).isEqualTo(DeadLetter.REASON_BAD_TIME);
-        assertThat(d.getDetail()).contains(EventTimes.RANGE).contains("1970-01-01T00:00:00Z")
+        assertThat(d.getDetail())
+                .contains(EventTimes.RANGE)
+                .contains("1970-01-01T00:00:00Z")
                 .contains("2200-01-01T00:00:00Z");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"0", "\"2199-12-31T23:59:59.999Z\""})
+    @CsvSource(
+            delimiter = '|',
+            value = {"0", "\"2199-12-31T23:59:59.999Z\""})
     void timesAtTheRangesEdgesInside_areAccepted(String time) {
-        assertThat(event("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":" + time + "}").getTimeMs())
+        assertThat(event("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":" + time + "}")
+                        .getTimeMs())
                 .isBetween(EventTimes.MIN_EPOCH_MS, EventTimes.END_EPOCH_MS - 1);
     }
 
@@ -197,14 +223,27 @@ class EventParserTest {
         DeadLetter d = parser.parse(rec, T - skewMs - 1).getDeadLetter();
         assertThat(d).isNotNull();
         assertThat(d.getReason()).isEqualTo(DeadLetter.REASON_FUTURE_TIME);
-        assertThat(d.getDetail()).contains(EventTimes.iso(T)).contains(EventTimes.iso(T - skewMs - 1)).contains("PT15M");
+        assertThat(d.getDetail())
+                .contains(EventTimes.iso(T))
+                .contains(EventTimes.iso(T - skewMs - 1))
+                .contains("PT15M");
         assertThat(d.getEventTimeMs()).isEqualTo(T);
         assertThat(parser.parse(FLAT, T - skewMs - 1).getDeadLetter().getReason())
                 .isEqualTo(DeadLetter.REASON_FUTURE_TIME);
-        assertThat(parser.parse(rec, T - skewMs).isEvent()).as("exactly the skew ahead").isTrue();
-        assertThat(parser.withMaxFutureSkew(Duration.ofHours(1)).parse(rec, T - skewMs - 1).isEvent()).isTrue();
-        assertThat(parser.withMaxFutureSkew(null).parse(rec, 0).isEvent()).as("null disables").isTrue();
-        assertThat(parser.withMaxFutureSkew(Duration.ZERO).parse(rec, T - 1).getDeadLetter().getReason())
+        assertThat(parser.parse(rec, T - skewMs).isEvent())
+                .as("exactly the skew ahead")
+                .isTrue();
+        assertThat(parser.withMaxFutureSkew(Duration.ofHours(1))
+                        .parse(rec, T - skewMs - 1)
+                        .isEvent())
+                .isTrue();
+        assertThat(parser.withMaxFutureSkew(null).parse(rec, 0).isEvent())
+                .as("null disables")
+                .isTrue();
+        assertThat(parser.withMaxFutureSkew(Duration.ZERO)
+                        .parse(rec, T - 1)
+                        .getDeadLetter()
+                        .getReason())
                 .isEqualTo(DeadLetter.REASON_FUTURE_TIME);
     }
 
@@ -247,13 +286,14 @@ class EventParserTest {
         assertThat(again.getRaw()).isEqualTo(first.getRaw());
         // the bytes, not the readable raw, are re-driven: the same dead letter whose bytes are valid gives the event
         first.setRawBase64(Base64.getEncoder().encodeToString(FLAT.getBytes(StandardCharsets.UTF_8)));
-        assertThat(parser.parse(Json.line(first)).getEvent()).isEqualTo(parser.parse(FLAT).getEvent());
+        assertThat(parser.parse(Json.line(first)).getEvent())
+                .isEqualTo(parser.parse(FLAT).getEvent());
     }
 
     @Test
     void redriveOfACappedRaw_orAnOutputRecord_isNotRedrivable() {
-        StringBuilder big = new StringBuilder("{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":1667924526,"
-                + "\"payload\":{\"p\":\"");
+        StringBuilder big = new StringBuilder(
+                "{\"correlation_id\":\"c\",\"event_type\":\"x\",\"time\":1667924526," + "\"payload\":{\"p\":\"");
         while (big.length() < DeadLetter.MAX_RAW_CHARS + 10) {
             big.append('x');
         }

@@ -17,8 +17,16 @@ class IsoDurationsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"P1W, P7D", "P2W, P14D", "p1w, P7D", "P1W2D, P9D", "P2WT12H, P14DT12H", "P1W2DT3H4M, P9DT3H4M",
-            "-P1W, -P7D", "' P1W ', P7D"})
+    @CsvSource({
+        "P1W, P7D",
+        "P2W, P14D",
+        "p1w, P7D",
+        "P1W2D, P9D",
+        "P2WT12H, P14DT12H",
+        "P1W2DT3H4M, P9DT3H4M",
+        "-P1W, -P7D",
+        "' P1W ', P7D"
+    })
     void weeksAreSevenDaysAlsoMixedWithDaysAndTime(String weeks, String days) {
         assertThat(IsoDurations.parse(weeks)).isEqualTo(Duration.parse(days));
     }
@@ -27,13 +35,15 @@ class IsoDurationsTest {
     @ValueSource(strings = {"P1M", "P1Y", "P1Y2M", "P1MT1H", "P1Y1W"})
     void monthsAndYearsAreRefusedBecauseTheyHaveNoFixedLength(String text) {
         assertThatThrownBy(() -> IsoDurations.parse(text))
-                .hasMessageContaining("'" + text + "'").hasMessageContaining("no fixed length");
+                .hasMessageContaining("'" + text + "'")
+                .hasMessageContaining("no fixed length");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PT9223372036854775808S", "P999999999W", "P106751991167301D", "P99999999999999999999D"})
     void numbersTooLargeForJavaTimeAreRefusedNamingTheMaximum(String text) {
-        assertThatThrownBy(() -> IsoDurations.parse(text)).hasMessageContaining("too large")
+        assertThatThrownBy(() -> IsoDurations.parse(text))
+                .hasMessageContaining("too large")
                 .hasMessageContaining("P36500D");
     }
 

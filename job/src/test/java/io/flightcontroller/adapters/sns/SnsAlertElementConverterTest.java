@@ -1,13 +1,13 @@
 package io.flightcontroller.adapters.sns;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flightcontroller.domain.result.Alert;
-import org.junit.jupiter.api.Test;
-import io.flightcontroller.adapters.SinkErrorClassifier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flightcontroller.adapters.SinkErrorClassifier;
+import io.flightcontroller.domain.result.Alert;
+import org.junit.jupiter.api.Test;
 
 /** The alert-to-SNS mapping, option validation and error classification, without a server. */
 class SnsAlertElementConverterTest {
@@ -22,7 +22,8 @@ class SnsAlertElementConverterTest {
         assertThat(body.get("start_time").asText()).isEqualTo("2024-03-01T10:00:00Z");
         assertThat(body.get("deadline").asText()).isEqualTo("2024-03-01T11:00:00Z");
         assertThat(e.messageAttributes()).containsOnlyKeys("alert_id", "severity", "measure", "kind");
-        assertThat(e.messageAttributes().get("alert_id").stringValue()).isEqualTo(body.get("alert_id").asText())
+        assertThat(e.messageAttributes().get("alert_id").stringValue())
+                .isEqualTo(body.get("alert_id").asText())
                 .isEqualTo("a-1");
         assertThat(e.messageGroupId()).isNull();
         assertThat(e.messageDeduplicationId()).isNull();
@@ -35,18 +36,27 @@ class SnsAlertElementConverterTest {
         assertThat(e.messageGroupId()).isEqualTo("assign");
         assertThat(e.messageDeduplicationId()).isEqualTo("a-1");
         a.setAlertId(new String(new char[200]).replace('\0', 'x'));
-        assertThat(new SnsAlertElementConverter(FIFO).convert(a).messageDeduplicationId()).hasSize(64);
+        assertThat(new SnsAlertElementConverter(FIFO).convert(a).messageDeduplicationId())
+                .hasSize(64);
     }
 
     @Test
     void builderNamesTheInvalidOption() {
-        assertThatThrownBy(() -> SnsAlertSink.builder().setDeadLetterHandler(d -> { }).build())
+        assertThatThrownBy(() ->
+                        SnsAlertSink.builder().setDeadLetterHandler(d -> {}).build())
                 .hasMessageStartingWith("sns.topic.arn: is required");
-        assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxBatchSize(11)
-                .setDeadLetterHandler(d -> { }).build())
+        assertThatThrownBy(() -> SnsAlertSink.builder()
+                        .setTopicArn(STANDARD)
+                        .setMaxBatchSize(11)
+                        .setDeadLetterHandler(d -> {})
+                        .build())
                 .hasMessage("sns.max.batch.size: must be 1..10 (SNS PublishBatch limit), got 11");
-        assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).setMaxAttempts(0)
-                .setDeadLetterHandler(d -> { }).build()).hasMessage("sns.max.attempts: must be at least 1, got 0");
+        assertThatThrownBy(() -> SnsAlertSink.builder()
+                        .setTopicArn(STANDARD)
+                        .setMaxAttempts(0)
+                        .setDeadLetterHandler(d -> {})
+                        .build())
+                .hasMessage("sns.max.attempts: must be at least 1, got 0");
         assertThatThrownBy(() -> SnsAlertSink.builder().setTopicArn(STANDARD).build())
                 .hasMessageContaining("dead-letter handler");
     }

@@ -1,12 +1,24 @@
 package io.flightcontroller.adapters.sns;
 
-import io.flightcontroller.domain.result.Severity;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
-import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Severity;
 import io.flightcontroller.testing.MotoServer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,19 +32,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The SNS alert sink against a real SNS API (moto server on loopback): alerts published by a Flink job arrive in an
@@ -51,12 +50,18 @@ class SnsAlertSinkIntegrationTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
-                "testing"));
-        sns = SnsClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
-                .endpointOverride(URI.create(moto.endpoint())).build();
-        sqs = SqsClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
-                .endpointOverride(URI.create(moto.endpoint())).build();
+        StaticCredentialsProvider creds =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+        sns = SnsClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(creds)
+                .endpointOverride(URI.create(moto.endpoint()))
+                .build();
+        sqs = SqsClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(creds)
+                .endpointOverride(URI.create(moto.endpoint()))
+                .build();
     }
 
     @AfterAll
@@ -98,16 +103,20 @@ class SnsAlertSinkIntegrationTest {
         assertThat(breach.get("observed_lead_ms").asLong()).isEqualTo(3_600_000L);
         assertThat(breach.get("objective").asDouble()).isEqualTo(0.9);
         assertThat(breach.get("subject").asText()).isEqualTo("assign breached 1h for case-1");
-        assertThat(byId.get("a-1").messageAttributes().get("severity").stringValue()).isEqualTo("page");
-        assertThat(byId.get("a-1").messageAttributes().get("measure").stringValue()).isEqualTo("assign");
-        assertThat(byId.get("a-1").messageAttributes().get("kind").stringValue()).isEqualTo("breach");
+        assertThat(byId.get("a-1").messageAttributes().get("severity").stringValue())
+                .isEqualTo("page");
+        assertThat(byId.get("a-1").messageAttributes().get("measure").stringValue())
+                .isEqualTo("assign");
+        assertThat(byId.get("a-1").messageAttributes().get("kind").stringValue())
+                .isEqualTo("breach");
 
         JsonNode burn = JSON.readTree(byId.get("b-1").body());
         assertThat(burn.get("kind").asText()).isEqualTo("burn_rate_firing");
         assertThat(burn.get("burn_rate").asDouble()).isEqualTo(14.5);
         assertThat(burn.get("window").asText()).isEqualTo("PT1H");
         assertThat(burn.has("correlation_id")).isFalse();
-        assertThat(byId.get("a-2").messageAttributes().get("kind").stringValue()).isEqualTo("timeout");
+        assertThat(byId.get("a-2").messageAttributes().get("kind").stringValue())
+                .isEqualTo("timeout");
         assertThat(deadLetterLines()).isEmpty();
     }
 
@@ -128,7 +137,9 @@ class SnsAlertSinkIntegrationTest {
         int checked = 0;
         for (JsonNode n : sentNotifications(t.arn)) {
             JsonNode body = JSON.readTree(n.get(1).asText());
-            assertThat(n.get(4).asText()).as("MessageGroupId").isEqualTo(body.get("measure").asText());
+            assertThat(n.get(4).asText())
+                    .as("MessageGroupId")
+                    .isEqualTo(body.get("measure").asText());
             checked++;
         }
         assertThat(checked).isEqualTo(4);
@@ -188,8 +199,13 @@ class SnsAlertSinkIntegrationTest {
         for (int i = 0; i < 25; i++) {
             alerts.add(breach("assign", "case-" + i, "lost-" + i));
         }
-        SnsAlertSink sink = SnsAlertSink.builder().setTopicArn(arn("nowhere")).setEndpoint(nowhere)
-                .setMaxAttempts(3).setBackoff(10, 50).setDeadLetterHandler(deadLetters()).build();
+        SnsAlertSink sink = SnsAlertSink.builder()
+                .setTopicArn(arn("nowhere"))
+                .setEndpoint(nowhere)
+                .setMaxAttempts(3)
+                .setBackoff(10, 50)
+                .setDeadLetterHandler(deadLetters())
+                .build();
 
         run(alerts, sink);
 
@@ -209,7 +225,8 @@ class SnsAlertSinkIntegrationTest {
         String missing = arn("does-not-exist-" + shortId());
         SnsAlertSink sink = sink(missing).setDeadLetterHandler(deadLetters()).build();
 
-        assertThatThrownBy(() -> run(alerts, sink)).hasStackTraceContaining("SNS rejected PublishBatch to " + missing)
+        assertThatThrownBy(() -> run(alerts, sink))
+                .hasStackTraceContaining("SNS rejected PublishBatch to " + missing)
                 .hasStackTraceContaining("non-retryable");
     }
 
@@ -224,7 +241,8 @@ class SnsAlertSinkIntegrationTest {
 
     /** @return moto's record of a topic's notifications: [messageId, message, subject, attributes, groupId] each */
     private static JsonNode sentNotifications(String topicArn) throws Exception {
-        for (JsonNode topic : JSON.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
+        for (JsonNode topic :
+                JSON.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
             if (topicArn.equals(topic.path("arn").asText())) {
                 return topic.path("sent_notifications");
             }
@@ -233,7 +251,10 @@ class SnsAlertSinkIntegrationTest {
     }
 
     private static SnsAlertSinkBuilder sink(String topicArn) {
-        return SnsAlertSink.builder().setTopicArn(topicArn).setEndpoint(moto.endpoint()).setBackoff(10, 200);
+        return SnsAlertSink.builder()
+                .setTopicArn(topicArn)
+                .setEndpoint(moto.endpoint())
+                .setBackoff(10, 200);
     }
 
     private JsonLinesDeadLetterHandler deadLetters() {
@@ -269,22 +290,29 @@ class SnsAlertSinkIntegrationTest {
             topicAttributes.put("ContentBasedDeduplication", Boolean.toString(contentDedup));
             queueAttributes.put(QueueAttributeName.FIFO_QUEUE, "true");
         }
-        String topicArn = sns.createTopic(b -> b.name(name).attributes(topicAttributes)).topicArn();
-        String queueUrl = sqs.createQueue(b -> b.queueName(name).attributes(queueAttributes)).queueUrl();
+        String topicArn =
+                sns.createTopic(b -> b.name(name).attributes(topicAttributes)).topicArn();
+        String queueUrl = sqs.createQueue(b -> b.queueName(name).attributes(queueAttributes))
+                .queueUrl();
         String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String sub = sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)).subscriptionArn();
-        sns.setSubscriptionAttributes(b -> b.subscriptionArn(sub).attributeName("RawMessageDelivery")
-                .attributeValue("true"));
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        String sub = sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn))
+                .subscriptionArn();
+        sns.setSubscriptionAttributes(
+                b -> b.subscriptionArn(sub).attributeName("RawMessageDelivery").attributeValue("true"));
         return new Topic(topicArn, queueUrl);
     }
 
     private static List<Message> receiveAll(String queueUrl, int expected) {
         List<Message> out = new ArrayList<>();
         for (int i = 0; i < 50 && out.size() < expected; i++) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                    .waitTimeSeconds(0)).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .messageAttributeNames("All")
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .waitTimeSeconds(0))
+                    .messages();
             for (Message m : batch) {
                 out.add(m);
                 sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
@@ -294,8 +322,9 @@ class SnsAlertSinkIntegrationTest {
     }
 
     private static int queueDepth(String queueUrl) {
-        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        return Integer.parseInt(sqs.getQueueAttributes(
+                        b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 

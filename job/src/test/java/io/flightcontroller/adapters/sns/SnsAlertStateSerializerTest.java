@@ -1,10 +1,18 @@
 package io.flightcontroller.adapters.sns;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.SinkStateHarness;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.testing.MotoServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -15,15 +23,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
-
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SNS sink's checkpointed buffer: typed alert entries round-trip through {@link SnsAlertStateSerializer} field by
@@ -39,10 +38,11 @@ class SnsAlertStateSerializerTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        sns = SnsClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
-                        "testing")))
-                .endpointOverride(URI.create(moto.endpoint())).build();
+        sns = SnsClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(URI.create(moto.endpoint()))
+                .build();
     }
 
     @AfterAll
@@ -78,8 +78,8 @@ class SnsAlertStateSerializerTest {
             }
         }
 
-        BufferedRequestState<SnsAlertEntry> restored = SinkStateHarness.roundTrip(new SnsAlertStateSerializer(),
-                entries);
+        BufferedRequestState<SnsAlertEntry> restored =
+                SinkStateHarness.roundTrip(new SnsAlertStateSerializer(), entries);
 
         List<SnsAlertEntry> expected = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
@@ -99,12 +99,15 @@ class SnsAlertStateSerializerTest {
 
     @Test
     void aWriterRestoredFromACheckpointPublishesTheBufferedAlerts() throws Exception {
-        String arn = sns.createTopic(b -> b.name("restore-" + UUID.randomUUID().toString().substring(0, 8)))
+        String arn = sns.createTopic(
+                        b -> b.name("restore-" + UUID.randomUUID().toString().substring(0, 8)))
                 .topicArn();
         List<Alert> alerts = alerts().subList(0, 3);
 
         OperatorSubtaskState checkpoint = SinkStateHarness.bufferAndSnapshot(sink(arn), alerts);
-        assertThat(sentNotifications(arn)).as("nothing published before the restore").isEmpty();
+        assertThat(sentNotifications(arn))
+                .as("nothing published before the restore")
+                .isEmpty();
         SinkStateHarness.restoreAndFlush(sink(arn), checkpoint);
 
         Map<String, JsonNode> published = new HashMap<>();
@@ -120,15 +123,21 @@ class SnsAlertStateSerializerTest {
     }
 
     private static SnsAlertSink sink(String arn) {
-        return SnsAlertSink.builder().setTopicArn(arn).setEndpoint(moto.endpoint()).setMaxTimeInBufferMS(3_600_000L)
-                .setBackoff(10, 200).setDeadLetterHandler(d -> {
+        return SnsAlertSink.builder()
+                .setTopicArn(arn)
+                .setEndpoint(moto.endpoint())
+                .setMaxTimeInBufferMS(3_600_000L)
+                .setBackoff(10, 200)
+                .setDeadLetterHandler(d -> {
                     throw new AssertionError("unexpected dead letter: " + d);
-                }).build();
+                })
+                .build();
     }
 
     /** @return moto's record of a topic's notifications: [messageId, message, subject, attributes, groupId] each */
     private static List<JsonNode> sentNotifications(String topicArn) throws Exception {
-        for (JsonNode topic : JSON.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
+        for (JsonNode topic :
+                JSON.readTree(moto.get("/moto-api/data.json")).path("sns").path("Topic")) {
             if (topicArn.equals(topic.path("arn").asText())) {
                 List<JsonNode> out = new ArrayList<>();
                 topic.path("sent_notifications").forEach(out::add);

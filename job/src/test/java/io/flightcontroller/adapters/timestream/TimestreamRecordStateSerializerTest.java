@@ -1,10 +1,16 @@
 package io.flightcontroller.adapters.timestream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.SinkStateHarness;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.testing.MotoServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -18,13 +24,6 @@ import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
 import software.amazon.awssdk.services.timestreamwrite.model.MeasureValueType;
 import software.amazon.awssdk.services.timestreamwrite.model.Record;
 import software.amazon.awssdk.services.timestreamwrite.model.TimeUnit;
-
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Timestream sink's checkpointed buffer: records round-trip through {@link TimestreamRecordStateSerializer} field
@@ -40,10 +39,12 @@ class TimestreamRecordStateSerializerTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        admin = TimestreamWriteClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
-                        "testing")))
-                .endpointOverride(URI.create(moto.endpoint())).endpointDiscoveryEnabled(false).build();
+        admin = TimestreamWriteClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(URI.create(moto.endpoint()))
+                .endpointDiscoveryEnabled(false)
+                .build();
         admin.createDatabase(b -> b.databaseName(DATABASE));
     }
 
@@ -72,12 +73,17 @@ class TimestreamRecordStateSerializerTest {
             Record r = TimestreamRecordConverter.toRecord(p);
             entries.add(new RequestEntryWrapper<>(r, TimestreamRecordConverter.sizeInBytes(r)));
         }
-        Record single = Record.builder().measureName("m").measureValue("1.5").measureValueType(MeasureValueType.DOUBLE)
-                .time("5").timeUnit(TimeUnit.SECONDS).build(); // single-measure, no version, no dimensions
+        Record single = Record.builder()
+                .measureName("m")
+                .measureValue("1.5")
+                .measureValueType(MeasureValueType.DOUBLE)
+                .time("5")
+                .timeUnit(TimeUnit.SECONDS)
+                .build(); // single-measure, no version, no dimensions
         entries.add(new RequestEntryWrapper<>(single, 40L));
 
-        BufferedRequestState<Record> restored = SinkStateHarness.roundTrip(new TimestreamRecordStateSerializer(),
-                entries);
+        BufferedRequestState<Record> restored =
+                SinkStateHarness.roundTrip(new TimestreamRecordStateSerializer(), entries);
 
         List<Record> expected = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
@@ -94,9 +100,10 @@ class TimestreamRecordStateSerializerTest {
     @Test
     void aWriterRestoredFromACheckpointWritesTheBufferedRecords() throws Exception {
         String table = "metrics_" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTable(b -> b.databaseName(DATABASE).tableName(table)
-                .retentionProperties(r -> r.memoryStoreRetentionPeriodInHours(1L)
-                        .magneticStoreRetentionPeriodInDays(1L)));
+        admin.createTable(b -> b.databaseName(DATABASE)
+                .tableName(table)
+                .retentionProperties(
+                        r -> r.memoryStoreRetentionPeriodInHours(1L).magneticStoreRetentionPeriodInDays(1L)));
         long now = System.currentTimeMillis();
         List<MetricPoint> points = points(now);
 
@@ -113,16 +120,23 @@ class TimestreamRecordStateSerializerTest {
             assertThat(r.get("Version").asLong()).isEqualTo(expected.version());
             assertThat(r.get("MeasureName").asText()).isEqualTo(expected.measureName());
             assertThat(r.get("Dimensions").toString()).contains("cas\u00e9-" + i);
-            assertThat(r.get("MeasureValues").size()).isEqualTo(expected.measureValues().size());
+            assertThat(r.get("MeasureValues").size())
+                    .isEqualTo(expected.measureValues().size());
         }
     }
 
     private static TimestreamSink sink(String table) {
-        return TimestreamSink.builder().setDatabase(DATABASE).setTable(table).setRegion(MotoServer.REGION)
-                .setEndpoint(moto.endpoint()).setMaxTimeInBufferMS(3_600_000L).setBackoff(10, 200)
+        return TimestreamSink.builder()
+                .setDatabase(DATABASE)
+                .setTable(table)
+                .setRegion(MotoServer.REGION)
+                .setEndpoint(moto.endpoint())
+                .setMaxTimeInBufferMS(3_600_000L)
+                .setBackoff(10, 200)
                 .setDeadLetterHandler(d -> {
                     throw new AssertionError("unexpected dead letter: " + d);
-                }).build();
+                })
+                .build();
     }
 
     /** @return the records moto stored for a table, in write order; empty before the first write */

@@ -1,11 +1,21 @@
 package io.flightcontroller.adapters.timestream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.adapters.JsonLinesDeadLetterHandler;
 import io.flightcontroller.adapters.metrics.MetricPoint;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.testing.MotoServer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,17 +25,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.timestreamwrite.TimestreamWriteClient;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Timestream sink against a Timestream write API on loopback (moto server with Timestream's rejection rules, see
@@ -45,10 +44,12 @@ class TimestreamSinkIntegrationTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        admin = TimestreamWriteClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing",
-                        "testing")))
-                .endpointOverride(URI.create(moto.endpoint())).endpointDiscoveryEnabled(false).build();
+        admin = TimestreamWriteClient.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .endpointOverride(URI.create(moto.endpoint()))
+                .endpointDiscoveryEnabled(false)
+                .build();
         admin.createDatabase(b -> b.databaseName(DATABASE));
     }
 
@@ -112,8 +113,10 @@ class TimestreamSinkIntegrationTest {
         assertThat(d.getReason()).isEqualTo(DeadLetter.REASON_SINK_REJECTED);
         assertThat(d.getCorrelationId()).isEqualTo("too-old");
         assertThat(d.getEventTimeMs()).isEqualTo(now - 2 * 3_600_000L);
-        assertThat(d.getDetail()).contains("outside the time range") // Timestream's reason
-                .contains("older than the table's memory-store retention").contains("EnableMagneticStoreWrites")
+        assertThat(d.getDetail())
+                .contains("outside the time range") // Timestream's reason
+                .contains("older than the table's memory-store retention")
+                .contains("EnableMagneticStoreWrites")
                 .contains(DATABASE + "." + table);
     }
 
@@ -170,17 +173,24 @@ class TimestreamSinkIntegrationTest {
         points.add(leadTime("case-1", System.currentTimeMillis(), 1L, 1L));
         TimestreamSink sink = sink("no-such-table").build();
 
-        assertThatThrownBy(() -> run(points, sink)).hasStackTraceContaining("Timestream rejected WriteRecords to "
-                + DATABASE + ".no-such-table").hasStackTraceContaining("non-retryable");
+        assertThatThrownBy(() -> run(points, sink))
+                .hasStackTraceContaining("Timestream rejected WriteRecords to " + DATABASE + ".no-such-table")
+                .hasStackTraceContaining("non-retryable");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
 
     static MetricPoint leadTime(String correlationId, long timeMs, long durationMs, long version) {
-        return MetricPoint.builder("lead_time", timeMs).version(version).dimension("measure", "assign")
-                .dimension("process", "support").dimension("correlation_id", correlationId)
-                .dimension("case_key", correlationId).field("duration_ms", durationMs).field("good", true)
-                .field("compliance", 0.5).build();
+        return MetricPoint.builder("lead_time", timeMs)
+                .version(version)
+                .dimension("measure", "assign")
+                .dimension("process", "support")
+                .dimension("correlation_id", correlationId)
+                .dimension("case_key", correlationId)
+                .field("duration_ms", durationMs)
+                .field("good", true)
+                .field("compliance", 0.5)
+                .build();
     }
 
     private static void run(List<MetricPoint> points, TimestreamSink sink) throws Exception {
@@ -191,15 +201,22 @@ class TimestreamSinkIntegrationTest {
     }
 
     private TimestreamSinkBuilder sink(String table) {
-        return TimestreamSink.builder().setDatabase(DATABASE).setTable(table).setRegion(MotoServer.REGION)
-                .setEndpoint(moto.endpoint()).setBackoff(10, 200)
-                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(tmp.resolve("dead-letters.jsonl").toString()));
+        return TimestreamSink.builder()
+                .setDatabase(DATABASE)
+                .setTable(table)
+                .setRegion(MotoServer.REGION)
+                .setEndpoint(moto.endpoint())
+                .setBackoff(10, 200)
+                .setDeadLetterHandler(new JsonLinesDeadLetterHandler(
+                        tmp.resolve("dead-letters.jsonl").toString()));
     }
 
     private static String table(boolean magneticWrites) {
         String name = "metrics_" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTable(b -> b.databaseName(DATABASE).tableName(name)
-                .retentionProperties(r -> r.memoryStoreRetentionPeriodInHours(1L).magneticStoreRetentionPeriodInDays(30L))
+        admin.createTable(b -> b.databaseName(DATABASE)
+                .tableName(name)
+                .retentionProperties(
+                        r -> r.memoryStoreRetentionPeriodInHours(1L).magneticStoreRetentionPeriodInDays(30L))
                 .magneticStoreWriteProperties(m -> m.enableMagneticStoreWrites(magneticWrites)));
         return name;
     }

@@ -1,15 +1,13 @@
 package io.flightcontroller.domain.engine;
 
-import io.flightcontroller.domain.Outcome;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.Slo;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Severity;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +49,8 @@ class BurnRateEvaluatorTest {
             o.add(Outcome.of("m", i * MIN + 2, true, true, 1L));
         }
         List<Alert> alerts = feed(s, o, 10 * 60 * MIN);
-        assertThat(alerts).extracting(Alert::getKind)
+        assertThat(alerts)
+                .extracting(Alert::getKind)
                 .containsExactly(Alert.Kind.BURN_RATE_FIRING, Alert.Kind.BURN_RATE_RESOLVED);
         assertThat(alerts.get(0).getBurnRate()).isGreaterThan(14.4);
         // resolves when the short window no longer burns (5 minutes after the last bad outcome)

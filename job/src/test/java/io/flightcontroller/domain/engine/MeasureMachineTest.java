@@ -1,7 +1,8 @@
 package io.flightcontroller.domain.engine;
 
-import io.flightcontroller.domain.Outcome;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.MeasureDefinition;
@@ -10,9 +11,6 @@ import io.flightcontroller.domain.measure.Slo;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,11 +32,30 @@ class MeasureMachineTest {
         int orphans;
         int noValue;
 
-        @Override public void measurement(Measurement m) { measurements.add(m); }
-        @Override public void alert(Alert a) { alerts.add(a); }
-        @Override public void outcome(Outcome o) { outcomes.add(o); }
-        @Override public void orphan(ProcessEvent e) { orphans++; }
-        @Override public void noValue(ProcessEvent e) { noValue++; }
+        @Override
+        public void measurement(Measurement m) {
+            measurements.add(m);
+        }
+
+        @Override
+        public void alert(Alert a) {
+            alerts.add(a);
+        }
+
+        @Override
+        public void outcome(Outcome o) {
+            outcomes.add(o);
+        }
+
+        @Override
+        public void orphan(ProcessEvent e) {
+            orphans++;
+        }
+
+        @Override
+        public void noValue(ProcessEvent e) {
+            noValue++;
+        }
     }
 
     static ProcessEvent ev(String type, long t) {
@@ -62,8 +79,12 @@ class MeasureMachineTest {
     }
 
     static MeasureDefinition leadTime(Duration timeout, Slo slo) {
-        return MeasureDefinition.builder("project_lead_time").start("project_requested").end("project_created")
-                .timeout(timeout).slo(slo).build();
+        return MeasureDefinition.builder("project_lead_time")
+                .start("project_requested")
+                .end("project_created")
+                .timeout(timeout)
+                .slo(slo)
+                .build();
     }
 
     static Slo slo(Duration threshold) {
@@ -72,9 +93,14 @@ class MeasureMachineTest {
 
     @Test
     void leadIsFromFirstStartToFirstEndAfterIt_withUnrelatedEventsBetween() {
-        Out out = run(leadTime(null, null), 10 * H,
-                ev("project_requested", 0), ev("project_commented", 10 * M), ev("project_requested", 20 * M),
-                ev("project_created", 90 * M), ev("project_created", 120 * M));
+        Out out = run(
+                leadTime(null, null),
+                10 * H,
+                ev("project_requested", 0),
+                ev("project_commented", 10 * M),
+                ev("project_requested", 20 * M),
+                ev("project_created", 90 * M),
+                ev("project_created", 120 * M));
         assertThat(out.measurements).hasSize(1);
         assertThat(out.measurements.get(0).getValue()).isEqualTo(90 * M);
         assertThat(out.measurements.get(0).getCycle()).isEqualTo(1);
@@ -136,7 +162,10 @@ class MeasureMachineTest {
         assertThat(out.measurements).hasSize(1);
         assertThat(out.measurements.get(0).getGood()).isFalse();
         assertThat(out.outcomes).filteredOn(Outcome::isDecided).hasSize(1);
-        assertThat(out.outcomes).filteredOn(o -> !o.isDecided()).extracting(Outcome::getLeadMs).containsExactly(3 * H);
+        assertThat(out.outcomes)
+                .filteredOn(o -> !o.isDecided())
+                .extracting(Outcome::getLeadMs)
+                .containsExactly(3 * H);
 
         Out good = run(d, 4 * H, ev("project_requested", 0), ev("project_created", H));
         assertThat(good.alerts).isEmpty();
@@ -146,14 +175,24 @@ class MeasureMachineTest {
 
     @Test
     void perHopLimits_onlyTheSlowHopBreaches() {
-        MeasureDefinition hop1 = MeasureDefinition.builder("requested_to_assigned").start("project_requested")
-                .end("project_assigned").slo(slo(Duration.ofHours(1))).build();
-        MeasureDefinition hop2 = MeasureDefinition.builder("assigned_to_created").start("project_assigned")
-                .end("project_created").slo(slo(Duration.ofHours(4))).build();
-        MeasureDefinition e2e = MeasureDefinition.builder("requested_to_created").start("project_requested")
-                .end("project_created").slo(slo(Duration.ofHours(6))).build();
-        ProcessEvent[] events = {ev("project_requested", 0), ev("project_assigned", 50 * M),
-            ev("project_created", 5 * H + 30 * M)};
+        MeasureDefinition hop1 = MeasureDefinition.builder("requested_to_assigned")
+                .start("project_requested")
+                .end("project_assigned")
+                .slo(slo(Duration.ofHours(1)))
+                .build();
+        MeasureDefinition hop2 = MeasureDefinition.builder("assigned_to_created")
+                .start("project_assigned")
+                .end("project_created")
+                .slo(slo(Duration.ofHours(4)))
+                .build();
+        MeasureDefinition e2e = MeasureDefinition.builder("requested_to_created")
+                .start("project_requested")
+                .end("project_created")
+                .slo(slo(Duration.ofHours(6)))
+                .build();
+        ProcessEvent[] events = {
+            ev("project_requested", 0), ev("project_assigned", 50 * M), ev("project_created", 5 * H + 30 * M)
+        };
         assertThat(run(hop1, 10 * H, events).alerts).isEmpty();
         assertThat(run(e2e, 10 * H, events).alerts).isEmpty();
         Out out = run(hop2, 10 * H, events);
@@ -209,14 +248,23 @@ class MeasureMachineTest {
 
     @Test
     void everyCycle_remediatedTwice_repeatedStartsDoNotRestartTheClock() {
-        MeasureDefinition d = MeasureDefinition.builder("time_to_remediate").start("resource_found_non_compliant")
-                .end("resource_found_compliant").everyCycle(true).key(Arrays.asList("payload.container_id"))
+        MeasureDefinition d = MeasureDefinition.builder("time_to_remediate")
+                .start("resource_found_non_compliant")
+                .end("resource_found_compliant")
+                .everyCycle(true)
+                .key(Arrays.asList("payload.container_id"))
                 .build();
         Map<String, Object> p = new HashMap<>();
         p.put("container_id", "i-1");
-        Out out = run(d, 100 * H, ev("resource_found_compliant", 0, p), ev("resource_found_non_compliant", H, p),
-                ev("resource_found_non_compliant", 2 * H, p), ev("resource_found_compliant", 4 * H, p),
-                ev("resource_found_non_compliant", 10 * H, p), ev("resource_found_compliant", 11 * H, p));
+        Out out = run(
+                d,
+                100 * H,
+                ev("resource_found_compliant", 0, p),
+                ev("resource_found_non_compliant", H, p),
+                ev("resource_found_non_compliant", 2 * H, p),
+                ev("resource_found_compliant", 4 * H, p),
+                ev("resource_found_non_compliant", 10 * H, p),
+                ev("resource_found_compliant", 11 * H, p));
         assertThat(out.measurements).extracting(Measurement::getValue).containsExactly((double) 3 * H, (double) H);
         assertThat(out.measurements).extracting(Measurement::getCycle).containsExactly(1, 2);
         assertThat(out.orphans).isEqualTo(1);
@@ -226,34 +274,53 @@ class MeasureMachineTest {
 
     @Test
     void restartOnMovesTheStart() {
-        MeasureDefinition d = MeasureDefinition.builder("m").start("a").end("b")
-                .restartOn(Arrays.asList("reopened")).build();
+        MeasureDefinition d = MeasureDefinition.builder("m")
+                .start("a")
+                .end("b")
+                .restartOn(Arrays.asList("reopened"))
+                .build();
         Out out = run(d, 10 * H, ev("a", 0), ev("reopened", 2 * H), ev("b", 3 * H));
         assertThat(out.measurements).extracting(Measurement::getValue).containsExactly((double) H);
     }
 
     @Test
     void cycleCountCountsActivationsPerCycleAndKeepsTheMaximum_counterKeepsARunningTotal() {
-        MeasureDefinition cc = MeasureDefinition.builder("guardrail_activations").kind(MeasureKind.CYCLE_COUNT)
-                .start("guardrail_activated").end("guardrail_passed").everyCycle(true).build();
-        ProcessEvent[] events = {ev("guardrail_passed", 0), ev("guardrail_activated", 10),
-            ev("guardrail_activated", 20), ev("guardrail_activated", 30), ev("guardrail_passed", 40),
-            ev("guardrail_activated", 50), ev("guardrail_passed", 60)};
+        MeasureDefinition cc = MeasureDefinition.builder("guardrail_activations")
+                .kind(MeasureKind.CYCLE_COUNT)
+                .start("guardrail_activated")
+                .end("guardrail_passed")
+                .everyCycle(true)
+                .build();
+        ProcessEvent[] events = {
+            ev("guardrail_passed", 0),
+            ev("guardrail_activated", 10),
+            ev("guardrail_activated", 20),
+            ev("guardrail_activated", 30),
+            ev("guardrail_passed", 40),
+            ev("guardrail_activated", 50),
+            ev("guardrail_passed", 60)
+        };
         Out out = run(cc, 1000, events);
         assertThat(out.measurements).extracting(Measurement::getValue).containsExactly(3.0, 1.0);
         assertThat(out.measurements).extracting(Measurement::getMaxValue).containsExactly(3.0, 3.0);
 
-        MeasureDefinition total = MeasureDefinition.builder("guardrail_activations_total").kind(MeasureKind.COUNTER)
-                .count(Arrays.asList("guardrail_activated")).build();
-        assertThat(run(total, 1000, events).measurements).extracting(Measurement::getValue)
+        MeasureDefinition total = MeasureDefinition.builder("guardrail_activations_total")
+                .kind(MeasureKind.COUNTER)
+                .count(Arrays.asList("guardrail_activated"))
+                .build();
+        assertThat(run(total, 1000, events).measurements)
+                .extracting(Measurement::getValue)
                 .containsExactly(1.0, 2.0, 3.0, 4.0);
     }
 
     @Test
     void valueExpressionFromOneEvent_listsAsArraysOrStrings_emptyHandled() {
-        MeasureDefinition d = MeasureDefinition.builder("patch_compliance").kind(MeasureKind.VALUE)
-                .start("patch_run_summary").dimensions(Arrays.asList("account_id"))
-                .expression("100 * count(successful_instances) / (count(successful_instances) + count(failed_instances))")
+        MeasureDefinition d = MeasureDefinition.builder("patch_compliance")
+                .kind(MeasureKind.VALUE)
+                .start("patch_run_summary")
+                .dimensions(Arrays.asList("account_id"))
+                .expression(
+                        "100 * count(successful_instances) / (count(successful_instances) + count(failed_instances))")
                 .build();
         Map<String, Object> arrays = new HashMap<>();
         arrays.put("successful_instances", Arrays.asList("i-1", "i-2", "i-3"));
@@ -265,7 +332,11 @@ class MeasureMachineTest {
         Map<String, Object> nothing = new HashMap<>();
         nothing.put("successful_instances", Arrays.asList());
         nothing.put("failed_instances", "");
-        Out out = run(d, 1000, ev("patch_run_summary", 1, arrays), ev("patch_run_summary", 2, strings),
+        Out out = run(
+                d,
+                1000,
+                ev("patch_run_summary", 1, arrays),
+                ev("patch_run_summary", 2, strings),
                 ev("patch_run_summary", 3, nothing));
         assertThat(out.measurements).extracting(Measurement::getValue).containsExactly(75.0, 100.0);
         assertThat(out.measurements.get(0).getDimensions()).containsEntry("account_id", "111");

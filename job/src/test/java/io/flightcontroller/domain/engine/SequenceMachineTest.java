@@ -1,7 +1,9 @@
 package io.flightcontroller.domain.engine;
 
-import io.flightcontroller.domain.Outcome;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.BurnRateRule;
 import io.flightcontroller.domain.measure.MeasureDefinition;
@@ -10,10 +12,6 @@ import io.flightcontroller.domain.measure.SequenceStep;
 import io.flightcontroller.domain.measure.Slo;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.Measurement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +23,10 @@ class SequenceMachineTest {
     static final long MIN = 60_000L;
     static final long H = 3_600_000L;
 
-    static final MeasureDefinition FLOW = MeasureDefinition.builder("flow").kind(MeasureKind.SEQUENCE)
-            .steps(SequenceStep.of("a"),
+    static final MeasureDefinition FLOW = MeasureDefinition.builder("flow")
+            .kind(MeasureKind.SEQUENCE)
+            .steps(
+                    SequenceStep.of("a"),
                     new SequenceStep(Arrays.asList("b"), Duration.ofHours(1), "a_to_b"),
                     new SequenceStep(Arrays.asList("c"), Duration.ofHours(3), null))
             .within(Duration.ofHours(3))
@@ -38,11 +38,26 @@ class SequenceMachineTest {
         final List<Alert> alerts = new ArrayList<>();
         final List<Outcome> outcomes = new ArrayList<>();
 
-        @Override public void measurement(Measurement m) { rows.add(m); }
-        @Override public void alert(Alert a) { alerts.add(a); }
-        @Override public void outcome(Outcome o) { outcomes.add(o); }
-        @Override public void orphan(ProcessEvent e) { }
-        @Override public void noValue(ProcessEvent e) { }
+        @Override
+        public void measurement(Measurement m) {
+            rows.add(m);
+        }
+
+        @Override
+        public void alert(Alert a) {
+            alerts.add(a);
+        }
+
+        @Override
+        public void outcome(Outcome o) {
+            outcomes.add(o);
+        }
+
+        @Override
+        public void orphan(ProcessEvent e) {}
+
+        @Override
+        public void noValue(ProcessEvent e) {}
 
         List<String> rowKeys() {
             List<String> out = new ArrayList<>();
@@ -89,8 +104,10 @@ class SequenceMachineTest {
         m.advanceTo("k", c, 3 * H - 1, out);
         assertThat(out.alerts).extracting(Alert::getKind).containsExactly(Alert.Kind.BREACH); // at 2 h
         m.advanceTo("k", c, 3 * H, out);
-        assertThat(out.alerts).extracting(Alert::getKind, Alert::getMissingStep)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(Alert.Kind.BREACH, null),
+        assertThat(out.alerts)
+                .extracting(Alert::getKind, Alert::getMissingStep)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Alert.Kind.BREACH, null),
                         org.assertj.core.groups.Tuple.tuple(Alert.Kind.TIMEOUT, "c"));
         assertThat(c.phase).isEqualTo(CasePhase.TIMED_OUT);
     }
@@ -106,7 +123,9 @@ class SequenceMachineTest {
             assertThat(a.getDeadlineMs()).isEqualTo(2 * H);
         });
         assertThat(out.rows.get(2).getGood()).isFalse();
-        assertThat(out.outcomes).filteredOn(Outcome::isDecided).singleElement()
+        assertThat(out.outcomes)
+                .filteredOn(Outcome::isDecided)
+                .singleElement()
                 .satisfies(o -> assertThat(o.getTimeMs()).isEqualTo(2 * H));
     }
 
@@ -122,13 +141,16 @@ class SequenceMachineTest {
         assertThat(m.buffer(c, e("a", 2 * H))).as("a step already reached").isFalse();
         m.advanceTo("k", c, 4 * H, out);
         assertThat(out.rowKeys()).containsExactly("a_to_b=120m*", "flow#3=60m*", "flow=180m*");
-        assertThat(m.buffer(c, e("b", 5 * H))).as("a completed case keeps nothing").isFalse();
+        assertThat(m.buffer(c, e("b", 5 * H)))
+                .as("a completed case keeps nothing")
+                .isFalse();
         assertThat(m.disposableFrom(c, H)).isEqualTo(3 * H + H);
     }
 
     @Test
     void aMeasureOfAnotherKindIsNoSequence() {
-        MeasureDefinition lead = MeasureDefinition.builder("m").start("a").end("b").build();
+        MeasureDefinition lead =
+                MeasureDefinition.builder("m").start("a").end("b").build();
         assertThatThrownBy(() -> new SequenceMachine(lead)).hasMessageContaining("'m' is not a sequence");
     }
 }

@@ -1,10 +1,9 @@
 package io.flightcontroller.domain.event;
 
-import io.flightcontroller.domain.result.Quantiles;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.domain.result.Quantiles;
 import org.junit.jupiter.api.Test;
 
 class EventTimesTest {
@@ -25,7 +24,8 @@ class EventTimesTest {
     @Test
     void rejectsUnparseableAndZonelessTimes() {
         assertThatThrownBy(() -> EventTimes.toEpochMillis("29/2/2016 01:16")).hasMessageContaining("29/2/2016 01:16");
-        assertThatThrownBy(() -> EventTimes.toEpochMillis("2022-11-08T16:22:06")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EventTimes.toEpochMillis("2022-11-08T16:22:06"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EventTimes.toEpochMillis(true)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -39,12 +39,16 @@ class EventTimesTest {
 
     @Test
     void acceptedRangeIsFrom1970UpTo2200Exclusive() {
-        assertThat(EventTimes.MIN_EPOCH_MS).isEqualTo(java.time.Instant.parse("1970-01-01T00:00:00Z").toEpochMilli());
-        assertThat(EventTimes.END_EPOCH_MS).isEqualTo(java.time.Instant.parse("2200-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.MIN_EPOCH_MS)
+                .isEqualTo(java.time.Instant.parse("1970-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.END_EPOCH_MS)
+                .isEqualTo(java.time.Instant.parse("2200-01-01T00:00:00Z").toEpochMilli());
         assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS - 1)).isTrue();
         assertThat(EventTimes.inRange(EventTimes.END_EPOCH_MS)).isFalse();
         assertThat(EventTimes.inRange(-1)).isFalse();
-        assertThat(EventTimes.inRange(EventTimes.toEpochMillis(99999999999L))).as("seconds: year 5138").isFalse();
+        assertThat(EventTimes.inRange(EventTimes.toEpochMillis(99999999999L)))
+                .as("seconds: year 5138")
+                .isFalse();
         assertThat(EventTimes.RANGE).isEqualTo("[1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)");
     }
 }

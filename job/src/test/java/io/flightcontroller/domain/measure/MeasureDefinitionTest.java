@@ -1,10 +1,9 @@
 package io.flightcontroller.domain.measure;
 
-import io.flightcontroller.domain.result.Severity;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.domain.result.Severity;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -23,51 +22,73 @@ class MeasureDefinitionTest {
 
     @Test
     void aThresholdGreaterThanTheTimeoutIsRefusedNamingBothValues() {
-        assertThatThrownBy(() -> leadTime().timeout(Duration.ofHours(1))
-                .slo(slo(Duration.ofMinutes(90), Duration.ofDays(28))).build())
+        assertThatThrownBy(() -> leadTime()
+                        .timeout(Duration.ofHours(1))
+                        .slo(slo(Duration.ofMinutes(90), Duration.ofDays(28)))
+                        .build())
                 .isInstanceOf(InvalidMeasureException.class)
                 .hasMessageContaining("field 'slo.threshold'")
                 .hasMessageContaining("PT1H30M is greater than timeout PT1H");
-        assertThatThrownBy(() -> leadTime().timeout(Duration.ofDays(1))
-                .slo(slo(Duration.ofDays(2), Duration.ofDays(28))).build())
+        assertThatThrownBy(() -> leadTime()
+                        .timeout(Duration.ofDays(1))
+                        .slo(slo(Duration.ofDays(2), Duration.ofDays(28)))
+                        .build())
                 .hasMessageContaining("P2D is greater than timeout P1D");
     }
 
     @Test
     void aThresholdEqualToTheTimeoutOrWithoutTimeoutIsAccepted() {
         Duration limit = Duration.ofHours(1);
-        assertThat(leadTime().timeout(limit).slo(slo(limit, Duration.ofDays(28))).build().getSlo().getThreshold())
+        assertThat(leadTime()
+                        .timeout(limit)
+                        .slo(slo(limit, Duration.ofDays(28)))
+                        .build()
+                        .getSlo()
+                        .getThreshold())
                 .isEqualTo(limit);
-        assertThat(leadTime().slo(slo(Duration.ofDays(3), Duration.ofDays(28))).build().getTimeout()).isNull();
+        assertThat(leadTime()
+                        .slo(slo(Duration.ofDays(3), Duration.ofDays(28)))
+                        .build()
+                        .getTimeout())
+                .isNull();
     }
 
     @Test
     void aTimeoutLongerThanTheMaximumIsRefusedNamingTheMaximum() {
-        assertThatThrownBy(() -> leadTime().timeout(Duration.ofSeconds(Long.MAX_VALUE)).build())
+        assertThatThrownBy(() ->
+                        leadTime().timeout(Duration.ofSeconds(Long.MAX_VALUE)).build())
                 .isInstanceOf(InvalidMeasureException.class)
-                .hasMessageContaining("field 'timeout'").hasMessageContaining("P36500D");
+                .hasMessageContaining("field 'timeout'")
+                .hasMessageContaining("P36500D");
         assertThatThrownBy(() -> leadTime().timeout(OVER_MAX).build()).hasMessageContaining("P36500D");
         assertThat(leadTime().timeout(DurationLimits.MAX).build().getTimeout()).isEqualTo(DurationLimits.MAX);
     }
 
     @Test
     void sloDurationsLongerThanTheMaximumAreRefusedNamingTheField() {
-        assertThatThrownBy(() -> leadTime().slo(slo(OVER_MAX, OVER_MAX.plusDays(1))).build())
-                .hasMessageContaining("field 'slo.threshold'").hasMessageContaining("P36500D");
-        assertThatThrownBy(() -> leadTime().slo(slo(Duration.ofHours(1), OVER_MAX)).build())
-                .hasMessageContaining("field 'slo.window'").hasMessageContaining("P36500D");
-        List<BurnRateRule> rules = Collections.singletonList(
-                new BurnRateRule(Severity.PAGE, OVER_MAX, Duration.ofHours(1), 2));
-        assertThatThrownBy(() -> leadTime().slo(new Slo(Duration.ofHours(1), 0.9, Duration.ofDays(28), rules, 10))
-                .build())
-                .hasMessageContaining("field 'slo.burn_rate_alerts[0].long_window'").hasMessageContaining("P36500D");
+        assertThatThrownBy(() ->
+                        leadTime().slo(slo(OVER_MAX, OVER_MAX.plusDays(1))).build())
+                .hasMessageContaining("field 'slo.threshold'")
+                .hasMessageContaining("P36500D");
+        assertThatThrownBy(
+                        () -> leadTime().slo(slo(Duration.ofHours(1), OVER_MAX)).build())
+                .hasMessageContaining("field 'slo.window'")
+                .hasMessageContaining("P36500D");
+        List<BurnRateRule> rules =
+                Collections.singletonList(new BurnRateRule(Severity.PAGE, OVER_MAX, Duration.ofHours(1), 2));
+        assertThatThrownBy(() -> leadTime()
+                        .slo(new Slo(Duration.ofHours(1), 0.9, Duration.ofDays(28), rules, 10))
+                        .build())
+                .hasMessageContaining("field 'slo.burn_rate_alerts[0].long_window'")
+                .hasMessageContaining("P36500D");
     }
 
     @Test
     void anAggregateWindowLongerThanTheMaximumIsRefused() {
         List<MeasureDefinition> one = Collections.singletonList(leadTime().build());
         assertThatThrownBy(() -> new MeasuresConfig(one, Collections.singletonList(OVER_MAX)))
-                .hasMessageContaining("field 'aggregate_windows'").hasMessageContaining("P36500D");
+                .hasMessageContaining("field 'aggregate_windows'")
+                .hasMessageContaining("P36500D");
     }
 
     @Test
@@ -84,9 +105,14 @@ class MeasureDefinitionTest {
 
     @Test
     void aVariantIsTheMeasureUnderNameWithLabelWithItsOwnTimeoutAndSlo() {
-        MeasureDefinition base = MeasureDefinition.builder("intake_lead").start("a").end("b", "c")
-                .key(Collections.singletonList("payload.ticket")).dimensions(Collections.singletonList("team"))
-                .timeout(Duration.ofDays(2)).slo(slo(Duration.ofHours(1), Duration.ofDays(28))).build();
+        MeasureDefinition base = MeasureDefinition.builder("intake_lead")
+                .start("a")
+                .end("b", "c")
+                .key(Collections.singletonList("payload.ticket"))
+                .dimensions(Collections.singletonList("team"))
+                .timeout(Duration.ofDays(2))
+                .slo(slo(Duration.ofHours(1), Duration.ofDays(28)))
+                .build();
         Slo other = new Slo(Duration.ofHours(4), 0.95, Duration.ofDays(7), BurnRateRule.workbookDefaults(), 10);
         MeasureDefinition v = base.variant("threshold=PT4H,objective=0.95", Duration.ofDays(1), other);
         assertThat(v.getName()).isEqualTo("intake_lead[threshold=PT4H,objective=0.95]");
@@ -101,16 +127,21 @@ class MeasureDefinitionTest {
 
     @Test
     void anInvalidVariantIsRefusedNamingTheMeasureItCopies() {
-        MeasureDefinition base = leadTime().timeout(Duration.ofHours(2)).slo(slo(Duration.ofHours(1),
-                Duration.ofDays(28))).build();
-        assertThatThrownBy(() -> base.variant("threshold=PT3H", base.getTimeout(),
-                slo(Duration.ofHours(3), Duration.ofDays(28))))
+        MeasureDefinition base = leadTime()
+                .timeout(Duration.ofHours(2))
+                .slo(slo(Duration.ofHours(1), Duration.ofDays(28)))
+                .build();
+        assertThatThrownBy(() -> base.variant(
+                        "threshold=PT3H", base.getTimeout(), slo(Duration.ofHours(3), Duration.ofDays(28))))
                 .isInstanceOf(InvalidMeasureException.class)
                 .hasMessageContaining("measure 'm', field 'slo.threshold'")
                 .hasMessageContaining("PT3H is greater than timeout PT2H");
-        assertThatThrownBy(() -> base.variant("objective=1.5", null,
-                new Slo(Duration.ofHours(1), 1.5, Duration.ofDays(28), BurnRateRule.workbookDefaults(), 10)))
-                .hasMessageContaining("measure 'm', field 'slo.objective'").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> base.variant(
+                        "objective=1.5",
+                        null,
+                        new Slo(Duration.ofHours(1), 1.5, Duration.ofDays(28), BurnRateRule.workbookDefaults(), 10)))
+                .hasMessageContaining("measure 'm', field 'slo.objective'")
+                .hasMessageContaining("1.5");
         assertThatThrownBy(() -> base.variant("a]b", null, base.getSlo())).hasMessageContaining("'a]b'");
     }
 }

@@ -1,10 +1,9 @@
 package io.flightcontroller.domain.measure;
 
-import io.flightcontroller.domain.event.ProcessEvent;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.domain.event.ProcessEvent;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +19,8 @@ class ValueExpressionTest {
         ProcessEvent e = ProcessEvent.of(null, "c", "t", 0, p);
         assertThat(ValueExpression.compile("1 + 2 * 3").evaluate(e)).isEqualTo(7.0);
         assertThat(ValueExpression.compile("(1 + 2) * 3").evaluate(e)).isEqualTo(9.0);
-        assertThat(ValueExpression.compile("count(ok) + count(payload.failed)").evaluate(e)).isEqualTo(5.0);
+        assertThat(ValueExpression.compile("count(ok) + count(payload.failed)").evaluate(e))
+                .isEqualTo(5.0);
         assertThat(ValueExpression.compile("n / 2").evaluate(e)).isEqualTo(2.0);
         assertThat(ValueExpression.compile("-num(n)").evaluate(e)).isEqualTo(-4.0);
         assertThat(ValueExpression.compile("1 / (count(missing))").evaluate(e)).isNull();
