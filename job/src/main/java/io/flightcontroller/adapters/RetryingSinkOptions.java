@@ -53,15 +53,51 @@ public final class RetryingSinkOptions implements Serializable {
     }
 
     /**
+     * A sink's defaults, not validated against limits: they are the limits. Counts are entries, times ms, sizes bytes.
+     *
+     * @param maxAttempts attempts per entry
+     * @param maxBatchSize entries per request, also the service's largest
+     * @param maxInFlight concurrent requests per writer
+     * @param maxBuffered entries buffered per writer
+     * @param maxTimeInBufferMs longest wait for a full batch, ms
+     * @param maxBatchSizeInBytes largest request in bytes, also the service's largest
+     * @param maxRecordSizeInBytes largest entry in bytes, also the service's largest
+     * @param backoffBaseMs cap of the first retry delay, ms
+     * @param backoffMaxMs largest retry delay, ms
+     * @return the defaults, for {@link #keys}
+     */
+    public static RetryingSinkOptions defaults(
+            int maxAttempts,
+            int maxBatchSize,
+            int maxInFlight,
+            int maxBuffered,
+            long maxTimeInBufferMs,
+            long maxBatchSizeInBytes,
+            long maxRecordSizeInBytes,
+            long backoffBaseMs,
+            long backoffMaxMs) {
+        return new RetryingSinkOptions(
+                maxAttempts,
+                maxBatchSize,
+                maxInFlight,
+                maxBuffered,
+                maxTimeInBufferMs,
+                maxBatchSizeInBytes,
+                maxRecordSizeInBytes,
+                backoffBaseMs,
+                backoffMaxMs);
+    }
+
+    /**
      * Declares the shared keys of one sink.
      *
      * @param prefix key prefix, e.g. {@code sns}
      * @param entries what an entry is, for descriptions, e.g. {@code alerts}
-     * @param defaults the sink's defaults; their batch size, batch bytes and record bytes are also the service limits
+     * @param defaults the sink's defaults ({@link #defaults}); their batch size, batch bytes and record bytes are also the service limits
      * @param limitSource where the limits come from, for messages, e.g. {@code SNS PublishBatch limit}
      * @return the keys
      */
-    public static Keys keys(String prefix, String entries, Defaults defaults, String limitSource) {
+    public static Keys keys(String prefix, String entries, RetryingSinkOptions defaults, String limitSource) {
         return new Keys(prefix, entries, defaults, limitSource);
     }
 
@@ -126,51 +162,6 @@ public final class RetryingSinkOptions implements Serializable {
                 + backoffBaseMs + ".." + backoffMaxMs + "ms";
     }
 
-    /** A sink's defaults; batch size, batch bytes and record bytes are also its service's limits. */
-    public static final class Defaults {
-        final int maxAttempts;
-        final int maxBatchSize;
-        final int maxInFlight;
-        final int maxBuffered;
-        final long maxTimeInBufferMs;
-        final long maxBatchSizeInBytes;
-        final long maxRecordSizeInBytes;
-        final long backoffBaseMs;
-        final long backoffMaxMs;
-
-        /**
-         * @param maxAttempts attempts per entry
-         * @param maxBatchSize entries per request, also the largest allowed
-         * @param maxInFlight concurrent requests per writer
-         * @param maxBuffered entries buffered per writer
-         * @param maxTimeInBufferMs longest wait for a full batch, ms
-         * @param maxBatchSizeInBytes largest request in bytes, also the largest allowed
-         * @param maxRecordSizeInBytes largest entry in bytes, also the largest allowed
-         * @param backoffBaseMs cap of the first retry delay, ms
-         * @param backoffMaxMs largest retry delay, ms
-         */
-        public Defaults(
-                int maxAttempts,
-                int maxBatchSize,
-                int maxInFlight,
-                int maxBuffered,
-                long maxTimeInBufferMs,
-                long maxBatchSizeInBytes,
-                long maxRecordSizeInBytes,
-                long backoffBaseMs,
-                long backoffMaxMs) {
-            this.maxAttempts = maxAttempts;
-            this.maxBatchSize = maxBatchSize;
-            this.maxInFlight = maxInFlight;
-            this.maxBuffered = maxBuffered;
-            this.maxTimeInBufferMs = maxTimeInBufferMs;
-            this.maxBatchSizeInBytes = maxBatchSizeInBytes;
-            this.maxRecordSizeInBytes = maxRecordSizeInBytes;
-            this.backoffBaseMs = backoffBaseMs;
-            this.backoffMaxMs = backoffMaxMs;
-        }
-    }
-
     /** The shared {@link ConfigOption}s of one sink, under its prefix, and how they are read and validated. */
     public static final class Keys {
         /** Attempts per entry before it is dead-lettered, {@code >= 1}. */
@@ -197,7 +188,7 @@ public final class RetryingSinkOptions implements Serializable {
         private final long recordBytesLimit;
         private final String limitSource;
 
-        private Keys(String prefix, String entries, Defaults d, String limitSource) {
+        private Keys(String prefix, String entries, RetryingSinkOptions d, String limitSource) {
             this.maxAttempts = ConfigOptions.key(prefix + ".max.attempts")
                     .intType()
                     .defaultValue(d.maxAttempts)

@@ -54,8 +54,8 @@ public final class LocalRun {
         public int webPort = 8081;
         public boolean progress = true;
         /**
-         * SNS options ({@code sns.topic.arn}, {@code sns.region}, {@code sns.endpoint}) to also publish alerts to an
-         * SNS topic, or null.
+         * Validated SNS options ({@code SnsSinkOptions.fromConfiguration}; the CLI's {@code --sns-*} flags) to also
+         * publish alerts to an SNS topic, or null.
          */
         public io.flightcontroller.adapters.sns.SnsSinkOptions snsOptions;
         /** Where alerts SNS gives up on after its retries go (JSON Lines); required with {@link #snsOptions}. */

@@ -20,14 +20,14 @@ import org.apache.flink.types.StringValue;
  * key and value each), 10 Float. These are exactly the types Jackson produces from JSON, kept as they were so a
  * restored payload equals the parsed one.
  */
-final class Fields {
+public final class Fields {
     private Fields() {}
 
-    static void string(String s, DataOutputView out) throws IOException {
+    public static void string(String s, DataOutputView out) throws IOException {
         StringValue.writeString(s, out); // handles null and any length
     }
 
-    static String string(DataInputView in) throws IOException {
+    public static String string(DataInputView in) throws IOException {
         return StringValue.readString(in);
     }
 
@@ -63,7 +63,7 @@ final class Fields {
         return b == 0 ? null : b == 2;
     }
 
-    static void stringMap(Map<String, String> m, DataOutputView out) throws IOException {
+    public static void stringMap(Map<String, String> m, DataOutputView out) throws IOException {
         out.writeInt(m == null ? -1 : m.size());
         if (m != null) {
             for (Map.Entry<String, String> e : m.entrySet()) {
@@ -73,7 +73,7 @@ final class Fields {
         }
     }
 
-    static Map<String, String> stringMap(DataInputView in) throws IOException {
+    public static Map<String, String> stringMap(DataInputView in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             return null;
@@ -147,7 +147,7 @@ final class Fields {
     }
 
     @SuppressWarnings("unchecked")
-    static void value(Object v, DataOutputView out) throws IOException {
+    public static void value(Object v, DataOutputView out) throws IOException {
         if (v == null) {
             out.writeByte(0);
         } else if (v instanceof String) {
@@ -194,7 +194,7 @@ final class Fields {
         }
     }
 
-    static Object value(DataInputView in) throws IOException {
+    public static Object value(DataInputView in) throws IOException {
         int tag = in.readUnsignedByte();
         switch (tag) {
             case 0:

@@ -75,7 +75,7 @@ public final class InfluxSinkOptions implements Serializable {
     public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
             "influxdb",
             "lines",
-            new RetryingSinkOptions.Defaults(
+            RetryingSinkOptions.defaults(
                     DEFAULT_MAX_ATTEMPTS,
                     MAX_LINES_PER_WRITE,
                     DEFAULT_MAX_IN_FLIGHT,

@@ -308,7 +308,12 @@ public final class MeasuresYaml {
             } else if (meaning == KindRules.EventsField.START) {
                 b.start(events);
             } else {
-                throw new InvalidMeasureException(name, "events", "applies to kinds counter and value; use start/end");
+                throw new InvalidMeasureException(
+                        name,
+                        "events",
+                        "applies to kinds "
+                                + MeasureKind.kindsThat(r -> r.eventsField() != KindRules.EventsField.NOT_ALLOWED)
+                                + "; use start/end");
             }
         }
         if (n.hasNonNull("timeout")) {

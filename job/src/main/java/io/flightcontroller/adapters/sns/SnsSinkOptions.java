@@ -54,7 +54,7 @@ public final class SnsSinkOptions implements Serializable {
     public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
             "sns",
             "alerts",
-            new RetryingSinkOptions.Defaults(
+            RetryingSinkOptions.defaults(
                     10,
                     SNS_MAX_BATCH_ENTRIES,
                     50,

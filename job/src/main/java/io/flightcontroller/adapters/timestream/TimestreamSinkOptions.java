@@ -73,7 +73,7 @@ public final class TimestreamSinkOptions implements Serializable {
     public static final RetryingSinkOptions.Keys RETRY = RetryingSinkOptions.keys(
             "timestream",
             "records",
-            new RetryingSinkOptions.Defaults(
+            RetryingSinkOptions.defaults(
                     DEFAULT_MAX_ATTEMPTS,
                     MAX_RECORDS_PER_WRITE,
                     DEFAULT_MAX_IN_FLIGHT,

@@ -433,7 +433,9 @@ public final class MeasureDefinition implements Serializable {
             if (expressionSource != null) {
                 if (!kind.rules().allowsExpression()) {
                     throw new InvalidMeasureException(
-                            n, "expression", "applies to kind " + kindsThat(KindRules::allowsExpression) + " only");
+                            n,
+                            "expression",
+                            "applies to kind " + MeasureKind.kindsThat(KindRules::allowsExpression) + " only");
                 }
                 try {
                     expression = ValueExpression.compile(expressionSource);
@@ -447,12 +449,12 @@ public final class MeasureDefinition implements Serializable {
             DurationLimits.checkMax(n, "timeout", timeout);
             if (timeout != null && !kind.rules().allowsTimeout()) {
                 throw new InvalidMeasureException(
-                        n, "timeout", "applies to " + kindsThat(KindRules::allowsTimeout) + " only");
+                        n, "timeout", "applies to " + MeasureKind.kindsThat(KindRules::allowsTimeout) + " only");
             }
             if (slo != null) {
                 if (!kind.rules().allowsSlo()) {
                     throw new InvalidMeasureException(
-                            n, "slo", "applies to kinds " + kindsThat(KindRules::allowsSlo) + " only");
+                            n, "slo", "applies to kinds " + MeasureKind.kindsThat(KindRules::allowsSlo) + " only");
                 }
                 slo.validate(n);
                 if (within != null && slo.getThreshold().compareTo(within) > 0) {
@@ -502,17 +504,6 @@ public final class MeasureDefinition implements Serializable {
         /** @return the expression's source, or null */
         String expressionSource() {
             return expressionSource;
-        }
-
-        /** @return the kinds whose rules pass {@code test}, e.g. {@code lead_time and cycle_count} */
-        private static String kindsThat(java.util.function.Predicate<KindRules> test) {
-            List<String> names = new ArrayList<>();
-            for (MeasureKind k : MeasureKind.values()) {
-                if (test.test(k.rules())) {
-                    names.add(k.yamlName());
-                }
-            }
-            return String.join(" and ", names);
         }
 
         /** The rules of the kinds with cycles: at least one start and one end type, disjoint. */

@@ -50,7 +50,25 @@ public enum MeasureKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException(
-                "unknown kind '" + s + "', expected one of lead_time, cycle_count, counter," + " value, sequence");
+        java.util.StringJoiner known = new java.util.StringJoiner(", ");
+        for (MeasureKind k : values()) {
+            known.add(k.yamlName());
+        }
+        throw new IllegalArgumentException("unknown kind '" + s + "', expected one of " + known);
+    }
+
+    /**
+     * @param test a property of the rules
+     * @return the YAML names of the kinds whose rules have it, joined by " and ", e.g. {@code lead_time and
+     *     cycle_count}, for error messages
+     */
+    public static String kindsThat(java.util.function.Predicate<KindRules> test) {
+        java.util.StringJoiner names = new java.util.StringJoiner(" and ");
+        for (MeasureKind k : values()) {
+            if (test.test(k.rules())) {
+                names.add(k.yamlName());
+            }
+        }
+        return names.toString();
     }
 }
