@@ -96,6 +96,9 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
         }
         long[] c = s.buckets.get(bucket);
         buckets.put(bucket, new long[] {c[0], c[1]}); // a copy: the heap backend keeps the object it is given
+        if (c[0] + c[1] > 1) {
+            return; // not the bucket's first outcome: its evaluation and budget timers are registered already
+        }
         for (long t : ev.evaluationTimes(bucket)) {
             ctx.timerService().registerEventTimeTimer(t);
         }

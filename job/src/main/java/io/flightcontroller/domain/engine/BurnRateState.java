@@ -17,5 +17,13 @@ public class BurnRateState implements Serializable {
     /** Firing rules: rule id to the evaluation time at which it started firing. */
     public Map<String, Long> firing = new HashMap<>();
 
+    /**
+     * Not state (never serialized; rebuilt from {@link #buckets} on demand): window length (ms) to
+     * {@code [t, good, bad]}, the sums of the buckets starting in {@code [t - length, t)} as they stand, kept exact by
+     * {@link BurnRateEvaluator} on every change of {@link #buckets} it makes, so a window sliding from one evaluation
+     * time to the next reads only the buckets that entered or left it.
+     */
+    transient Map<Long, long[]> windowSums;
+
     public BurnRateState() {}
 }
