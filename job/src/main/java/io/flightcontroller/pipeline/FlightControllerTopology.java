@@ -132,12 +132,12 @@ public final class FlightControllerTopology {
                 .uid("parse-split");
 
         SingleOutputStreamOperator<RoutedEvent> routed = events.keyBy(ProcessEvent::getCorrelationId)
-                .process(
-                        new DedupAndRoute(
+                .transform(
+                        "dedup, late, route",
+                        RoutedEvent.TYPE,
+                        new DedupAndRoute.Operator(new DedupAndRoute(
                                 options.getMeasures(),
-                                options.getDedupRetention().toMillis()),
-                        RoutedEvent.TYPE)
-                .name("dedup, late, route")
+                                options.getDedupRetention().toMillis())))
                 .uid("dedup-route");
 
         // sequence measures: one flink-cep operator each; every other measure: the state machine

@@ -106,6 +106,107 @@ class DedupAndRouteTest {
         }
     }
 
+    @Test
+    void aCorrelationIdWithHundredsOfEventsAnHourMovesItsKeysToAMapAndStillDropsEveryDuplicateAndReleasesItAll()
+            throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        int n = DedupAndRoute.COMPACT_MAX * 3;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
+                dedupHarness(MEASURES, RETENTION)) {
+            for (int i = 0; i < n; i++) {
+                h.processElement(new StreamRecord<>(event("HOT", "project_assigned", t0 + i), t0 + i));
+                h.processElement(new StreamRecord<>(event("COLD", "project_assigned", t0 + i % 2), t0 + i % 2));
+            }
+            // every second delivery of the hot id again, out of order
+            for (int i = n - 1; i >= 0; i -= 2) {
+                h.processElement(new StreamRecord<>(event("HOT", "project_assigned", t0 + i), t0 + i));
+            }
+            assertThat(h.extractOutputValues())
+                    .filteredOn(r -> r.event.getCorrelationId().equals("HOT"))
+                    .hasSize(n);
+            assertThat(h.extractOutputValues())
+                    .filteredOn(r -> r.event.getCorrelationId().equals("COLD"))
+                    .hasSize(2);
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(n / 2 + (n - 2));
+            // the hot id: its map of keys and its marker; the cold one: its value (a heap map counts as one entry)
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            h.processWatermark(t0 + RETENTION + n / 2);
+            // keys expire by their own time: the first half is gone, a redelivery of the second half is still known
+            h.processElement(new StreamRecord<>(event("HOT", "project_assigned", t0 + n - 1), t0 + n - 1));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(n / 2 + (n - 2) + 1);
+            h.processWatermark(t0 + RETENTION + n);
+            assertThat(h.numKeyedStateEntries())
+                    .as("keyed state after the retention")
+                    .isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void keysRememberedInTheMapLayoutOfAnOlderSavepointAreMovedOverAndStillRecogniseTheirDuplicates() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        // the layout before: every id's keys in the map state, one timer per id at its earliest expiry
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState older;
+        ProcessEvent first = event("P1", "project_requested", t0);
+        ProcessEvent second = event("P1", "project_assigned", t0 + 10);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new OlderLayout()),
+                        ProcessEvent::getCorrelationId,
+                        org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(first, t0));
+            h.processElement(new StreamRecord<>(second, t0 + 10));
+            older = h.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new DedupAndRoute.Operator(new DedupAndRoute(MEASURES, RETENTION)),
+                        ProcessEvent::getCorrelationId,
+                        org.apache.flink.api.common.typeinfo.Types.STRING)) {
+            h.initializeState(older);
+            h.open();
+            // moved into the value: one entry for the id instead of one per key
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.processElement(new StreamRecord<>(event("P1", "project_assigned", t0 + 10), t0 + 10));
+            h.processElement(new StreamRecord<>(event("P1", "project_created", t0 + 20), t0 + 20));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
+            assertThat(h.extractOutputValues())
+                    .extracting(r -> r.event.getEventType())
+                    .containsExactly("project_created");
+            // the older timer (earliest expiry) still releases everything after the retention
+            h.processWatermark(t0 + RETENTION + 20);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** What the operator kept before {@link DedupAndRoute#COMPACT}: keys in a map state, one timer per id. */
+    static final class OlderLayout
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, ProcessEvent, RoutedEvent> {
+        private static final long serialVersionUID = 1L;
+        private transient org.apache.flink.api.common.state.MapState<Long, Long> seen;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext c) {
+            seen = getRuntimeContext()
+                    .getMapState(new org.apache.flink.api.common.state.MapStateDescriptor<>(
+                            DedupAndRoute.SPILLED_STATE,
+                            org.apache.flink.api.common.typeinfo.Types.LONG,
+                            org.apache.flink.api.common.typeinfo.Types.LONG));
+        }
+
+        @Override
+        public void processElement(ProcessEvent e, Context ctx, org.apache.flink.util.Collector<RoutedEvent> out)
+                throws Exception {
+            long expiry = e.getTimeMs() + RETENTION;
+            if (seen.isEmpty()) {
+                ctx.timerService().registerEventTimeTimer(expiry);
+            }
+            seen.put(e.getIdentity() != 0 ? e.getIdentity() : e.identityHash(), expiry);
+        }
+    }
+
     private static Map<String, Object> payload(String k, Object v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(k, v);

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -45,7 +44,7 @@ final class HarnessSupport {
             MeasuresConfig measures, long dedupRetentionMs) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DedupAndRoute(measures, dedupRetentionMs)),
+                        new DedupAndRoute.Operator(new DedupAndRoute(measures, dedupRetentionMs)),
                         ProcessEvent::getCorrelationId,
                         Types.STRING);
         h.open();
