@@ -27,7 +27,7 @@ import java.util.Set;
  * {@code LinkedHashMap}'s size for payload objects) instead of by Jackson's {@code STRICT_DUPLICATE_DETECTION}.
  * {@code timeOnly} skips building the payload (for callers that need only the event time).
  *
- * <p>Not thread-safe only through the factory's symbol tables, which Jackson makes safe; no other state.
+ * <p>Thread-safe: its only state is the {@code JsonFactory}, which Jackson makes safe to share.
  */
 final class FastEventReader {
     /** A long nothing here returns as a time: "not an event read by the fast path". */
