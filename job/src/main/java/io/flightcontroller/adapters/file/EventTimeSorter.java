@@ -29,9 +29,12 @@ import java.util.PriorityQueue;
  * as {@link JsonLinesFormat} skips them. Lines are copied byte for byte, never decoded and re-encoded, so invalid
  * UTF-8 survives.
  *
- * <p>Key: the event time of {@link EventParser#parse(byte[])} ({@code eventTimeOrMin()}); a line that is not an
+ * <p>Key: the event time of {@link EventParser#parse(byte[])} ({@code eventTimeOrMin()}, read by
+ * {@link EventParser#eventTimeOrMin(byte[], int, int)}, which gives the same without building the payload); a line
+ * that is not an
  * event with a valid time (a dead letter) gets {@link Long#MIN_VALUE} and so comes first. Ties keep input order (a
- * sequence number across all inputs), which makes the sort stable.
+ * sequence number across all inputs), which makes the sort stable. In memory a chunk is arrays of times and lines,
+ * sorted as one primitive {@code long} key per line (time and index packed).
  *
  * <p>Steps: first a streaming check that stops at the first line earlier than the one before it; input already in
  * non-decreasing event-time order (what {@code convert} writes) is returned as is, never copied. Otherwise chunks
@@ -137,10 +140,9 @@ public final class EventTimeSorter {
         long n = 0;
         for (Path file : files) {
             try (LineReader in = new LineReader(file)) {
-                byte[] line;
-                while ((line = in.next()) != null) {
+                while (in.advance()) {
                     n++;
-                    long time = parser.parse(line).eventTimeOrMin();
+                    long time = parser.eventTimeOrMin(in.lineArray, in.lineOffset, in.lineLength);
                     if (time < previous) {
                         return n;
                     }
@@ -152,7 +154,7 @@ public final class EventTimeSorter {
     }
 
     private long sortInto(List<Path> files, Path workDir, Path output, List<Path> chunks) throws IOException {
-        List<Line> chunk = new ArrayList<>();
+        Chunk chunk = new Chunk();
         long chunkSize = 0;
         long seq = 0;
         for (Path file : files) {
@@ -160,47 +162,119 @@ public final class EventTimeSorter {
                 byte[] line;
                 while ((line = in.next()) != null) {
                     long size = (long) line.length + LINE_OVERHEAD_BYTES;
-                    if (!chunk.isEmpty() && chunkSize + size > chunkBytes) {
+                    if (chunk.size > 0 && chunkSize + size > chunkBytes) {
                         chunks.add(spill(chunk, workDir));
-                        chunk.clear();
+                        chunk.clear(seq);
                         chunkSize = 0;
                     }
-                    chunk.add(new Line(parser.parse(line).eventTimeOrMin(), seq++, line));
+                    chunk.add(parser.eventTimeOrMin(line, 0, line.length), line);
+                    seq++;
                     chunkSize += size;
                 }
             }
         }
         if (chunks.isEmpty()) {
-            chunk.sort(BY_TIME_THEN_SEQ);
+            int[] order = chunk.order();
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), BUFFER_BYTES)) {
-                for (Line l : chunk) {
-                    out.write(l.bytes);
+                for (int i : order) {
+                    out.write(chunk.lines[i]);
                     out.write('\n');
                 }
             }
             return seq;
         }
-        if (!chunk.isEmpty()) {
+        if (chunk.size > 0) {
             chunks.add(spill(chunk, workDir));
-            chunk.clear();
+            chunk.clear(seq);
         }
         merge(chunks, output);
         return seq;
     }
 
-    private static Path spill(List<Line> chunk, Path workDir) throws IOException {
-        chunk.sort(BY_TIME_THEN_SEQ);
+    private static Path spill(Chunk chunk, Path workDir) throws IOException {
+        int[] order = chunk.order();
         Path file = Files.createTempFile(workDir, "events-by-time-chunk-", ".bin");
         try (DataOutputStream out =
                 new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES))) {
-            for (Line l : chunk) {
-                out.writeLong(l.time);
-                out.writeLong(l.seq);
-                out.writeInt(l.bytes.length);
-                out.write(l.bytes);
+            for (int i : order) {
+                out.writeLong(chunk.times[i]);
+                out.writeLong(chunk.firstSeq + i);
+                out.writeInt(chunk.lines[i].length);
+                out.write(chunk.lines[i]);
             }
         }
         return file;
+    }
+
+    /**
+     * The lines of one chunk and their times in arrays (no object per line); sequence number = {@code firstSeq} +
+     * index.
+     */
+    private static final class Chunk {
+        /** Bits of a line's index in a packed sort key; the time (+1, 0 for none) takes the 43 bits above them. */
+        private static final int INDEX_BITS = 21;
+
+        /** Time bits of a packed key: 64 - {@link #INDEX_BITS}; the time + 1 is stored minus 2^42 (signed). */
+        private static final int TIME_BITS = 64 - INDEX_BITS;
+
+        long firstSeq;
+        int size;
+        long[] times = new long[1024];
+        byte[][] lines = new byte[1024][];
+
+        void add(long time, byte[] line) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                lines = Arrays.copyOf(lines, size * 2);
+            }
+            times[size] = time;
+            lines[size++] = line;
+        }
+
+        void clear(long nextSeq) {
+            Arrays.fill(lines, 0, size, null);
+            size = 0;
+            firstSeq = nextSeq;
+        }
+
+        /**
+         * @return the indexes of the lines by (time, index), a stable sort by time: one {@code long} per line
+         *     ((time + 1 - 2^42) &lt;&lt; 21 | index, {@link Long#MIN_VALUE} as time + 1 = 0; every time below
+         *     {@link io.flightcontroller.domain.event.EventTimes#END_EPOCH_MS} fits in the 43 bits) sorted as
+         *     primitives; chunks of 2^21 lines or more, or other times, are sorted by a comparator
+         */
+        int[] order() {
+            int[] order = new int[size];
+            boolean packable = size < (1 << INDEX_BITS);
+            for (int i = 0; i < size && packable; i++) {
+                long t = times[i];
+                packable = t == Long.MIN_VALUE || (t >= 0 && t < (1L << TIME_BITS) - 1);
+            }
+            if (packable) {
+                long[] keys = new long[size];
+                for (int i = 0; i < size; i++) {
+                    long t = times[i];
+                    long biased = (t == Long.MIN_VALUE ? 0 : t + 1) - (1L << (TIME_BITS - 1));
+                    keys[i] = (biased << INDEX_BITS) | i;
+                }
+                Arrays.sort(keys);
+                int mask = (1 << INDEX_BITS) - 1;
+                for (int i = 0; i < size; i++) {
+                    order[i] = (int) (keys[i] & mask);
+                }
+                return order;
+            }
+            Integer[] boxed = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                boxed[i] = i;
+            }
+            long[] t = times;
+            Arrays.sort(boxed, Comparator.<Integer>comparingLong(i -> t[i])); // stable: ties keep index order
+            for (int i = 0; i < size; i++) {
+                order[i] = boxed[i];
+            }
+            return order;
+        }
     }
 
     private static void merge(List<Path> chunks, Path output) throws IOException {
@@ -287,23 +361,36 @@ public final class EventTimeSorter {
             this.in = Files.newInputStream(file);
         }
 
-        /** @return the next non-blank line without its {@code \n}, or null at the end of the file */
+        /** The line {@link #advance} found: {@code lineArray[lineOffset, lineOffset + lineLength)}, valid until the next call. */
+        byte[] lineArray;
+
+        int lineOffset;
+        int lineLength;
+
+        /** @return the next non-blank line without its {@code \n} (a copy), or null at the end of the file */
         byte[] next() throws IOException {
+            return advance() ? Arrays.copyOfRange(lineArray, lineOffset, lineOffset + lineLength) : null;
+        }
+
+        /** Finds the next non-blank line, in place (see {@link #lineArray}); false at the end of the file. */
+        boolean advance() throws IOException {
             while (true) {
-                byte[] line = nextRaw();
-                if (line == null || !isBlank(line)) {
-                    return line;
+                if (!advanceRaw()) {
+                    return false;
+                }
+                if (!isBlank(lineArray, lineOffset, lineLength)) {
+                    return true;
                 }
             }
         }
 
-        private byte[] nextRaw() throws IOException {
+        private boolean advanceRaw() throws IOException {
             partialLength = 0;
             while (true) {
                 if (pos == limit) {
                     int n = in.read(buf);
                     if (n < 0) {
-                        return partialLength == 0 ? null : Arrays.copyOf(partial, partialLength);
+                        return partialLength != 0 && found(partial, 0, partialLength);
                     }
                     pos = 0;
                     limit = n;
@@ -313,19 +400,24 @@ public final class EventTimeSorter {
                     nl++;
                 }
                 if (nl < limit) {
-                    byte[] line;
-                    if (partialLength == 0) {
-                        line = Arrays.copyOfRange(buf, pos, nl);
-                    } else {
-                        append(pos, nl);
-                        line = Arrays.copyOf(partial, partialLength);
-                    }
+                    int from = pos;
                     pos = nl + 1;
-                    return line;
+                    if (partialLength == 0) {
+                        return found(buf, from, nl - from);
+                    }
+                    append(from, nl);
+                    return found(partial, 0, partialLength);
                 }
                 append(pos, limit);
                 pos = limit;
             }
+        }
+
+        private boolean found(byte[] array, int offset, int length) {
+            lineArray = array;
+            lineOffset = offset;
+            lineLength = length;
+            return true;
         }
 
         private void append(int from, int to) {
@@ -337,8 +429,9 @@ public final class EventTimeSorter {
             partialLength += n;
         }
 
-        private static boolean isBlank(byte[] line) {
-            for (byte b : line) {
+        private static boolean isBlank(byte[] line, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                byte b = line[i];
                 if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != '\f' && b != 0x0B) {
                     return false;
                 }

@@ -63,6 +63,11 @@ import java.util.Map;
  *
  * <p>Limits: records longer than {@code maxRecordBytes} UTF-8 bytes are rejected as {@code oversized} (default 262,144
  * bytes, the EventBridge PutEvents entry limit of 256 KB).
+ *
+ * <p>Cost: a record that becomes an event with string ids is read in one streaming pass ({@link FastEventReader}: no
+ * JSON tree, no re-serialization of the payload, the common time forms read by hand in {@link EventTimes}); every other
+ * record (any dead letter, a re-driven one, a number as correlation id, ...) is read by the tree-based code, which
+ * says why. Both give the same result field by field ({@code EventParserFastPathTest} compares them).
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -91,7 +96,9 @@ public final class EventParser implements Serializable {
     private final int maxRecordBytes;
     private final Duration maxFutureSkew;
     private final long maxFutureSkewMs;
+    private final boolean treeOnly;
     private transient ObjectMapper mapper;
+    private transient FastEventReader fast;
 
     /** A parser with {@link #DEFAULT_MAX_RECORD_BYTES} and {@link #DEFAULT_MAX_FUTURE_SKEW}. */
     public EventParser() {
@@ -114,6 +121,11 @@ public final class EventParser implements Serializable {
      * @throws IllegalArgumentException when {@code maxRecordBytes} is not positive or the skew is negative
      */
     public EventParser(int maxRecordBytes, Duration maxFutureSkew) {
+        this(maxRecordBytes, maxFutureSkew, false);
+    }
+
+    /** @param treeOnly true: never the streaming fast path ({@link FastEventReader}), for tests comparing the two */
+    EventParser(int maxRecordBytes, Duration maxFutureSkew, boolean treeOnly) {
         if (maxRecordBytes <= 0) {
             throw new IllegalArgumentException("maxRecordBytes must be > 0, was " + maxRecordBytes);
         }
@@ -129,6 +141,7 @@ public final class EventParser implements Serializable {
             skewMs = Long.MAX_VALUE; // longer than 292 million years: never refuses
         }
         this.maxFutureSkewMs = skewMs;
+        this.treeOnly = treeOnly;
     }
 
     /**
@@ -136,7 +149,7 @@ public final class EventParser implements Serializable {
      * @return a copy of this parser with that skew
      */
     public EventParser withMaxFutureSkew(Duration skew) {
-        return new EventParser(maxRecordBytes, skew);
+        return new EventParser(maxRecordBytes, skew, treeOnly);
     }
 
     /** @return the future-time skew, or null when the check is disabled */
@@ -151,6 +164,13 @@ public final class EventParser implements Serializable {
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
         return mapper;
+    }
+
+    private FastEventReader fast() {
+        if (fast == null) {
+            fast = new FastEventReader();
+        }
+        return fast;
     }
 
     /**
@@ -209,6 +229,29 @@ public final class EventParser implements Serializable {
         return parseString(raw, arrivalMs, 0);
     }
 
+    /**
+     * The event time of a record, as {@code parse(bytes, offset, length, ARRIVAL_UNKNOWN).eventTimeOrMin()} gives it,
+     * without building the event's payload when the record is a plain event (the common case); every other record
+     * is parsed in full.
+     *
+     * @param bytes buffer holding the record (UTF-8)
+     * @param offset where the record starts
+     * @param length the record's length in bytes
+     * @return event time in epoch ms, or {@link Long#MIN_VALUE} when the record is a dead letter
+     */
+    public long eventTimeOrMin(byte[] bytes, int offset, int length) {
+        if (!treeOnly && length <= maxRecordBytes) {
+            String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+            if (text.indexOf('\uFFFD') < 0) {
+                long t = fast().eventTime(text);
+                if (t != FastEventReader.NO_TIME) {
+                    return t;
+                }
+            }
+        }
+        return parse(bytes, offset, length, ARRIVAL_UNKNOWN).eventTimeOrMin();
+    }
+
     private ParsedRecord parseBytes(byte[] b, int off, int len, long arrivalMs, int depth) {
         if (len > maxRecordBytes) {
             return oversized(b, off, len);
@@ -262,6 +305,12 @@ public final class EventParser implements Serializable {
     }
 
     private ParsedRecord parseText(String raw, long arrivalMs, int depth) {
+        if (!treeOnly) {
+            ProcessEvent e = fast().event(raw, maxFutureSkew == null ? ARRIVAL_UNKNOWN : arrivalMs, maxFutureSkewMs);
+            if (e != null) {
+                return ParsedRecord.ofEvent(e, raw);
+            }
+        }
         JsonNode root;
         try {
             root = mapper().readTree(raw);

@@ -52,8 +52,17 @@ public final class EventTimes {
      * @throws IllegalArgumentException when the value is none of the accepted forms (message says why)
      */
     public static long toEpochMillis(Object value) {
+        if (value instanceof Integer || value instanceof Long) {
+            return fromLong(((Number) value).longValue());
+        }
         if (value instanceof Number) {
             return fromNumber(new BigDecimal(value.toString()));
+        }
+        if (value instanceof String) {
+            long fast = fastIsoOrDigits((String) value);
+            if (fast != NOT_FAST) {
+                return fast;
+            }
         }
         if (!(value instanceof String)) {
             throw new IllegalArgumentException("time must be an ISO-8601 string or epoch seconds/milliseconds, was "
@@ -96,6 +105,155 @@ public final class EventTimes {
             }
         }
         return digits;
+    }
+
+    /** What {@link #fastIsoOrDigits} returns when the text is not one of its forms. */
+    private static final long NOT_FAST = Long.MIN_VALUE;
+
+    private static final long DAYS_0000_TO_1970 = 719_528L;
+
+    /** Same as {@link #fromNumber} for a whole number: no rounding, so no BigDecimal needed. */
+    private static long fromLong(long n) {
+        return n > -100_000_000_000L && n < 100_000_000_000L ? n * 1000 : n;
+    }
+
+    /**
+     * The common forms of a time, read without java.time or BigDecimal: {@code yyyy-MM-ddTHH:mm:ss} with an optional
+     * fraction of 1-9 digits and {@code Z} or {@code +HH:MM}/{@code -HH:MM}, and a whole number of at most 18 digits
+     * with an optional minus sign. Gives exactly what the general code below gives for these forms (checked against it
+     * in {@code EventTimesFastPathTest}); anything else, including out-of-range fields, lower-case {@code t}/{@code z},
+     * surrounding white space or a 24th hour, is left to that code.
+     *
+     * @return epoch milliseconds, or {@link #NOT_FAST}
+     */
+    static long fastIsoOrDigits(String s) {
+        int n = s.length();
+        if (n == 0) {
+            return NOT_FAST;
+        }
+        char c0 = s.charAt(0);
+        if ((c0 >= '0' && c0 <= '9') || c0 == '-') {
+            int i = c0 == '-' ? 1 : 0;
+            if (n - i >= 1 && n - i <= 18) {
+                long v = 0;
+                for (int k = i; k < n; k++) {
+                    char c = s.charAt(k);
+                    if (c < '0' || c > '9') {
+                        v = -1;
+                        break;
+                    }
+                    v = v * 10 + (c - '0');
+                }
+                if (v >= 0) {
+                    return fromLong(i == 1 ? -v : v);
+                }
+            }
+        }
+        if (n < 20
+                || n > 35
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return NOT_FAST;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > monthLength(year, month)
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
+            return NOT_FAST;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                nanos = nanos * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int len = i - start;
+            if (len < 1 || len > 9) {
+                return NOT_FAST;
+            }
+            for (int k = len; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && s.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int oh = digits(s, i + 1, 2);
+            int om = digits(s, i + 4, 2);
+            if (oh < 0 || om < 0 || om > 59 || oh > 18 || (oh == 18 && om > 0)) {
+                return NOT_FAST;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else {
+            return NOT_FAST;
+        }
+        long epochDay = epochDay(year, month, day);
+        long seconds = epochDay * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return seconds * 1000L + nanos / 1_000_000; // as Instant.toEpochMilli: nanos are never negative
+    }
+
+    /** @return the value of {@code count} ASCII digits at {@code from}, or -1 when one is not a digit */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int k = from; k < from + count; k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static boolean isLeap(long year) {
+        return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    }
+
+    private static int monthLength(int year, int month) {
+        switch (month) {
+            case 2:
+                return isLeap(year) ? 29 : 28;
+            case 4:
+            case 6:
+            case 9:
+            case 11:
+                return 30;
+            default:
+                return 31;
+        }
+    }
+
+    /** As {@code LocalDate.toEpochDay} for years 0 to 9999. */
+    private static long epochDay(long y, int m, int d) {
+        long total = 365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+        total += (367 * m - 362) / 12;
+        total += d - 1;
+        if (m > 2) {
+            total--;
+            if (!isLeap(y)) {
+                total--;
+            }
+        }
+        return total - DAYS_0000_TO_1970;
     }
 
     private static long fromNumber(BigDecimal n) {
