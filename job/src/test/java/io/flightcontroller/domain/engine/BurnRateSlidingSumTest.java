@@ -32,7 +32,7 @@ class BurnRateSlidingSumTest {
         TreeSet<Long> due = new TreeSet<>();
         long now = 0;
         long checked = 0;
-        for (int step = 0; step < 1_500; step++) {
+        for (int step = 0; step < 600; step++) {
             // outcomes arrive at or after the watermark (the evaluation time), as from the measuring operator
             int burst = r.nextInt(4);
             for (int i = 0; i < burst; i++) {
@@ -63,7 +63,7 @@ class BurnRateSlidingSumTest {
             }
             now = next;
         }
-        assertThat(checked).isGreaterThan(3_000);
+        assertThat(checked).isGreaterThan(1_000);
     }
 
     @ParameterizedTest(name = "seed {0}")
