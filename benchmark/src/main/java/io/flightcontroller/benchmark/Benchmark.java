@@ -423,16 +423,15 @@ public final class Benchmark implements Callable<Integer> {
                 Files.deleteIfExists(p);
             }
         }
-        report.add(Ratios.cpu("CPU ratio p2 SQLite / discard" + suffix, rows.get(1), rows.get(0)));
+        report.add(Ratios.cpu("CPU ratio p2 SQLite / discard", rows.get(1), rows.get(0)));
         if (rows.size() > 2) {
-            report.add(Ratios.cpu("CPU ratio p2 PostgreSQL (JVM only) / discard" + suffix, rows.get(2), rows.get(0)));
+            report.add(Ratios.cpu("CPU ratio p2 PostgreSQL JVM / discard", rows.get(2), rows.get(0)));
             Long server2 = serverCpu.get(rows.get(2));
             if (server2 != null) {
                 Row withServer = new Row();
                 withServer.cpuUsPerEvent = rows.get(2).cpuUsPerEvent + server2 / 1e3 / jl;
                 withServer.eventsPerS = rows.get(2).eventsPerS;
-                report.add(Ratios.cpu(
-                        "CPU ratio p2 PostgreSQL (JVM + server) / discard" + suffix, withServer, rows.get(0)));
+                report.add(Ratios.cpu("CPU ratio p2 PostgreSQL JVM+server / discard", withServer, rows.get(0)));
             }
         } else if (!noPostgres) {
             report.add(skipped(POSTGRES_LABEL + suffix, pgSkipped));
