@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
  * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job from JSON at p=1, then at p=2,
  * each with today's periodic watermarks, the file replay's data-driven watermarks in arrival order and sorted, and on
  * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
- * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and pre-parsed with the generator's own cost and the
- * job/Esper ratios, the watermark and RocksDB CPU ratios, parse only, the sort), the scaling runs, state per case,
- * latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
+ * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
+ * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
+ * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
  * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
  */
 @Command(
@@ -82,7 +82,7 @@ public final class Benchmark implements Callable<Integer> {
     @Option(
             names = "--postgres-url",
             description = "PostgreSQL of the PostgreSQL row (its result tables are created and emptied); default: a"
-                    + " throwaway server started from " + "/usr/lib/postgresql/15/bin on a free loopback port")
+                    + " throwaway server started from /usr/lib/postgresql/15/bin on a free loopback port")
     String postgresUrl;
 
     @Option(names = "--no-postgres", description = "skip the PostgreSQL row")
