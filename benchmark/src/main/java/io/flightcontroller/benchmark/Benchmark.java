@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
  * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
  * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
  * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
- * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
- * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
+ * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
+ * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
+ * load falls on all of them.
  */
 @Command(
         name = "benchmark",
