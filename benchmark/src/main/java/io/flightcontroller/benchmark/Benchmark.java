@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
  * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job from JSON at p=1, then at p=2,
  * each with today's periodic watermarks, the file replay's data-driven watermarks in arrival order and sorted, and on
  * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
- * flink-cep at p=2, the job with its SQLite sink, Esper from JSON and pre-parsed with the generator's own cost and the
- * job/Esper ratios, the watermark and RocksDB CPU ratios, parse only, the sort), the scaling runs, state per case,
- * latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
- * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
+ * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
+ * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
+ * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
+ * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
+ * load falls on all of them.
  */
 @Command(
         name = "benchmark",
@@ -64,7 +65,10 @@ public final class Benchmark implements Callable<Integer> {
             description = "repetitions of each throughput run; the best is reported (default ${DEFAULT-VALUE})")
     int repeat = 1;
 
-    @Option(names = "--jdbc-cases", description = "cases for the (slow) SQLite run (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--jdbc-cases",
+            description = "cases of the JDBC rows: SQLite, PostgreSQL and the discarding row they are compared with"
+                    + " (default ${DEFAULT-VALUE})")
     long jdbcCases = 20_000;
 
     @Option(
@@ -73,8 +77,17 @@ public final class Benchmark implements Callable<Integer> {
                     + " src/main/resources/bench-two-lead-times.yaml is what the figures of 2026-12-01 and before ran)")
     Path measuresFile;
 
-    @Option(names = "--no-jdbc", description = "skip the SQLite run")
+    @Option(names = "--no-jdbc", description = "skip the JDBC rows (SQLite, PostgreSQL and their discarding row)")
     boolean noJdbc;
+
+    @Option(
+            names = "--postgres-url",
+            description = "PostgreSQL of the PostgreSQL row (its result tables are created and emptied); default: a"
+                    + " throwaway server started from /usr/lib/postgresql/15/bin on a free loopback port")
+    String postgresUrl;
+
+    @Option(names = "--no-postgres", description = "skip the PostgreSQL row")
+    boolean noPostgres;
 
     @Option(names = "--no-jmh", description = "skip JMH (the timed parse loop still runs)")
     boolean noJmh;
@@ -279,15 +292,7 @@ public final class Benchmark implements Callable<Integer> {
         CepScenario cep = new CepScenario(measures);
         best(() -> cep.run("Flink CEP matching only, discard", 2, shards, lines));
         if (!noJdbc) {
-            Path db = workDir.resolve("bench.db");
-            Files.deleteIfExists(db);
-            String url = "jdbc:sqlite:" + db.toAbsolutePath();
-            JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(url));
-            Path jf = workDir.resolve("events-" + jdbcCases + "-" + seed + ".jsonl");
-            long jl = WorkloadGenerator.writeJsonLines(
-                    new WorkloadGenerator.Settings().cases(jdbcCases).seed(seed), jf);
-            report.add(flightController.run(
-                    "FC end-to-end, SQLite sink (" + jdbcCases + " cases)", 2, Shards.byCase(jf, 2), url, jl, true));
+            jdbc();
         }
         if (!noEsper) {
             EsperScenario esper = new EsperScenario(cases, seed);
@@ -339,6 +344,115 @@ public final class Benchmark implements Callable<Integer> {
                 best(() -> sort.sort("shuffled", sort.shuffled, chunk));
             }
         }
+    }
+
+    static final String SQLITE_LABEL = "FC end-to-end, SQLite sink";
+    static final String POSTGRES_LABEL = "FC end-to-end, PostgreSQL sink";
+
+    /**
+     * The JDBC rows (issue 16): at {@code --jdbc-cases}, p=2 on two shards, periodic watermarks, heap, interleaved: the
+     * discarding sink, the job's JDBC sinks on a fresh SQLite file, and on PostgreSQL ({@code --postgres-url}, else a
+     * throwaway server; when none can be had the row says why and the run goes on); then SQLite / discard and
+     * PostgreSQL / discard CPU per event. A PostgreSQL server's CPU is not in the JVM's: it is measured from
+     * {@code /proc} for the throwaway server and shown in the notes, and in a second ratio row with it added.
+     */
+    private void jdbc() throws Exception {
+        Path jf = workDir.resolve("events-" + jdbcCases + "-" + seed + ".jsonl");
+        long jl = WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(jdbcCases).seed(seed), jf);
+        List<Path> shards = Shards.byCase(jf, 2);
+        String suffix = " (" + jdbcCases + " cases)";
+        Path db = workDir.resolve("bench.db");
+        String sqlite = "jdbc:sqlite:" + db.toAbsolutePath();
+        List<Run> runs = new ArrayList<>(List.of(
+                () -> flightController.run("FC end-to-end, discard" + suffix, 2, shards, null, jl, true), () -> {
+                    for (String f : List.of("", "-wal", "-shm")) {
+                        Files.deleteIfExists(Path.of(db + f));
+                    }
+                    JdbcTables.createIfMissing(JdbcOutputs.effectiveUrl(sqlite));
+                    return flightController.run(SQLITE_LABEL + suffix, 2, shards, sqlite, jl, true);
+                }));
+        BenchPostgres server = null;
+        String pgUrl = postgresUrl;
+        String pgSkipped = null;
+        if (!noPostgres && pgUrl == null) {
+            pgSkipped = BenchPostgres.unavailable();
+            if (pgSkipped == null) {
+                try {
+                    server = BenchPostgres.start();
+                    pgUrl = server.jdbcUrl();
+                } catch (java.io.IOException e) {
+                    pgSkipped = "could not start PostgreSQL: " + e.getMessage();
+                }
+            }
+        }
+        java.util.Map<Row, Long> serverCpu = new java.util.IdentityHashMap<>();
+        if (pgUrl != null) {
+            String url = pgUrl;
+            BenchPostgres s = server;
+            try {
+                JdbcTables.createIfMissing(url);
+                runs.add(() -> {
+                    JdbcTables.clearAll(url);
+                    long cpu0 = s == null ? -1 : s.cpuNanos();
+                    Row r = flightController.run(POSTGRES_LABEL + suffix, 2, shards, url, jl, true);
+                    long cpu1 = s == null ? -1 : s.cpuNanos();
+                    if (cpu0 >= 0 && cpu1 >= 0) {
+                        serverCpu.put(r, cpu1 - cpu0);
+                        r.notes += String.format(
+                                Locale.ROOT,
+                                "; server CPU %.2f us/event (not in the CPU column)",
+                                (cpu1 - cpu0) / 1e3 / jl);
+                    } else {
+                        r.notes += "; server CPU not measured (--postgres-url)";
+                    }
+                    return r;
+                });
+            } catch (java.sql.SQLException e) {
+                pgSkipped = "PostgreSQL at " + io.flightcontroller.adapters.jdbc.JdbcConnections.masked(url)
+                        + " unavailable: " + e.getMessage();
+            }
+        }
+        List<Row> rows;
+        try {
+            rows = bestOfEach(runs);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            for (Path p : shards) {
+                Files.deleteIfExists(p);
+            }
+        }
+        report.add(Ratios.cpu("CPU ratio p2 SQLite / discard", rows.get(1), rows.get(0)));
+        if (rows.size() > 2) {
+            report.add(Ratios.cpu("CPU ratio p2 PostgreSQL JVM / discard", rows.get(2), rows.get(0)));
+            Long server2 = serverCpu.get(rows.get(2));
+            if (server2 != null) {
+                Row withServer = new Row();
+                withServer.cpuUsPerEvent = rows.get(2).cpuUsPerEvent + server2 / 1e3 / jl;
+                withServer.eventsPerS = rows.get(2).eventsPerS;
+                report.add(Ratios.cpu("CPU ratio p2 PostgreSQL JVM+server / discard", withServer, rows.get(0)));
+            }
+        } else if (!noPostgres) {
+            report.add(skipped(POSTGRES_LABEL + suffix, pgSkipped));
+            System.out.println("  " + POSTGRES_LABEL + " skipped: " + pgSkipped);
+        }
+    }
+
+    /**
+     * @param scenario the row that did not run
+     * @param why why
+     * @return a row with no figures whose notes say why it was skipped
+     */
+    static Row skipped(String scenario, String why) {
+        Row r = new Row();
+        r.scenario = scenario;
+        r.parallelism = "2";
+        r.wallS = Double.NaN;
+        r.eventsPerS = Double.NaN;
+        r.notes = "skipped: " + why;
+        return r;
     }
 
     /** Issue 14's measures: the project process as one sequence (as in the job's measures.yaml). */
