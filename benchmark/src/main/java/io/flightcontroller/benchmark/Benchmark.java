@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * flink-cep at p=2, the job with its SQLite sink, Esper from JSON and pre-parsed with the generator's own cost and the
  * job/Esper ratios, the watermark and RocksDB CPU ratios, parse only, the sort), the scaling runs, state per case,
  * latency; each throughput row is the best of {@code --repeat} runs by events/s, and the rows of one group run
- * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them.
+ * interleaved (a, b, c, a, b, c) so that a change of the machine's load falls on all of them. Only when asked: the
+ * streamed scale runs ({@code --scale-cases}, {@link StreamedJsonSource}, after the scaling runs) and the snapshot
+ * size per case ({@code --checkpoint-sizes}, {@link CheckpointScenario}, after the state rows).
  */
 @Command(
         name = "benchmark",
