@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
  * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
  * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
  * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
- * load falls on all of them.
+ * load falls on all of them. Only when asked: the streamed scale runs ({@code --scale-cases},
+ * {@link StreamedJsonSource}, after the scaling runs) and the snapshot size per case ({@code --checkpoint-sizes},
+ * {@link CheckpointScenario}, after the state rows).
  */
 @Command(
         name = "benchmark",
@@ -166,6 +168,26 @@ public final class Benchmark implements Callable<Integer> {
             description = "extra scaling runs: FC p=2 JSON end to end at these case counts (e.g. 100000,1000000)")
     List<Long> throughputCases = List.of();
 
+    @Option(
+            names = "--scale-cases",
+            split = ",",
+            description = "streamed scale runs: FC end to end from JSON generated in-process (no file) at p=1 and p=2"
+                    + " and Esper on the same lines, at these case counts (e.g. 100000,1000000,10000000); off"
+                    + " unless given")
+    List<Long> scaleCases = List.of();
+
+    @Option(
+            names = "--scale-p1-max-cases",
+            description = "largest case count of the streamed p=1 runs (larger sizes: p=2 and Esper only; default all)")
+    long scaleP1MaxCases = Long.MAX_VALUE;
+
+    @Option(
+            names = "--checkpoint-sizes",
+            split = ",",
+            description = "snapshot size per case: savepoints of the state job (heap, and RocksDB unless --no-rocksdb)"
+                    + " at these case counts (e.g. 100000); off unless given")
+    List<Long> checkpointSizes = List.of();
+
     private Report report;
     private MeasuresConfig measures;
     private FlightControllerScenario flightController;
@@ -206,12 +228,20 @@ public final class Benchmark implements Callable<Integer> {
         for (long n : throughputCases) {
             scaling(n);
         }
+        if (!scaleCases.isEmpty()) {
+            scale();
+        }
         if (!noState) {
             report.addAll(new StateScenario(measures).rows(stateSizes));
             if (!noEngines) {
                 report.addAll(new StateScenario(measures(SEQUENCE_YAML), SEQUENCE_LABEL).rows(stateSizes));
                 report.addAll(new StateScenario(measures(LEAD_TIMES_YAML), LEAD_TIMES_LABEL).rows(stateSizes));
             }
+        }
+        if (!checkpointSizes.isEmpty()) {
+            List<Backend> backends = noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
+            report.addAll(new CheckpointScenario(measures, rocksdbManagedMib > 0 ? rocksdbManagedMib : null, workDir)
+                    .rows(backends, checkpointSizes));
         }
         if (!noLatency) {
             report.addAll(LatencyScenario.rows(
@@ -540,6 +570,58 @@ public final class Benchmark implements Callable<Integer> {
             Files.deleteIfExists(p);
         }
     }
+
+    /**
+     * Streamed scale runs: per size of {@code --scale-cases}, in order, the job from JSON generated in-process at p=1
+     * (up to {@code --scale-p1-max-cases}) and p=2, and Esper on the same lines; then a ratio row per parallelism and
+     * size, and a marginal-CPU row per parallelism and pair of consecutive sizes. Each run once (a 10M-case run takes
+     * many minutes); one 20,000-case warm-up of each engine first, not reported.
+     */
+    private void scale() throws Exception {
+        FlightControllerScenario fc = flightController;
+        fc.runStreamed("warm-up", 1, 20_000, false);
+        EsperScenario esper = new EsperScenario(cases, seed);
+        if (!noEsper) {
+            esper.runStreamed(20_000, false);
+        }
+        List<Long> sizes = new ArrayList<>(scaleCases);
+        sizes.sort(null);
+        List<Row[]> bySize = new ArrayList<>(); // p=1 (or null), p=2, Esper (or null)
+        for (long n : sizes) {
+            Row p1 = null;
+            if (n <= scaleP1MaxCases) {
+                p1 = fc.runStreamed(SCALE + ", " + n + " cases", 1, n, true);
+                report.add(p1);
+            }
+            Row p2 = fc.runStreamed(SCALE + ", " + n + " cases", 2, n, true);
+            report.add(p2);
+            Row e = null;
+            if (!noEsper) {
+                e = esper.runStreamed(n, true);
+                report.add(e);
+                if (p1 != null) {
+                    report.add(EsperScenario.ratio("ratio FC streamed p1 / Esper, " + n + " cases", p1, e));
+                }
+                report.add(EsperScenario.ratio("ratio FC streamed p2 / Esper, " + n + " cases", p2, e));
+            }
+            bySize.add(new Row[] {p1, p2, e});
+        }
+        String[] labels = {"FC streamed p1", "FC streamed p2", "Esper streamed"};
+        for (int k = 0; k < labels.length; k++) {
+            for (int i = 1; i < sizes.size(); i++) {
+                Row a = bySize.get(i - 1)[k];
+                Row b = bySize.get(i)[k];
+                if (a != null && b != null) {
+                    report.add(Ratios.marginalCpu(
+                            "marginal CPU " + labels[k] + ", " + sizes.get(i - 1) + " -> " + sizes.get(i) + " cases",
+                            a,
+                            b));
+                }
+            }
+        }
+    }
+
+    private static final String SCALE = "FC streamed JSON, discard";
 
     /** One measured run. */
     interface Run {

@@ -78,6 +78,43 @@ final class EsperScenario {
         return row;
     }
 
+    /**
+     * Esper on the JSON lines generated in this process, no file: the lines {@link StreamedJsonSource} yields at one
+     * shard, each parsed exactly as that source parses it ({@link StreamedJsonSource#parse}), the generator's cost
+     * included as in the job's streamed rows.
+     *
+     * @param streamedCases cases of the workload (seed: this scenario's)
+     * @param report whether to print a progress line
+     * @return the row; events = lines
+     * @throws Exception when Esper fails
+     */
+    Row runStreamed(long streamedCases, boolean report) throws Exception {
+        Row row = new Row();
+        row.scenario = "Esper, streamed JSON via EventParser, " + streamedCases + " cases";
+        row.parallelism = "1";
+        row.input = "1 streamed JSON shard";
+        EventParser parser = new EventParser();
+        long n = 0;
+        try (EsperMatcher e = new EsperMatcher(PipelineOptions.DEFAULT_OUT_OF_ORDERNESS.toMillis())) {
+            Meter m = new Meter();
+            StreamedJsonSource.Lines lines = new StreamedJsonSource.Lines(streamedCases, seed, 0, 1);
+            while (lines.hasNext()) {
+                n++;
+                ParsedRecord pr = StreamedJsonSource.parse(parser, lines.next());
+                if (pr != null && pr.isEvent()) {
+                    e.send(pr.getEvent());
+                }
+            }
+            e.finish();
+            row.notes = "matched " + e.matched + ", timed_out " + e.timedOut;
+            m.finish(row, n);
+        }
+        if (report) {
+            System.out.println("  " + row.scenario + ": " + Report.fmt(row.eventsPerS) + " events/s; " + row.notes);
+        }
+        return row;
+    }
+
     /** @return the row of the generator alone, at the throughput workload's size */
     Row generatorOnly() {
         Meter m = new Meter();

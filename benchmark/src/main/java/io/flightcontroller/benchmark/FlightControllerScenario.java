@@ -189,6 +189,37 @@ final class FlightControllerScenario {
             Watermarks wm,
             Backend backend)
             throws Exception {
+        return run(name, p, files, null, jdbcUrl, lines, report, wm, backend);
+    }
+
+    /**
+     * One run from JSON lines generated in this process, no file ({@link StreamedJsonSource}): {@code p} source
+     * readers, each with the cases of its shard (as {@link Shards} splits a file), parsed as {@code JsonLinesFormat}
+     * parses a file, periodic watermarks ({@code FlightControllerTopology.watermarkStrategy}, as the
+     * {@code FC end-to-end, discard} rows), heap state, discarding sinks; events = the job's {@code records_in}.
+     *
+     * @param name scenario name of the row
+     * @param p parallelism of the source and of the keyed operators
+     * @param streamedCases cases of the workload (seed: this scenario's)
+     * @param report whether to print a progress line
+     * @return the row
+     * @throws Exception when the job fails
+     */
+    Row runStreamed(String name, int p, long streamedCases, boolean report) throws Exception {
+        return run(name, p, null, streamedCases, null, null, report, Watermarks.PERIODIC, Backend.HEAP);
+    }
+
+    private Row run(
+            String name,
+            int p,
+            List<Path> files,
+            Long streamedCases,
+            String jdbcUrl,
+            Long lines,
+            boolean report,
+            Watermarks wm,
+            Backend backend)
+            throws Exception {
         if (files == null && wm != Watermarks.PERIODIC) {
             throw new IllegalArgumentException(
                     "watermarks " + wm + " need JSON files; the generator source is periodic");
@@ -258,6 +289,12 @@ final class FlightControllerScenario {
                     ? FlightControllerTopology.watermarkStrategy(options)
                     : FlightControllerTopology.fileWatermarkStrategy(options);
             input = env.fromSource(src, strategy, "event files").setParallelism(files.size());
+        } else if (streamedCases != null) {
+            input = env.fromSource(
+                            new StreamedJsonSource(streamedCases, seed, p, new EventParser()),
+                            FlightControllerTopology.watermarkStrategy(options),
+                            "streamed JSON lines")
+                    .setParallelism(p);
         } else {
             input = env.addSource(new BenchSources.GeneratorSource(cases, seed), "generator")
                     .setParallelism(1)
@@ -289,7 +326,9 @@ final class FlightControllerScenario {
         Row row = new Row();
         row.scenario = name;
         row.parallelism = String.valueOf(p);
-        row.input = files == null ? "generator (no JSON)" : files.size() + " JSON file(s)";
+        row.input = files != null
+                ? files.size() + " JSON file(s)"
+                : streamedCases != null ? p + " streamed JSON shard(s)" : "generator (no JSON)";
         row.notes = String.format(
                 Locale.ROOT,
                 "records_in %d, matched %d, timed_out %d, open_at_end %d, duplicate %d, late %d",

@@ -167,15 +167,35 @@ public final class WorkloadGenerator implements Iterator<WorkloadGenerator.Line>
 
     @Override
     public Line next() {
-        // start every case whose start is at or before the earliest pending delivery (and the bound), so delivery
-        // order is event-time order plus the delay
-        while (nextCase < s.cases && (queue.isEmpty() || nextStartMs <= queue.peek().deliverAt)) {
-            startCase();
-        }
-        Pending p = queue.poll();
-        if (p == null) {
+        Line l = next(0, 1);
+        if (l == null) {
             throw new NoSuchElementException();
         }
+        return l;
+    }
+
+    /**
+     * The next line of the cases of one shard, as {@link Shards#byCase} splits the file: a line belongs to shard
+     * {@code caseNo mod shards}. Lines of other shards are dropped without building their text; the random draws, and
+     * so every line of this shard, are those of the whole workload.
+     *
+     * @param shard this shard, 0 to {@code shards - 1}
+     * @param shards number of shards (1: every line)
+     * @return the line, or null when no line of this shard is left
+     */
+    public Line next(int shard, int shards) {
+        Pending p;
+        do {
+            // start every case whose start is at or before the earliest pending delivery (and the bound), so delivery
+            // order is event-time order plus the delay
+            while (nextCase < s.cases && (queue.isEmpty() || nextStartMs <= queue.peek().deliverAt)) {
+                startCase();
+            }
+            p = queue.poll();
+            if (p == null) {
+                return null;
+            }
+        } while (shards > 1 && p.caseNo % shards != shard);
         String id = caseId(p.caseNo);
         String json = json(id, p.type, p.timeMs);
         if (p.malformed) {

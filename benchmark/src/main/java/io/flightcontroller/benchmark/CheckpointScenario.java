@@ -1,0 +1,218 @@
+package io.flightcontroller.benchmark;
+
+import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
+import io.flightcontroller.domain.event.ParsedRecord;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.pipeline.FlightControllerTopology;
+import io.flightcontroller.pipeline.PipelineOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Snapshot size per case on disk, heap and RocksDB: the state scheme of {@link StateScenario} (a job at p=1 whose
+ * source emits N cases, a marker case, then holds the job open), and once the marker's measurement reached the sink, a
+ * savepoint of the job to a folder under the work directory; its size on disk minus the same for an empty job, / N.
+ *
+ * <p>Shape: per backend, per size, three states as in {@link StateScenario} (open cases: only starts; finished cases
+ * within retention; finished cases after retention, the watermark moved 2 days on), each with two savepoints of the
+ * same state: canonical format (the key-groups written entry by entry: what a full checkpoint writes, Flink's default
+ * for both backends, {@code state.backend.incremental} false) and native format (the heap backend's is the same full
+ * snapshot; RocksDB's is its SST files after a flush: what an incremental checkpoint uploads the first time, tombstones
+ * of deleted entries included until compaction removes them). Bytes per case in the value column. The backend is
+ * configured as the RocksDB throughput rows do ({@code state.backend.type}, managed memory), checkpoint storage
+ * {@code filesystem}, snapshot compression off (Flink's default); state under Flink's 20 KiB inline threshold is
+ * inside {@code _metadata}, which is counted.
+ */
+final class CheckpointScenario {
+    private final MeasuresConfig measures;
+    private final MemorySize rocksdbManagedMemory;
+    private final Path workDir;
+
+    /**
+     * @param measures the measures the job runs
+     * @param rocksdbManagedMib managed memory of the mini-cluster in RocksDB runs, MiB; null = Flink's local default
+     * @param workDir where the savepoints go (each is deleted after it was measured)
+     */
+    CheckpointScenario(MeasuresConfig measures, Integer rocksdbManagedMib, Path workDir) {
+        this.measures = measures;
+        this.rocksdbManagedMemory = rocksdbManagedMib == null ? null : MemorySize.ofMebiBytes(rocksdbManagedMib);
+        this.workDir = workDir;
+    }
+
+    /** The sizes on disk of the two savepoints of one state. */
+    static final class Sizes {
+        final long canonical;
+        final long nativeFormat;
+
+        Sizes(long canonical, long nativeFormat) {
+            this.canonical = canonical;
+            this.nativeFormat = nativeFormat;
+        }
+    }
+
+    /**
+     * @param backends the state backends
+     * @param sizes case counts
+     * @return per backend, per size: open, finished within retention, finished after retention; each canonical then
+     *     native
+     * @throws Exception when a job or a savepoint fails, or the marker never arrives
+     */
+    List<Row> rows(List<Backend> backends, List<Long> sizes) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (Backend b : backends) {
+            Sizes base = holding(b, 0, 1.0, 0);
+            for (long n : sizes) {
+                add(rows, b, "OPEN case", n, base, holding(b, n, 1.0, 0), "only starts");
+                add(
+                        rows,
+                        b,
+                        "FINISHED case, within retention",
+                        n,
+                        base,
+                        holding(b, n, 0.0, 0),
+                        "3 events/case, all matched; dedup kept 1 h and case kept 1 day of event time");
+                add(
+                        rows,
+                        b,
+                        "FINISHED case, after retention",
+                        n,
+                        base,
+                        holding(b, n, 0.0, 2L * 24 * 3_600_000),
+                        "same, then the watermark moved 2 days on");
+            }
+        }
+        return rows;
+    }
+
+    private void add(List<Row> rows, Backend b, String what, long n, Sizes base, Sizes s, String note) {
+        rows.add(row(b, "canonical (= full checkpoint)", what, n, s.canonical - base.canonical, s.canonical, note));
+        rows.add(row(
+                b,
+                b == Backend.HEAP ? "native" : "native (= SST files, incremental)",
+                what,
+                n,
+                s.nativeFormat - base.nativeFormat,
+                s.nativeFormat,
+                note));
+    }
+
+    /**
+     * Runs the holding job on {@code backend}, waits for the marker, takes both savepoints and measures them.
+     *
+     * @return the two savepoints' sizes on disk, bytes
+     */
+    Sizes holding(Backend backend, long n, double neverCompletes, long advanceMs) throws Exception {
+        BenchSources.HoldingSource.RELEASE = new CountDownLatch(1);
+        BenchSources.MarkerSink.LATCH = new CountDownLatch(1);
+        PipelineOptions options = PipelineOptions.builder(measures).build();
+        Path dir = Files.createTempDirectory(workDir, "snapshots-");
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
+        if (backend != Backend.HEAP && rocksdbManagedMemory != null) {
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, rocksdbManagedMemory);
+        }
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                dir.resolve("checkpoints").toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        DataStream<ParsedRecord> input = env.addSource(
+                        new BenchSources.HoldingSource(n, neverCompletes, advanceMs), "holding")
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options));
+        FlightControllerTopology.Outputs out = FlightControllerTopology.build(input, options);
+        out.measurements.sinkTo(new BenchSources.MarkerSink<>("key=marker")).name("marker");
+        out.alerts.sinkTo(new BenchSources.DiscardingSink<>());
+        out.deadLetters.sinkTo(new BenchSources.DiscardingSink<>());
+        out.aggregates.sinkTo(new BenchSources.DiscardingSink<>());
+        out.errorBudgets.sinkTo(new BenchSources.DiscardingSink<>());
+        out.openCases.sinkTo(new BenchSources.DiscardingSink<>());
+        JobClient client = env.executeAsync("checkpoint " + backend.type + " " + n);
+        try {
+            if (!BenchSources.MarkerSink.LATCH.await(15, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(
+                        "checkpoint " + backend.type + ", " + n + " cases: the marker never arrived");
+            }
+            Thread.sleep(1000);
+            long canonical = savepointBytes(client, dir.resolve("canonical"), SavepointFormatType.CANONICAL);
+            long nativeFormat = savepointBytes(client, dir.resolve("native"), SavepointFormatType.NATIVE);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  snapshot %s, %d cases: canonical %,d B, native %,d B%n",
+                    backend.type,
+                    n,
+                    canonical,
+                    nativeFormat);
+            return new Sizes(canonical, nativeFormat);
+        } finally {
+            BenchSources.HoldingSource.RELEASE.countDown();
+            client.getJobExecutionResult().get();
+            deleteTree(dir);
+        }
+    }
+
+    private static long savepointBytes(JobClient client, Path target, SavepointFormatType format) throws Exception {
+        String where =
+                client.triggerSavepoint(target.toUri().toString(), format).get(15, TimeUnit.MINUTES);
+        return bytesOnDisk(Path.of(URI.create(where.startsWith("file:") ? where : "file:" + where)));
+    }
+
+    /**
+     * @param dir a folder
+     * @return the sum of the sizes of the regular files under it
+     * @throws IOException when it cannot be walked
+     */
+    static long bytesOnDisk(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            long sum = 0;
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p)) {
+                    sum += Files.size(p);
+                }
+            }
+            return sum;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Row row(Backend b, String format, String what, long n, long bytes, long total, String note) {
+        Row r = new Row();
+        r.scenario = "snapshot per " + what + ", " + b.type + " " + format;
+        r.parallelism = "1";
+        r.input = n + " cases";
+        r.events = n;
+        r.wallS = Double.NaN;
+        r.eventsPerS = (double) bytes / n;
+        r.notes = "bytes/case on disk (value column); " + note + "; savepoint " + total + " B minus an empty job's";
+        System.out.printf(Locale.ROOT, "  %s, %d cases: %.0f bytes/case%n", r.scenario, n, (double) bytes / n);
+        return r;
+    }
+}
