@@ -49,7 +49,7 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
     public void open(OpenContext openContext) {
         machines = new HashMap<>();
         for (MeasureDefinition d : measures.getMeasures()) {
-            machines.put(d.getName(), new MeasureMachine(d));
+            machines.put(d.getName(), new MeasureMachine(d, retentionMs));
         }
         state = getRuntimeContext().getState(STATE);
         counters = new PipelineCounters(getRuntimeContext());

@@ -46,6 +46,23 @@ public class CaseState implements Serializable {
 
     public CaseState() {}
 
+    /**
+     * Forgets the case as the retention releases it, keeping the buffered events and the processor's timer: the
+     * state of a case key never started.
+     */
+    void release() {
+        phase = CasePhase.IDLE;
+        cycle = 0;
+        startMs = 0;
+        closedAtMs = 0;
+        correlationId = null;
+        dimensions = null;
+        cycleCount = 0;
+        total = 0;
+        maxCycleCount = 0;
+        breached = false;
+    }
+
     /** @return whether events are waiting for the watermark */
     public boolean hasPending() {
         return pending != null && !pending.isEmpty();

@@ -65,10 +65,22 @@ public final class MeasureMachine implements Serializable {
             Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
 
     private final MeasureDefinition def;
+    /** How long a closed case is kept, ms; {@link Long#MAX_VALUE}: for ever (never released while advancing). */
+    private final long retentionMs;
 
-    /** @param def the measure */
+    /** @param def the measure; closed cases are never released while advancing (see the other constructor) */
     public MeasureMachine(MeasureDefinition def) {
+        this(def, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param def the measure
+     * @param retentionMs how long a completed or timed-out case is kept, ms: an event later than that, in event time,
+     *     finds the case released whatever the watermark's steps (see {@link #releasedAt})
+     */
+    public MeasureMachine(MeasureDefinition def, long retentionMs) {
         this.def = def;
+        this.retentionMs = retentionMs;
     }
 
     /** @return the measure */
@@ -114,6 +126,9 @@ public final class MeasureMachine implements Serializable {
             Collections.sort(due, BY_TIME); // ties in input order (sequence), whatever channel they came through
             for (ProcessEvent e : due) {
                 fireDeadlines(caseKey, s, e.getTimeMs() - 1, out);
+                if (releasedAt(s) < e.getTimeMs()) {
+                    s.release(); // the case was released before this event, whatever the watermark's steps
+                }
                 apply(caseKey, s, e, false, out);
             }
         }
@@ -131,6 +146,9 @@ public final class MeasureMachine implements Serializable {
      * @return whether the event completed a case
      */
     public boolean applyLate(String caseKey, CaseState s, ProcessEvent e, Listener out) {
+        if (releasedAt(s) <= e.getLateWatermark()) {
+            s.release(); // released when the watermark the event arrived behind passed the retention
+        }
         if (def.getKind().rules().hasCycles()
                 && def.getEnd().contains(e.getEventType())
                 && (s.phase == CasePhase.OPEN || s.phase == CasePhase.TIMED_OUT)
@@ -195,6 +213,27 @@ public final class MeasureMachine implements Serializable {
             return Long.MIN_VALUE;
         }
         if (def.getKind().rules().keepsHistory(def)) {
+            return Long.MAX_VALUE;
+        }
+        return s.closedAtMs + retentionMs;
+    }
+
+    /**
+     * When a completed or timed-out case is released in event time, buffered events aside: its close plus this
+     * machine's retention. An event later than that finds no case (an end is an orphan, a start opens a new case), as
+     * when the state was cleared before the event arrived; so the result does not depend on whether the watermark
+     * passed the release before the event arrived or in the same step after it (periodic watermarks, a reader
+     * catching up). Before, a buffered event held the release back and was applied to the closed case.
+     *
+     * @param s the case state
+     * @return epoch ms, or {@link Long#MAX_VALUE} when the case is open, never started, keeps history or is kept
+     *     for ever
+     */
+    long releasedAt(CaseState s) {
+        if (retentionMs == Long.MAX_VALUE
+                || s.phase == CasePhase.OPEN
+                || (s.cycle == 0 && s.total == 0)
+                || def.getKind().rules().keepsHistory(def)) {
             return Long.MAX_VALUE;
         }
         return s.closedAtMs + retentionMs;

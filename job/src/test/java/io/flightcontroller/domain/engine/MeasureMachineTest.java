@@ -235,6 +235,67 @@ class MeasureMachineTest {
         assertThat(m.openCase("c1", s, 200)).isNull();
     }
 
+    /**
+     * A timed-out case kept for {@code retention}, then an end later than the retention: fed in small watermark steps
+     * (the processor clears the released state before the end arrives) or in one step with the end buffered before
+     * the release (a periodic watermark, a reader catching up), it must give the same result.
+     */
+    @Test
+    void anEventLaterThanTheRetentionFindsTheCaseReleasedWhateverTheWatermarksSteps() {
+        long retention = 24 * H;
+        MeasureDefinition d = leadTime(Duration.ofHours(2), null);
+        long end = 2 * H + retention + 1;
+
+        MeasureMachine fine = new MeasureMachine(d, retention);
+        CaseState s = new CaseState();
+        Out stepwise = new Out();
+        fine.buffer(s, ev("project_requested", 0));
+        fine.advanceTo("c1", s, 2 * H + retention, stepwise);
+        assertThat(fine.disposableFrom(s, retention)).isLessThanOrEqualTo(2 * H + retention);
+        s = new CaseState(); // what the processor does at the release: clears the state
+        fine.buffer(s, ev("project_created", end));
+        fine.advanceTo("c1", s, end, stepwise);
+
+        MeasureMachine coarse = new MeasureMachine(d, retention);
+        CaseState c = new CaseState();
+        Out oneStep = new Out();
+        coarse.buffer(c, ev("project_requested", 0));
+        coarse.buffer(c, ev("project_created", end));
+        coarse.advanceTo("c1", c, end, oneStep);
+
+        assertThat(oneStep.orphans).isEqualTo(stepwise.orphans).isEqualTo(1);
+        assertThat(oneStep.measurements).isEmpty();
+        assertThat(stepwise.measurements).isEmpty();
+        assertThat(oneStep.alerts).extracting(Alert::getKind).containsExactly(Alert.Kind.TIMEOUT);
+        // one ms earlier the end is within the retention: a correction of the timed-out case, both ways
+        CaseState within = new CaseState();
+        Out kept = new Out();
+        coarse.buffer(within, ev("project_requested", 0));
+        coarse.buffer(within, ev("project_created", end - 1));
+        coarse.advanceTo("c1", within, end, kept);
+        assertThat(kept.measurements).extracting(Measurement::isAfterTimeout).containsExactly(true);
+        assertThat(kept.orphans).isZero();
+    }
+
+    @Test
+    void aLateEndArrivingBehindAWatermarkPastTheRetentionFindsTheCaseReleased() {
+        long retention = 24 * H;
+        MeasureMachine m = new MeasureMachine(leadTime(Duration.ofHours(2), null), retention);
+        CaseState s = new CaseState();
+        m.buffer(s, ev("project_requested", 0));
+        m.advanceTo("c1", s, 3 * H, new Out());
+        ProcessEvent lateEnd = ev("project_created", 3 * H);
+        lateEnd.setLateWatermark(2 * H + retention);
+        assertThat(m.applyLate("c1", s, lateEnd, new Out())).isFalse();
+
+        CaseState kept = new CaseState();
+        m.buffer(kept, ev("project_requested", 0));
+        m.advanceTo("c1", kept, 3 * H, new Out());
+        ProcessEvent lateWithin = ev("project_created", 3 * H);
+        lateWithin.setLateWatermark(2 * H + retention - 1);
+        assertThat(m.applyLate("c1", kept, lateWithin, new Out())).isTrue();
+    }
+
     @Test
     void openCaseReportsItsAge() {
         MeasureMachine m = new MeasureMachine(leadTime(Duration.ofDays(7), null));
