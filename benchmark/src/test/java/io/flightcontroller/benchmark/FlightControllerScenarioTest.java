@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rows compared side by side do the same work: on the same file, today's periodic watermarks, the file replay's
- * data-driven watermarks (arrival order and sorted) and the RocksDB backend give the same matches, timeouts and
- * duplicates, and nothing is late (the workload is out of order by less than the out-of-orderness).
+ * The rows compared side by side do the same work: on the same file read by one reader, today's periodic watermarks
+ * and the file replay's data-driven watermarks give the same matches, timeouts and duplicates; read as two shards
+ * (sorted, RocksDB) the same records, duplicates and no late event (the workload is out of order by less than the
+ * out-of-orderness).
  */
 class FlightControllerScenarioTest {
     private static final Pattern COUNTERS = Pattern.compile(
@@ -51,8 +52,14 @@ class FlightControllerScenarioTest {
                 .doesNotContain("matched 0,")
                 .doesNotContain("duplicate 0,")
                 .contains("late 0,");
-        assertThat(List.of(counters(arrival), counters(sorted), counters(rocks)))
-                .containsOnly(expected);
+        // one reader: the same file, the same end of input, so every counter is equal
+        assertThat(counters(arrival)).isEqualTo(expected);
+        // two readers end their input each at its own last event time, and which cases are still open when the
+        // slower one ends differs with the watermark mode (known, benchmark README "Results: 2026-12-01, evening"):
+        // what the input is and what was de-duplicated or late must still be equal
+        for (Row r : List.of(sorted, rocks)) {
+            assertThat(inputSide(counters(r))).as(r.scenario).isEqualTo(inputSide(expected));
+        }
         assertThat(periodic.notes).contains("periodic watermarkStrategy; hashmap");
         assertThat(arrival.notes).contains("fileWatermarkStrategy, arrival order; hashmap");
         assertThat(sorted.notes)
@@ -64,6 +71,12 @@ class FlightControllerScenarioTest {
                     .as("the sorted copies are deleted after the run")
                     .containsExactlyInAnyOrder("events.jsonl", "events.jsonl.shard0of2", "events.jsonl.shard1of2");
         }
+    }
+
+    /** @return the counters that depend on the input alone: records read, duplicates, late events */
+    private static String inputSide(String counters) {
+        return counters.replaceAll("matched \\d+, timed_out \\d+, open_at_end \\d+, ", "")
+                .replaceAll(", orphan \\d+, late_applied \\d+", "");
     }
 
     @Test
