@@ -122,6 +122,12 @@ public final class Benchmark implements Callable<Integer> {
                     + " shared by its slots; 0 = Flink's local default, 128 (default ${DEFAULT-VALUE})")
     int rocksdbManagedMib = 1024;
 
+    @Option(
+            names = "--rocksdb-heap-timers",
+            description = "the RocksDB rows keep their timers on the heap"
+                    + " (state.backend.rocksdb.timer-service.factory: HEAP); default: in RocksDB, as Managed Flink")
+    boolean rocksdbHeapTimers;
+
     @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)")
     boolean noSort;
 
@@ -210,7 +216,8 @@ public final class Benchmark implements Callable<Integer> {
         }
         report = new Report(cores, cases, seed);
         flightController = new FlightControllerScenario(measures, cases, seed)
-                .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null);
+                .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null)
+                .rocksdbHeapTimers(rocksdbHeapTimers);
         Files.createDirectories(workDir);
         System.out.printf(
                 Locale.ROOT,

@@ -24,6 +24,8 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -93,6 +95,8 @@ final class FlightControllerScenario {
     private final long seed;
     /** Managed memory of the mini-cluster in RocksDB runs (shared by its slots); null = Flink's local 128 MiB. */
     private MemorySize rocksdbManagedMemory;
+    /** Whether the RocksDB runs keep their timers on the heap. */
+    private boolean rocksdbHeapTimers;
 
     /**
      * @param measures the measures the job runs
@@ -112,6 +116,17 @@ final class FlightControllerScenario {
      */
     FlightControllerScenario rocksdbManagedMemory(Integer mib) {
         this.rocksdbManagedMemory = mib == null ? null : MemorySize.ofMebiBytes(mib);
+        return this;
+    }
+
+    /**
+     * @param heap whether the RocksDB runs keep their timers on the heap ({@code
+     *     state.backend.rocksdb.timer-service.factory: HEAP}) instead of in RocksDB (Flink's default, Managed Flink's
+     *     unless a support case changes it)
+     * @return this
+     */
+    FlightControllerScenario rocksdbHeapTimers(boolean heap) {
+        this.rocksdbHeapTimers = heap;
         return this;
     }
 
@@ -237,6 +252,9 @@ final class FlightControllerScenario {
             if (rocksdbManagedMemory != null) {
                 conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, rocksdbManagedMemory);
             }
+            if (rocksdbHeapTimers) {
+                conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         Meter m = null; // from the sort, else from env.execute (as before the sort existed)
@@ -350,6 +368,7 @@ final class FlightControllerScenario {
                         : rocksdbManagedMemory == null
                                 ? " (managed memory 128 MiB, Flink's local" + " default)"
                                 : " (managed memory " + rocksdbManagedMemory.getMebiBytes() + " MiB)")
+                + (backend != Backend.HEAP && rocksdbHeapTimers ? ", timers on the heap" : "")
                 + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {

@@ -80,6 +80,25 @@ class FlightControllerScenarioTest {
     }
 
     @Test
+    void rocksDbWithItsTimersOnTheHeapDoesTheSameWorkAndSaysSo(@TempDir Path dir) throws Exception {
+        MeasuresConfig measures;
+        try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
+            measures = MeasuresYaml.read(in);
+        }
+        Path single = dir.resolve("events.jsonl");
+        long lines = WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(1_000).seed(12), single);
+        FlightControllerScenario fc = new FlightControllerScenario(measures, 1_000, 12);
+        Row heap = fc.run("heap", 1, List.of(single), null, lines, false);
+        Row rocks = fc.rocksdbHeapTimers(true)
+                .run("rocksdb", 1, List.of(single), null, lines, false, Watermarks.PERIODIC, Backend.ROCKSDB);
+
+        assertThat(counters(rocks)).isEqualTo(counters(heap));
+        assertThat(rocks.notes).contains("rocksdb").contains("timers on the heap");
+        assertThat(heap.notes).doesNotContain("timers on the heap");
+    }
+
+    @Test
     void streamedRunsDoTheSameWorkAsTheFileRunOnTheSameSeedAndCount(@TempDir Path dir) throws Exception {
         MeasuresConfig measures;
         try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
