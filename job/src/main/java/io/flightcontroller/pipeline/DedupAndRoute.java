@@ -3,6 +3,7 @@ package io.flightcontroller.pipeline;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasuresConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -236,12 +237,12 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         if (compact.value() != null) {
             return; // already in this layout (a spilled id)
         }
-        long[] keys = new long[0];
+        List<Long> pairs = new ArrayList<>();
         for (Map.Entry<Long, Long> m : seen.entries()) {
-            keys = Arrays.copyOf(keys, keys.length + 2);
-            keys[keys.length - 2] = m.getKey();
-            keys[keys.length - 1] = m.getValue();
+            pairs.add(m.getKey());
+            pairs.add(m.getValue());
         }
+        long[] keys = pairs.stream().mapToLong(Long::longValue).toArray();
         if (keys.length == 0) {
             seen.clear();
         } else if (keys.length / 2 <= COMPACT_MAX) {
