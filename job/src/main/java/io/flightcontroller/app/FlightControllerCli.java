@@ -56,7 +56,7 @@ public final class FlightControllerCli implements Callable<Integer> {
 
     /** @return the command line with its error handling ({@link CliErrors}); tests set its output streams */
     static CommandLine commandLine() {
-        return CliErrors.install(new CommandLine(new FlightControllerCli()));
+        return CliErrors.install(new CommandLine(new FlightControllerCli()).setCaseInsensitiveEnumValuesAllowed(true));
     }
 
     @Option(
@@ -256,6 +256,13 @@ public final class FlightControllerCli implements Callable<Integer> {
         Duration maxFutureSkew;
 
         @Option(
+                names = "--state-layout",
+                defaultValue = "per_measure",
+                description =
+                        "how keyed state is laid out: ${COMPLETION-CANDIDATES}; per_correlation_id measures with less CPU per event, a run resumed from --out-dir's checkpoints keeps its layout (default: ${DEFAULT-VALUE})")
+        io.flightcontroller.pipeline.PipelineOptions.StateLayout stateLayout;
+
+        @Option(
                 names = "--sns-topic-arn",
                 description =
                         "also publish alerts to this Amazon SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC; .fifo for a FIFO topic)")
@@ -315,7 +322,8 @@ public final class FlightControllerCli implements Callable<Integer> {
                     .idleTimeout(idleTimeout)
                     .dedupRetention(dedupRetention)
                     .caseRetention(caseRetention)
-                    .maxFutureSkew(maxFutureSkew);
+                    .maxFutureSkew(maxFutureSkew)
+                    .stateLayout(stateLayout);
             s.arrivalOrder = arrivalOrder;
             s.workDir = outDir;
             s.parallelism = parallelism;

@@ -57,6 +57,7 @@ import org.apache.flink.configuration.Configuration;
  *   measures.yaml             inline YAML                           -
  *   measures.location         classpath:/x.yaml | s3://bucket/key | file path   default classpath:/measures.yaml
  *   measures.s3.region        region of the S3 bucket               default: AWS default region chain
+ *   state.layout              per_measure | per_correlation_id      default per_measure; fixed at first start
  * FlightController.Sinks
  *   metrics.sink              jdbc | timestream | influxdb | none   required
  *   jdbc.url                  JDBC URL                              required for jdbc
@@ -268,6 +269,13 @@ public final class JobConfig implements Serializable {
         SourceType sourceType = g.read(
                 GROUP_SOURCE, r -> Options.enumValue(r, SOURCE_TYPE_OPTION, SourceType.class, SourceType.KINESIS));
         MeasuresLocation.Loaded measures = g.read(GROUP_MEASURES, r -> MeasuresLocation.load(r));
+        PipelineOptions.StateLayout stateLayout = g.read(
+                GROUP_MEASURES,
+                r -> Options.enumValue(
+                        r,
+                        PipelineOptions.STATE_LAYOUT,
+                        PipelineOptions.StateLayout.class,
+                        PipelineOptions.StateLayout.PER_MEASURE));
         PipelineOptions pipeline = g.read(
                 GROUP_TIME,
                 r -> PipelineOptions.builder(measures.measures)
@@ -279,6 +287,7 @@ public final class JobConfig implements Serializable {
                                 r, PipelineOptions.DEDUP_RETENTION, PipelineOptions.DEFAULT_DEDUP_RETENTION, true))
                         .caseRetention(Options.duration(
                                 r, PipelineOptions.CASE_RETENTION, PipelineOptions.DEFAULT_CASE_RETENTION, true))
+                        .stateLayout(stateLayout)
                         .build());
 
         KinesisSourceOptions kinesis = null;

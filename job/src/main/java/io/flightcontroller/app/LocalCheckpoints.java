@@ -515,6 +515,10 @@ final class LocalCheckpoints {
         m.put("--dedup-retention", String.valueOf(o.getDedupRetention()));
         m.put("--case-retention", String.valueOf(o.getCaseRetention()));
         m.put("--max-future-skew", String.valueOf(o.getMaxFutureSkew()));
+        if (o.getStateLayout() != PipelineOptions.StateLayout.PER_MEASURE) {
+            // only when not the default, so checkpoints written before the option existed still resume
+            m.put("--state-layout", o.getStateLayout().name().toLowerCase(Locale.ROOT));
+        }
         return m;
     }
 

@@ -86,6 +86,8 @@ public final class RuntimePropertyKeys {
     public static final String DEFAULT_MEASURES_LOCATION = MeasuresLocation.DEFAULT_LOCATION;
     /** AWS region of the S3 bucket for an {@code s3://} measures location (default: the default region chain). */
     public static final String MEASURES_S3_REGION = MeasuresLocation.S3_REGION.key();
+    /** Keyed state layout, {@code per_measure} or {@code per_correlation_id}: fixed at an application's first start. */
+    public static final String STATE_LAYOUT = PipelineOptions.STATE_LAYOUT.key();
 
     /** Group of the metric sinks. */
     public static final String GROUP_SINKS = "FlightController.Sinks";
@@ -133,7 +135,7 @@ public final class RuntimePropertyKeys {
                     KinesisSourceOptions.options(),
                     FileOptions.sourceOptions()),
             group(GROUP_TIME, PipelineOptions.timeOptions()),
-            group(GROUP_MEASURES, MeasuresLocation.options()),
+            group(GROUP_MEASURES, MeasuresLocation.options(), List.of(PipelineOptions.STATE_LAYOUT)),
             group(
                     GROUP_SINKS,
                     List.of(METRICS_SINK_OPTION),

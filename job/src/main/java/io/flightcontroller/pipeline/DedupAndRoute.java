@@ -169,7 +169,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         }
     }
 
-    private static int indexOf(long[] keys, long key) {
+    static int indexOf(long[] keys, long key) {
         if (keys != null) {
             for (int i = 0; i < keys.length; i += 2) {
                 if (keys[i] == key) {

@@ -33,6 +33,11 @@ import org.apache.flink.streaming.api.transformations.OneInputTransformation;
  *                                              keyBy(measure): tumbling windows   keyBy(measure): burn rates
  *                                                    (aggregates)                  (alerts, error budgets)
  * </pre>
+ * With {@code state.layout=per_correlation_id} the first keyed operator also measures: "keyBy(correlation id):
+ * dedup, late, measure" runs the measure machine of every state-machine measure whose case key includes the
+ * correlation id and hands only the other measures' events on (to the sequence patterns and the per-measure
+ * operator, which then sees only measures keyed on payload fields alone); its measurements, alerts, outcomes and open
+ * cases join those of the per-measure operator.
  * Every operator has a stable {@code uid} so savepoints survive changes to the job.
  */
 public final class FlightControllerTopology {
@@ -131,14 +136,35 @@ public final class FlightControllerTopology {
                 .name("split malformed and unused events")
                 .uid("parse-split");
 
-        SingleOutputStreamOperator<RoutedEvent> routed = events.keyBy(ProcessEvent::getCorrelationId)
-                .transform(
-                        "dedup, late, route",
-                        RoutedEvent.TYPE,
-                        new DedupAndRoute.Operator(new DedupAndRoute(
-                                options.getMeasures(),
-                                options.getDedupRetention().toMillis())))
-                .uid("dedup-route");
+        // per measure (the default): de-duplication keyed by correlation id, then each measure keyed by its case;
+        // per correlation id: one operator does both for the measures whose cases lie within one correlation id
+        SingleOutputStreamOperator<?> byId;
+        DataStream<RoutedEvent> routed;
+        SingleOutputStreamOperator<Measurement> byCorrelationId = null;
+        if (options.getStateLayout() == PipelineOptions.StateLayout.PER_CORRELATION_ID) {
+            byCorrelationId = events.keyBy(ProcessEvent::getCorrelationId)
+                    .transform(
+                            "dedup, late, measure by correlation id",
+                            DomainSerializers.MEASUREMENT,
+                            new MeasureByCorrelationId(
+                                    options.getMeasures(),
+                                    options.getDedupRetention().toMillis(),
+                                    options.getCaseRetention().toMillis()))
+                    .uid("measure-by-correlation-id");
+            byId = byCorrelationId;
+            routed = byCorrelationId.getSideOutput(MeasureByCorrelationId.ELSEWHERE);
+        } else {
+            SingleOutputStreamOperator<RoutedEvent> dedup = events.keyBy(ProcessEvent::getCorrelationId)
+                    .transform(
+                            "dedup, late, route",
+                            RoutedEvent.TYPE,
+                            new DedupAndRoute.Operator(new DedupAndRoute(
+                                    options.getMeasures(),
+                                    options.getDedupRetention().toMillis())))
+                    .uid("dedup-route");
+            byId = dedup;
+            routed = dedup;
+        }
 
         // sequence measures: one flink-cep operator each; every other measure: the state machine
         SequenceStreams sequences = SequenceStreams.build(routed, options);
@@ -154,7 +180,7 @@ public final class FlightControllerTopology {
                 .uid("measure");
 
         DataStream<Outcome> outcomes =
-                SequenceStreams.union(measured.getSideOutput(SideOutputs.OUTCOMES), sequences.outcomes);
+                SequenceStreams.union(both(measured, byCorrelationId, SideOutputs.OUTCOMES), sequences.outcomes);
 
         SingleOutputStreamOperator<Alert> burnRate = outcomes.keyBy(Outcome::getMeasure)
                 .process(new BurnRateFunction(options.getMeasures(), options.getBurnRateBucketMs()))
@@ -172,14 +198,25 @@ public final class FlightControllerTopology {
         }
 
         return new Outputs(
-                SequenceStreams.union(measured, sequences.measurements),
-                SequenceStreams.union(measured.getSideOutput(SideOutputs.ALERTS).union(burnRate), sequences.alerts),
+                SequenceStreams.union(
+                        byCorrelationId == null ? measured : measured.union(byCorrelationId), sequences.measurements),
+                SequenceStreams.union(
+                        both(measured, byCorrelationId, SideOutputs.ALERTS).union(burnRate), sequences.alerts),
                 SequenceStreams.union(
                         events.getSideOutput(SideOutputs.DEAD_LETTERS)
-                                .union(routed.getSideOutput(SideOutputs.DEAD_LETTERS)),
+                                .union(byId.getSideOutput(SideOutputs.DEAD_LETTERS)),
                         sequences.deadLetters),
                 aggregates,
                 burnRate.getSideOutput(SideOutputs.ERROR_BUDGETS),
-                SequenceStreams.union(measured.getSideOutput(SideOutputs.OPEN_CASES), sequences.openCases));
+                SequenceStreams.union(both(measured, byCorrelationId, SideOutputs.OPEN_CASES), sequences.openCases));
+    }
+
+    /** @return the side output of the per-measure operator, with that of the per-correlation-id one when it exists */
+    private static <T> DataStream<T> both(
+            SingleOutputStreamOperator<Measurement> measured,
+            SingleOutputStreamOperator<Measurement> byCorrelationId,
+            org.apache.flink.util.OutputTag<T> tag) {
+        DataStream<T> s = measured.getSideOutput(tag);
+        return byCorrelationId == null ? s : s.union(byCorrelationId.getSideOutput(tag));
     }
 }

@@ -38,6 +38,12 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // the end of input, sent on by MeasureByCorrelationId when its own input ended: endInput reports the
+            // open cases at the last event time and then sends it on (firing every deadline here would time out
+            // every open case)
+            return;
+        }
         lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
         super.processWatermark(mark);
     }

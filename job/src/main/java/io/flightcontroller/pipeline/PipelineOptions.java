@@ -47,6 +47,35 @@ public final class PipelineOptions implements Serializable {
             .noDefaultValue()
             .withDescription("duration >= 0, default P1D");
 
+    /**
+     * How keyed state is laid out (property group {@code FlightController.Measures}); chosen at an application's first
+     * start and kept: a snapshot restores only into the layout that wrote it.
+     */
+    public static final ConfigOption<String> STATE_LAYOUT = ConfigOptions.key("state.layout")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("per_measure | per_correlation_id, default per_measure; fixed at an application's first"
+                    + " start");
+
+    /**
+     * How the job keeps its keyed state. Keyed state cannot move to another operator or key on restore, so an
+     * application keeps the layout of its first start (a snapshot of the other layout fails to restore, naming the
+     * operator whose state has no place: see the README, "State layouts").
+     */
+    public enum StateLayout {
+        /**
+         * De-duplication keyed by correlation id, then every measure keyed by (measure name, case key), each its own
+         * task and state: the layout of every application started before the choice existed (the default).
+         */
+        PER_MEASURE,
+        /**
+         * One operator keyed by correlation id de-duplicates and measures every state-machine measure whose case key
+         * includes the correlation id ({@link MeasureByCorrelationId}); other measures as in {@link #PER_MEASURE}.
+         * Less CPU per event (benchmark README).
+         */
+        PER_CORRELATION_ID
+    }
+
     /** @return the event-time options, in documentation order */
     public static List<ConfigOption<String>> timeOptions() {
         return List.of(OUT_OF_ORDERNESS, IDLE_TIMEOUT, DEDUP_RETENTION, CASE_RETENTION);
@@ -62,6 +91,7 @@ public final class PipelineOptions implements Serializable {
     private final long burnRateBucketMs;
     private final boolean sortedInput;
     private final Duration maxFutureSkew;
+    private final StateLayout stateLayout;
 
     private PipelineOptions(Builder b) {
         this.measures = Objects.requireNonNull(b.measures, "measures");
@@ -72,6 +102,7 @@ public final class PipelineOptions implements Serializable {
         this.burnRateBucketMs = b.burnRateBucketMs;
         this.sortedInput = b.sortedInput;
         this.maxFutureSkew = b.maxFutureSkew;
+        this.stateLayout = b.stateLayout;
     }
 
     /** @param measures the measures @return a builder with the defaults */
@@ -107,6 +138,10 @@ public final class PipelineOptions implements Serializable {
         return sortedInput;
     }
     /** @return how far ahead of its arrival an event may be, or null for no limit */
+    public StateLayout getStateLayout() {
+        return stateLayout;
+    }
+
     public Duration getMaxFutureSkew() {
         return maxFutureSkew;
     }
@@ -134,6 +169,7 @@ public final class PipelineOptions implements Serializable {
         private long burnRateBucketMs = BurnRateEvaluator.DEFAULT_BUCKET_MS;
         private boolean sortedInput;
         private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
+        private StateLayout stateLayout = StateLayout.PER_MEASURE;
 
         private Builder(MeasuresConfig measures) {
             this.measures = measures;
@@ -166,6 +202,11 @@ public final class PipelineOptions implements Serializable {
 
         public Builder sortedInput(boolean sorted) {
             this.sortedInput = sorted;
+            return this;
+        }
+
+        public Builder stateLayout(StateLayout layout) {
+            this.stateLayout = java.util.Objects.requireNonNull(layout, "state.layout");
             return this;
         }
 

@@ -256,6 +256,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            return; // the end of input (see MeasureOperator#processWatermark): endInput reports, then sends it on
+        }
         super.processWatermark(mark); // timers fire inside, while lastWatermark is still the previous one
         lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
     }

@@ -59,6 +59,17 @@ class DeterministicReplayTest {
     private static Path generated;
     private static Baseline rich;
 
+    /**
+     * Points the shared workloads at another test class's folder and forgets the cached ones (their files were in
+     * this class's temporary folder, deleted after it ran).
+     */
+    static synchronized void useFolder(Path folder) {
+        dir = folder;
+        generated = null;
+        rich = null;
+        arrivalBaseline = null;
+    }
+
     /** What one run left behind. */
     static final class Baseline {
         final LocalRun.Result result;

@@ -1,0 +1,441 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.domain.engine.CaseState;
+import io.flightcontroller.domain.engine.MeasureMachine;
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.KindRules;
+import io.flightcontroller.domain.measure.MeasureDefinition;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.OpenCase;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The per-correlation-id layout ({@link PipelineOptions.StateLayout#PER_CORRELATION_ID}): one keyed operator, keyed by
+ * correlation id, that does what {@link DedupAndRoute} and {@link MeasureFunction} do one after the other in the
+ * per-measure layout, for every state-machine measure whose case key includes the correlation id (all the events of
+ * such a case share one correlation id). Events of the other measures (a case key of payload fields only, sequences)
+ * leave on {@link #ELSEWHERE} as {@link RoutedEvent}s, exactly as {@link DedupAndRoute} would have routed them.
+ *
+ * <p>Shape: per event one read and one write of {@link CorrelationCases} and at most one timer change, instead of one
+ * read and write for de-duplication, a serialized hand-over to another task, and per measure the event feeds another
+ * read, write and timer. The same rules decide every result: duplicates and late events as {@link DedupAndRoute},
+ * buffering, deadlines, late corrections and release as {@link MeasureFunction}, and each output record carries the
+ * timestamp the per-measure layout gives it (the event's, or the time of the case's own wake-up), so the two layouts
+ * write the same rows ({@code StateLayoutEquivalenceTest}).
+ *
+ * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
+ * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
+ */
+final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
+        implements OneInputStreamOperator<ProcessEvent, Measurement>,
+                Triggerable<String, VoidNamespace>,
+                BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+
+    /** Name of the per-id value state. */
+    static final String STATE_NAME = "correlation-cases";
+    /** Events of the measures this operator does not hold, routed as the per-measure layout routes them. */
+    static final OutputTag<RoutedEvent> ELSEWHERE = new OutputTag<>("routed-elsewhere", RoutedEvent.TYPE);
+
+    private static final ValueStateDescriptor<CorrelationCases> STATE =
+            new ValueStateDescriptor<>(STATE_NAME, CorrelationCases.TYPE);
+
+    private final MeasuresConfig measures;
+    private final long dedupRetentionMs;
+    private final long retentionMs;
+    private transient Map<String, MeasureMachine> machines;
+    private transient boolean[] held;
+    private transient ValueState<CorrelationCases> state;
+    private transient MapState<Long, Long> spilled;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient PipelineCounters counters;
+    private transient Out out;
+    private transient volatile long lastWatermark;
+    private transient volatile long maxEventTime;
+
+    MeasureByCorrelationId(MeasuresConfig measures, long dedupRetentionMs, long retentionMs) {
+        this.measures = measures;
+        this.dedupRetentionMs = dedupRetentionMs;
+        this.retentionMs = retentionMs;
+    }
+
+    /**
+     * @param d a measure
+     * @return whether the per-correlation-id operator holds its cases: a state-machine measure whose case key includes
+     *     the correlation id
+     */
+    static boolean holds(MeasureDefinition d) {
+        return d.getKind().rules().engine() != KindRules.Engine.CEP
+                && d.getKey().contains(MeasureDefinition.KEY_CORRELATION_ID);
+    }
+
+    /** @return whether some measure's events leave on {@link #ELSEWHERE} */
+    static boolean routesElsewhere(MeasuresConfig measures) {
+        for (MeasureDefinition d : measures.getMeasures()) {
+            if (!holds(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        List<MeasureDefinition> defs = measures.getMeasures();
+        machines = new HashMap<>();
+        held = new boolean[defs.size()];
+        for (int i = 0; i < defs.size(); i++) {
+            MeasureDefinition d = defs.get(i);
+            held[i] = holds(d);
+            if (held[i]) {
+                machines.put(d.getName(), new MeasureMachine(d, retentionMs));
+            }
+        }
+        state = getRuntimeContext().getState(STATE);
+        spilled = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        counters = new PipelineCounters(getRuntimeContext());
+        out = new Out();
+        lastWatermark = Long.MIN_VALUE;
+        maxEventTime = Long.MIN_VALUE;
+        getMetricGroup()
+                .gauge(
+                        "watermarkLagMs",
+                        () -> lastWatermark == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - lastWatermark);
+        getMetricGroup()
+                .gauge("eventTimeLagMs", () -> lastWatermark == Long.MIN_VALUE ? -1L : maxEventTime - lastWatermark);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processElement(StreamRecord<ProcessEvent> element) throws Exception {
+        ProcessEvent e = element.getValue();
+        long watermark = timers.currentWatermark();
+        maxEventTime = Math.max(maxEventTime, e.getTimeMs());
+        long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
+        CorrelationCases c = state.value();
+        if (c != null && (c.spilled ? spilled.contains(key) : DedupAndRoute.indexOf(c.dedup, key) >= 0)) {
+            counters.inc(PipelineCounters.DUPLICATE);
+            return;
+        }
+        if (c == null) {
+            c = new CorrelationCases();
+        }
+        boolean late = e.isLate(); // decided (and dead-lettered) at the source by ParseSplitter
+        if (!late) {
+            remember(c, key, e.getTimeMs() + dedupRetentionMs);
+        }
+        if (!measures.relevantTypes().contains(e.getEventType())) {
+            // counted, not dead-lettered: nothing measures it; remembered so its duplicates are counted too
+            counters.inc(PipelineCounters.UNKNOWN_TYPE);
+            save(c);
+            return;
+        }
+        long ts = element.hasTimestamp() ? element.getTimestamp() : Long.MIN_VALUE;
+        List<MeasureDefinition> defs = measures.getMeasures();
+        ProcessEvent withoutPayload = null;
+        for (int i = 0; i < defs.size(); i++) {
+            MeasureDefinition d = defs.get(i);
+            if (!d.isRelevant(e.getEventType())) {
+                continue;
+            }
+            String caseKey = d.caseKey(e);
+            if (caseKey == null) {
+                continue; // dead-lettered (missing_key_field) at the source by ParseSplitter, with the raw record
+            }
+            ProcessEvent ev = e;
+            if (!d.usesPayload()) {
+                // the measure reads no payload field: do not ship or buffer it
+                if (withoutPayload == null) {
+                    withoutPayload = e.withoutPayload();
+                }
+                ev = withoutPayload;
+            }
+            if (!held[i]) {
+                StreamRecord<RoutedEvent> r = new StreamRecord<>(new RoutedEvent(d.getName(), caseKey, ev, late));
+                if (element.hasTimestamp()) {
+                    r.setTimestamp(ts);
+                }
+                output.collect(ELSEWHERE, r);
+                continue;
+            }
+            String measure = d.getName();
+            MeasureMachine m = machines.get(measure);
+            int at = c.indexOf(measure, caseKey);
+            CaseState s = at >= 0 ? c.cases[at] : new CaseState();
+            if (late) {
+                // as MeasureFunction: judged against the case as it stood at the watermark the event arrived behind
+                long arrivedBehind = ev.getLateWatermark();
+                m.advanceTo(caseKey, s, arrivedBehind, out.at(ts, Long.MIN_VALUE));
+                if (m.applyLate(caseKey, s, ev, out.at(ts, arrivedBehind + 1))) {
+                    counters.inc(PipelineCounters.LATE_APPLIED);
+                }
+                settle(c, at < 0 ? c.add(measure, caseKey, s) : at, m, watermark);
+            } else {
+                m.buffer(s, ev);
+                s.timerMs = Math.min(s.timerMs, ev.getTimeMs());
+                if (at < 0) {
+                    c.add(measure, caseKey, s);
+                }
+            }
+        }
+        save(c);
+    }
+
+    /** Remembers a de-duplication key until {@code expiryMs}, as {@link DedupAndRoute} does. */
+    private void remember(CorrelationCases c, long key, long expiryMs) throws Exception {
+        if (c.spilled) {
+            spilled.put(key, expiryMs);
+            return;
+        }
+        if (c.dedup == null) {
+            c.dedup = new long[] {key, expiryMs};
+            c.dedupWakeMs = expiryMs;
+        } else if (c.dedup.length / 2 < DedupAndRoute.COMPACT_MAX) {
+            long[] more = java.util.Arrays.copyOf(c.dedup, c.dedup.length + 2);
+            more[c.dedup.length] = key;
+            more[c.dedup.length + 1] = expiryMs;
+            c.dedup = more;
+        } else {
+            for (int i = 0; i < c.dedup.length; i += 2) {
+                spilled.put(c.dedup[i], c.dedup[i + 1]);
+            }
+            spilled.put(key, expiryMs);
+            c.dedup = null;
+            c.spilled = true;
+        }
+    }
+
+    /**
+     * After a case has worked: drops it once its retention has passed the watermark, else sets the time it next has
+     * work (as {@link MeasureFunction}'s {@code save}).
+     */
+    private void settle(CorrelationCases c, int at, MeasureMachine m, long watermark) {
+        CaseState s = c.cases[at];
+        long disposable = m.disposableFrom(s, retentionMs);
+        if (disposable <= watermark) {
+            c.remove(at);
+        } else {
+            s.timerMs = Math.min(m.nextDueTime(s), disposable);
+        }
+    }
+
+    /** Keeps one timer at the id's earliest work, and stores the value or clears the id. */
+    private void save(CorrelationCases c) throws Exception {
+        long wakeUp = c.wakeUpMs();
+        if (wakeUp != c.timerMs) {
+            if (c.timerMs != Long.MAX_VALUE) {
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
+            }
+            if (wakeUp != Long.MAX_VALUE) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
+            }
+            c.timerMs = wakeUp;
+        }
+        if (c.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(c);
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        CorrelationCases c = state.value();
+        if (c == null || timer.getTimestamp() != c.timerMs) {
+            return;
+        }
+        c.timerMs = Long.MAX_VALUE; // this timer has fired
+        long watermark = timers.currentWatermark();
+        if (c.dedupWakeMs <= watermark) {
+            forgetKeys(c, watermark);
+        }
+        for (int i = 0; i < c.size; ) {
+            CaseState s = c.cases[i];
+            if (s.timerMs > watermark) {
+                i++;
+                continue;
+            }
+            long wokeAt = s.timerMs;
+            s.timerMs = Long.MAX_VALUE;
+            MeasureMachine m = machines.get(c.measures[i]);
+            if (m == null) {
+                // restored from a savepoint of a measures file that had this measure: its state goes, counted
+                counters.inc(PipelineCounters.STATE_OF_REMOVED_MEASURE);
+                c.remove(i);
+                continue;
+            }
+            m.advanceTo(c.caseKeys[i], s, watermark, out.at(wokeAt, Long.MIN_VALUE));
+            int before = c.size;
+            settle(c, i, m, watermark);
+            if (c.size == before) {
+                i++;
+            }
+        }
+        save(c);
+    }
+
+    /**
+     * Forgets every remembered key whose expiry the watermark has passed; the next look is at the earliest remaining
+     * one (as {@link DedupAndRoute}'s clean-up timer, which fires again at once while that is still behind the
+     * watermark).
+     */
+    private void forgetKeys(CorrelationCases c, long watermark) throws Exception {
+        long next = Long.MAX_VALUE;
+        if (c.spilled) {
+            for (Iterator<Map.Entry<Long, Long>> it = spilled.iterator(); it.hasNext(); ) {
+                long expiry = it.next().getValue();
+                if (expiry <= watermark) {
+                    it.remove();
+                } else {
+                    next = Math.min(next, expiry);
+                }
+            }
+            if (next == Long.MAX_VALUE) {
+                spilled.clear(); // releases the key's map on the heap backend
+                c.spilled = false;
+            }
+        } else if (c.dedup != null) {
+            long[] keys = c.dedup;
+            int kept = 0;
+            long[] left = new long[keys.length];
+            for (int i = 0; i < keys.length; i += 2) {
+                if (keys[i + 1] > watermark) {
+                    left[kept++] = keys[i];
+                    left[kept++] = keys[i + 1];
+                    next = Math.min(next, keys[i + 1]);
+                }
+            }
+            c.dedup = kept == 0 ? null : kept == keys.length ? keys : java.util.Arrays.copyOf(left, kept);
+        }
+        c.dedupWakeMs = next;
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // no processing-time timers
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        backend.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                STATE,
+                (String id, ValueState<CorrelationCases> st) -> {
+                    CorrelationCases c = st.value();
+                    for (int i = 0; c != null && i < c.size; i++) {
+                        endOfCase(c.measures[i], c.caseKeys[i], c.cases[i]);
+                    }
+                });
+        output.emitWatermark(Watermark.MAX_WATERMARK);
+    }
+
+    /** As {@link MeasureOperator#endInput()} for one case: buffered events applied, then reported if still open. */
+    private void endOfCase(String measure, String caseKey, CaseState s) {
+        MeasureMachine m = machines.get(measure);
+        if (m == null) {
+            return;
+        }
+        if (s.hasPending()) {
+            // events beyond the final watermark: a lone jump ahead that nothing corroborated (arrival order) --
+            // applied to their own case only, no other case's deadline moves for them
+            long last = Long.MIN_VALUE;
+            for (ProcessEvent e : s.pending) {
+                last = Math.max(last, e.getTimeMs());
+            }
+            m.advanceTo(caseKey, s, last, out.at(OWN_TIME, Long.MIN_VALUE));
+        }
+        OpenCase open = m.openCase(caseKey, s, lastWatermark);
+        if (open != null) {
+            counters.inc(PipelineCounters.OPEN_AT_END);
+            output.collect(SideOutputs.OPEN_CASES, new StreamRecord<>(open, lastWatermark));
+        }
+    }
+
+    /** For {@link Out#at}: each record stamped with its own time, as {@link MeasureOperator}'s end does. */
+    private static final long OWN_TIME = Long.MIN_VALUE + 1;
+
+    /** The listener of every machine call; one instance, pointed at the timestamp of the records it emits. */
+    private final class Out implements MeasureMachine.Listener {
+        private long timestamp;
+        private long outcomesNotBefore;
+
+        /**
+         * @param timestamp the timestamp of the records (epoch ms; {@link Long#MIN_VALUE} for none; {@link
+         *     StampAt#OWN} for each record's own time)
+         * @param outcomesNotBefore outcomes are timed no earlier than this, so they are never behind the downstream
+         *     watermark
+         */
+        Out at(long timestamp, long outcomesNotBefore) {
+            this.timestamp = timestamp;
+            this.outcomesNotBefore = outcomesNotBefore;
+            return this;
+        }
+
+        private <T> StreamRecord<T> record(T value, long own) {
+            long t = timestamp == OWN_TIME ? own : timestamp;
+            return t == Long.MIN_VALUE ? new StreamRecord<>(value) : new StreamRecord<>(value, t);
+        }
+
+        @Override
+        public void measurement(Measurement m) {
+            counters.inc(PipelineCounters.MATCHED);
+            output.collect(record(m, m.getEndMs()));
+        }
+
+        @Override
+        public void alert(Alert a) {
+            counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+            output.collect(SideOutputs.ALERTS, record(a, a.getDeadlineMs()));
+        }
+
+        @Override
+        public void outcome(Outcome o) {
+            if (o.getTimeMs() < outcomesNotBefore) {
+                o.setTimeMs(outcomesNotBefore);
+            }
+            output.collect(SideOutputs.OUTCOMES, record(o, o.getTimeMs()));
+        }
+
+        @Override
+        public void orphan(ProcessEvent e) {
+            counters.inc(PipelineCounters.ORPHAN);
+        }
+
+        @Override
+        public void noValue(ProcessEvent e) {
+            counters.inc(PipelineCounters.NO_VALUE);
+        }
+    }
+}
