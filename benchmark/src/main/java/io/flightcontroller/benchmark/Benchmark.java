@@ -128,6 +128,14 @@ public final class Benchmark implements Callable<Integer> {
                     + " (state.backend.rocksdb.timer-service.factory: HEAP); default: in RocksDB, as Managed Flink")
     boolean rocksdbHeapTimers;
 
+    @Option(
+            names = "--state-layout",
+            description =
+                    "the job's state.layout in the FC rows and the checkpoint sizes: per_measure (the job's default)"
+                            + " or per_correlation_id (default ${DEFAULT-VALUE})")
+    io.flightcontroller.pipeline.PipelineOptions.StateLayout stateLayout =
+            io.flightcontroller.pipeline.PipelineOptions.StateLayout.PER_MEASURE;
+
     @Option(names = "--no-sort", description = "skip the sort rows (EventTimeSorter)")
     boolean noSort;
 
@@ -199,7 +207,9 @@ public final class Benchmark implements Callable<Integer> {
     private FlightControllerScenario flightController;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Benchmark()).execute(args));
+        System.exit(new CommandLine(new Benchmark())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 
     @Override
@@ -217,17 +227,19 @@ public final class Benchmark implements Callable<Integer> {
         report = new Report(cores, cases, seed);
         flightController = new FlightControllerScenario(measures, cases, seed)
                 .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null)
-                .rocksdbHeapTimers(rocksdbHeapTimers);
+                .rocksdbHeapTimers(rocksdbHeapTimers)
+                .stateLayout(stateLayout);
         Files.createDirectories(workDir);
         System.out.printf(
                 Locale.ROOT,
-                "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d measures=%s%n",
+                "cores=%d java=%s maxHeap=%d MiB cases=%d seed=%d measures=%s state.layout=%s%n",
                 cores,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20,
                 cases,
                 seed,
-                measuresFile != null ? measuresFile : "the job's measures.yaml");
+                measuresFile != null ? measuresFile : "the job's measures.yaml",
+                stateLayout.name().toLowerCase(Locale.ROOT));
 
         if (!noThroughput) {
             throughput();
@@ -248,6 +260,7 @@ public final class Benchmark implements Callable<Integer> {
         if (!checkpointSizes.isEmpty()) {
             List<Backend> backends = noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
             report.addAll(new CheckpointScenario(measures, rocksdbManagedMib > 0 ? rocksdbManagedMib : null, workDir)
+                    .stateLayout(stateLayout)
                     .rows(backends, checkpointSizes));
         }
         if (!noLatency) {

@@ -45,6 +45,7 @@ final class CheckpointScenario {
     private final MeasuresConfig measures;
     private final MemorySize rocksdbManagedMemory;
     private final Path workDir;
+    private PipelineOptions.StateLayout stateLayout = PipelineOptions.StateLayout.PER_MEASURE;
 
     /**
      * @param measures the measures the job runs
@@ -55,6 +56,15 @@ final class CheckpointScenario {
         this.measures = measures;
         this.rocksdbManagedMemory = rocksdbManagedMib == null ? null : MemorySize.ofMebiBytes(rocksdbManagedMib);
         this.workDir = workDir;
+    }
+
+    /**
+     * @param layout the job's {@code state.layout}
+     * @return this
+     */
+    CheckpointScenario stateLayout(PipelineOptions.StateLayout layout) {
+        this.stateLayout = layout;
+        return this;
     }
 
     /** The sizes on disk of the two savepoints of one state. */
@@ -122,7 +132,8 @@ final class CheckpointScenario {
     Sizes holding(Backend backend, long n, double neverCompletes, long advanceMs) throws Exception {
         BenchSources.HoldingSource.RELEASE = new CountDownLatch(1);
         BenchSources.MarkerSink.LATCH = new CountDownLatch(1);
-        PipelineOptions options = PipelineOptions.builder(measures).build();
+        PipelineOptions options =
+                PipelineOptions.builder(measures).stateLayout(stateLayout).build();
         Path dir = Files.createTempDirectory(workDir, "snapshots-");
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
@@ -211,7 +222,8 @@ final class CheckpointScenario {
         r.events = n;
         r.wallS = Double.NaN;
         r.eventsPerS = (double) bytes / n;
-        r.notes = "bytes/case on disk (value column); " + note + "; savepoint " + total + " B minus an empty job's";
+        r.notes = "bytes/case on disk (value column); " + note + "; savepoint " + total + " B minus an empty job's"
+                + (stateLayout == PipelineOptions.StateLayout.PER_MEASURE ? "" : "; state per correlation id");
         System.out.printf(Locale.ROOT, "  %s, %d cases: %.0f bytes/case%n", r.scenario, n, (double) bytes / n);
         return r;
     }

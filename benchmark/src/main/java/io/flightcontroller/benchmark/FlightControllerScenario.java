@@ -98,6 +98,8 @@ final class FlightControllerScenario {
     /** Whether the RocksDB runs keep their timers on the heap. */
     private boolean rocksdbHeapTimers;
 
+    private PipelineOptions.StateLayout stateLayout = PipelineOptions.StateLayout.PER_MEASURE;
+
     /**
      * @param measures the measures the job runs
      * @param cases cases of the generator source (pre-parsed runs)
@@ -127,6 +129,15 @@ final class FlightControllerScenario {
      */
     FlightControllerScenario rocksdbHeapTimers(boolean heap) {
         this.rocksdbHeapTimers = heap;
+        return this;
+    }
+
+    /**
+     * @param layout the job's {@code state.layout} in every run of this scenario
+     * @return this
+     */
+    FlightControllerScenario stateLayout(PipelineOptions.StateLayout layout) {
+        this.stateLayout = layout;
         return this;
     }
 
@@ -241,6 +252,7 @@ final class FlightControllerScenario {
         }
         PipelineOptions options = PipelineOptions.builder(measures)
                 .sortedInput(wm == Watermarks.FILE_SORTED)
+                .stateLayout(stateLayout)
                 .build();
         Configuration conf = new Configuration();
         if (wm != Watermarks.PERIODIC || backend != Backend.HEAP) {
@@ -369,6 +381,7 @@ final class FlightControllerScenario {
                                 ? " (managed memory 128 MiB, Flink's local" + " default)"
                                 : " (managed memory " + rocksdbManagedMemory.getMebiBytes() + " MiB)")
                 + (backend != Backend.HEAP && rocksdbHeapTimers ? ", timers on the heap" : "")
+                + (stateLayout == PipelineOptions.StateLayout.PER_MEASURE ? "" : "; state per correlation id")
                 + sortNote;
         m.finish(row, lines != null ? lines : in);
         if (report) {

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code src/test/resources/savepoints/v1} (today's state format) restores, so a format change cannot slip in
  * unnoticed; regenerate it only for an intended change with
  * {@code mvn -pl job test -Dtest=SavepointRestoreTest -Dfc.savepoint.regenerate=true} (writes it under
- * {@code job/src/test/resources/savepoints/v1}).
+ * {@code job/src/test/resources/savepoints/v1}); the per-correlation-id layout's fixture
+ * ({@code savepoints/v1-per-correlation-id}) likewise with {@code -Dfc.savepoint.regenerate.per-correlation-id=true}.
  */
 class SavepointRestoreTest {
 
@@ -55,6 +56,17 @@ class SavepointRestoreTest {
     private static final MeasuresConfig BOTH = measures("measures:\n" + ASSIGN + CREATE);
     private static final Instant T0 = Instant.parse("2024-03-01T00:00:00Z");
     private static final Path FIXTURE = Paths.get("src/test/resources/savepoints/v1");
+    /** The same, written by the per-correlation-id layout ({@code state.layout=per_correlation_id}). */
+    private static final Path FIXTURE_PER_CORRELATION_ID =
+            Paths.get("src/test/resources/savepoints/v1-per-correlation-id");
+
+    /** The state layout the jobs of a test run with. */
+    private static PipelineOptions.StateLayout layout = PipelineOptions.StateLayout.PER_MEASURE;
+
+    @org.junit.jupiter.api.AfterEach
+    void defaultLayout() {
+        layout = PipelineOptions.StateLayout.PER_MEASURE;
+    }
 
     @TempDir
     static Path dir;
@@ -176,8 +188,10 @@ class SavepointRestoreTest {
         if (continuous) {
             b.monitorContinuously(Duration.ofMillis(100));
         }
-        PipelineOptions options =
-                PipelineOptions.builder(m).caseRetention(Duration.ofDays(1)).build();
+        PipelineOptions options = PipelineOptions.builder(m)
+                .caseRetention(Duration.ofDays(1))
+                .stateLayout(layout)
+                .build();
         DataStream<ParsedRecord> in = env.fromSource(
                         b.build(), FlightControllerTopology.fileWatermarkStrategy(options), "events")
                 .uid("source-files")
@@ -362,6 +376,42 @@ class SavepointRestoreTest {
                 .isEqualTo(10);
     }
 
+    /** The rules above, in the per-correlation-id layout: its cases are keyed by measure name too. */
+    @Test
+    void inThePerCorrelationIdLayoutReorderedAndRemovedMeasuresRestoreAsInThePerMeasureOne() throws Exception {
+        layout = PipelineOptions.StateLayout.PER_CORRELATION_ID;
+        Result a = savepointOfPartA("layout-reorder");
+        Result b = restore(
+                a,
+                folder("layout-reorder-b", partB),
+                measures("measures:\n" + CREATE + ASSIGN),
+                true,
+                r -> r.rows("create").size() == 20
+                        && r.rows("assign").size() == 10
+                        && r.budgetRows("assign").size()
+                                == reference.budgetRows("assign").size());
+        Result whole = b.withBefore();
+        for (String measure : new String[] {"assign", "create"}) {
+            assertThat(whole.rows(measure)).as(measure).isEqualTo(reference.rows(measure));
+            assertThat(whole.alertRows(measure)).as(measure).isEqualTo(reference.alertRows(measure));
+        }
+        assertThat(b.budgetRows("assign")).isNotEmpty().isEqualTo(reference.budgetRows("assign"));
+
+        Result removedFrom = savepointOfPartA("layout-remove");
+        Result c = restore(
+                removedFrom,
+                folder("layout-remove-b", partB),
+                measures("measures:\n" + CREATE),
+                false,
+                r -> r.rows("create").size() == 20
+                        && ((Number) r.counters.getOrDefault(PipelineCounters.STATE_OF_REMOVED_MEASURE, 0L)).longValue()
+                                >= 10);
+        assertThat(c.withBefore().rows("create")).isEqualTo(reference.rows("create"));
+        assertThat(c.rows("assign")).isEmpty();
+        assertThat(((Number) c.counters.get(PipelineCounters.STATE_OF_REMOVED_MEASURE)).longValue())
+                .isEqualTo(10);
+    }
+
     @Test
     void aChangedTimeoutAppliesToTheCasesOpenAtTheSavepoint() throws Exception {
         Result a = savepointOfPartA("timeout");
@@ -391,8 +441,70 @@ class SavepointRestoreTest {
     @Test
     void theCommittedSavepointOfTodaysStateFormatRestores() throws Exception {
         Path fixture = FIXTURE.toAbsolutePath();
-        if (Boolean.getBoolean("fc.savepoint.regenerate")) {
-            String sp = savepointOfPartA("fixture").savepoint;
+        regenerateIfAsked(fixture, "fc.savepoint.regenerate");
+        Result b = restoreFixture(fixture);
+        // the v1 fixture holds the burn-rate state as one value (the layout before the bucket entries; a regenerated
+        // fixture would not, BurnRateFunctionTest covers that move too): moved on restore, the SLO window continues
+        // exactly (every hourly budget counts A's outcomes, and the rules fire as they would have without the stop)
+        assertThat(reference.budgetRows("assign")).isNotEmpty();
+        assertThat(b.budgetRows("assign")).isEqualTo(reference.budgetRows("assign"));
+        // (the ticket rule fired in A, 27 min in, and still fires at the log's end: restored as firing, it neither
+        // fires a second time nor resolves; a rule that changes after A's last event does so as in the reference)
+        long afterA = T0.plus(Duration.ofMinutes(40)).plusSeconds(1).toEpochMilli();
+        assertThat(reference.burnRateRows("assign")).anyMatch(x -> x.contains("/ticket:") && x.contains("/firing|"));
+        assertThat(b.burnRateRows("assign"))
+                .isSubsetOf(reference.burnRateRows("assign"))
+                .containsAll(reference.burnRateRows("assign").stream()
+                        .filter(x -> Long.parseLong(x.split("\\|")[1]) > afterA)
+                        .collect(Collectors.toList()));
+    }
+
+    /**
+     * The committed savepoint of the per-correlation-id layout (its {@link CorrelationCases} format, regenerated as
+     * the v1 fixture is) restores: part B then yields what the per-measure reference does after part A.
+     */
+    @Test
+    void theCommittedSavepointOfThePerCorrelationIdLayoutRestores() throws Exception {
+        layout = PipelineOptions.StateLayout.PER_CORRELATION_ID;
+        Path fixture = FIXTURE_PER_CORRELATION_ID.toAbsolutePath();
+        regenerateIfAsked(fixture, "fc.savepoint.regenerate.per-correlation-id");
+        Result b = restoreFixture(fixture);
+        assertThat(b.budgetRows("assign")).isEqualTo(reference.budgetRows("assign"));
+    }
+
+    /**
+     * Keyed state cannot move between the layouts' operators: a savepoint of the per-measure layout (the v1 fixture)
+     * does not start a per-correlation-id job. It fails at start, naming the state it has no place for, rather than
+     * run on without the open cases.
+     */
+    @Test
+    void aSavepointOfThePerMeasureLayoutFailsToStartAPerCorrelationIdJob() throws Exception {
+        layout = PipelineOptions.StateLayout.PER_CORRELATION_ID;
+        Configuration conf = new Configuration();
+        conf.set(
+                StateRecoveryOptions.SAVEPOINT_PATH,
+                FIXTURE.toAbsolutePath().toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        FlightControllerTopology.Outputs out = topology(env, folder("mismatch-b", partB), BOTH, false);
+        out.measurements.sinkTo(new CollectSink<>(UUID.randomUUID() + "/m")).uid("collect-m");
+        Throwable failure = null;
+        try {
+            env.execute("per-measure savepoint, per-correlation-id job");
+        } catch (Exception e) {
+            failure = e;
+        }
+        assertThat(failure).as("the job must not start").isNotNull();
+        StringBuilder causes = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            causes.append(t.getMessage()).append('\n');
+        }
+        assertThat(causes.toString()).contains("Cannot map checkpoint/savepoint state");
+    }
+
+    private static void regenerateIfAsked(Path fixture, String property) throws Exception {
+        if (Boolean.getBoolean(property)) {
+            String sp = savepointOfPartA("fixture-" + fixture.getFileName()).savepoint;
             try (Stream<Path> old = Files.exists(fixture) ? Files.walk(fixture) : Stream.empty()) {
                 old.sorted(java.util.Comparator.reverseOrder())
                         .forEach(p -> p.toFile().delete());
@@ -409,6 +521,10 @@ class SavepointRestoreTest {
                 }
             }
         }
+    }
+
+    /** Restores a fixture of part A and reads part B; asserts the leads part B yields after part A. */
+    private static Result restoreFixture(Path fixture) throws Exception {
         assertThat(fixture.resolve("_metadata")).as("savepoint fixture").exists();
         Result fromFixture = new Result();
         fromFixture.savepoint = fixture.toUri().toString();
@@ -427,20 +543,7 @@ class SavepointRestoreTest {
                 .isEqualTo(reference.rows("assign").stream()
                         .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
                         .collect(Collectors.toList()));
-        // the v1 fixture holds the burn-rate state as one value (the layout before the bucket entries; a regenerated
-        // fixture would not, BurnRateFunctionTest covers that move too): moved on restore, the SLO window continues
-        // exactly (every hourly budget counts A's outcomes, and the rules fire as they would have without the stop)
-        assertThat(reference.budgetRows("assign")).isNotEmpty();
-        assertThat(b.budgetRows("assign")).isEqualTo(reference.budgetRows("assign"));
-        // (the ticket rule fired in A, 27 min in, and still fires at the log's end: restored as firing, it neither
-        // fires a second time nor resolves; a rule that changes after A's last event does so as in the reference)
-        long afterA = T0.plus(Duration.ofMinutes(40)).plusSeconds(1).toEpochMilli();
-        assertThat(reference.burnRateRows("assign")).anyMatch(x -> x.contains("/ticket:") && x.contains("/firing|"));
-        assertThat(b.burnRateRows("assign"))
-                .isSubsetOf(reference.burnRateRows("assign"))
-                .containsAll(reference.burnRateRows("assign").stream()
-                        .filter(x -> Long.parseLong(x.split("\\|")[1]) > afterA)
-                        .collect(Collectors.toList()));
+        return b;
     }
 
     /**
