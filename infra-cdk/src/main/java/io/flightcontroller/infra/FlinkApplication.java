@@ -142,6 +142,9 @@ final class FlinkApplication extends StackPart {
                 settings.measuresS3Key() != null
                         ? "s3://" + storage.artifacts().getBucketName() + "/" + settings.measuresS3Key()
                         : settings.measuresLocation());
+        if (settings.stateLayout() != null) {
+            p.put(RuntimePropertyKeys.GROUP_MEASURES, RuntimePropertyKeys.STATE_LAYOUT, settings.stateLayout());
+        }
         p.put(RuntimePropertyKeys.GROUP_SINKS, RuntimePropertyKeys.METRICS_SINK, settings.metricsSink());
         if (storage.database() != null) {
             p.put(

@@ -54,6 +54,9 @@ import java.util.stream.Collectors;
  * @param grafanaAuthentication the workspace's authentication provider, one of {@link #GRAFANA_AUTHENTICATION}
  * @param grafanaMeasuresFile local copy of the measures file the dashboards are generated from, or null to read
  *     {@code measuresLocation} (needed when the job reads its measures from S3)
+ * @param stateLayout the job's {@code state.layout} ({@code per_measure} or {@code per_correlation_id}), or null to
+ *     leave the property out (the job's default, per_measure); set it at the application's first deployment only: a
+ *     snapshot restores only into the layout that wrote it
  */
 public record StackSettings(
         String appName,
@@ -93,7 +96,8 @@ public record StackSettings(
         String deadLetterMetricName,
         boolean grafana,
         String grafanaAuthentication,
-        String grafanaMeasuresFile) {
+        String grafanaMeasuresFile,
+        String stateLayout) {
 
     /** Context key of {@link #appName()}. */
     public static final String KEY_APP_NAME = "appName";
@@ -137,6 +141,8 @@ public record StackSettings(
     public static final String KEY_MEASURES_S3_KEY = "measuresS3Key";
     /** Context key of {@link #initialPosition()}. */
     public static final String KEY_INITIAL_POSITION = "initialPosition";
+    /** Context key of {@link #stateLayout()}. */
+    public static final String KEY_STATE_LAYOUT = "stateLayout";
     /** Context key of {@link #kinesisReader()}. */
     public static final String KEY_KINESIS_READER = "kinesisReader";
     /** Context key of {@link #metricsSink()}. */
@@ -253,6 +259,12 @@ public record StackSettings(
                 "LATEST or TRIM_HORIZON",
                 initialPosition);
         require(List.of("POLLING", "EFO").contains(kinesisReader), KEY_KINESIS_READER, "POLLING or EFO", kinesisReader);
+        require(
+                stateLayout == null
+                        || List.of("per_measure", "per_correlation_id").contains(stateLayout),
+                KEY_STATE_LAYOUT,
+                "per_measure or per_correlation_id, set at the application's first deployment and never changed",
+                stateLayout);
         require(
                 metricsSink.equals(SINK_TIMESTREAM) || metricsSink.equals(SINK_INFLUXDB),
                 KEY_METRICS_SINK,
@@ -400,7 +412,10 @@ public record StackSettings(
                 c.bool(KEY_GRAFANA, false),
                 c.string(KEY_GRAFANA_AUTHENTICATION, GRAFANA_AUTHENTICATION.get(0))
                         .toUpperCase(Locale.ROOT),
-                c.string(KEY_GRAFANA_MEASURES_FILE, null));
+                c.string(KEY_GRAFANA_MEASURES_FILE, null),
+                c.string(KEY_STATE_LAYOUT, null) == null
+                        ? null
+                        : c.string(KEY_STATE_LAYOUT, null).toLowerCase(Locale.ROOT));
     }
 
     private static void require(boolean ok, String key, String expected, Object actual) {

@@ -439,7 +439,9 @@ class FlightControllerStackTest {
             assertThat(String.valueOf(source.get(RuntimePropertyKeys.KINESIS_STREAM)))
                     .contains("EventStream");
             assertThat(g.get(RuntimePropertyKeys.GROUP_MEASURES))
-                    .containsEntry(RuntimePropertyKeys.MEASURES_LOCATION, "classpath:/measures.yaml");
+                    .containsEntry(RuntimePropertyKeys.MEASURES_LOCATION, "classpath:/measures.yaml")
+                    // left out unless chosen: a stack deployed before the option existed keeps its layout
+                    .doesNotContainKey(RuntimePropertyKeys.STATE_LAYOUT);
             Map<String, Object> sinks = g.get(RuntimePropertyKeys.GROUP_SINKS);
             assertThat(sinks)
                     .containsEntry(RuntimePropertyKeys.METRICS_SINK, "timestream")
@@ -466,6 +468,8 @@ class FlightControllerStackTest {
                     .contains("s3://")
                     .contains("ArtifactBucket")
                     .contains("/measures/prod.yaml");
+            assertThat(g.get(RuntimePropertyKeys.GROUP_MEASURES))
+                    .containsEntry(RuntimePropertyKeys.STATE_LAYOUT, "per_correlation_id");
             Map<String, Object> sinks = g.get(RuntimePropertyKeys.GROUP_SINKS);
             assertThat(sinks)
                     .containsEntry(RuntimePropertyKeys.METRICS_SINK, "influxdb")

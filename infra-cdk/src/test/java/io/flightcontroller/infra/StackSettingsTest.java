@@ -64,6 +64,9 @@ class StackSettingsTest {
         assertThatThrownBy(() -> parse(Map.of("alertHttpsUrls", "http://plain")))
                 .hasMessageContaining("'alertHttpsUrls'");
         assertThatThrownBy(() -> parse(Map.of("logRetentionDays", "31"))).hasMessageContaining("'logRetentionDays'");
+        assertThatThrownBy(() -> parse(Map.of("stateLayout", "columnar")))
+                .hasMessageContaining("'stateLayout'")
+                .hasMessageContaining("per_correlation_id");
         assertThatThrownBy(() -> parse(Map.of("streamRetentionHours", "1")))
                 .hasMessageContaining("'streamRetentionHours'");
     }

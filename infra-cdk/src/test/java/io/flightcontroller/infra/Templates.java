@@ -46,7 +46,8 @@ final class Templates {
             Map.entry("influxBucket", "flight"),
             Map.entry("alertEmails", "oncall@example.com,lead@example.com"),
             Map.entry("alertHttpsUrls", "https://hooks.example.com/flight-controller"),
-            Map.entry("millisBehindLatestThresholdMs", "120000"));
+            Map.entry("millisBehindLatestThresholdMs", "120000"),
+            Map.entry("stateLayout", "PER_CORRELATION_ID"));
 
     /** InfluxDB with a secret that already exists. */
     static final Map<String, Object> EXISTING_SECRET = Map.of(

@@ -177,6 +177,10 @@ final class LocalCheckpoints {
             Map<String, String> now = describe(s, options);
             for (Map.Entry<String, String> e : now.entrySet()) {
                 String was = recorded.getProperty(e.getKey());
+                if (was == null && e.getKey().equals(STATE_LAYOUT)) {
+                    // recorded before the option existed: the layout of that time
+                    was = PipelineOptions.StateLayout.PER_MEASURE.name().toLowerCase(Locale.ROOT);
+                }
                 if (!e.getValue().equals(was)) {
                     throw new UsageException(
                             e.getKey(),
@@ -492,6 +496,9 @@ final class LocalCheckpoints {
     }
 
     /** The options a resume must repeat, by option name. */
+    /** The option of the state layout: a checkpoint restores only into the layout that wrote it. */
+    private static final String STATE_LAYOUT = "--state-layout";
+
     private static Map<String, String> describe(LocalRun.Settings s, PipelineOptions o) {
         Map<String, String> m = new TreeMap<>();
         m.put(
@@ -515,10 +522,7 @@ final class LocalCheckpoints {
         m.put("--dedup-retention", String.valueOf(o.getDedupRetention()));
         m.put("--case-retention", String.valueOf(o.getCaseRetention()));
         m.put("--max-future-skew", String.valueOf(o.getMaxFutureSkew()));
-        if (o.getStateLayout() != PipelineOptions.StateLayout.PER_MEASURE) {
-            // only when not the default, so checkpoints written before the option existed still resume
-            m.put("--state-layout", o.getStateLayout().name().toLowerCase(Locale.ROOT));
-        }
+        m.put(STATE_LAYOUT, o.getStateLayout().name().toLowerCase(Locale.ROOT));
         return m;
     }
 

@@ -120,6 +120,17 @@ class CheckpointResumeSeparateJvmTest {
                         "flight-controller run: --out-of-orderness PT9S: differs from" + " the interrupted run's PT5S")
                 .doesNotContain("\n");
         assertThat(Files.readAllBytes(out.resolve("alerts.jsonl"))).isEqualTo(before);
+        // so is one in the other state layout: its checkpoint would not restore into it
+        List<String> otherLayout = new ArrayList<>(command.subList(command.indexOf("run"), command.size()));
+        otherLayout.addAll(Arrays.asList("--state-layout", "per_correlation_id"));
+        StringWriter layoutErr = new StringWriter();
+        CommandLine layoutCl = FlightControllerCli.commandLine();
+        layoutCl.setErr(new PrintWriter(layoutErr));
+        assertThat(layoutCl.execute(otherLayout.toArray(new String[0]))).isEqualTo(CliErrors.USAGE);
+        assertThat(layoutErr.toString().trim())
+                .startsWith("flight-controller run: --state-layout per_correlation_id: differs from the interrupted"
+                        + " run's per_measure")
+                .doesNotContain("\n");
 
         Path log = dir.resolve("killed-2.log");
         assertThat(run(command, log)).as(tail(log)).isZero();

@@ -334,6 +334,13 @@ class FlightControllerCliTest {
     }
 
     @Test
+    void anUnknownStateLayoutIsOneLineNamingTheOptionAndTheLayouts() {
+        Outcome o = cli("run", "--measures", measures(), "--input", events(), "--state-layout", "per_case");
+        assertOneLineError(o, "run", "Invalid value for option '--state-layout'");
+        assertThat(o.err).contains("PER_MEASURE").contains("PER_CORRELATION_ID");
+    }
+
+    @Test
     void anUnknownOptionIsOneLineWithASuggestion() {
         Outcome o = cli("run", "--measures", measures(), "--input", events(), "--measure-file", "x");
         assertOneLineError(o, "run", "Unknown options: '--measure-file'");

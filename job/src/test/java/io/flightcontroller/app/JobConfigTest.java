@@ -55,6 +55,8 @@ class JobConfigTest {
         assertThat(c.getPipeline().getIdleTimeout()).isEqualTo(PipelineOptions.DEFAULT_IDLE_TIMEOUT);
         assertThat(c.getPipeline().getDedupRetention()).isEqualTo(PipelineOptions.DEFAULT_DEDUP_RETENTION);
         assertThat(c.getPipeline().getCaseRetention()).isEqualTo(PipelineOptions.DEFAULT_CASE_RETENTION);
+        // the layout of every application started before the choice existed
+        assertThat(c.getPipeline().getStateLayout()).isEqualTo(PipelineOptions.StateLayout.PER_MEASURE);
         assertThat(c.getMeasuresOrigin()).isEqualTo(JobConfig.DEFAULT_MEASURES_LOCATION);
         assertThat(c.getPipeline().getMeasures().getMeasures()).isNotEmpty();
         assertThat(c.getMetricsSink()).isEqualTo(JobConfig.MetricsSinkType.NONE);
@@ -114,6 +116,7 @@ class JobConfigTest {
                 Arguments.of(GROUP_SOURCE, KINESIS_ENDPOINT, "127.0.0.1:4567"),
                 Arguments.of(GROUP_SOURCE, FILE_PATH, ""),
                 Arguments.of(GROUP_SOURCE, "kinesis.strem", "typo"),
+                Arguments.of(GROUP_MEASURES, STATE_LAYOUT, "per_case"),
                 Arguments.of(GROUP_TIME, OUT_OF_ORDERNESS, "5s"),
                 Arguments.of(GROUP_TIME, OUT_OF_ORDERNESS, "-PT1S"),
                 Arguments.of(GROUP_TIME, IDLE_TIMEOUT, "PT0S"),
@@ -283,6 +286,17 @@ class JobConfigTest {
                 .isInstanceOfSatisfying(
                         JobConfig.InvalidConfigException.class,
                         e -> assertThat(e.getGroup()).isEqualTo("FlightController.Sink"));
+    }
+
+    @Test
+    void theStateLayoutIsReadFromTheMeasuresGroupInAnyCase() {
+        Map<String, Properties> g = minimal();
+        set(g, GROUP_MEASURES, STATE_LAYOUT, "PER_CORRELATION_ID");
+        assertThat(JobConfig.fromPropertyGroups(g).getPipeline().getStateLayout())
+                .isEqualTo(PipelineOptions.StateLayout.PER_CORRELATION_ID);
+        set(g, GROUP_MEASURES, STATE_LAYOUT, "per_measure");
+        assertThat(JobConfig.fromPropertyGroups(g).getPipeline().getStateLayout())
+                .isEqualTo(PipelineOptions.StateLayout.PER_MEASURE);
     }
 
     @Test
