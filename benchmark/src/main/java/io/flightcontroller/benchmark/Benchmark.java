@@ -131,7 +131,8 @@ public final class Benchmark implements Callable<Integer> {
     @Option(
             names = "--state-layout",
             description =
-                    "the job's state.layout in the FC rows and the checkpoint sizes: per_measure (the job's default)"
+                    "the job's state.layout in the FC, state, checkpoint-size and latency rows: per_measure (the job's"
+                            + " default)"
                             + " or per_correlation_id (default ${DEFAULT-VALUE})")
     io.flightcontroller.pipeline.PipelineOptions.StateLayout stateLayout =
             io.flightcontroller.pipeline.PipelineOptions.StateLayout.PER_MEASURE;
@@ -251,7 +252,7 @@ public final class Benchmark implements Callable<Integer> {
             scale();
         }
         if (!noState) {
-            report.addAll(new StateScenario(measures).rows(stateSizes));
+            report.addAll(new StateScenario(measures).stateLayout(stateLayout).rows(stateSizes));
             if (!noEngines) {
                 report.addAll(new StateScenario(measures(SEQUENCE_YAML), SEQUENCE_LABEL).rows(stateSizes));
                 report.addAll(new StateScenario(measures(LEAD_TIMES_YAML), LEAD_TIMES_LABEL).rows(stateSizes));
@@ -264,6 +265,7 @@ public final class Benchmark implements Callable<Integer> {
                     .rows(backends, checkpointSizes));
         }
         if (!noLatency) {
+            LatencyRun.stateLayout = stateLayout;
             report.addAll(LatencyScenario.rows(
                     latencyRate,
                     latencySeconds,

@@ -43,6 +43,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code arrival - (E + ooo)} is the job's own delay and {@code arrival - E} the raw delay the user sees.
  */
 final class LatencyRun {
+    /** The job's {@code state.layout} in the latency runs (set once by {@link Benchmark} before they start). */
+    static PipelineOptions.StateLayout stateLayout = PipelineOptions.StateLayout.PER_MEASURE;
+
     static final String START = "lat_requested";
     static final String END = "lat_done";
     static final String MEASURE = "latency_probe";
@@ -210,8 +213,10 @@ final class LatencyRun {
         ENDS = new Samples(cap);
         FIRST_EMIT_MS = 0;
         LAST_EMIT_MS = 0;
-        PipelineOptions options =
-                PipelineOptions.builder(measures()).outOfOrderness(ooo).build();
+        PipelineOptions options = PipelineOptions.builder(measures())
+                .outOfOrderness(ooo)
+                .stateLayout(stateLayout)
+                .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         env.getConfig().setAutoWatermarkInterval(wmIntervalMs);
         if (bufferTimeoutMs >= 0) {

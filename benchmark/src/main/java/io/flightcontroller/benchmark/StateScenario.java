@@ -24,6 +24,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * retention (the watermark moved on 2 days).
  */
 final class StateScenario {
+    private PipelineOptions.StateLayout stateLayout = PipelineOptions.StateLayout.PER_MEASURE;
+
+    /**
+     * @param layout the job's {@code state.layout}
+     * @return this
+     */
+    StateScenario stateLayout(PipelineOptions.StateLayout layout) {
+        this.stateLayout = layout;
+        return this;
+    }
+
     private final MeasuresConfig measures;
     private final String label;
 
@@ -71,7 +82,8 @@ final class StateScenario {
     private long holding(long n, double neverCompletes, long advanceMs) throws Exception {
         BenchSources.HoldingSource.RELEASE = new CountDownLatch(1);
         BenchSources.MarkerSink.LATCH = new CountDownLatch(1);
-        PipelineOptions options = PipelineOptions.builder(measures).build();
+        PipelineOptions options =
+                PipelineOptions.builder(measures).stateLayout(stateLayout).build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         DataStream<ParsedRecord> input = env.addSource(
                         new BenchSources.HoldingSource(n, neverCompletes, advanceMs), "holding")

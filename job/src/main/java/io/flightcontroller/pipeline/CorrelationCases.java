@@ -20,29 +20,44 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Shape: {@code dedup} is {@code [key, expiry, key, expiry, ...]} (expiry = event time + dedup retention, epoch ms)
  * or null, as {@link DedupAndRoute} keeps it; when {@code spilled} the keys are in the operator's map state instead.
  * {@code dedupWakeMs} is the time the remembered keys are next looked at (the first key's expiry, then the earliest
- * remaining one: the clean-up timer of {@link DedupAndRoute}). Cases are parallel arrays of length {@code size}: measure
- * name, case key, state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
+ * remaining one: the clean-up timer of {@link DedupAndRoute}). Cases: {@code size} of them, each a measure name, a case
+ * key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
  * {@link MeasureFunction} keeps it). {@code timerMs} is the one event-time timer registered for the id: the least of
- * {@code dedupWakeMs} and every case's {@code timerMs}. Bytes on a state backend: 29 plus 16 per remembered key plus
- * per case its two names and its {@link DomainSerializers.CaseStateSerializer} record.
+ * {@code dedupWakeMs} and every case's {@code timerMs}. Bytes on a state backend: a 25-byte header (after the
+ * format version) plus 16 per remembered key plus per case its two names and its
+ * {@link DomainSerializers.CaseStateSerializer} record.
  */
 final class CorrelationCases {
     long[] dedup;
     boolean spilled;
     long dedupWakeMs = Long.MAX_VALUE;
     int size;
-    String[] measures = NO_STRINGS;
-    String[] caseKeys = NO_STRINGS;
-    CaseState[] cases = NO_CASES;
+    /** Per case three slots: measure name, case key, state (one array, not three: 32 bytes less per id on the heap). */
+    private Object[] entries = NONE;
+
     long timerMs = Long.MAX_VALUE;
 
-    private static final String[] NO_STRINGS = {};
-    private static final CaseState[] NO_CASES = {};
+    private static final Object[] NONE = {};
+
+    /** @return the measure name of case {@code i} */
+    String measure(int i) {
+        return (String) entries[3 * i];
+    }
+
+    /** @return the case key of case {@code i} */
+    String caseKey(int i) {
+        return (String) entries[3 * i + 1];
+    }
+
+    /** @return the state of case {@code i} */
+    CaseState state(int i) {
+        return (CaseState) entries[3 * i + 2];
+    }
 
     /** @return the index of the case, or -1 */
     int indexOf(String measure, String caseKey) {
         for (int i = 0; i < size; i++) {
-            if (measures[i].equals(measure) && caseKeys[i].equals(caseKey)) {
+            if (measure(i).equals(measure) && caseKey(i).equals(caseKey)) {
                 return i;
             }
         }
@@ -51,27 +66,20 @@ final class CorrelationCases {
 
     /** Adds a case and returns its index. */
     int add(String measure, String caseKey, CaseState s) {
-        if (size == cases.length) {
-            int n = Math.max(2, size * 2);
-            measures = Arrays.copyOf(measures, n);
-            caseKeys = Arrays.copyOf(caseKeys, n);
-            cases = Arrays.copyOf(cases, n);
+        if (3 * size == entries.length) {
+            entries = Arrays.copyOf(entries, 3 * Math.max(2, size * 2));
         }
-        measures[size] = measure;
-        caseKeys[size] = caseKey;
-        cases[size] = s;
+        entries[3 * size] = measure;
+        entries[3 * size + 1] = caseKey;
+        entries[3 * size + 2] = s;
         return size++;
     }
 
     /** Removes the case at {@code i}; the last case takes its place. */
     void remove(int i) {
         int last = --size;
-        measures[i] = measures[last];
-        caseKeys[i] = caseKeys[last];
-        cases[i] = cases[last];
-        measures[last] = null;
-        caseKeys[last] = null;
-        cases[last] = null;
+        System.arraycopy(entries, 3 * last, entries, 3 * i, 3);
+        Arrays.fill(entries, 3 * last, 3 * last + 3, null);
     }
 
     /** @return whether the id keeps nothing: no remembered key, no case */
@@ -83,7 +91,7 @@ final class CorrelationCases {
     long wakeUpMs() {
         long t = dedupWakeMs;
         for (int i = 0; i < size; i++) {
-            t = Math.min(t, cases[i].timerMs);
+            t = Math.min(t, state(i).timerMs);
         }
         return t;
     }
@@ -129,9 +137,9 @@ final class CorrelationCases {
             }
             out.writeInt(c.size);
             for (int i = 0; i < c.size; i++) {
-                Fields.string(c.measures[i], out);
-                Fields.string(c.caseKeys[i], out);
-                caseStates.serialize(c.cases[i], out);
+                Fields.string(c.measure(i), out);
+                Fields.string(c.caseKey(i), out);
+                caseStates.serialize(c.state(i), out);
             }
         }
 

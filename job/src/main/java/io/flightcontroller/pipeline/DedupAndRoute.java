@@ -118,6 +118,19 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         if (!late) {
             remember(keys, key, e, ctx);
         }
+        route(measures, e, (i, d, caseKey, event) -> out.collect(new RoutedEvent(d.getName(), caseKey, event, late)));
+    }
+
+    /** Where {@link #route} sends an event: the measure (its index in the measures file), its case key, the event. */
+    interface Route {
+        void to(int index, MeasureDefinition measure, String caseKey, ProcessEvent event) throws Exception;
+    }
+
+    /**
+     * Hands an event to every measure that uses its type and has a case key for it, without its payload when the
+     * measure reads none (it is then neither shipped nor buffered).
+     */
+    static void route(MeasuresConfig measures, ProcessEvent e, Route route) throws Exception {
         List<MeasureDefinition> defs = measures.getMeasures();
         ProcessEvent withoutPayload = null;
         for (int i = 0; i < defs.size(); i++) {
@@ -130,13 +143,12 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
                 continue; // dead-lettered (missing_key_field) at the source by ParseSplitter, with the raw record
             }
             if (d.usesPayload()) {
-                out.collect(new RoutedEvent(d.getName(), caseKey, e, late));
+                route.to(i, d, caseKey, e);
             } else {
-                // the measure reads no payload field: do not ship or buffer it
                 if (withoutPayload == null) {
                     withoutPayload = e.withoutPayload();
                 }
-                out.collect(new RoutedEvent(d.getName(), caseKey, withoutPayload, late));
+                route.to(i, d, caseKey, withoutPayload);
             }
         }
     }
@@ -156,10 +168,7 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
         } else if (keys.length % 2 == 1) {
             seen.put(key, expiry);
         } else if (keys.length / 2 < COMPACT_MAX) {
-            long[] more = Arrays.copyOf(keys, keys.length + 2);
-            more[keys.length] = key;
-            more[keys.length + 1] = expiry;
-            compact.update(more);
+            compact.update(withKey(keys, key, expiry));
         } else {
             for (int i = 0; i < keys.length; i += 2) {
                 seen.put(keys[i], keys[i + 1]);
@@ -188,24 +197,45 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
             onTimerSpilled(timestamp, ctx);
             return;
         }
-        long next = Long.MAX_VALUE;
+        long[] left = unexpired(keys, timestamp);
+        if (left == null) {
+            compact.clear();
+        } else {
+            if (left != keys) {
+                compact.update(left);
+            }
+            ctx.timerService().registerEventTimeTimer(earliestExpiry(left));
+        }
+    }
+
+    /** @return the pairs with one more key and expiry at the end */
+    static long[] withKey(long[] keys, long key, long expiry) {
+        long[] more = Arrays.copyOf(keys, keys.length + 2);
+        more[keys.length] = key;
+        more[keys.length + 1] = expiry;
+        return more;
+    }
+
+    /** @return the pairs whose expiry is after {@code upTo}: {@code keys} itself when all are, null when none is */
+    static long[] unexpired(long[] keys, long upTo) {
         int kept = 0;
         long[] left = new long[keys.length];
         for (int i = 0; i < keys.length; i += 2) {
-            if (keys[i + 1] > timestamp) {
+            if (keys[i + 1] > upTo) {
                 left[kept++] = keys[i];
                 left[kept++] = keys[i + 1];
-                next = Math.min(next, keys[i + 1]);
             }
         }
-        if (kept == 0) {
-            compact.clear();
-        } else {
-            if (kept < keys.length) {
-                compact.update(Arrays.copyOf(left, kept));
-            }
-            ctx.timerService().registerEventTimeTimer(next);
+        return kept == 0 ? null : kept == keys.length ? keys : Arrays.copyOf(left, kept);
+    }
+
+    /** @return the earliest expiry of the pairs, {@link Long#MAX_VALUE} for none */
+    static long earliestExpiry(long[] keys) {
+        long next = Long.MAX_VALUE;
+        for (int i = 1; keys != null && i < keys.length; i += 2) {
+            next = Math.min(next, keys[i]);
         }
+        return next;
     }
 
     /** The timer of an id whose keys are in the map state (or restored from the layout before, not moved yet). */

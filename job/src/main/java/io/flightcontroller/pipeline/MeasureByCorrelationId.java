@@ -161,54 +161,48 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             return;
         }
         long ts = element.hasTimestamp() ? element.getTimestamp() : Long.MIN_VALUE;
-        List<MeasureDefinition> defs = measures.getMeasures();
-        ProcessEvent withoutPayload = null;
-        for (int i = 0; i < defs.size(); i++) {
-            MeasureDefinition d = defs.get(i);
-            if (!d.isRelevant(e.getEventType())) {
-                continue;
-            }
-            String caseKey = d.caseKey(e);
-            if (caseKey == null) {
-                continue; // dead-lettered (missing_key_field) at the source by ParseSplitter, with the raw record
-            }
-            ProcessEvent ev = e;
-            if (!d.usesPayload()) {
-                // the measure reads no payload field: do not ship or buffer it
-                if (withoutPayload == null) {
-                    withoutPayload = e.withoutPayload();
-                }
-                ev = withoutPayload;
-            }
+        CorrelationCases cases = c;
+        DedupAndRoute.route(measures, e, (i, d, caseKey, ev) -> {
             if (!held[i]) {
                 StreamRecord<RoutedEvent> r = new StreamRecord<>(new RoutedEvent(d.getName(), caseKey, ev, late));
                 if (element.hasTimestamp()) {
                     r.setTimestamp(ts);
                 }
                 output.collect(ELSEWHERE, r);
-                continue;
-            }
-            String measure = d.getName();
-            MeasureMachine m = machines.get(measure);
-            int at = c.indexOf(measure, caseKey);
-            CaseState s = at >= 0 ? c.cases[at] : new CaseState();
-            if (late) {
-                // as MeasureFunction: judged against the case as it stood at the watermark the event arrived behind
-                long arrivedBehind = ev.getLateWatermark();
-                m.advanceTo(caseKey, s, arrivedBehind, out.at(ts, Long.MIN_VALUE));
-                if (m.applyLate(caseKey, s, ev, out.at(ts, arrivedBehind + 1))) {
-                    counters.inc(PipelineCounters.LATE_APPLIED);
-                }
-                settle(c, at < 0 ? c.add(measure, caseKey, s) : at, m, watermark);
             } else {
-                m.buffer(s, ev);
-                s.timerMs = Math.min(s.timerMs, ev.getTimeMs());
-                if (at < 0) {
-                    c.add(measure, caseKey, s);
-                }
+                measure(cases, d.getName(), caseKey, ev, late, ts, watermark);
+            }
+        });
+        save(c);
+    }
+
+    /** Buffers an event in its case, or applies it there now when it is late (as {@link MeasureFunction}). */
+    private void measure(
+            CorrelationCases c,
+            String measure,
+            String caseKey,
+            ProcessEvent ev,
+            boolean late,
+            long ts,
+            long watermark) {
+        MeasureMachine m = machines.get(measure);
+        int at = c.indexOf(measure, caseKey);
+        CaseState s = at >= 0 ? c.state(at) : new CaseState();
+        if (late) {
+            // judged against the case as it stood at the watermark the event arrived behind
+            long arrivedBehind = ev.getLateWatermark();
+            m.advanceTo(caseKey, s, arrivedBehind, out.at(ts, Long.MIN_VALUE));
+            if (m.applyLate(caseKey, s, ev, out.at(ts, arrivedBehind + 1))) {
+                counters.inc(PipelineCounters.LATE_APPLIED);
+            }
+            settle(c, at < 0 ? c.add(measure, caseKey, s) : at, m, watermark);
+        } else {
+            m.buffer(s, ev);
+            s.timerMs = Math.min(s.timerMs, ev.getTimeMs());
+            if (at < 0) {
+                c.add(measure, caseKey, s);
             }
         }
-        save(c);
     }
 
     /** Remembers a de-duplication key until {@code expiryMs}, as {@link DedupAndRoute} does. */
@@ -221,10 +215,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             c.dedup = new long[] {key, expiryMs};
             c.dedupWakeMs = expiryMs;
         } else if (c.dedup.length / 2 < DedupAndRoute.COMPACT_MAX) {
-            long[] more = java.util.Arrays.copyOf(c.dedup, c.dedup.length + 2);
-            more[c.dedup.length] = key;
-            more[c.dedup.length + 1] = expiryMs;
-            c.dedup = more;
+            c.dedup = DedupAndRoute.withKey(c.dedup, key, expiryMs);
         } else {
             for (int i = 0; i < c.dedup.length; i += 2) {
                 spilled.put(c.dedup[i], c.dedup[i + 1]);
@@ -240,7 +231,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      * work (as {@link MeasureFunction}'s {@code save}).
      */
     private void settle(CorrelationCases c, int at, MeasureMachine m, long watermark) {
-        CaseState s = c.cases[at];
+        CaseState s = c.state(at);
         long disposable = m.disposableFrom(s, retentionMs);
         if (disposable <= watermark) {
             c.remove(at);
@@ -280,21 +271,21 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             forgetKeys(c, watermark);
         }
         for (int i = 0; i < c.size; ) {
-            CaseState s = c.cases[i];
+            CaseState s = c.state(i);
             if (s.timerMs > watermark) {
                 i++;
                 continue;
             }
             long wokeAt = s.timerMs;
             s.timerMs = Long.MAX_VALUE;
-            MeasureMachine m = machines.get(c.measures[i]);
+            MeasureMachine m = machines.get(c.measure(i));
             if (m == null) {
                 // restored from a savepoint of a measures file that had this measure: its state goes, counted
                 counters.inc(PipelineCounters.STATE_OF_REMOVED_MEASURE);
                 c.remove(i);
                 continue;
             }
-            m.advanceTo(c.caseKeys[i], s, watermark, out.at(wokeAt, Long.MIN_VALUE));
+            m.advanceTo(c.caseKey(i), s, watermark, out.at(wokeAt, Long.MIN_VALUE));
             int before = c.size;
             settle(c, i, m, watermark);
             if (c.size == before) {
@@ -325,17 +316,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 c.spilled = false;
             }
         } else if (c.dedup != null) {
-            long[] keys = c.dedup;
-            int kept = 0;
-            long[] left = new long[keys.length];
-            for (int i = 0; i < keys.length; i += 2) {
-                if (keys[i + 1] > watermark) {
-                    left[kept++] = keys[i];
-                    left[kept++] = keys[i + 1];
-                    next = Math.min(next, keys[i + 1]);
-                }
-            }
-            c.dedup = kept == 0 ? null : kept == keys.length ? keys : java.util.Arrays.copyOf(left, kept);
+            c.dedup = DedupAndRoute.unexpired(c.dedup, watermark);
+            next = DedupAndRoute.earliestExpiry(c.dedup);
         }
         c.dedupWakeMs = next;
     }
@@ -355,7 +337,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 (String id, ValueState<CorrelationCases> st) -> {
                     CorrelationCases c = st.value();
                     for (int i = 0; c != null && i < c.size; i++) {
-                        endOfCase(c.measures[i], c.caseKeys[i], c.cases[i]);
+                        endOfCase(c.measure(i), c.caseKey(i), c.state(i));
                     }
                 });
         output.emitWatermark(Watermark.MAX_WATERMARK);

@@ -1,0 +1,80 @@
+package io.flightcontroller.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flightcontroller.domain.engine.CasePhase;
+import io.flightcontroller.domain.engine.CaseState;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The per-correlation-id state value: its cases stay findable as they come and go, and its format round-trips. */
+class CorrelationCasesTest {
+
+    private static CaseState state(long startMs) {
+        CaseState s = new CaseState();
+        s.phase = CasePhase.OPEN;
+        s.startMs = startMs;
+        s.timerMs = startMs + 1;
+        return s;
+    }
+
+    private static CorrelationCases roundTrip(CorrelationCases c) throws Exception {
+        CorrelationCases.Serializer ser = new CorrelationCases.Serializer();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ser.serialize(c, out);
+        return ser.deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+    }
+
+    @Test
+    void aRemovedCaseIsReplacedByTheLastAndEveryOtherIsStillFoundUnderItsMeasureAndKey() {
+        CorrelationCases c = new CorrelationCases();
+        for (int i = 0; i < 5; i++) {
+            assertThat(c.add("m" + (i % 2), "k" + i, state(i))).isEqualTo(i);
+        }
+        c.remove(1);
+        assertThat(c.size).isEqualTo(4);
+        assertThat(c.indexOf("m1", "k1")).isEqualTo(-1);
+        for (int i : new int[] {0, 2, 3, 4}) {
+            int at = c.indexOf("m" + (i % 2), "k" + i);
+            assertThat(at).as("case %d", i).isNotNegative();
+            assertThat(c.state(at).startMs).isEqualTo(i);
+        }
+        assertThat(c.wakeUpMs()).isEqualTo(1); // case 0's
+        c.dedupWakeMs = 0;
+        assertThat(c.wakeUpMs()).isZero();
+        while (c.size > 0) {
+            c.remove(0);
+        }
+        assertThat(c.isEmpty()).isTrue();
+        c.dedup = new long[] {7, 8};
+        assertThat(c.isEmpty()).isFalse();
+    }
+
+    @Test
+    void theFormatCarriesTimersKeysSpillMarkAndEveryCase() throws Exception {
+        CorrelationCases c = new CorrelationCases();
+        c.timerMs = 42;
+        c.dedupWakeMs = 3_600_042;
+        c.dedup = new long[] {-5, 3_600_042, 9, 3_600_100};
+        c.add("assigned", "p-1", state(10));
+        c.add("created", "p-1|x", state(20));
+        CorrelationCases back = roundTrip(c);
+        assertThat(back.timerMs).isEqualTo(42);
+        assertThat(back.dedupWakeMs).isEqualTo(3_600_042);
+        assertThat(back.dedup).containsExactly(-5, 3_600_042, 9, 3_600_100);
+        assertThat(back.spilled).isFalse();
+        assertThat(back.size).isEqualTo(2);
+        assertThat(back.measure(1)).isEqualTo("created");
+        assertThat(back.caseKey(1)).isEqualTo("p-1|x");
+        assertThat(back.state(1).startMs).isEqualTo(20);
+        assertThat(back.state(0).phase).isEqualTo(CasePhase.OPEN);
+
+        CorrelationCases spilled = new CorrelationCases();
+        spilled.spilled = true;
+        CorrelationCases spilledBack = roundTrip(spilled);
+        assertThat(spilledBack.spilled).isTrue();
+        assertThat(spilledBack.dedup).isNull();
+        assertThat(spilledBack.isEmpty()).isFalse();
+    }
+}
