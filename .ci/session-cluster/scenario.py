@@ -424,6 +424,8 @@ def main():
     ap.add_argument("--classpath", required=True, help="file with the cluster's class path (one line)")
     ap.add_argument("--jar", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--state-layout", default="per_measure", choices=["per_measure", "per_correlation_id"],
+                    help="the job's FlightController.Measures.state.layout (default per_measure)")
     a = ap.parse_args()
 
     classpath = open(a.classpath).read().strip()
@@ -537,6 +539,7 @@ def scenario(a, classpath, work, procs, timings):
             f"FlightController.Source.kinesis.endpoint=http://127.0.0.1:{kport}",
             "FlightController.Source.kinesis.initial.position=TRIM_HORIZON",
             f"FlightController.Measures.measures.location={os.path.join(root, '.ci/session-cluster/measures.yaml')}",
+            f"FlightController.Measures.state.layout={a.state_layout}",
             "FlightController.Sinks.metrics.sink=jdbc",
             f"FlightController.Sinks.jdbc.url=jdbc:sqlite:{db}",
             f"FlightController.Alerts.sns.topic.arn={topic}",
@@ -576,6 +579,11 @@ def scenario(a, classpath, work, procs, timings):
             rest_error(status, r))
     job1 = r["jobid"]
     require("first job: all tasks RUNNING", wait_for("job 1 running", lambda: flink.all_running(job1), 120))
+    status, plan = flink.get(f"/jobs/{job1}/plan")
+    names = [n.get("description", "") for n in plan.get("plan", {}).get("nodes", [])] if status == 200 else []
+    fused = any("measure by correlation id" in n for n in names)
+    check(f"first job: the {a.state_layout} layout's operators (job plan)",
+          fused == (a.state_layout == "per_correlation_id"), f"{status}: {names}")
     timings["first submission to running"] = time.monotonic() - t
     t = time.monotonic()
     put(kinesis, stream, phase1 + [b"this is not json"])

@@ -5,9 +5,10 @@
 # publishing alerts to SNS (moto); it is stopped with a savepoint and the same jar is submitted again from it.
 # Every check prints PASS or FAIL; exit code 0 only when all pass. Details: .ci/session-cluster/scenario.py.
 #
-# Usage: .ci/session-cluster/test.sh [--no-build] [--keep]
+# Usage: .ci/session-cluster/test.sh [--no-build] [--keep] [--state-layout=per_measure|per_correlation_id]
 #   --no-build  use job/target/flight-controller-job-0.1.0-SNAPSHOT.jar as it is (default: mvn package first)
 #   --keep      keep the work folder (logs, database, savepoints) also when every check passes
+#   --state-layout=L  the job's state.layout (default per_measure, the job's own)
 # Needs: Java 17, Maven, node, /usr/bin/python3 with boto3, and kinesalite and moto installed by
 # .ci/install-kinesalite.sh and .ci/install-moto.sh (.ci/run does all of this).
 set -euo pipefail
@@ -21,7 +22,8 @@ for a in "$@"; do
   case "$a" in
     --no-build) build=0 ;;
     --keep) args+=(--keep) ;;
-    *) echo "usage: $0 [--no-build] [--keep]" >&2; exit 2 ;;
+    --state-layout=*) args+=(--state-layout "${a#--state-layout=}") ;;
+    *) echo "usage: $0 [--no-build] [--keep] [--state-layout=per_measure|per_correlation_id]" >&2; exit 2 ;;
   esac
 done
 
