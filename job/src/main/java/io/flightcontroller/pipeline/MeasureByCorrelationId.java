@@ -139,7 +139,6 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     @Override
     public void processElement(StreamRecord<ProcessEvent> element) throws Exception {
         ProcessEvent e = element.getValue();
-        long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
         CorrelationCases c = state.value();
@@ -170,38 +169,22 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 }
                 output.collect(ELSEWHERE, r);
             } else {
-                measure(cases, d.getName(), caseKey, ev, late, ts, watermark);
+                measure(cases, d.getName(), caseKey, ev);
             }
         });
         save(c);
     }
 
-    /** Buffers an event in its case, or applies it there now when it is late (as {@link MeasureFunction}). */
-    private void measure(
-            CorrelationCases c,
-            String measure,
-            String caseKey,
-            ProcessEvent ev,
-            boolean late,
-            long ts,
-            long watermark) {
+    /** Buffers an event in its case until the watermark passes the time it is due at. */
+    private void measure(CorrelationCases c, String measure, String caseKey, ProcessEvent ev) {
         MeasureMachine m = machines.get(measure);
         int at = c.indexOf(measure, caseKey);
         CaseState s = at >= 0 ? c.state(at) : new CaseState();
-        if (late) {
-            // judged against the case as it stood at the watermark the event arrived behind
-            long arrivedBehind = ev.getLateWatermark();
-            m.advanceTo(caseKey, s, arrivedBehind, out.at(ts, Long.MIN_VALUE));
-            if (m.applyLate(caseKey, s, ev, out.at(ts, arrivedBehind + 1))) {
-                counters.inc(PipelineCounters.LATE_APPLIED);
-            }
-            settle(c, at < 0 ? c.add(measure, caseKey, s) : at, m, watermark);
-        } else {
-            m.buffer(s, ev);
-            s.timerMs = Math.min(s.timerMs, ev.getTimeMs());
-            if (at < 0) {
-                c.add(measure, caseKey, s);
-            }
+        // a late event too waits for the watermark it arrived behind (MeasureMachine#buffer), as in MeasureFunction
+        m.buffer(s, ev);
+        s.timerMs = Math.min(s.timerMs, MeasureMachine.dueAt(ev));
+        if (at < 0) {
+            c.add(measure, caseKey, s);
         }
     }
 
@@ -285,7 +268,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 c.remove(i);
                 continue;
             }
-            m.advanceTo(c.caseKey(i), s, watermark, out.at(wokeAt, Long.MIN_VALUE));
+            m.advanceTo(c.caseKey(i), s, watermark, out.at(wokeAt));
             int before = c.size;
             settle(c, i, m, watermark);
             if (c.size == before) {
@@ -354,9 +337,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             // applied to their own case only, no other case's deadline moves for them
             long last = Long.MIN_VALUE;
             for (ProcessEvent e : s.pending) {
-                last = Math.max(last, e.getTimeMs());
+                last = Math.max(last, MeasureMachine.dueAt(e));
             }
-            m.advanceTo(caseKey, s, last, out.at(OWN_TIME, Long.MIN_VALUE));
+            m.advanceTo(caseKey, s, last, out.at(OWN_TIME));
         }
         OpenCase open = m.openCase(caseKey, s, lastWatermark);
         if (open != null) {
@@ -371,17 +354,13 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     /** The listener of every machine call; one instance, pointed at the timestamp of the records it emits. */
     private final class Out implements MeasureMachine.Listener {
         private long timestamp;
-        private long outcomesNotBefore;
 
         /**
-         * @param timestamp the timestamp of the records (epoch ms; {@link Long#MIN_VALUE} for none; {@link
-         *     StampAt#OWN} for each record's own time)
-         * @param outcomesNotBefore outcomes are timed no earlier than this, so they are never behind the downstream
-         *     watermark
+         * @param timestamp the timestamp of the records (epoch ms; {@link Long#MIN_VALUE} for none; {@link #OWN_TIME}
+         *     for each record's own time)
          */
-        Out at(long timestamp, long outcomesNotBefore) {
+        Out at(long timestamp) {
             this.timestamp = timestamp;
-            this.outcomesNotBefore = outcomesNotBefore;
             return this;
         }
 
@@ -404,9 +383,6 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
         @Override
         public void outcome(Outcome o) {
-            if (o.getTimeMs() < outcomesNotBefore) {
-                o.setTimeMs(outcomesNotBefore);
-            }
             output.collect(SideOutputs.OUTCOMES, record(o, o.getTimeMs()));
         }
 
@@ -418,6 +394,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         @Override
         public void noValue(ProcessEvent e) {
             counters.inc(PipelineCounters.NO_VALUE);
+        }
+
+        @Override
+        public void lateApplied(ProcessEvent e) {
+            counters.inc(PipelineCounters.LATE_APPLIED);
         }
     }
 }

@@ -74,22 +74,13 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
         if (s == null) {
             s = new CaseState();
         }
-        if (r.late) {
-            // Judge the late event against the case as it stood at the watermark it arrived behind (this operator's
-            // own watermark may lag it, depending on other channels): deterministic whatever the parallelism.
-            long arrivedBehind = r.event.getLateWatermark();
-            m.advanceTo(r.caseKey, s, arrivedBehind, listener(ctx, out));
-            // its outcome counts where it became known: just after that watermark (the window of its end time may
-            // already be reported); the lead row keeps its true end time
-            if (m.applyLate(r.caseKey, s, r.event, listener(ctx, out, arrivedBehind + 1))) {
-                counters.inc(PipelineCounters.LATE_APPLIED);
-            }
-            save(m, s, ctx);
-            return;
-        }
+        // a late event too waits for the watermark it arrived behind, when every on-time event of the case up to
+        // it has arrived, whichever channel each came through (a case keyed on payload fields gets its events from
+        // several upstream subtasks): the same rows at any parallelism (MeasureMachine#buffer)
         m.buffer(s, r.event);
-        if (r.event.getTimeMs() < s.timerMs) {
-            reschedule(ctx, s, r.event.getTimeMs());
+        long due = MeasureMachine.dueAt(r.event);
+        if (due < s.timerMs) {
+            reschedule(ctx, s, due);
         }
         state.update(s);
     }
@@ -154,7 +145,7 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
         }
         long last = Long.MIN_VALUE;
         for (io.flightcontroller.domain.event.ProcessEvent e : s.pending) {
-            last = Math.max(last, e.getTimeMs());
+            last = Math.max(last, MeasureMachine.dueAt(e));
         }
         m.advanceTo(key.f1, s, last, out);
     }
@@ -170,14 +161,6 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
     }
 
     private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out) {
-        return listener(ctx, out, Long.MIN_VALUE);
-    }
-
-    /**
-     * @param outcomesNotBefore outcomes are timestamped no earlier than this (epoch ms), so they are never behind
-     *     the downstream watermark
-     */
-    private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out, long outcomesNotBefore) {
         return new MeasureMachine.Listener() {
             @Override
             public void measurement(Measurement m) {
@@ -194,10 +177,12 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
 
             @Override
             public void outcome(Outcome o) {
-                if (o.getTimeMs() < outcomesNotBefore) {
-                    o.setTimeMs(outcomesNotBefore);
-                }
                 ctx.output(SideOutputs.OUTCOMES, o);
+            }
+
+            @Override
+            public void lateApplied(ProcessEvent e) {
+                counters.inc(PipelineCounters.LATE_APPLIED);
             }
 
             @Override

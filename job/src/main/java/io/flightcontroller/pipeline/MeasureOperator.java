@@ -102,6 +102,11 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
             public void noValue(io.flightcontroller.domain.event.ProcessEvent e) {
                 counters.inc(PipelineCounters.NO_VALUE);
             }
+
+            @Override
+            public void lateApplied(io.flightcontroller.domain.event.ProcessEvent e) {
+                counters.inc(PipelineCounters.LATE_APPLIED);
+            }
         };
     }
 }

@@ -59,10 +59,31 @@ public final class MeasureMachine implements Serializable {
 
         /** A value-kind event whose expression gave no value. */
         void noValue(ProcessEvent e);
+
+        /** A late event that completed a case (flagged late); its rows came through the other methods. */
+        default void lateApplied(ProcessEvent e) {}
     }
 
     private static final Comparator<ProcessEvent> BY_TIME =
             Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
+
+    /**
+     * The order in which buffered events are applied: by {@link #dueAt}; at one time the on-time events first (a late
+     * event is judged against the case as it stood at the watermark it arrived behind, which includes the on-time
+     * events up to that watermark); then by time and input sequence.
+     */
+    private static final Comparator<ProcessEvent> BY_DUE = Comparator.comparingLong(MeasureMachine::dueAt)
+            .thenComparingInt(e -> e.isLate() ? 1 : 0)
+            .thenComparing(BY_TIME);
+
+    /**
+     * @param e a buffered event
+     * @return the event time at which it is applied: its own time when on time, the watermark it arrived behind when
+     *     late
+     */
+    public static long dueAt(ProcessEvent e) {
+        return e.isLate() ? e.getLateWatermark() : e.getTimeMs();
+    }
 
     private final MeasureDefinition def;
     /** How long a closed case is kept, ms; {@link Long#MAX_VALUE}: for ever (never released while advancing). */
@@ -89,10 +110,12 @@ public final class MeasureMachine implements Serializable {
     }
 
     /**
-     * Buffers an on-time event until the watermark passes it.
+     * Buffers an event until the watermark passes {@link #dueAt} it: an on-time event its own time, a late one the
+     * watermark it arrived behind (so it is applied after every on-time event up to that watermark, whichever
+     * channel each came through: the same result at any parallelism).
      *
      * @param s the case state
-     * @param e the event (its time must be ahead of the current watermark)
+     * @param e the event
      */
     public void buffer(CaseState s, ProcessEvent e) {
         if (s.pending == null) {
@@ -115,7 +138,7 @@ public final class MeasureMachine implements Serializable {
             List<ProcessEvent> due = new ArrayList<>();
             for (Iterator<ProcessEvent> it = s.pending.iterator(); it.hasNext(); ) {
                 ProcessEvent e = it.next();
-                if (e.getTimeMs() <= watermark) {
+                if (dueAt(e) <= watermark) {
                     due.add(e);
                     it.remove();
                 }
@@ -123,8 +146,17 @@ public final class MeasureMachine implements Serializable {
             if (s.pending.isEmpty()) {
                 s.pending = null;
             }
-            Collections.sort(due, BY_TIME); // ties in input order (sequence), whatever channel they came through
+            Collections.sort(due, BY_DUE); // ties in input order (sequence), whatever channel they came through
             for (ProcessEvent e : due) {
+                if (e.isLate()) {
+                    // the case as it stood at the watermark the event arrived behind
+                    long behind = e.getLateWatermark();
+                    fireDeadlines(caseKey, s, behind, out);
+                    if (applyLate(caseKey, s, e, new OutcomesNotBefore(out, behind + 1))) {
+                        out.lateApplied(e);
+                    }
+                    continue;
+                }
                 fireDeadlines(caseKey, s, e.getTimeMs() - 1, out);
                 if (releasedAt(s) < e.getTimeMs()) {
                     s.release(); // the case was released before this event, whatever the watermark's steps
@@ -133,6 +165,48 @@ public final class MeasureMachine implements Serializable {
             }
         }
         fireDeadlines(caseKey, s, watermark, out);
+    }
+
+    /**
+     * Times a late correction's outcomes no earlier than just after the watermark it arrived behind, where it became
+     * known (the window of its end time may already be reported); its lead row keeps its true end time.
+     */
+    private static final class OutcomesNotBefore implements Listener {
+        private final Listener out;
+        private final long notBefore;
+
+        OutcomesNotBefore(Listener out, long notBefore) {
+            this.out = out;
+            this.notBefore = notBefore;
+        }
+
+        @Override
+        public void measurement(Measurement m) {
+            out.measurement(m);
+        }
+
+        @Override
+        public void alert(Alert a) {
+            out.alert(a);
+        }
+
+        @Override
+        public void outcome(Outcome o) {
+            if (o.getTimeMs() < notBefore) {
+                o.setTimeMs(notBefore);
+            }
+            out.outcome(o);
+        }
+
+        @Override
+        public void orphan(ProcessEvent e) {
+            out.orphan(e);
+        }
+
+        @Override
+        public void noValue(ProcessEvent e) {
+            out.noValue(e);
+        }
     }
 
     /**
@@ -169,7 +243,7 @@ public final class MeasureMachine implements Serializable {
         long t = nextDeadline(s);
         if (s.pending != null) {
             for (ProcessEvent e : s.pending) {
-                t = Math.min(t, e.getTimeMs());
+                t = Math.min(t, dueAt(e));
             }
         }
         return t;

@@ -31,6 +31,7 @@ class MeasureMachineTest {
         final List<Outcome> outcomes = new ArrayList<>();
         int orphans;
         int noValue;
+        int lateApplied;
 
         @Override
         public void measurement(Measurement m) {
@@ -55,6 +56,11 @@ class MeasureMachineTest {
         @Override
         public void noValue(ProcessEvent e) {
             noValue++;
+        }
+
+        @Override
+        public void lateApplied(ProcessEvent e) {
+            lateApplied++;
         }
     }
 
@@ -199,6 +205,49 @@ class MeasureMachineTest {
         assertThat(out.alerts).extracting(Alert::getKind).containsExactly(Alert.Kind.BREACH);
         assertThat(out.measurements.get(0).getGood()).isFalse();
         assertThat(out.measurements.get(0).getValue()).isEqualTo(4 * H + 40 * M);
+    }
+
+    /**
+     * A late event waits in the buffer for the watermark it arrived behind and is judged against the case as it stood
+     * there: after the on-time events and deadlines up to that watermark, before anything later, whatever order the
+     * events were buffered in (a case keyed on payload fields gets them through several channels).
+     */
+    @Test
+    void aBufferedLateEventIsJudgedAtTheWatermarkItArrivedBehindWhateverOrderTheEventsWereBufferedIn() {
+        for (long behind : new long[] {50 * M, 70 * M}) {
+            java.util.Set<String> results = new java.util.HashSet<>();
+            for (int order = 0; order < 3; order++) {
+                MeasureMachine m = new MeasureMachine(leadTime(Duration.ofHours(1), null));
+                CaseState s = new CaseState();
+                Out out = new Out();
+                ProcessEvent start = ev("project_requested", 0);
+                ProcessEvent lateEnd = ev("project_created", 30 * M);
+                lateEnd.setLateWatermark(behind);
+                ProcessEvent onTimeAfter = ev("project_created", 80 * M); // after the late event's watermark
+                ProcessEvent[][] orders = {
+                    {start, lateEnd, onTimeAfter}, {lateEnd, start, onTimeAfter}, {onTimeAfter, lateEnd, start}
+                };
+                for (ProcessEvent e : orders[order]) {
+                    m.buffer(s, e);
+                }
+                assertThat(m.nextDueTime(s)).isZero();
+                m.advanceTo("c1", s, 2 * H, out);
+                assertThat(out.measurements)
+                        .as("behind %d min, order %d", behind / M, order)
+                        .hasSize(1);
+                Measurement lead = out.measurements.get(0);
+                assertThat(lead.getValue()).isEqualTo(30 * M);
+                assertThat(lead.isLate()).isTrue();
+                // behind 70 min the case had timed out (deadline 60 min) before the late end was known
+                assertThat(lead.isAfterTimeout()).isEqualTo(behind > H);
+                assertThat(out.lateApplied).isEqualTo(1);
+                results.add(lead.isAfterTimeout() + "/" + out.alerts.size() + "/" + out.outcomes.size() + "/"
+                        + out.orphans);
+            }
+            assertThat(results)
+                    .as("one result whatever the order, behind %d min", behind / M)
+                    .hasSize(1);
+        }
     }
 
     @Test
