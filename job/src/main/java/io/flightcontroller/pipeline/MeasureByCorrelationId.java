@@ -139,6 +139,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     @Override
     public void processElement(StreamRecord<ProcessEvent> element) throws Exception {
         ProcessEvent e = element.getValue();
+        long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
         CorrelationCases c = state.value();
@@ -169,22 +170,29 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 }
                 output.collect(ELSEWHERE, r);
             } else {
-                measure(cases, d.getName(), caseKey, ev);
+                measure(cases, d.getName(), caseKey, ev, ts, watermark);
             }
         });
         save(c);
     }
 
     /** Buffers an event in its case until the watermark passes the time it is due at. */
-    private void measure(CorrelationCases c, String measure, String caseKey, ProcessEvent ev) {
+    private void measure(CorrelationCases c, String measure, String caseKey, ProcessEvent ev, long ts, long watermark) {
         MeasureMachine m = machines.get(measure);
         int at = c.indexOf(measure, caseKey);
         CaseState s = at >= 0 ? c.state(at) : new CaseState();
         // a late event too waits for the watermark it arrived behind (MeasureMachine#buffer), as in MeasureFunction
         m.buffer(s, ev);
-        s.timerMs = Math.min(s.timerMs, MeasureMachine.dueAt(ev));
         if (at < 0) {
-            c.add(measure, caseKey, s);
+            at = c.add(measure, caseKey, s);
+        }
+        long due = MeasureMachine.dueAt(ev);
+        if (due <= watermark) {
+            // late, with the watermark already at the one it arrived behind: judged now (see MeasureFunction)
+            m.advanceTo(caseKey, s, watermark, out.at(ts));
+            settle(c, at, m, watermark);
+        } else {
+            s.timerMs = Math.min(s.timerMs, due);
         }
     }
 

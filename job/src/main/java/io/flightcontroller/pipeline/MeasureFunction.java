@@ -79,6 +79,15 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
         // several upstream subtasks): the same rows at any parallelism (MeasureMachine#buffer)
         m.buffer(s, r.event);
         long due = MeasureMachine.dueAt(r.event);
+        long watermark = ctx.timerService().currentWatermark();
+        if (due <= watermark) {
+            // late, and this operator's watermark is already at the one it arrived behind (it cannot be past it:
+            // that watermark came before the event on the event's channel): every on-time event up to it has
+            // arrived and been applied, none after it, so it is judged now rather than at the next watermark
+            m.advanceTo(r.caseKey, s, watermark, listener(ctx, out));
+            save(m, s, ctx);
+            return;
+        }
         if (due < s.timerMs) {
             reschedule(ctx, s, due);
         }
