@@ -531,13 +531,7 @@ class DeterministicReplayTest {
     @Test
     void inArrivalOrderTheLateEventsDoNotDependOnReadSpeedOrParallelism() throws Exception {
         List<String> lines = new ArrayList<>(orderedCases());
-        int moved = 0;
-        for (int i = lines.size() - 40; i > 0; i--) {
-            if (lines.get(i).contains("\"assigned\"") && lines.get(i).contains("00\",\"event_type")) {
-                lines.add(i + 30, lines.remove(i));
-                moved++;
-            }
-        }
+        int moved = moveAssignmentsLate(lines);
         assertThat(moved).isGreaterThan(10);
         Baseline fast = run(arrivalOrder(lines, "arrival-late-fast"));
         assertThat(fast.counter(PipelineCounters.LATE)).isEqualTo(moved);
@@ -547,6 +541,23 @@ class DeterministicReplayTest {
         s.parallelism = 4;
         s.inputFormat = f -> new SlowFormat(f, 400, 250);
         ResultTables.assertSame("arrival order, slowed at parallelism 4 vs fast at 2", fast.tables, run(s).tables);
+    }
+
+    /**
+     * Moves every assignment whose time text ends in "00" (every 100th) 30 lines later: about
+     * 15 min behind the watermark when it arrives in arrival order, so late.
+     *
+     * @return how many were moved
+     */
+    static int moveAssignmentsLate(List<String> lines) {
+        int moved = 0;
+        for (int i = lines.size() - 40; i > 0; i--) {
+            if (lines.get(i).contains("\"assigned\"") && lines.get(i).contains("00\",\"event_type")) {
+                lines.add(i + 30, lines.remove(i));
+                moved++;
+            }
+        }
+        return moved;
     }
 
     /** A noise event a week after the time of the line before {@code index}, inserted there. */

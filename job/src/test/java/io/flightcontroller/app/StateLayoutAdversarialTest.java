@@ -54,7 +54,8 @@ class StateLayoutAdversarialTest {
             + "    key: [correlation_id, payload.x]\n"
             + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n");
 
-    private static final String[] COUNTERS = {
+    /** Counters that say what happened to every event; each must be equal in both layouts. */
+    static final String[] COUNTERS = {
         PipelineCounters.RECORDS_IN,
         PipelineCounters.DUPLICATE,
         PipelineCounters.UNKNOWN_TYPE,

@@ -46,26 +46,9 @@ class StateLayoutEquivalenceTest {
         DeterministicReplayTest.useFolder(dir);
     }
 
-    /** Counters that say what happened to every event; each must be equal in both layouts. */
-    private static final String[] COUNTERS = {
-        PipelineCounters.RECORDS_IN,
-        PipelineCounters.DUPLICATE,
-        PipelineCounters.UNKNOWN_TYPE,
-        PipelineCounters.LATE,
-        PipelineCounters.LATE_APPLIED,
-        PipelineCounters.ORPHAN,
-        PipelineCounters.MATCHED,
-        PipelineCounters.TIMED_OUT,
-        PipelineCounters.BREACHED,
-        PipelineCounters.NO_VALUE,
-        PipelineCounters.OPEN_AT_END,
-        PipelineCounters.BURN_RATE_ALERTS,
-        PipelineCounters.DEAD_LETTERS
-    };
-
     static void assertSameRowsAndCounters(String what, Baseline perMeasure, Baseline perCorrelationId) {
         ResultTables.assertSame(what, perMeasure.tables, perCorrelationId.tables);
-        for (String c : COUNTERS) {
+        for (String c : StateLayoutAdversarialTest.COUNTERS) {
             assertThat(perCorrelationId.counter(c)).as(what + ": counter " + c).isEqualTo(perMeasure.counter(c));
         }
     }
@@ -124,13 +107,7 @@ class StateLayoutEquivalenceTest {
     @Test
     void inArrivalOrderLateEventsReadSlowlyGiveTheSameTablesInBothLayouts() throws Exception {
         List<String> lines = new ArrayList<>(orderedCases());
-        int moved = 0;
-        for (int i = lines.size() - 40; i > 0; i--) {
-            if (lines.get(i).contains("\"assigned\"") && lines.get(i).contains("00\",\"event_type")) {
-                lines.add(i + 30, lines.remove(i));
-                moved++;
-            }
-        }
+        int moved = DeterministicReplayTest.moveAssignmentsLate(lines);
         assertThat(moved).isGreaterThan(10);
         Baseline perMeasure = run(arrivalOrder(lines, "layout-late-measure"));
         assertThat(perMeasure.counter(PipelineCounters.LATE_APPLIED)).isPositive();
