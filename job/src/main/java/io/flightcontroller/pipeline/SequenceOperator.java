@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -35,6 +36,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.InternalTimerServiceImpl;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -106,6 +108,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private transient SharedBuffer<RoutedEvent> buffer;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient List<Callback> callbacks;
+    /** The watermark field of the timer service CEP and the case share, set for a stage ({@link #onEventTime}). */
+    private transient Field stagedWatermark;
 
     /** Ties in event time are taken in input order, as {@link MeasureMachine} does. */
     static final class InputOrder implements EventComparator<RoutedEvent> {
@@ -186,6 +190,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         counters = new PipelineCounters(getRuntimeContext());
         callbacks = new ArrayList<>();
         timers = getInternalTimerService(CEP_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        stagedWatermark = timerWatermark();
         function.handTo(new SequenceMatchFunction.Matches() {
             @Override
             public void matched(List<ProcessEvent> steps) {
@@ -213,6 +218,29 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             throw new IllegalStateException(
                     "sequence measure '" + def.getName() + "': cannot read flink-cep's state" + " (CepOperator." + name
                             + "); SequenceOperator is written against flink-cep 1.20",
+                    e);
+        }
+    }
+
+    /**
+     * The field that holds the watermark of the timer service: CEP reads the watermark from the service, so a stage
+     * at an earlier watermark is the field set for its duration (single-threaded: the task's own thread, inside a
+     * timer callback).
+     */
+    private Field timerWatermark() {
+        try {
+            if (!(timers instanceof InternalTimerServiceImpl)) {
+                throw new IllegalStateException(
+                        "the timer service is a " + timers.getClass().getName());
+            }
+            Field f = InternalTimerServiceImpl.class.getDeclaredField("currentWatermark");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "sequence measure '" + def.getName() + "': cannot stage the watermark of Flink's timer service"
+                            + " (InternalTimerServiceImpl.currentWatermark); SequenceOperator is written against"
+                            + " Flink 1.20 and 2.2",
                     e);
         }
     }
@@ -245,12 +273,14 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             }
             return;
         }
-        if (c != null && c.isClosed()) {
+        if (c != null && c.isClosed() && r.event.getTimeMs() <= machine.releasedAt(c, retentionMs)) {
             if (machine.buffer(c, r.event)) { // after a timeout: a correction once the watermark passes it
                 save(r.caseKey, c);
             }
             return; // a completed case ignores the key's further events: one sequence per case
         }
+        // no case, an open one, or after the closed case's release: CEP's (the marker goes when its timer fires,
+        // before CEP's timer for this event)
         super.processElement(element);
     }
 
@@ -263,33 +293,112 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
     }
 
+    /**
+     * A key's first timer at a watermark brings its case up to that watermark. When late events were held for
+     * watermarks this one has passed, the case is first brought up to each of those in turn and the events held for
+     * it are applied there, in input order: judged against the case as it stood at the watermark they arrived behind
+     * (flink-cep has matched every on-time step up to it, nothing after it), as at parallelism 1, where the operator
+     * is at that watermark when they arrive. The input channels may carry the operator's watermark past it in one
+     * step; without the stages a deadline or a later on-time step between the two would have been decided first.
+     */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        onEventTimeOfCase(timer);
         Iterable<RoutedEvent> held = lateHeld.get();
         if (held != null && held.iterator().hasNext()) {
             long watermark = timers.currentWatermark();
             List<RoutedEvent> keep = new ArrayList<>();
-            List<RoutedEvent> now = new ArrayList<>();
+            TreeMap<Long, List<RoutedEvent>> stages = new TreeMap<>();
             for (RoutedEvent r : held) {
-                (r.event.getLateWatermark() <= watermark ? now : keep).add(r);
+                long behind = r.event.getLateWatermark();
+                if (behind <= watermark) {
+                    stages.computeIfAbsent(behind, b -> new ArrayList<>()).add(r);
+                } else {
+                    keep.add(r);
+                }
             }
-            lateHeld.update(keep);
-            for (RoutedEvent r : now) {
-                applyLate(r, new StreamRecord<>(r, r.event.getTimeMs()));
+            if (!stages.isEmpty()) {
+                lateHeld.update(keep);
+                long previous = lastWatermark;
+                for (Map.Entry<Long, List<RoutedEvent>> stage : stages.entrySet()) {
+                    long behind = stage.getKey();
+                    if (behind < watermark) {
+                        staged(behind, () -> onEventTimeOfCase(timer));
+                        lastWatermark = Math.max(lastWatermark, behind);
+                    }
+                    List<RoutedEvent> due = stage.getValue();
+                    due.sort(Comparator.comparingLong(r -> r.event.getSeq()));
+                    for (RoutedEvent r : due) {
+                        applyLate(r, new StreamRecord<>(r, r.event.getTimeMs()));
+                    }
+                }
+                onEventTimeOfCase(timer);
+                lastWatermark = previous; // the operator's, for the other keys' timers of this watermark
+                return;
             }
+        }
+        onEventTimeOfCase(timer);
+    }
+
+    /**
+     * Brings the key's case up to the watermark. When the watermark has moved further since the last one than the
+     * retention, a case could close, be released and a new one start within this step, so the key is taken through
+     * it in stages, at each time it has work (an event CEP holds, a deadline), as if the watermark had stopped at
+     * each: the same cases at any watermark granularity (periodic watermarks, channels merged at parallelism above
+     * 1, a reader catching up). Otherwise, the usual case with retentions of days, one step.
+     */
+    private void onEventTimeOfCase(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long watermark = timers.currentWatermark();
+        if (lastWatermark == Long.MIN_VALUE || watermark - retentionMs > lastWatermark) {
+            long previous = Long.MIN_VALUE;
+            long stage;
+            while ((stage = nextStage(watermark)) < watermark && stage > previous) {
+                staged(stage, () -> stepOfCase(timer));
+                previous = stage;
+            }
+        }
+        stepOfCase(timer);
+    }
+
+    /**
+     * The key's next time with work before the watermark, when a case could close and be released before it: the
+     * earliest event CEP holds or deadline of the open case; else the watermark (one step is enough).
+     */
+    private long nextStage(long watermark) throws Exception {
+        SequenceCase c = cases.value();
+        long earliest = c != null && c.phase == CasePhase.OPEN ? machine.nextTimeout(c) : Long.MAX_VALUE;
+        for (Long t : queue.keys()) {
+            earliest = Math.min(earliest, t);
+        }
+        return earliest == Long.MAX_VALUE || watermark - retentionMs <= earliest ? watermark : earliest;
+    }
+
+    /** A part of a timer's work that must see the watermark at {@code stage}: CEP and the case both read it. */
+    private interface Stage {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work} with the timer service's watermark at {@code stage}, then puts it back. */
+    private void staged(long stage, Stage work) throws Exception {
+        long watermark = timers.currentWatermark();
+        stagedWatermark.setLong(timers, stage);
+        try {
+            work.run();
+        } finally {
+            stagedWatermark.setLong(timers, watermark);
         }
     }
 
-    private void onEventTimeOfCase(InternalTimer<String, VoidNamespace> timer) throws Exception {
+    private void stepOfCase(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String key = timer.getKey();
         long watermark = timers.currentWatermark();
         MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
         SequenceCase c = cases.value();
         if (c != null && c.isClosed()) {
             machine.advanceTo(key, c, watermark, out);
-            save(key, c);
-            return;
+            if (!save(key, c) || queue.isEmpty()) {
+                return;
+            }
+            c = null; // released: the events CEP holds after the release start the key's next case
         }
         callbacks.clear();
         List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
@@ -426,8 +535,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     /**
      * Releases every piece of CEP state of the key once its case is closed: partial matches (repeats of the first
-     * step) and their buffer entries, the NFA state, the events CEP holds for later times (kept as corrections of a
-     * timed-out case) and CEP's timers for them.
+     * step) and their buffer entries, the NFA state, the events CEP holds for later times up to the case's release
+     * (kept as corrections of a timed-out case) and CEP's timers for them. Events after the release stay: they are
+     * the key's next case.
      */
     private void releaseCep(SequenceCase c) throws Exception {
         NFAState nfa = nfaStates.value();
@@ -447,32 +557,43 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             nfaStates.clear();
         }
         if (!queue.isEmpty()) {
+            long released = machine.releasedAt(c, retentionMs);
+            List<Long> taken = new ArrayList<>();
             for (Map.Entry<Long, List<RoutedEvent>> e : queue.entries()) {
+                if (e.getKey() > released) {
+                    continue; // after the release: CEP keeps it (and its timer) for the key's next case
+                }
+                taken.add(e.getKey());
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, e.getKey());
                 for (RoutedEvent r : e.getValue()) {
                     machine.buffer(c, r.event);
                 }
             }
+            for (Long t : taken) {
+                queue.remove(t);
+            }
         }
-        queue.clear();
     }
 
     /**
      * Stores or clears the case and keeps one timer of its own per key at the earliest time the case has work: its
      * SLO threshold, its next limit, its next buffered correction, or the end of its retention.
+     *
+     * @return whether the case was cleared
      */
-    private void save(String key, SequenceCase c) throws Exception {
+    private boolean save(String key, SequenceCase c) throws Exception {
         long watermark = timers.currentWatermark();
         long disposable = machine.disposableFrom(c, retentionMs);
         if (disposable <= watermark) {
             reschedule(c, Long.MAX_VALUE);
             cases.clear();
-            return;
+            return true;
         }
         long due = Math.min(
                 Math.min(machine.nextBreach(c), machine.nextTimeout(c)), Math.min(machine.nextPending(c), disposable));
         reschedule(c, due);
         cases.update(c);
+        return false;
     }
 
     private void reschedule(SequenceCase c, long wakeUpMs) throws Exception {

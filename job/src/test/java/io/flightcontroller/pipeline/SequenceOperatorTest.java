@@ -189,7 +189,7 @@ class SequenceOperatorTest {
 
     @Test
     void perHopLimitsAreJudgedPerHop_fromThePreviousStep() throws Exception {
-        try (SequenceHarness s = new SequenceHarness(PROJECT, 0)) {
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30L * 24 * H)) {
             // assigned after 59 min, created 3 h 30 min later: each hop within its own limit (4 h 29 min after the
             // request, so a limit of PT4H counted from the first step would have failed it)
             s.send("ok", "project_requested", T);
@@ -224,7 +224,7 @@ class SequenceOperatorTest {
                 "  - name: flow\n    kind: sequence\n    steps:\n"
                         + "      - event: a\n      - event: b\n        within: PT1H\n      - event: c\n        within: PT2H\n"
                         + "    within: PT2H\n",
-                0)) {
+                30L * 24 * H)) {
             s.send("k", "a", T);
             s.send("k", "b", T + 50 * MIN);
             s.send("k", "c", T + 130 * MIN); // hop 3 = 80 min, in time; the whole = 130 min, not
@@ -313,6 +313,82 @@ class SequenceOperatorTest {
             assertThat(s.alerts()).extracting(Alert::getCaseKey).containsExactlyInAnyOrder("open", "out");
             assertThat(s.rowKeys()).filteredOn(r -> r.contains("|done|")).hasSize(3);
             assertThat(s.cepLate()).isEmpty();
+        }
+    }
+
+    /**
+     * The case's requested at T, its assigned late (behind T+30m) at T+20m, an on-time assigned at T+70m, after the
+     * hop's deadline (T+1h). At parallelism 1 the operator is at T+30m when the late step arrives, which waits in
+     * the open case and becomes the correction at the timeout. At higher parallelism another channel may hold the
+     * operator at T+10m, and the next watermark jump to T+2h: the late step must still be judged at T+30m, before
+     * the deadline and the on-time step after it, not after them.
+     */
+    @Test
+    void aLateStepIsJudgedAtTheWatermarkItArrivedBehind_evenWhenTheOperatorsWatermarkJumpsPastIt() throws Exception {
+        List<String> rows;
+        List<String> outcomes;
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30L * 24 * H)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 30 * MIN);
+            s.sendLate("k", "project_assigned", T + 20 * MIN, T + 30 * MIN);
+            s.send("k", "project_assigned", T + 70 * MIN);
+            s.watermark(T + 2 * H);
+            rows = s.rowKeys();
+            outcomes = s.outcomes().stream()
+                    .map(o -> o.getMeasure() + "@" + o.getTimeMs())
+                    .collect(Collectors.toList());
+            assertThat(rows).containsExactly(ASSIGNED + "|k|" + 20 * MIN + "|null|true|true");
+        }
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30L * 24 * H)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 10 * MIN);
+            s.sendLate("k", "project_assigned", T + 20 * MIN, T + 30 * MIN); // held: the operator is behind T+30m
+            s.send("k", "project_assigned", T + 70 * MIN);
+            assertThat(s.rowKeys()).isEmpty();
+            s.watermark(T + 2 * H);
+            assertThat(s.rowKeys()).isEqualTo(rows);
+            assertThat(s.outcomes().stream().map(o -> o.getMeasure() + "@" + o.getTimeMs()))
+                    .containsExactlyElementsOf(outcomes);
+            assertThat(s.alerts()).extracting(Alert::getDeadlineMs).containsExactly(T + H);
+            assertThat(s.counter(PipelineCounters.LATE_APPLIED)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * With a retention of 30 minutes, the case that timed out at T+1h is released at T+90m. The key's events after
+     * that are its next case, not corrections of the old one, whether the watermark passed the release before they
+     * arrived or jumps past it and them in one step.
+     */
+    @Test
+    void eventsAfterAClosedCasesReleaseStartTheKeysNextCase_atAnyWatermarkGranularity() throws Exception {
+        List<String> fine;
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30 * MIN)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 70 * MIN); // timed out at T+1h
+            s.send("k", "project_assigned", T + 80 * MIN); // before the release at T+90m: the correction
+            s.watermark(T + 100 * MIN); // released
+            s.send("k", "project_requested", T + 2 * H);
+            s.send("k", "project_assigned", T + 2 * H + 10 * MIN);
+            s.send("k", "project_created", T + 2 * H + 20 * MIN);
+            s.watermark(T + 3 * H);
+            fine = s.rowKeys();
+        }
+        assertThat(fine)
+                .containsExactly(
+                        ASSIGNED + "|k|" + 80 * MIN + "|null|true|false",
+                        row(ASSIGNED, "k", 10 * MIN),
+                        row(HOP3, "k", 10 * MIN),
+                        row(WHOLE, "k", 20 * MIN));
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30 * MIN)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 10 * MIN);
+            s.send("k", "project_assigned", T + 80 * MIN);
+            s.send("k", "project_requested", T + 2 * H);
+            s.send("k", "project_assigned", T + 2 * H + 10 * MIN);
+            s.send("k", "project_created", T + 2 * H + 20 * MIN);
+            s.watermark(T + 3 * H); // timeout, correction, release and the next case in one step
+            assertThat(s.rowKeys()).isEqualTo(fine);
+            assertThat(s.alerts()).extracting(Alert::getDeadlineMs).containsExactly(T + H);
         }
     }
 

@@ -268,6 +268,23 @@ public final class SequenceMachine implements Serializable {
     }
 
     /**
+     * When a completed or timed-out case is released in event time, buffered corrections aside: its close plus the
+     * retention. An event later than that finds no case (a first step starts a new one), as when the state was
+     * cleared before the event arrived; so the result does not depend on whether the watermark passed the release
+     * before the event arrived or in the same step after it (the rule of {@link MeasureMachine}'s release).
+     *
+     * @param c the case state
+     * @param retentionMs retention after completion or timeout, ms
+     * @return epoch ms, or {@link Long#MAX_VALUE} while the case is open or never started
+     */
+    public long releasedAt(SequenceCase c, long retentionMs) {
+        if (!c.isClosed()) {
+            return Long.MAX_VALUE;
+        }
+        return c.closedAtMs + Math.min(retentionMs, Long.MAX_VALUE - c.closedAtMs);
+    }
+
+    /**
      * What an open case is when a bounded input ends at {@code lastEventTimeMs} (the final watermark): after
      * {@link #advanceTo} it, the case is open if it still is.
      *
