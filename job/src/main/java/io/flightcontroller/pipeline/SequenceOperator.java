@@ -62,7 +62,13 @@ import org.apache.flink.util.OutputTag;
  *       first step starts nothing; after a timeout the missing steps become corrections). The case's small marker is
  *       kept for {@code caseRetentionMs}, then cleared.</li>
  *   <li><b>Late events.</b> Events flagged late upstream (already dead-lettered and counted) never enter CEP, which
- *       would drop them; they go to the correction rules. Anything CEP still finds late goes to {@link #LATE}.</li>
+ *       would drop them; they go to the correction rules, judged at the watermark they arrived behind. Anything CEP
+ *       still finds late goes to {@link #LATE}.</li>
+ *   <li><b>Any watermark granularity.</b> flink-cep processes everything up to the watermark in one call. Where that
+ *       would decide differently from smaller steps (a late step held for a watermark the input channels then jump
+ *       past; a case that could close and be released within the step), the key is taken through CEP in stages: the
+ *       timer service's watermark is set to each stage for its duration (see {@link #staged}). A closed case is
+ *       released at its close plus the retention, in event time ({@link SequenceMachine#releasedAt}).</li>
  *   <li><b>End of input.</b> Cases still open are reported on {@link SideOutputs#OPEN_CASES} (a limit at
  *       exactly the last event time still fires), then a final watermark releases downstream windows.</li>
  * </ul>
@@ -319,11 +325,15 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             if (!stages.isEmpty()) {
                 lateHeld.update(keep);
                 long previous = lastWatermark;
+                boolean atWatermark = false;
                 for (Map.Entry<Long, List<RoutedEvent>> stage : stages.entrySet()) {
                     long behind = stage.getKey();
                     if (behind < watermark) {
                         staged(behind, () -> onEventTimeOfCase(timer));
                         lastWatermark = Math.max(lastWatermark, behind);
+                    } else {
+                        onEventTimeOfCase(timer); // the case up to this watermark first, then what was late behind it
+                        atWatermark = true;
                     }
                     List<RoutedEvent> due = stage.getValue();
                     due.sort(Comparator.comparingLong(r -> r.event.getSeq()));
@@ -331,7 +341,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                         applyLate(r, new StreamRecord<>(r, r.event.getTimeMs()));
                     }
                 }
-                onEventTimeOfCase(timer);
+                if (!atWatermark) {
+                    onEventTimeOfCase(timer);
+                }
                 lastWatermark = previous; // the operator's, for the other keys' timers of this watermark
                 return;
             }
@@ -395,6 +407,11 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         SequenceCase c = cases.value();
         if (c != null && c.isClosed()) {
             machine.advanceTo(key, c, watermark, out);
+            if (!queue.isEmpty()) {
+                // a correction that completed the case moved its close, and so its release, later: the events CEP
+                // holds up to the new release are the closed case's, as if they had arrived after it
+                releaseCep(c);
+            }
             if (!save(key, c) || queue.isEmpty()) {
                 return;
             }

@@ -28,10 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * within one id, equal timestamps, late duplicates arriving after their key's expiry, unused types, events missing
  * the payload key field), retentions of zero, a hot id, every engine and every kind in one measures file (lead times
  * keyed on the correlation id, with and without a payload field, every cycle, cycle count, counter, value, a lead
- * time keyed on a payload field only). Each test compares the per-measure layout with the per-correlation-id layout,
- * rows and counters. No sequence measure: a sequence's late step is still judged against the case as flink-cep holds it
- * when the step is applied, which at parallelism above 1 depends on the order its events' channels deliver in
- * (README, "Event time, late events, duplicates", known gap).
+ * time keyed on a payload field only, sequences on flink-cep keyed on the correlation id and on a payload field).
+ * Each test compares the per-measure layout with the per-correlation-id layout, rows and counters.
  */
 class StateLayoutAdversarialTest {
     @TempDir
@@ -52,7 +50,13 @@ class StateLayoutAdversarialTest {
             + "  - name: total\n    kind: counter\n    events: a\n    key: [correlation_id, payload.x]\n"
             + "  - name: val\n    kind: value\n    events: v\n    expression: 100 * num(ok) / (num(ok) + num(bad))\n"
             + "    key: [correlation_id, payload.x]\n"
-            + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n");
+            + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n"
+            + "  - name: flow\n    kind: sequence\n    steps:\n"
+            + "      - event: a\n      - event: b\n        within: PT8M\n        measure: flow_ab\n"
+            + "      - event: c\n    within: PT25M\n"
+            + "    slo: {threshold: PT12M, objective: 0.9, window: P28D}\n"
+            + "  - name: flow_by_x\n    kind: sequence\n    key: [payload.x]\n    steps:\n"
+            + "      - event: a\n      - event: b\n        within: PT6M\n      - event: c\n    within: PT20M\n");
 
     /** Counters that say what happened to every event; each must be equal in both layouts. */
     static final String[] COUNTERS = {

@@ -392,6 +392,44 @@ class SequenceOperatorTest {
         }
     }
 
+    /**
+     * The case timed out at T+1h, and corrections completed it at T+85m: its close, and so its release (30 minutes
+     * later, T+115m), moved. A first step at T+100m is the completed case's repeat, not a new case, also when it
+     * arrived while the release was still T+90m.
+     */
+    @Test
+    void aCorrectionThatCompletesTheCaseMovesItsRelease_atAnyWatermarkGranularity() throws Exception {
+        List<String> fine;
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30 * MIN)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 61 * MIN);
+            s.send("k", "project_assigned", T + 70 * MIN);
+            s.send("k", "project_created", T + 85 * MIN);
+            s.watermark(T + 86 * MIN); // completed by corrections at T+85m: released at T+115m
+            s.send("k", "project_requested", T + 100 * MIN);
+            s.send("k", "project_assigned", T + 105 * MIN);
+            s.send("k", "project_created", T + 110 * MIN);
+            s.watermark(T + 3 * H);
+            fine = s.rowKeys();
+        }
+        assertThat(fine)
+                .containsExactly(
+                        ASSIGNED + "|k|" + 70 * MIN + "|null|true|false",
+                        HOP3 + "|k|" + 15 * MIN + "|null|true|false",
+                        WHOLE + "|k|" + 85 * MIN + "|null|true|false");
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 30 * MIN)) {
+            s.send("k", "project_requested", T);
+            s.watermark(T + 61 * MIN); // timed out at T+1h: released at T+90m unless a correction completes it
+            s.send("k", "project_assigned", T + 70 * MIN);
+            s.send("k", "project_created", T + 85 * MIN);
+            s.send("k", "project_requested", T + 100 * MIN);
+            s.send("k", "project_assigned", T + 105 * MIN);
+            s.send("k", "project_created", T + 110 * MIN);
+            s.watermark(T + 3 * H);
+            assertThat(s.rowKeys()).isEqualTo(fine);
+        }
+    }
+
     @Test
     void lateEventsAreNeverDroppedSilently_whatCepFindsLateGoesToTheLateSideOutput() throws Exception {
         try (SequenceHarness s = new SequenceHarness(PROJECT, 0)) {
