@@ -21,6 +21,7 @@ import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
+import io.flightcontroller.pipeline.PipelineOptions.StateLayout;
 import io.flightcontroller.testing.MotoServer;
 import io.flightcontroller.testing.ResultTables;
 import io.flightcontroller.testing.StateBackends;
@@ -214,7 +215,7 @@ class FailureInjectionTest {
             }
         }
         assertThat(deadLettersWithoutTime).isNotEmpty();
-        reference = run("reference", StateBackends.HEAP, Failure.NONE, 0);
+        reference = run("reference", StateBackends.HEAP, Failure.NONE, 0, StateLayout.PER_MEASURE);
         // a reference that exercises every sink: otherwise comparing it proves little
         assertThat(reference.tables.get("lead_times")).hasSizeGreaterThan(300);
         assertThat(reference.tables.get("dead_letters")).isNotEmpty();
@@ -233,19 +234,26 @@ class FailureInjectionTest {
         }
     }
 
+    /**
+     * Both failures on both backends in the default state layout, and a lost task manager on RocksDB in the
+     * per-correlation-id layout (compared with the same failure-free run: both layouts write the same rows).
+     */
     static Stream<Arguments> failuresAndBackends() {
-        return Stream.of(Failure.TASK, Failure.TASK_MANAGER)
-                .flatMap(f -> StateBackends.both().map(b -> Arguments.of(f, b)));
+        return Stream.concat(
+                Stream.of(Failure.TASK, Failure.TASK_MANAGER)
+                        .flatMap(f -> StateBackends.both().map(b -> Arguments.of(f, b, StateLayout.PER_MEASURE))),
+                Stream.of(Arguments.of(Failure.TASK_MANAGER, StateBackends.ROCKSDB, StateLayout.PER_CORRELATION_ID)));
     }
 
-    @ParameterizedTest(name = "{0} on {1}")
+    @ParameterizedTest(name = "{0} on {1}, {2}")
     @MethodSource("failuresAndBackends")
     void
             aFailureAfterACheckpointLeavesEverySinkAsAFailureFreeRunButSnsWithExactlyTheAlertsPublishedSinceTheCheckpointTwice(
-                    Failure failure, String backend) throws Exception {
-        Random rnd = new Random(SEED + failure.ordinal() * 31L + backend.hashCode());
+                    Failure failure, String backend, StateLayout layout) throws Exception {
+        Random rnd = new Random(SEED + failure.ordinal() * 31L + backend.hashCode() + layout.ordinal() * 7L);
         long failAt = records / 5 + (long) (rnd.nextDouble() * records * 3 / 5);
-        Outcome r = run(failure + "-" + backend, backend, failure, failAt);
+        String name = failure + "-" + backend + (layout == StateLayout.PER_MEASURE ? "" : "-by-id");
+        Outcome r = run(name, backend, failure, failAt, layout);
         RunState st = r.state;
 
         // the failure happened once, after a completed checkpoint, and the job restarted once from the last one
@@ -420,7 +428,7 @@ class FailureInjectionTest {
     // ---------------------------------------------------------------------------------------------------------------
     // one run
 
-    static Outcome run(String name, String backend, Failure failure, long failAt) throws Exception {
+    static Outcome run(String name, String backend, Failure failure, long failAt, StateLayout layout) throws Exception {
         long started = System.nanoTime();
         String topicArn;
         try (SnsClient client = SnsClient.builder()
@@ -476,6 +484,7 @@ class FailureInjectionTest {
         PipelineOptions options = PipelineOptions.builder(measures)
                 .caseRetention(Duration.ofDays(3650))
                 .sortedInput(true)
+                .stateLayout(layout)
                 .build();
         FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
                         new JsonLinesFormat(new EventParser().withMaxFutureSkew(options.getMaxFutureSkew())),
