@@ -360,8 +360,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private static final long OWN_TIME = Long.MIN_VALUE + 1;
 
     /** The listener of every machine call; one instance, pointed at the timestamp of the records it emits. */
-    private final class Out implements MeasureMachine.Listener {
+    private final class Out extends CountingListener {
         private long timestamp;
+
+        Out() {
+            super(counters);
+        }
 
         /**
          * @param timestamp the timestamp of the records (epoch ms; {@link Long#MIN_VALUE} for none; {@link #OWN_TIME}
@@ -378,35 +382,18 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         }
 
         @Override
-        public void measurement(Measurement m) {
-            counters.inc(PipelineCounters.MATCHED);
+        void emit(Measurement m) {
             output.collect(record(m, m.getEndMs()));
         }
 
         @Override
-        public void alert(Alert a) {
-            counters.inc(a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+        void emit(Alert a) {
             output.collect(SideOutputs.ALERTS, record(a, a.getDeadlineMs()));
         }
 
         @Override
-        public void outcome(Outcome o) {
+        void emit(Outcome o) {
             output.collect(SideOutputs.OUTCOMES, record(o, o.getTimeMs()));
-        }
-
-        @Override
-        public void orphan(ProcessEvent e) {
-            counters.inc(PipelineCounters.ORPHAN);
-        }
-
-        @Override
-        public void noValue(ProcessEvent e) {
-            counters.inc(PipelineCounters.NO_VALUE);
-        }
-
-        @Override
-        public void lateApplied(ProcessEvent e) {
-            counters.inc(PipelineCounters.LATE_APPLIED);
         }
     }
 }

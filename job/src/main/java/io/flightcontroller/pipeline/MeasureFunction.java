@@ -3,7 +3,6 @@ package io.flightcontroller.pipeline;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.engine.CaseState;
 import io.flightcontroller.domain.engine.MeasureMachine;
-import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.MeasureDefinition;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
@@ -170,38 +169,20 @@ class MeasureFunction extends KeyedProcessFunction<Tuple2<String, String>, Route
     }
 
     private MeasureMachine.Listener listener(Context ctx, Collector<Measurement> out) {
-        return new MeasureMachine.Listener() {
+        return new CountingListener(counters) {
             @Override
-            public void measurement(Measurement m) {
-                counters.inc(PipelineCounters.MATCHED);
+            void emit(Measurement m) {
                 out.collect(m);
             }
 
             @Override
-            public void alert(Alert a) {
-                counters.inc(
-                        a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+            void emit(Alert a) {
                 ctx.output(SideOutputs.ALERTS, a);
             }
 
             @Override
-            public void outcome(Outcome o) {
+            void emit(Outcome o) {
                 ctx.output(SideOutputs.OUTCOMES, o);
-            }
-
-            @Override
-            public void lateApplied(ProcessEvent e) {
-                counters.inc(PipelineCounters.LATE_APPLIED);
-            }
-
-            @Override
-            public void orphan(ProcessEvent e) {
-                counters.inc(PipelineCounters.ORPHAN);
-            }
-
-            @Override
-            public void noValue(ProcessEvent e) {
-                counters.inc(PipelineCounters.NO_VALUE);
             }
         };
     }

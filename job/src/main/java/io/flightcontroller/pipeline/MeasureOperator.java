@@ -72,40 +72,20 @@ class MeasureOperator extends KeyedProcessOperator<Tuple2<String, String>, Route
     }
 
     private io.flightcontroller.domain.engine.MeasureMachine.Listener endListener() {
-        return new io.flightcontroller.domain.engine.MeasureMachine.Listener() {
+        return new CountingListener(counters) {
             @Override
-            public void measurement(Measurement m) {
-                counters.inc(PipelineCounters.MATCHED);
+            void emit(Measurement m) {
                 output.collect(new StreamRecord<>(m, m.getEndMs()));
             }
 
             @Override
-            public void alert(io.flightcontroller.domain.result.Alert a) {
-                counters.inc(
-                        a.getKind() == io.flightcontroller.domain.result.Alert.Kind.TIMEOUT
-                                ? PipelineCounters.TIMED_OUT
-                                : PipelineCounters.BREACHED);
+            void emit(io.flightcontroller.domain.result.Alert a) {
                 output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 
             @Override
-            public void outcome(io.flightcontroller.domain.Outcome o) {
+            void emit(io.flightcontroller.domain.Outcome o) {
                 output.collect(SideOutputs.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
-            }
-
-            @Override
-            public void orphan(io.flightcontroller.domain.event.ProcessEvent e) {
-                counters.inc(PipelineCounters.ORPHAN);
-            }
-
-            @Override
-            public void noValue(io.flightcontroller.domain.event.ProcessEvent e) {
-                counters.inc(PipelineCounters.NO_VALUE);
-            }
-
-            @Override
-            public void lateApplied(io.flightcontroller.domain.event.ProcessEvent e) {
-                counters.inc(PipelineCounters.LATE_APPLIED);
             }
         };
     }

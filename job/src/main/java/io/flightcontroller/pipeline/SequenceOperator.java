@@ -650,39 +650,31 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
      *     downstream watermark
      */
     private MeasureMachine.Listener listener(long outcomesNotBefore) {
-        return new MeasureMachine.Listener() {
+        return new CountingListener(counters) {
             @Override
             public void measurement(Measurement m) {
-                counters.inc(PipelineCounters.MATCHED);
+                super.measurement(m);
                 if (m.isLate() && !m.getMeasure().equals(def.getName())) { // the hop a late step completed
-                    counters.inc(PipelineCounters.LATE_APPLIED);
+                    counters().inc(PipelineCounters.LATE_APPLIED);
                 }
+            }
+
+            @Override
+            void emit(Measurement m) {
                 output.collect(new StreamRecord<>(m, m.getEndMs()));
             }
 
             @Override
-            public void alert(Alert a) {
-                counters.inc(
-                        a.getKind() == Alert.Kind.TIMEOUT ? PipelineCounters.TIMED_OUT : PipelineCounters.BREACHED);
+            void emit(Alert a) {
                 output.collect(SideOutputs.ALERTS, new StreamRecord<>(a, a.getDeadlineMs()));
             }
 
             @Override
-            public void outcome(Outcome o) {
+            void emit(Outcome o) {
                 if (o.getTimeMs() < outcomesNotBefore) {
                     o.setTimeMs(outcomesNotBefore);
                 }
                 output.collect(SideOutputs.OUTCOMES, new StreamRecord<>(o, o.getTimeMs()));
-            }
-
-            @Override
-            public void orphan(ProcessEvent e) {
-                counters.inc(PipelineCounters.ORPHAN);
-            }
-
-            @Override
-            public void noValue(ProcessEvent e) {
-                counters.inc(PipelineCounters.NO_VALUE);
             }
         };
     }
