@@ -412,6 +412,34 @@ class SavepointRestoreTest {
                 .isEqualTo(10);
     }
 
+    /**
+     * In the per-correlation-id layout, a measure whose new definition the operator no longer holds (here it became a
+     * sequence, which runs on flink-cep) starts afresh in its new operator: its open cases in the per-id state are
+     * dropped when they next wake and counted ({@code state_of_removed_measure}), never applied to the new
+     * definition, and the other measures' results are unchanged.
+     */
+    @Test
+    void inThePerCorrelationIdLayoutAMeasureThatLeavesTheOperatorStartsAfreshAndItsOldCasesAreCounted()
+            throws Exception {
+        layout = PipelineOptions.StateLayout.PER_CORRELATION_ID;
+        Result a = savepointOfPartA("layout-leaves");
+        String assignAsSequence = "  - name: assign\n    kind: sequence\n    steps:\n      - event: requested\n"
+                + "      - event: assigned\n        within: PT2H\n";
+        Result b = restore(
+                a,
+                folder("layout-leaves-b", partB),
+                measures("measures:\n" + assignAsSequence + CREATE),
+                false,
+                r -> r.rows("create").size() == 20
+                        && ((Number) r.counters.getOrDefault(PipelineCounters.STATE_OF_REMOVED_MEASURE, 0L)).longValue()
+                                >= 10);
+        assertThat(b.withBefore().rows("create")).isEqualTo(reference.rows("create"));
+        // c10..c19 were requested before the savepoint: the sequence never saw their first step
+        assertThat(b.rows("assign")).isEmpty();
+        assertThat(((Number) b.counters.get(PipelineCounters.STATE_OF_REMOVED_MEASURE)).longValue())
+                .isEqualTo(10);
+    }
+
     @Test
     void aChangedTimeoutAppliesToTheCasesOpenAtTheSavepoint() throws Exception {
         Result a = savepointOfPartA("timeout");
