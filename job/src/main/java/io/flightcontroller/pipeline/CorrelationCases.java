@@ -25,8 +25,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * count as forgotten even before the look drops them from storage. Cases: {@code size} of them, each a measure name, a
  * case key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
  * {@link MeasureFunction} keeps it). {@code timerMs} is the one event-time timer registered for the id: the least of
- * every case's {@code timerMs} and the time every remembered key is gone ({@link #dedupDrainedMs}), so the keys cost
- * at most one wake-up of their own, not one per distinct expiry. Bytes on a state backend: a 25-byte header (after the
+ * every case's {@code timerMs} and, unless some case's comes at or after it, the time every remembered key is gone
+ * ({@link #dedupDrainedMs}); so the keys never wake an id whose cases will wake it later (that wake drops them) and
+ * wake any other once, not at each distinct expiry. Bytes on a state backend: a 25-byte header (after the
  * format version) plus 16 per remembered key (a spilled id: 8, its keys in the map state) plus per case its two names
  * and its {@link DomainSerializers.CaseStateSerializer} record.
  */
@@ -91,15 +92,22 @@ final class CorrelationCases {
     }
 
     /**
-     * @return the earliest time the id has to wake: a case to advance, or every remembered key gone (the keys that
-     *     expire before are dropped at whatever wakes the id first)
+     * @return the earliest time the id has to wake: a case to advance, or every remembered key gone when no case has a
+     *     wake-up at or after that (keys are dropped at whatever wakes the id once they are forgotten; a stale key costs
+     *     16 bytes until then, at most until the id's last case is released)
      */
     long wakeUpMs() {
-        long t = dedupDrainedMs();
+        long t = Long.MAX_VALUE;
+        long lastCase = Long.MIN_VALUE;
         for (int i = 0; i < size; i++) {
-            t = Math.min(t, state(i).timerMs);
+            long caseTimer = state(i).timerMs;
+            t = Math.min(t, caseTimer);
+            if (caseTimer != Long.MAX_VALUE) {
+                lastCase = Math.max(lastCase, caseTimer);
+            }
         }
-        return t;
+        long drained = dedupDrainedMs();
+        return lastCase >= drained ? t : Math.min(t, drained);
     }
 
     /**

@@ -46,8 +46,8 @@ import org.apache.flink.util.OutputTag;
  * write the same rows ({@code StateLayoutEquivalenceTest}). The remembered keys do not wake the id at each distinct
  * expiry, as {@link DedupAndRoute}'s clean-up timer does: a key counts as forgotten as soon as that timer would have
  * dropped it ({@link #remembers}), storage is cleaned whenever the id wakes or an event finds the clean-up due, and the
- * id wakes for its keys only when the last of them expires (those expiring earlier are dropped at whatever wakes the
- * id before).
+ * id wakes for its keys only when the last of them expires and no case of it wakes later
+ * ({@link CorrelationCases#wakeUpMs}).
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.

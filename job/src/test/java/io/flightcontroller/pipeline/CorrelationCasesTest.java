@@ -44,7 +44,7 @@ class CorrelationCasesTest {
         c.dedupWakeMs = 0;
         assertThat(c.wakeUpMs()).as("no key remembered: no look").isEqualTo(1);
         c.dedup = new long[] {7, 0};
-        assertThat(c.wakeUpMs()).isZero();
+        assertThat(c.wakeUpMs()).as("later cases wake it").isEqualTo(1);
         c.dedup = null;
         while (c.size > 0) {
             c.remove(0);
@@ -55,21 +55,26 @@ class CorrelationCasesTest {
     }
 
     @Test
-    void theKeysWakeTheIdOnlyWhenTheLastOfThemExpiresNotAtEachExpiry() {
+    void theKeysWakeTheIdOnlyWhenTheLastOfThemExpiresAndNoCaseWakesItLater() {
         CorrelationCases c = new CorrelationCases();
         assertThat(c.dedupDrainedMs()).isEqualTo(Long.MAX_VALUE);
         c.dedupWakeMs = 10;
         c.dedup = new long[] {1, 10, 2, 30, 3, 20};
         assertThat(c.dedupDrainedMs()).isEqualTo(30);
+        assertThat(c.wakeUpMs()).as("no case: once, at the last expiry").isEqualTo(30);
         c.add("m", "k", state(24)); // wakes at 25, before the last key expires
         assertThat(c.wakeUpMs()).isEqualTo(25);
-        c.state(0).timerMs = 40;
+        c.add("m", "k2", state(39)); // wakes at 40, after: that wake drops the keys
+        assertThat(c.wakeUpMs()).isEqualTo(25);
+        c.remove(0);
+        assertThat(c.wakeUpMs()).isEqualTo(40);
+        c.state(0).timerMs = 29;
+        assertThat(c.wakeUpMs()).isEqualTo(29);
+        c.state(0).timerMs = Long.MAX_VALUE; // a case with nothing due does not wake the id
         assertThat(c.wakeUpMs()).isEqualTo(30);
         // a first key remembered behind the watermark: the look is the next watermark (wake), after its expiry
         c.dedupWakeMs = 50;
         c.dedup = new long[] {1, 5};
-        assertThat(c.wakeUpMs()).isEqualTo(40);
-        c.state(0).timerMs = Long.MAX_VALUE;
         assertThat(c.wakeUpMs()).isEqualTo(50);
         // spilled: the latest expiry kept in the value; a value written before that kept only the next look
         c.spilled = true;

@@ -135,11 +135,14 @@ class MeasureByCorrelationIdTest {
         long t0 = t("2024-03-01T10:00:00Z");
         int hot = DedupAndRoute.COMPACT_MAX * 3;
         try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness()) {
-            // a case, released 2 h after it completes; keys at distinct times, the last 1 h after the case closed
+            // a case, released 2 h after it completes: its keys expire before, its release drops them
             send(h, event("CASE", "project_requested", t0));
             send(h, event("CASE", "project_assigned", t0 + 5 * MIN));
-            send(h, event("CASE", UNUSED, t0 + 3 * 60 * MIN));
-            // keys only, one at a time
+            // a case whose last key (an event no measure uses) expires after its release
+            send(h, event("OUTLIVED", "project_requested", t0));
+            send(h, event("OUTLIVED", "project_assigned", t0 + 5 * MIN));
+            send(h, event("OUTLIVED", UNUSED, t0 + 3 * 60 * MIN));
+            // keys only
             send(h, event("KEYS", UNUSED, t0));
             send(h, event("KEYS", UNUSED, t0 + 30 * MIN));
             // a hot id: its keys move into the map state
@@ -147,22 +150,30 @@ class MeasureByCorrelationIdTest {
                 send(h, event("HOT", UNUSED, t0 + i * 1000L));
             }
             assertThat(stored(h, "HOT").spilled).isTrue();
-            assertThat(h.numEventTimeTimers()).as("one timer per id").isEqualTo(3);
+            assertThat(h.numEventTimeTimers()).as("one timer per id").isEqualTo(4);
 
-            h.processWatermark(t0 + DEDUP + hot * 500L); // half the hot id's keys expired
-            send(h, copy("HOT", UNUSED, t0, t0 + DEDUP + hot * 500L));
-            send(h, copy("HOT", UNUSED, t0 + (hot - 1) * 1000L, t0 + DEDUP + hot * 500L));
+            h.processWatermark(t0 + 10 * MIN); // both cases complete
+            assertThat(h.extractOutputValues()).hasSize(2);
+            long w = t0 + DEDUP + hot * 500L; // half the hot id's keys expired
+            h.processWatermark(w);
+            send(h, copy("HOT", UNUSED, t0, w));
+            send(h, copy("HOT", UNUSED, t0 + (hot - 1) * 1000L, w));
             assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
 
-            h.processWatermark(t0 + DEDUP + 30 * MIN);
+            w = t0 + DEDUP + 30 * MIN;
+            h.processWatermark(w);
             assertThat(stored(h, "KEYS")).as("gone at its last key's expiry").isNull();
             assertThat(stored(h, "HOT")).as("gone at its last key's expiry").isNull();
-            assertThat(stored(h, "CASE")).isNotNull();
-            assertThat(h.extractOutputValues()).hasSize(1);
+            // the completed case's keys: forgotten, dropped only when the case's release wakes the id
+            assertThat(stored(h, "CASE").dedup).hasSize(4);
+            send(h, copy("CASE", "project_requested", t0, w));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("one per case id, at its release").isEqualTo(2);
 
-            h.processWatermark(t0 + 5 * MIN + RETENTION); // the case released; its last key not yet expired
-            assertThat(stored(h, "CASE").size).isZero();
-            assertThat(stored(h, "CASE").dedup).hasSize(2);
+            h.processWatermark(t0 + 5 * MIN + RETENTION); // both cases released
+            assertThat(stored(h, "CASE")).isNull();
+            assertThat(stored(h, "OUTLIVED").size).isZero();
+            assertThat(stored(h, "OUTLIVED").dedup).hasSize(2);
 
             h.processWatermark(t0 + 3 * 60 * MIN + DEDUP);
             assertThat(h.numKeyedStateEntries()).isZero();
