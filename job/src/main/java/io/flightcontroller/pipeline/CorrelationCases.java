@@ -18,14 +18,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * under it, so an event costs one state read, one write and at most one timer change, however many measures use it.
  *
  * <p>Shape: {@code dedup} is {@code [key, expiry, key, expiry, ...]} (expiry = event time + dedup retention, epoch ms)
- * or null, as {@link DedupAndRoute} keeps it; when {@code spilled} the keys are in the operator's map state instead.
+ * or null, as {@link DedupAndRoute} keeps it; when {@code spilled} the keys are in the operator's map state instead and
+ * {@code dedup} is {@code [latest expiry]} (odd length: never pairs; null in a value written before it was kept).
  * {@code dedupWakeMs} is the time the remembered keys are next looked at (the first key's expiry, then the earliest
- * remaining one: the clean-up timer of {@link DedupAndRoute}). Cases: {@code size} of them, each a measure name, a case
- * key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
+ * remaining one: the clean-up timer of {@link DedupAndRoute}); once it is behind the watermark, keys whose expiry is too
+ * count as forgotten even before the look drops them from storage. Cases: {@code size} of them, each a measure name, a
+ * case key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
  * {@link MeasureFunction} keeps it). {@code timerMs} is the one event-time timer registered for the id: the least of
- * {@code dedupWakeMs} and every case's {@code timerMs}. Bytes on a state backend: a 25-byte header (after the
- * format version) plus 16 per remembered key plus per case its two names and its
- * {@link DomainSerializers.CaseStateSerializer} record.
+ * every case's {@code timerMs} and, unless some case's comes at or after it, the time every remembered key is gone
+ * ({@link #dedupDrainedMs}); so the keys never wake an id whose cases will wake it later (that wake drops them) and
+ * wake any other once, not at each distinct expiry. Bytes on a state backend: a 25-byte header (after the
+ * format version) plus 16 per remembered key (a spilled id: 8, its keys in the map state) plus per case its two names
+ * and its {@link DomainSerializers.CaseStateSerializer} record.
  */
 final class CorrelationCases {
     long[] dedup;
@@ -87,13 +91,42 @@ final class CorrelationCases {
         return size == 0 && dedup == null && !spilled;
     }
 
-    /** @return the earliest time anything of the id has work: a key to forget or a case to advance */
+    /**
+     * @return the earliest time the id has to wake: a case to advance, or every remembered key gone when no case has a
+     *     wake-up at or after that (keys are dropped at whatever wakes the id once they are forgotten; a stale key costs
+     *     16 bytes until then, at most until the id's last case is released)
+     */
     long wakeUpMs() {
-        long t = dedupWakeMs;
+        long t = Long.MAX_VALUE;
+        long lastCase = Long.MIN_VALUE;
         for (int i = 0; i < size; i++) {
-            t = Math.min(t, state(i).timerMs);
+            long caseTimer = state(i).timerMs;
+            t = Math.min(t, caseTimer);
+            if (caseTimer != Long.MAX_VALUE) {
+                lastCase = Math.max(lastCase, caseTimer);
+            }
         }
-        return t;
+        long drained = dedupDrainedMs();
+        return lastCase >= drained ? t : Math.min(t, drained);
+    }
+
+    /**
+     * @return the time a look at the keys forgets them all: the latest expiry, at or after the next look
+     *     ({@code dedupWakeMs}); {@link Long#MAX_VALUE} when none is remembered; the next look for a spilled value
+     *     written before the latest expiry was kept
+     */
+    long dedupDrainedMs() {
+        if (spilled) {
+            return dedup == null ? dedupWakeMs : Math.max(dedupWakeMs, dedup[0]);
+        }
+        if (dedup == null) {
+            return Long.MAX_VALUE;
+        }
+        long latest = dedupWakeMs;
+        for (int i = 1; i < dedup.length; i += 2) {
+            latest = Math.max(latest, dedup[i]);
+        }
+        return latest;
     }
 
     /** Its type, with its own serializer. */
@@ -103,7 +136,9 @@ final class CorrelationCases {
     /**
      * v1: timerMs, dedupWakeMs (longs), spilled (boolean), dedup (count of longs, -1 for none, then the longs), size
      * (int), then per case measure name, case key (strings) and a {@link DomainSerializers.CaseStateSerializer}
-     * record.
+     * record. v2 (the fields of v1): a spilled id's dedup holds its latest expiry; in v1 it is always none (-1), so a
+     * v1 record reads as it was written (its keys then drain by the next look, as before), and a job that reads only
+     * v1 refuses v2 instead of taking the latest expiry for a key.
      */
     public static final class Serializer extends VersionedSerializer<CorrelationCases> {
         private static final long serialVersionUID = 1L;
@@ -111,7 +146,7 @@ final class CorrelationCases {
 
         @Override
         protected int version() {
-            return 1;
+            return 2;
         }
 
         @Override

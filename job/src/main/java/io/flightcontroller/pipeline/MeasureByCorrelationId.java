@@ -43,7 +43,11 @@ import org.apache.flink.util.OutputTag;
  * read, write and timer. The same rules decide every result: duplicates and late events as {@link DedupAndRoute},
  * buffering, deadlines, late corrections and release as {@link MeasureFunction}, and each output record carries the
  * timestamp the per-measure layout gives it (the event's, or the time of the case's own wake-up), so the two layouts
- * write the same rows ({@code StateLayoutEquivalenceTest}).
+ * write the same rows ({@code StateLayoutEquivalenceTest}). The remembered keys do not wake the id at each distinct
+ * expiry, as {@link DedupAndRoute}'s clean-up timer does: a key counts as forgotten as soon as that timer would have
+ * dropped it ({@link #remembers}), storage is cleaned whenever the id wakes or an event finds the clean-up due, and the
+ * id wakes for its keys only when the last of them expires and no case of it wakes later
+ * ({@link CorrelationCases#wakeUpMs}).
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -143,7 +147,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
         CorrelationCases c = state.value();
-        if (c != null && (c.spilled ? spilled.contains(key) : DedupAndRoute.indexOf(c.dedup, key) >= 0)) {
+        if (c != null && remembers(c, key, watermark)) {
             counters.inc(PipelineCounters.DUPLICATE);
             return;
         }
@@ -151,8 +155,13 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             c = new CorrelationCases();
         }
         boolean late = e.isLate(); // decided (and dead-lettered) at the source by ParseSplitter
+        if (c.dedupWakeMs <= watermark && !(c.spilled && late)) {
+            // a look at the keys is due: drop what it forgets from storage now, as the value is written anyway (a
+            // spilled id's map only before a key is added, which needs the time of the next look)
+            forgetKeys(c, watermark);
+        }
         if (!late) {
-            remember(c, key, e.getTimeMs() + dedupRetentionMs);
+            remember(c, key, e.getTimeMs() + dedupRetentionMs, watermark);
         }
         if (!measures.relevantTypes().contains(e.getEventType())) {
             // counted, not dead-lettered: nothing measures it; remembered so its duplicates are counted too
@@ -196,23 +205,57 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         }
     }
 
-    /** Remembers a de-duplication key until {@code expiryMs}, as {@link DedupAndRoute} does. */
-    private void remember(CorrelationCases c, long key, long expiryMs) throws Exception {
+    /**
+     * Whether the id still remembers a key, as {@link DedupAndRoute} would at this point: a key stored is forgotten once
+     * a look at the keys has been due ({@code c.dedupWakeMs}, where {@link DedupAndRoute}'s clean-up timer stands, at
+     * or behind the watermark) and the watermark is at its expiry. The look itself ({@link #forgetKeys}) may come later:
+     * the id does not wake for it.
+     */
+    private boolean remembers(CorrelationCases c, long key, long watermark) throws Exception {
+        long expiry;
+        if (c.spilled) {
+            Long stored = spilled.get(key);
+            if (stored == null) {
+                return false;
+            }
+            expiry = stored;
+        } else {
+            int at = DedupAndRoute.indexOf(c.dedup, key);
+            if (at < 0) {
+                return false;
+            }
+            expiry = c.dedup[at + 1];
+        }
+        // a key remembered out of order (expiry before the next look) waits for that look, as in DedupAndRoute
+        return expiry > watermark || c.dedupWakeMs > watermark;
+    }
+
+    /**
+     * Remembers a de-duplication key until {@code expiryMs}, as {@link DedupAndRoute} does: the first key of an id
+     * that remembers none sets the next look at the keys (its expiry; when that is not ahead of the watermark, the next
+     * watermark, where {@link DedupAndRoute}'s timer registered in the past fires).
+     */
+    private void remember(CorrelationCases c, long key, long expiryMs, long watermark) throws Exception {
         if (c.spilled) {
             spilled.put(key, expiryMs);
+            if (c.dedup != null) {
+                c.dedup[0] = Math.max(c.dedup[0], expiryMs);
+            }
             return;
         }
         if (c.dedup == null) {
             c.dedup = new long[] {key, expiryMs};
-            c.dedupWakeMs = expiryMs;
+            c.dedupWakeMs = expiryMs > watermark || watermark == Long.MAX_VALUE ? expiryMs : watermark + 1;
         } else if (c.dedup.length / 2 < DedupAndRoute.COMPACT_MAX) {
             c.dedup = DedupAndRoute.withKey(c.dedup, key, expiryMs);
         } else {
+            long latest = expiryMs;
             for (int i = 0; i < c.dedup.length; i += 2) {
                 spilled.put(c.dedup[i], c.dedup[i + 1]);
+                latest = Math.max(latest, c.dedup[i + 1]);
             }
             spilled.put(key, expiryMs);
-            c.dedup = null;
+            c.dedup = new long[] {latest};
             c.spilled = true;
         }
     }
@@ -287,24 +330,30 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     }
 
     /**
-     * Forgets every remembered key whose expiry the watermark has passed; the next look is at the earliest remaining
-     * one (as {@link DedupAndRoute}'s clean-up timer, which fires again at once while that is still behind the
-     * watermark).
+     * The look at the keys, once it is due: forgets every remembered key whose expiry the watermark has passed; the
+     * next look is at the earliest remaining one (as {@link DedupAndRoute}'s clean-up timer, which fires again at once
+     * while that is still behind the watermark). Called when the id wakes for any reason and when an event finds the
+     * look due, not at a wake of its own: {@link #remembers} already treats those keys as forgotten.
      */
     private void forgetKeys(CorrelationCases c, long watermark) throws Exception {
         long next = Long.MAX_VALUE;
         if (c.spilled) {
+            long latest = Long.MIN_VALUE;
             for (Iterator<Map.Entry<Long, Long>> it = spilled.iterator(); it.hasNext(); ) {
                 long expiry = it.next().getValue();
                 if (expiry <= watermark) {
                     it.remove();
                 } else {
                     next = Math.min(next, expiry);
+                    latest = Math.max(latest, expiry);
                 }
             }
             if (next == Long.MAX_VALUE) {
                 spilled.clear(); // releases the key's map on the heap backend
                 c.spilled = false;
+                c.dedup = null;
+            } else {
+                c.dedup = new long[] {latest};
             }
         } else if (c.dedup != null) {
             c.dedup = DedupAndRoute.unexpired(c.dedup, watermark);

@@ -42,13 +42,68 @@ class CorrelationCasesTest {
         }
         assertThat(c.wakeUpMs()).isEqualTo(1); // case 0's
         c.dedupWakeMs = 0;
-        assertThat(c.wakeUpMs()).isZero();
+        assertThat(c.wakeUpMs()).as("no key remembered: no look").isEqualTo(1);
+        c.dedup = new long[] {7, 0};
+        assertThat(c.wakeUpMs()).as("later cases wake it").isEqualTo(1);
+        c.dedup = null;
         while (c.size > 0) {
             c.remove(0);
         }
         assertThat(c.isEmpty()).isTrue();
         c.dedup = new long[] {7, 8};
         assertThat(c.isEmpty()).isFalse();
+    }
+
+    @Test
+    void theKeysWakeTheIdOnlyWhenTheLastOfThemExpiresAndNoCaseWakesItLater() {
+        CorrelationCases c = new CorrelationCases();
+        assertThat(c.dedupDrainedMs()).isEqualTo(Long.MAX_VALUE);
+        c.dedupWakeMs = 10;
+        c.dedup = new long[] {1, 10, 2, 30, 3, 20};
+        assertThat(c.dedupDrainedMs()).isEqualTo(30);
+        assertThat(c.wakeUpMs()).as("no case: once, at the last expiry").isEqualTo(30);
+        c.add("m", "k", state(24)); // wakes at 25, before the last key expires
+        assertThat(c.wakeUpMs()).isEqualTo(25);
+        c.add("m", "k2", state(39)); // wakes at 40, after: that wake drops the keys
+        assertThat(c.wakeUpMs()).isEqualTo(25);
+        c.remove(0);
+        assertThat(c.wakeUpMs()).isEqualTo(40);
+        c.state(0).timerMs = 29;
+        assertThat(c.wakeUpMs()).isEqualTo(29);
+        c.state(0).timerMs = Long.MAX_VALUE; // a case with nothing due does not wake the id
+        assertThat(c.wakeUpMs()).isEqualTo(30);
+        // a first key remembered behind the watermark: the look is the next watermark (wake), after its expiry
+        c.dedupWakeMs = 50;
+        c.dedup = new long[] {1, 5};
+        assertThat(c.wakeUpMs()).isEqualTo(50);
+        // spilled: the latest expiry kept in the value; a value written before that kept only the next look
+        c.spilled = true;
+        c.dedup = new long[] {70};
+        assertThat(c.dedupDrainedMs()).isEqualTo(70);
+        c.dedup = null;
+        assertThat(c.dedupDrainedMs()).isEqualTo(50);
+    }
+
+    @Test
+    void aVersion1ValueReadsAsItWasWritten() throws Exception {
+        CorrelationCases c = new CorrelationCases();
+        c.timerMs = 42;
+        c.dedupWakeMs = 3_600_042;
+        c.spilled = true;
+        c.add("assigned", "p-1", state(10));
+        CorrelationCases.Serializer ser = new CorrelationCases.Serializer();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ser.serialize(c, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        bytes[0] = 1; // v1 had the same fields; a spilled id's value never carried its latest expiry
+        CorrelationCases back = ser.deserialize(new DataInputDeserializer(bytes));
+        assertThat(back.spilled).isTrue();
+        assertThat(back.dedup).isNull();
+        assertThat(back.dedupWakeMs).isEqualTo(3_600_042);
+        assertThat(back.dedupDrainedMs()).isEqualTo(3_600_042);
+        assertThat(back.timerMs).isEqualTo(42);
+        assertThat(back.caseKey(0)).isEqualTo("p-1");
     }
 
     @Test
@@ -72,9 +127,10 @@ class CorrelationCasesTest {
 
         CorrelationCases spilled = new CorrelationCases();
         spilled.spilled = true;
+        spilled.dedup = new long[] {3_600_900};
         CorrelationCases spilledBack = roundTrip(spilled);
         assertThat(spilledBack.spilled).isTrue();
-        assertThat(spilledBack.dedup).isNull();
+        assertThat(spilledBack.dedup).containsExactly(3_600_900);
         assertThat(spilledBack.isEmpty()).isFalse();
     }
 }

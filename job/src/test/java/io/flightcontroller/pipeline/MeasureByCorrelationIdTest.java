@@ -1,0 +1,183 @@
+package io.flightcontroller.pipeline;
+
+import static io.flightcontroller.pipeline.HarnessSupport.counter;
+import static io.flightcontroller.pipeline.HarnessSupport.dedupHarness;
+import static io.flightcontroller.pipeline.HarnessSupport.event;
+import static io.flightcontroller.pipeline.HarnessSupport.measures;
+import static io.flightcontroller.pipeline.HarnessSupport.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The de-duplication of the per-correlation-id operator ({@link MeasureByCorrelationId}): its keys do not wake the id
+ * at each expiry, yet it forgets each key exactly when {@link DedupAndRoute} does, and an id's state and timer go once
+ * its last key has expired and its cases are released.
+ */
+class MeasureByCorrelationIdTest {
+
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: project_assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n");
+
+    private static final long DEDUP = Duration.ofHours(1).toMillis();
+    private static final long RETENTION = Duration.ofHours(2).toMillis();
+    private static final long MIN = 60_000;
+    /** An event type no measure uses: remembered for de-duplication, no case, so nothing but its keys wakes the id. */
+    private static final String UNUSED = "heartbeat";
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION),
+                        ProcessEvent::getCorrelationId,
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, ?> h, ProcessEvent e)
+            throws Exception {
+        h.processElement(new StreamRecord<>(e, e.getTimeMs()));
+    }
+
+    /** A redelivery of an event, flagged late against {@code watermark} as the source would flag it. */
+    private static ProcessEvent copy(String id, String type, long timeMs, long watermark) {
+        ProcessEvent e = event(id, type, timeMs);
+        if (timeMs < watermark) {
+            e.setLateWatermark(watermark);
+        }
+        return e;
+    }
+
+    /** The id's value as stored, or null. */
+    private static CorrelationCases stored(
+            KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h, String id) throws Exception {
+        AbstractStreamOperator<?> op = (AbstractStreamOperator<?>) h.getOperator();
+        op.setCurrentKey(id);
+        return op.getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(MeasureByCorrelationId.STATE_NAME, CorrelationCases.TYPE))
+                .value();
+    }
+
+    @Test
+    void aCopyArrivingAfterItsOriginalsExpiryIsNotADuplicateThoughTheIdHasNotWokenToDropTheKey() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness()) {
+            send(h, event("P1", UNUSED, t0));
+            send(h, event("P1", UNUSED, t0 + 10 * MIN));
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            long w = t0 + DEDUP + MIN; // past the first key's expiry, before the second's
+            h.processWatermark(w);
+            // no wake-up at the first expiry: both keys are still stored ...
+            assertThat(stored(h, "P1").dedup).hasSize(4);
+            // ... but the first counts as forgotten, as DedupAndRoute's timer would have dropped it by now
+            send(h, copy("P1", UNUSED, t0, w));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isZero();
+            assertThat(counter(h, PipelineCounters.UNKNOWN_TYPE)).isEqualTo(3);
+            // the second is still remembered
+            send(h, copy("P1", UNUSED, t0 + 10 * MIN, w));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aKeyRememberedOutOfOrderOrAlreadyExpiredIsForgottenAtTheNextLookAsInThePerMeasureLayout() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> perId = harness();
+                KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, RoutedEvent> perMeasure =
+                        dedupHarness(MEASURES, DEDUP)) {
+            for (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, ?> h : List.of(perId, perMeasure)) {
+                // the first key sets the next look (its expiry); the second expires before it
+                send(h, event("P1", UNUSED, t0 + 10 * MIN));
+                send(h, event("P1", UNUSED, t0));
+                long w = t0 + DEDUP + MIN; // past the second key's expiry, before the look
+                h.processWatermark(w);
+                send(h, copy("P1", UNUSED, t0, w));
+                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("remembered until the look").isEqualTo(1);
+                long after = t0 + DEDUP + 10 * MIN; // the look: both keys expired
+                h.processWatermark(after);
+                send(h, copy("P1", UNUSED, t0, after));
+                send(h, copy("P1", UNUSED, t0 + 10 * MIN, after));
+                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("forgotten at the look").isEqualTo(1);
+                // a first key already expired when remembered (not flagged late upstream): kept to the next watermark
+                send(h, event("P2", UNUSED, t0));
+                send(h, event("P2", UNUSED, t0));
+                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("until the next watermark").isEqualTo(2);
+                h.processWatermark(after + 1);
+                send(h, copy("P2", UNUSED, t0, after + 1));
+                assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(2);
+                assertThat(counter(h, PipelineCounters.UNKNOWN_TYPE)).isEqualTo(6);
+                assertThat(h.numKeyedStateEntries()).as("late copies are not remembered").isZero();
+            }
+        }
+    }
+
+    @Test
+    void anIdsStateAndTimerAreGoneOnceItsLastKeyHasExpiredAndItsCasesAreReleased() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        int hot = DedupAndRoute.COMPACT_MAX * 3;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness()) {
+            // a case, released 2 h after it completes: its keys expire before, its release drops them
+            send(h, event("CASE", "project_requested", t0));
+            send(h, event("CASE", "project_assigned", t0 + 5 * MIN));
+            // a case whose last key (an event no measure uses) expires after its release
+            send(h, event("OUTLIVED", "project_requested", t0));
+            send(h, event("OUTLIVED", "project_assigned", t0 + 5 * MIN));
+            send(h, event("OUTLIVED", UNUSED, t0 + 3 * 60 * MIN));
+            // keys only
+            send(h, event("KEYS", UNUSED, t0));
+            send(h, event("KEYS", UNUSED, t0 + 30 * MIN));
+            // a hot id: its keys move into the map state
+            for (int i = 0; i < hot; i++) {
+                send(h, event("HOT", UNUSED, t0 + i * 1000L));
+            }
+            assertThat(stored(h, "HOT").spilled).isTrue();
+            assertThat(h.numEventTimeTimers()).as("one timer per id").isEqualTo(4);
+
+            h.processWatermark(t0 + 10 * MIN); // both cases complete
+            assertThat(h.extractOutputValues()).hasSize(2);
+            long w = t0 + DEDUP + hot * 500L; // half the hot id's keys expired
+            h.processWatermark(w);
+            send(h, copy("HOT", UNUSED, t0, w));
+            send(h, copy("HOT", UNUSED, t0 + (hot - 1) * 1000L, w));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
+
+            w = t0 + DEDUP + 30 * MIN;
+            h.processWatermark(w);
+            assertThat(stored(h, "KEYS")).as("gone at its last key's expiry").isNull();
+            assertThat(stored(h, "HOT")).as("gone at its last key's expiry").isNull();
+            // the completed case's keys: forgotten, dropped only when the case's release wakes the id
+            assertThat(stored(h, "CASE").dedup).hasSize(4);
+            send(h, copy("CASE", "project_requested", t0, w));
+            assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("one per case id, at its release").isEqualTo(2);
+
+            h.processWatermark(t0 + 5 * MIN + RETENTION); // both cases released
+            assertThat(stored(h, "CASE")).isNull();
+            assertThat(stored(h, "OUTLIVED").size).isZero();
+            assertThat(stored(h, "OUTLIVED").dedup).hasSize(2);
+
+            h.processWatermark(t0 + 3 * 60 * MIN + DEDUP);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+}
