@@ -40,7 +40,8 @@ class MeasureByCorrelationIdTest {
     /** An event type no measure uses: remembered for de-duplication, no case, so nothing but its keys wakes the id. */
     private static final String UNUSED = "heartbeat";
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness()
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION),
@@ -111,21 +112,29 @@ class MeasureByCorrelationIdTest {
                 long w = t0 + DEDUP + MIN; // past the second key's expiry, before the look
                 h.processWatermark(w);
                 send(h, copy("P1", UNUSED, t0, w));
-                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("remembered until the look").isEqualTo(1);
+                assertThat(counter(h, PipelineCounters.DUPLICATE))
+                        .as("remembered until the look")
+                        .isEqualTo(1);
                 long after = t0 + DEDUP + 10 * MIN; // the look: both keys expired
                 h.processWatermark(after);
                 send(h, copy("P1", UNUSED, t0, after));
                 send(h, copy("P1", UNUSED, t0 + 10 * MIN, after));
-                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("forgotten at the look").isEqualTo(1);
+                assertThat(counter(h, PipelineCounters.DUPLICATE))
+                        .as("forgotten at the look")
+                        .isEqualTo(1);
                 // a first key already expired when remembered (not flagged late upstream): kept to the next watermark
                 send(h, event("P2", UNUSED, t0));
                 send(h, event("P2", UNUSED, t0));
-                assertThat(counter(h, PipelineCounters.DUPLICATE)).as("until the next watermark").isEqualTo(2);
+                assertThat(counter(h, PipelineCounters.DUPLICATE))
+                        .as("until the next watermark")
+                        .isEqualTo(2);
                 h.processWatermark(after + 1);
                 send(h, copy("P2", UNUSED, t0, after + 1));
                 assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(2);
                 assertThat(counter(h, PipelineCounters.UNKNOWN_TYPE)).isEqualTo(6);
-                assertThat(h.numKeyedStateEntries()).as("late copies are not remembered").isZero();
+                assertThat(h.numKeyedStateEntries())
+                        .as("late copies are not remembered")
+                        .isZero();
             }
         }
     }
@@ -168,7 +177,9 @@ class MeasureByCorrelationIdTest {
             assertThat(stored(h, "CASE").dedup).hasSize(4);
             send(h, copy("CASE", "project_requested", t0, w));
             assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
-            assertThat(h.numEventTimeTimers()).as("one per case id, at its release").isEqualTo(2);
+            assertThat(h.numEventTimeTimers())
+                    .as("one per case id, at its release")
+                    .isEqualTo(2);
 
             h.processWatermark(t0 + 5 * MIN + RETENTION); // both cases released
             assertThat(stored(h, "CASE")).isNull();
