@@ -26,10 +26,11 @@ import picocli.CommandLine.Option;
  * ({@link Report}).
  *
  * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job from JSON at p=1, then at p=2,
- * each with today's periodic watermarks, the file replay's data-driven watermarks in arrival order and sorted, and on
- * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
+ * each with today's periodic watermarks and the file replay's data-driven watermarks in arrival order and sorted,
+ * plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed, every one of
+ * these and issue 14's rows beside its RocksDB twin and their CPU ratio ({@link #withTwins}),
  * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
- * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
+ * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark CPU ratios, parse
  * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
  * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
  * load falls on all of them. Only when asked: the streamed scale runs ({@code --scale-cases},
