@@ -296,10 +296,24 @@ final class CheckpointScenario {
         return bytesOnDisk(savepoint(client, target, format));
     }
 
+    /**
+     * Takes a savepoint; while some task of the job is still starting (the marker can reach its sink before every task
+     * runs, as seen on a loaded machine), Flink refuses it: tried again a second later, up to a minute.
+     */
     private static Path savepoint(JobClient client, Path target, SavepointFormatType format) throws Exception {
-        String where =
-                client.triggerSavepoint(target.toUri().toString(), format).get(15, TimeUnit.MINUTES);
-        return Path.of(URI.create(where.startsWith("file:") ? where : "file:" + where));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                String where = client.triggerSavepoint(target.toUri().toString(), format)
+                        .get(15, TimeUnit.MINUTES);
+                return Path.of(URI.create(where.startsWith("file:") ? where : "file:" + where));
+            } catch (java.util.concurrent.ExecutionException e) {
+                String why = String.valueOf(e.getMessage());
+                if (attempt >= 60 || !why.contains("Not all required tasks are currently running")) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     /** Footer magic number of RocksDB's block-based table files (its last 8 bytes, little-endian). */
