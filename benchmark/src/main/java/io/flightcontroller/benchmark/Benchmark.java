@@ -26,10 +26,11 @@ import picocli.CommandLine.Option;
  * ({@link Report}).
  *
  * <p>Shape: runs, in order, the throughput part (workload generation, warm-up, the job from JSON at p=1, then at p=2,
- * each with today's periodic watermarks, the file replay's data-driven watermarks in arrival order and sorted, and on
- * RocksDB, plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed,
+ * each with today's periodic watermarks and the file replay's data-driven watermarks in arrival order and sorted,
+ * plus at p=2 the shape of the job's {@code run} (one reader of the sorted file), the job pre-parsed, every one of
+ * these and issue 14's rows beside its RocksDB twin and their CPU ratio ({@link #withTwins}),
  * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
- * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark and RocksDB CPU ratios, parse
+ * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark CPU ratios, parse
  * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
  * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
  * load falls on all of them. Only when asked: the streamed scale runs ({@code --scale-cases},
@@ -197,6 +198,11 @@ public final class Benchmark implements Callable<Integer> {
     long scaleP1MaxCases = Long.MAX_VALUE;
 
     @Option(
+            names = "--scale-rocksdb-max-cases",
+            description = "largest case count of the streamed runs' RocksDB twins (default ${DEFAULT-VALUE})")
+    long scaleRocksdbMaxCases = 1_000_000;
+
+    @Option(
             names = "--checkpoint-sizes",
             split = ",",
             description = "snapshot size per case: savepoints of the state job (heap, and RocksDB unless --no-rocksdb)"
@@ -226,10 +232,7 @@ public final class Benchmark implements Callable<Integer> {
             measures = MeasuresYaml.read(in);
         }
         report = new Report(cores, cases, seed);
-        flightController = new FlightControllerScenario(measures, cases, seed)
-                .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null)
-                .rocksdbHeapTimers(rocksdbHeapTimers)
-                .stateLayout(stateLayout);
+        flightController = scenario(measures);
         Files.createDirectories(workDir);
         System.out.printf(
                 Locale.ROOT,
@@ -259,10 +262,9 @@ public final class Benchmark implements Callable<Integer> {
             }
         }
         if (!checkpointSizes.isEmpty()) {
-            List<Backend> backends = noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
             report.addAll(new CheckpointScenario(measures, rocksdbManagedMib > 0 ? rocksdbManagedMib : null, workDir)
                     .stateLayout(stateLayout)
-                    .rows(backends, checkpointSizes));
+                    .rows(backends(), checkpointSizes));
         }
         if (!noLatency) {
             LatencyRun.stateLayout = stateLayout;
@@ -299,48 +301,17 @@ public final class Benchmark implements Callable<Integer> {
         report.add(g);
 
         FlightControllerScenario fc = flightController;
-        List<Backend> backends = noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
-        fc.warmUp(workDir, List.of(Watermarks.values()), backends);
-        // per parallelism, interleaved: today's reference (periodic watermarks, heap), the file replay's watermarks
-        // (arrival order, sorted), RocksDB (periodic, as on Managed Flink's live sources)
-        List<Run> group1 = new ArrayList<>(List.of(
-                () -> fc.run("FC end-to-end, discard", 1, List.of(single), null, lines, true),
-                () -> fc.run(
-                        FILE_ARRIVAL, 1, List.of(single), null, lines, true, Watermarks.FILE_ARRIVAL, Backend.HEAP),
-                () -> fc.run(
-                        FILE_SORTED, 1, List.of(single), null, lines, true, Watermarks.FILE_SORTED, Backend.HEAP)));
-        if (!noRocksdb) {
-            group1.add(atMost(
-                    rocksdbRepeat,
-                    () -> fc.run(
-                            ROCKSDB, 1, List.of(single), null, lines, true, Watermarks.PERIODIC, Backend.ROCKSDB)));
-        }
-        List<Row> p1 = bestOfEach(group1);
-        List<Run> group2 = new ArrayList<>(List.of(
-                () -> fc.run("FC end-to-end, discard", 2, shards, null, lines, true),
-                () -> fc.run(FILE_ARRIVAL, 2, shards, null, lines, true, Watermarks.FILE_ARRIVAL, Backend.HEAP),
-                () -> fc.run(FILE_SORTED, 2, shards, null, lines, true, Watermarks.FILE_SORTED, Backend.HEAP),
-                // the job's run: every input sorted into one file, one reader, keyed operators at p=2
-                () -> fc.run(
-                        "FC as run: sort, 1 reader, discard",
-                        2,
-                        List.of(single),
-                        null,
-                        lines,
-                        true,
-                        Watermarks.FILE_SORTED,
-                        Backend.HEAP)));
-        if (!noRocksdb) {
-            group2.add(atMost(
-                    rocksdbRepeat,
-                    () -> fc.run(ROCKSDB, 2, shards, null, lines, true, Watermarks.PERIODIC, Backend.ROCKSDB)));
-        }
-        List<Row> p2 = bestOfEach(group2);
+        fc.warmUp(workDir, List.of(Watermarks.values()), backends());
+        // per parallelism, interleaved: today's reference (periodic watermarks), the file replay's watermarks
+        // (arrival order, sorted), at p=2 the shape of run; each on the heap and, unless --no-rocksdb, on RocksDB
+        List<Row> p1 = withTwins(fileRows(fc, 1, single, List.of(single), lines), repeat, !noRocksdb);
+        List<Row> p2 = withTwins(fileRows(fc, 2, single, shards, lines), repeat, !noRocksdb);
         Row fc1 = p1.get(0);
         Row fc2 = p2.get(0);
         List<Row> engines = noEngines ? List.of() : engines(single, shards, lines);
-        Row fcPre1 = best(() -> flightController.run("FC pre-parsed, discard", 1, null, null, lines, true));
-        Row fcPre2 = best(() -> flightController.run("FC pre-parsed, discard", 2, null, null, lines, true));
+        List<Row> pre = withTwins(preParsedRows(fc, lines), repeat, !noRocksdb);
+        Row fcPre1 = pre.get(0);
+        Row fcPre2 = pre.get(1);
         CepScenario cep = new CepScenario(measures);
         best(() -> cep.run("Flink CEP matching only, discard", 2, shards, lines));
         if (!noJdbc) {
@@ -377,10 +348,6 @@ public final class Benchmark implements Callable<Integer> {
         report.add(Ratios.cpu("CPU ratio p1 file wm sorted / periodic", p1.get(2), fc1));
         report.add(Ratios.cpu("CPU ratio p2 file wm arrival / periodic", p2.get(1), fc2));
         report.add(Ratios.cpu("CPU ratio p2 file wm sorted / periodic", p2.get(2), fc2));
-        if (!noRocksdb) {
-            report.add(Ratios.cpu("CPU ratio p1 RocksDB / heap", p1.get(3), fc1));
-            report.add(Ratios.cpu("CPU ratio p2 RocksDB / heap", p2.get(4), fc2));
-        }
         report.add(ParseScenario.timedLoop(single));
         if (!noJmh) {
             report.addAll(ParseScenario.jmh());
@@ -526,55 +493,82 @@ public final class Benchmark implements Callable<Integer> {
 
     /**
      * Issue 14's rows: the project process as one sequence (Flink CEP) against the same hops as lead_time measures
-     * (the state machine), nothing else declared, the same JSON files, periodic watermarks, heap; p=1 on the one file
-     * and p=2 on the two shards, interleaved.
+     * (the state machine), nothing else declared, the same JSON files, periodic watermarks; p=1 on the one file and
+     * p=2 on the two shards, interleaved, each on the heap and, unless {@code --no-rocksdb}, on RocksDB.
      *
-     * @return the best rows: sequence p=1, lead_time p=1, sequence p=2, lead_time p=2
+     * @return the best heap rows: sequence p=1, lead_time p=1, sequence p=2, lead_time p=2
      */
     private List<Row> engines(Path single, List<Path> shards, long lines) throws Exception {
-        Integer managed = rocksdbManagedMib > 0 ? rocksdbManagedMib : null;
-        FlightControllerScenario seq =
-                new FlightControllerScenario(measures(SEQUENCE_YAML), cases, seed).rocksdbManagedMemory(managed);
-        FlightControllerScenario lt =
-                new FlightControllerScenario(measures(LEAD_TIMES_YAML), cases, seed).rocksdbManagedMemory(managed);
-        seq.warmUp(workDir);
-        lt.warmUp(workDir);
-        return bestOfEach(List.of(
-                () -> seq.run(
-                        SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard",
-                        1,
-                        List.of(single),
-                        null,
-                        lines,
-                        true),
-                () -> lt.run(
-                        LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard",
-                        1,
-                        List.of(single),
-                        null,
-                        lines,
-                        true),
-                () -> seq.run(
-                        SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard",
-                        2,
-                        shards,
-                        null,
-                        lines,
-                        true),
-                () -> lt.run(
-                        LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard",
-                        2,
-                        shards,
-                        null,
-                        lines,
-                        true)));
+        FlightControllerScenario seq = scenario(measures(SEQUENCE_YAML));
+        FlightControllerScenario lt = scenario(measures(LEAD_TIMES_YAML));
+        seq.warmUp(workDir, List.of(Watermarks.PERIODIC), backends());
+        lt.warmUp(workDir, List.of(Watermarks.PERIODIC), backends());
+        return withTwins(engineRows(seq, lt, single, shards, lines), repeat, !noRocksdb);
+    }
+
+    /**
+     * @return issue 14's rows as {@link #engines} runs them: sequence p=1, lead_time p=1, sequence p=2, lead_time p=2
+     */
+    static List<BackendRun> engineRows(
+            FlightControllerScenario seq, FlightControllerScenario lt, Path single, List<Path> shards, long lines) {
+        String s = SEQUENCE_LABEL + " (" + SEQUENCE_YAML.substring(1) + "), discard";
+        String l = LEAD_TIMES_LABEL + " (" + LEAD_TIMES_YAML.substring(1) + "), discard";
+        return List.of(
+                b -> seq.run(s, 1, List.of(single), null, lines, true, Watermarks.PERIODIC, b),
+                b -> lt.run(l, 1, List.of(single), null, lines, true, Watermarks.PERIODIC, b),
+                b -> seq.run(s, 2, shards, null, lines, true, Watermarks.PERIODIC, b),
+                b -> lt.run(l, 2, shards, null, lines, true, Watermarks.PERIODIC, b));
+    }
+
+    /**
+     * The file rows of one parallelism (issue 11's watermark modes): today's reference (periodic watermarks, what live
+     * sources use), the file replay's watermarks in arrival order and sorted (the sort inside the row), and at p > 1
+     * the shape of the job's {@code run} (the one file sorted, one reader, keyed operators at p).
+     *
+     * @param single the workload as one file
+     * @param files one file per source reader ({@code single} at p=1, the shards at p=2)
+     * @return the rows, in this order
+     */
+    static List<BackendRun> fileRows(FlightControllerScenario fc, int p, Path single, List<Path> files, long lines) {
+        List<BackendRun> rows = new ArrayList<>(List.of(
+                b -> fc.run(PERIODIC, p, files, null, lines, true, Watermarks.PERIODIC, b),
+                b -> fc.run(FILE_ARRIVAL, p, files, null, lines, true, Watermarks.FILE_ARRIVAL, b),
+                b -> fc.run(FILE_SORTED, p, files, null, lines, true, Watermarks.FILE_SORTED, b)));
+        if (p > 1) {
+            rows.add(b -> fc.run(AS_RUN, p, List.of(single), null, lines, true, Watermarks.FILE_SORTED, b));
+        }
+        return rows;
+    }
+
+    /** @return the pre-parsed rows (the generator's events, no JSON, periodic watermarks): p=1, p=2 */
+    static List<BackendRun> preParsedRows(FlightControllerScenario fc, long lines) {
+        return List.of(
+                b -> fc.run("FC pre-parsed, discard", 1, null, null, lines, true, Watermarks.PERIODIC, b),
+                b -> fc.run("FC pre-parsed, discard", 2, null, null, lines, true, Watermarks.PERIODIC, b));
+    }
+
+    /**
+     * @param m the measures
+     * @return a scenario of the throughput workload with this invocation's RocksDB settings and state layout
+     */
+    private FlightControllerScenario scenario(MeasuresConfig m) {
+        return new FlightControllerScenario(m, cases, seed)
+                .rocksdbManagedMemory(rocksdbManagedMib > 0 ? rocksdbManagedMib : null)
+                .rocksdbHeapTimers(rocksdbHeapTimers)
+                .stateLayout(stateLayout);
+    }
+
+    /** @return the heap backend and, unless {@code --no-rocksdb}, RocksDB */
+    private List<Backend> backends() {
+        return noRocksdb ? List.of(Backend.HEAP) : List.of(Backend.HEAP, Backend.ROCKSDB);
     }
 
     private static final String FILE_ARRIVAL = "FC end-to-end, file wm arrival, discard";
     private static final String FILE_SORTED = "FC end-to-end, file wm sorted+sort, discard";
-    private static final String ROCKSDB = "FC end-to-end, RocksDB, discard";
+    private static final String PERIODIC = "FC end-to-end, discard";
+    private static final String AS_RUN = "FC as run: sort, 1 reader, discard";
 
-    /** Scaling: the p=2 JSON end-to-end run (discarding sink) at {@code n} cases. */
+    /** Scaling: the p=2 JSON end-to-end run (discarding sink) at {@code n} cases, and its RocksDB twin. */
     private void scaling(long n) throws Exception {
         WorkloadGenerator.Settings ws =
                 new WorkloadGenerator.Settings().cases(n).seed(seed);
@@ -583,11 +577,13 @@ public final class Benchmark implements Callable<Integer> {
         List<Path> shards = Shards.byCase(single, 2);
         Files.deleteIfExists(single);
         if (report.rows().stream().noneMatch(r -> r.scenario.startsWith("FC end-to-end"))) {
-            flightController.warmUp(workDir);
+            flightController.warmUp(workDir, List.of(Watermarks.PERIODIC), backends());
         }
-        Row r = best(
-                () -> flightController.run("FC end-to-end, discard, " + n + " cases", 2, shards, null, lines, true));
-        r.notes = lines + " lines; " + r.notes;
+        withTwins(
+                List.of(b -> flightController.run(
+                        PERIODIC + ", " + n + " cases", 2, shards, null, lines, true, Watermarks.PERIODIC, b)),
+                repeat,
+                !noRocksdb);
         for (Path p : shards) {
             Files.deleteIfExists(p);
         }
@@ -595,40 +591,51 @@ public final class Benchmark implements Callable<Integer> {
 
     /**
      * Streamed scale runs: per size of {@code --scale-cases}, in order, the job from JSON generated in-process at p=1
-     * (up to {@code --scale-p1-max-cases}) and p=2, and Esper on the same lines; then a ratio row per parallelism and
-     * size, and a marginal-CPU row per parallelism and pair of consecutive sizes. Each run once (a 10M-case run takes
-     * many minutes); one 20,000-case warm-up of each engine first, not reported.
+     * (up to {@code --scale-p1-max-cases}) and p=2, each with its RocksDB twin (unless {@code --no-rocksdb}, up to
+     * {@code --scale-rocksdb-max-cases}), and Esper on the same lines; then a ratio row per parallelism and size, and a
+     * marginal-CPU row per parallelism, backend and pair of consecutive sizes. Each run once (a 10M-case run takes many
+     * minutes); one 20,000-case warm-up of each engine and backend first, not reported.
      */
     private void scale() throws Exception {
         FlightControllerScenario fc = flightController;
-        fc.runStreamed("warm-up", 1, 20_000, false);
+        for (Backend b : backends()) {
+            fc.runStreamed("warm-up", 1, 20_000, false, b);
+        }
         EsperScenario esper = new EsperScenario(cases, seed);
         if (!noEsper) {
             esper.runStreamed(20_000, false);
         }
         List<Long> sizes = new ArrayList<>(scaleCases);
         sizes.sort(null);
-        List<Row[]> bySize = new ArrayList<>(); // p=1 (or null), p=2, Esper (or null)
+        // per size: p=1 heap, p=1 RocksDB, p=2 heap, p=2 RocksDB, Esper (each null when not run)
+        List<Row[]> bySize = new ArrayList<>();
         for (long n : sizes) {
-            Row p1 = null;
-            if (n <= scaleP1MaxCases) {
-                p1 = fc.runStreamed(SCALE + ", " + n + " cases", 1, n, true);
-                report.add(p1);
+            Row[] at = new Row[5];
+            boolean twins = !noRocksdb && n <= scaleRocksdbMaxCases;
+            for (int p : n <= scaleP1MaxCases ? List.of(1, 2) : List.of(2)) {
+                Row[] last = new Row[2];
+                at[2 * p - 2] = withTwins(
+                                List.of(b ->
+                                        last[b.ordinal()] = fc.runStreamed(SCALE + ", " + n + " cases", p, n, true, b)),
+                                1,
+                                twins)
+                        .get(0);
+                at[2 * p - 1] = last[Backend.ROCKSDB.ordinal()];
             }
-            Row p2 = fc.runStreamed(SCALE + ", " + n + " cases", 2, n, true);
-            report.add(p2);
-            Row e = null;
             if (!noEsper) {
-                e = esper.runStreamed(n, true);
+                Row e = esper.runStreamed(n, true);
+                at[4] = e;
                 report.add(e);
-                if (p1 != null) {
-                    report.add(EsperScenario.ratio("ratio FC streamed p1 / Esper, " + n + " cases", p1, e));
+                if (at[0] != null) {
+                    report.add(EsperScenario.ratio("ratio FC streamed p1 / Esper, " + n + " cases", at[0], e));
                 }
-                report.add(EsperScenario.ratio("ratio FC streamed p2 / Esper, " + n + " cases", p2, e));
+                report.add(EsperScenario.ratio("ratio FC streamed p2 / Esper, " + n + " cases", at[2], e));
             }
-            bySize.add(new Row[] {p1, p2, e});
+            bySize.add(at);
         }
-        String[] labels = {"FC streamed p1", "FC streamed p2", "Esper streamed"};
+        String[] labels = {
+            "FC streamed p1", "FC streamed p1 RocksDB", "FC streamed p2", "FC streamed p2 RocksDB", "Esper streamed"
+        };
         for (int k = 0; k < labels.length; k++) {
             for (int i = 1; i < sizes.size(); i++) {
                 Row a = bySize.get(i - 1)[k];
@@ -650,6 +657,45 @@ public final class Benchmark implements Callable<Integer> {
         Row run() throws Exception;
     }
 
+    /** One row that runs on either state backend: its heap run and its RocksDB twin are the same call. */
+    interface BackendRun {
+        Row run(Backend backend) throws Exception;
+    }
+
+    /**
+     * The one way to give rows their RocksDB twins: runs each row on the heap and, when {@code twins}, the same row on
+     * RocksDB (at most {@code --rocksdb-repeat} times), all interleaved (heap a, RocksDB a, heap b, RocksDB b, then
+     * again), best of {@code times} each; reports each heap row, then its twin and their CPU ratio
+     * ({@link Ratios#rocksdbOverHeap}, which fails when the twin did other work).
+     *
+     * @param rows the rows of one group
+     * @param times runs of each heap row
+     * @param twins whether to run the RocksDB twins
+     * @return the best heap rows, in the order given
+     * @throws Exception when a run fails, or a twin did other work than its heap row
+     */
+    private List<Row> withTwins(List<BackendRun> rows, int times, boolean twins) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (BackendRun r : rows) {
+            runs.add(() -> r.run(Backend.HEAP));
+            if (twins) {
+                runs.add(atMost(rocksdbRepeat, () -> r.run(Backend.ROCKSDB)));
+            }
+        }
+        List<Row> best = bestOf(runs, times);
+        List<Row> heap = new ArrayList<>();
+        int step = twins ? 2 : 1;
+        for (int i = 0; i < best.size(); i += step) {
+            heap.add(best.get(i));
+            report.add(best.get(i));
+            if (twins) {
+                report.add(best.get(i + 1));
+                report.add(Ratios.rocksdbOverHeap(best.get(i + 1), best.get(i)));
+            }
+        }
+        return heap;
+    }
+
     /**
      * Runs every one of {@code runs} {@code --repeat} times, interleaved (all of them once, then all again), and
      * reports for each the row with the most events/s, in the order given.
@@ -659,8 +705,15 @@ public final class Benchmark implements Callable<Integer> {
      * @throws Exception when a run fails
      */
     private List<Row> bestOfEach(List<Run> runs) throws Exception {
+        List<Row> best = bestOf(runs, repeat);
+        report.addAll(best);
+        return best;
+    }
+
+    /** As {@link #bestOfEach}, {@code times} times, without reporting. */
+    private static List<Row> bestOf(List<Run> runs, int times) throws Exception {
         List<Row> best = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, repeat); i++) {
+        for (int i = 0; i < Math.max(1, times); i++) {
             for (int k = 0; k < runs.size(); k++) {
                 Row x = runs.get(k).run();
                 if (i == 0) {
@@ -670,7 +723,6 @@ public final class Benchmark implements Callable<Integer> {
                 }
             }
         }
-        report.addAll(best);
         return best;
     }
 

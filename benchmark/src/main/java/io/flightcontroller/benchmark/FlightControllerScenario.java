@@ -88,6 +88,22 @@ final class FlightControllerScenario {
         Backend(String type) {
             this.type = type;
         }
+
+        /**
+         * The one naming of a row's twin on another backend: heap rows keep their name; a RocksDB twin gets
+         * {@code RocksDB} before the sink ({@code "FC pre-parsed, discard"} -> {@code "FC pre-parsed, RocksDB,
+         * discard"}), or at the end when the name has no {@code ", discard"}.
+         *
+         * @param name the heap row's name
+         * @return this backend's row name
+         */
+        String rowName(String name) {
+            if (this == HEAP) {
+                return name;
+            }
+            int sink = name.lastIndexOf(", discard");
+            return sink < 0 ? name + ", RocksDB" : name.substring(0, sink) + ", RocksDB" + name.substring(sink);
+        }
     }
 
     private final MeasuresConfig measures;
@@ -201,7 +217,7 @@ final class FlightControllerScenario {
      * @param lines input lines (the events column); null takes the job's {@code records_in}
      * @param report whether to print a progress line
      * @param wm where the watermarks come from
-     * @param backend the state backend
+     * @param backend the state backend; the row's name is {@link Backend#rowName} of {@code name}
      * @return the row
      * @throws Exception when the sort or the job fails
      */
@@ -232,7 +248,16 @@ final class FlightControllerScenario {
      * @throws Exception when the job fails
      */
     Row runStreamed(String name, int p, long streamedCases, boolean report) throws Exception {
-        return run(name, p, null, streamedCases, null, null, report, Watermarks.PERIODIC, Backend.HEAP);
+        return runStreamed(name, p, streamedCases, report, Backend.HEAP);
+    }
+
+    /**
+     * As {@link #runStreamed(String, int, long, boolean)} on the given state backend.
+     *
+     * @param backend the state backend
+     */
+    Row runStreamed(String name, int p, long streamedCases, boolean report, Backend backend) throws Exception {
+        return run(name, p, null, streamedCases, null, null, report, Watermarks.PERIODIC, backend);
     }
 
     private Row run(
@@ -326,7 +351,11 @@ final class FlightControllerScenario {
                             "streamed JSON lines")
                     .setParallelism(p);
         } else {
-            input = env.addSource(new BenchSources.GeneratorSource(cases, seed), "generator")
+            // the job's serializer for ParsedRecord, as its sources declare (RocksDB runs disable generic types)
+            input = env.addSource(
+                            new BenchSources.GeneratorSource(cases, seed),
+                            "generator",
+                            io.flightcontroller.serialization.DomainSerializers.PARSED_RECORD)
                     .setParallelism(1)
                     .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                     .setParallelism(1);
@@ -345,6 +374,7 @@ final class FlightControllerScenario {
         if (m == null) {
             m = new Meter();
         }
+        name = backend.rowName(name);
         JobExecutionResult r;
         try {
             r = env.execute(name);
@@ -359,22 +389,18 @@ final class FlightControllerScenario {
         row.input = files != null
                 ? files.size() + " JSON file(s)"
                 : streamedCases != null ? p + " streamed JSON shard(s)" : "generator (no JSON)";
-        row.notes = String.format(
-                Locale.ROOT,
-                "records_in %d, matched %d, timed_out %d, open_at_end %d, duplicate %d, late %d",
-                in,
-                accumulator(acc, PipelineCounters.MATCHED),
-                accumulator(acc, PipelineCounters.TIMED_OUT),
-                accumulator(acc, PipelineCounters.OPEN_AT_END),
-                accumulator(acc, PipelineCounters.DUPLICATE),
-                accumulator(acc, PipelineCounters.LATE));
-        row.notes += String.format(
-                Locale.ROOT,
-                ", orphan %d, late_applied %d, held_back_at_end %d",
-                accumulator(acc, PipelineCounters.ORPHAN),
-                accumulator(acc, PipelineCounters.LATE_APPLIED),
-                accumulator(acc, PipelineCounters.HELD_BACK_AT_END));
-        row.notes += "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type
+        Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        for (String c : COUNTERS) {
+            counters.put(c, accumulator(acc, c));
+        }
+        row.counters = counters;
+        row.sourceReaders = files != null ? files.size() : streamedCases != null ? p : 1;
+        StringBuilder notes = new StringBuilder();
+        counters.forEach((k, v) -> notes.append(notes.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(' ')
+                .append(v));
+        row.notes = notes + "; " + (files == null ? Watermarks.PERIODIC.label : wm.label) + "; " + backend.type
                 + (backend == Backend.HEAP
                         ? ""
                         : rocksdbManagedMemory == null
@@ -389,6 +415,18 @@ final class FlightControllerScenario {
         }
         return row;
     }
+
+    /** The job's counters in a row's notes and {@link Row#counters}, in this order. */
+    static final List<String> COUNTERS = List.of(
+            PipelineCounters.RECORDS_IN,
+            PipelineCounters.MATCHED,
+            PipelineCounters.TIMED_OUT,
+            PipelineCounters.OPEN_AT_END,
+            PipelineCounters.DUPLICATE,
+            PipelineCounters.LATE,
+            PipelineCounters.ORPHAN,
+            PipelineCounters.LATE_APPLIED,
+            PipelineCounters.HELD_BACK_AT_END);
 
     private static void deleteAll(List<Path> files) throws java.io.IOException {
         for (Path f : files) {

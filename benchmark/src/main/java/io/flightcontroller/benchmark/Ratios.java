@@ -35,6 +35,47 @@ final class Ratios {
         return r;
     }
 
+    /** Counters that depend on the input alone: equal on both backends whatever the number of readers. */
+    static final java.util.List<String> INPUT_SIDE = java.util.List.of("records_in", "duplicate", "late");
+
+    /**
+     * The CPU ratio of a RocksDB row over its heap twin, once it is clear that both did the same work: the input-side
+     * counters ({@link #INPUT_SIDE}) must be equal, and with one source reader every counter (the outputs at end of
+     * input are then determined); with more readers each ends its input at its own last event time, so which cases are
+     * still open then may differ (benchmark README, "Results: 2026-12-01, evening"): such differences are in the notes.
+     *
+     * @param rocks the RocksDB row
+     * @param heap its heap twin
+     * @return the row {@code CPU ratio pN RocksDB / heap: <heap row>}
+     * @throws IllegalStateException when the rows carry no counters or did different work (naming the row and counter)
+     */
+    static Row rocksdbOverHeap(Row rocks, Row heap) {
+        String what = heap.scenario + " p=" + heap.parallelism;
+        if (heap.counters.isEmpty() || !rocks.counters.keySet().equals(heap.counters.keySet())) {
+            throw new IllegalStateException("RocksDB / heap of " + what + ": counters missing or not the same, "
+                    + rocks.counters.keySet() + " against " + heap.counters.keySet());
+        }
+        java.util.List<String> differ = new java.util.ArrayList<>();
+        for (String c : heap.counters.keySet()) {
+            long h = heap.counters.get(c);
+            long r = rocks.counters.get(c);
+            if (h == r) {
+                continue;
+            }
+            if (INPUT_SIDE.contains(c) || heap.sourceReaders == 1) {
+                throw new IllegalStateException("RocksDB / heap of " + what + ": the RocksDB row did other work, " + c
+                        + " " + r + " against the heap's " + h + " (" + heap.sourceReaders + " source reader(s))");
+            }
+            differ.add(c + " " + r + "/" + h);
+        }
+        Row ratio = cpu("CPU ratio p" + heap.parallelism + " RocksDB / heap: " + heap.scenario, rocks, heap);
+        ratio.notes += differ.isEmpty()
+                ? "; same counters"
+                : "; same input, outputs at end of input differ (RocksDB/heap, " + heap.sourceReaders + " readers): "
+                        + String.join(", ", differ);
+        return ratio;
+    }
+
     /**
      * The marginal CPU per event between two runs of the same job at two sizes: the extra CPU over the extra events,
      * {@code (CPU(b) - CPU(a)) / (events(b) - events(a))}, so that the fixed cost of a run (job start, JIT, warm

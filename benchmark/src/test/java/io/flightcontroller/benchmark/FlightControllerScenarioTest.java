@@ -7,9 +7,11 @@ import io.flightcontroller.benchmark.FlightControllerScenario.Backend;
 import io.flightcontroller.benchmark.FlightControllerScenario.Watermarks;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
+import io.flightcontroller.pipeline.PipelineOptions;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,12 +19,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The rows compared side by side do the same work: on the same file read by one reader, today's periodic watermarks
  * and the file replay's data-driven watermarks give the same matches, timeouts and duplicates; read as two shards
  * (sorted, RocksDB) the same records, duplicates and no late event (the workload is out of order by less than the
- * out-of-orderness).
+ * out-of-orderness); and every row the benchmark gives a RocksDB twin does its heap row's work there.
  */
 class FlightControllerScenarioTest {
     private static final Pattern COUNTERS = Pattern.compile(
@@ -71,6 +75,66 @@ class FlightControllerScenarioTest {
                     .as("the sorted copies are deleted after the run")
                     .containsExactlyInAnyOrder("events.jsonl", "events.jsonl.shard0of2", "events.jsonl.shard1of2");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PipelineOptions.StateLayout.class)
+    void everyRowsRocksDbTwinDoesTheWorkOfItsHeapRow(PipelineOptions.StateLayout layout, @TempDir Path dir)
+            throws Exception {
+        MeasuresConfig measures;
+        try (InputStream in = FlightControllerTopology.class.getResourceAsStream("/measures.yaml")) {
+            measures = MeasuresYaml.read(in);
+        }
+        Path single = dir.resolve("events.jsonl");
+        long lines = WorkloadGenerator.writeJsonLines(
+                new WorkloadGenerator.Settings().cases(1_000).seed(13), single);
+        List<Path> shards = Shards.byCase(single, 2);
+        FlightControllerScenario fc = new FlightControllerScenario(measures, 1_000, 13).stateLayout(layout);
+        FlightControllerScenario seq = new FlightControllerScenario(
+                        Benchmark.measures(Benchmark.SEQUENCE_YAML), 1_000, 13)
+                .stateLayout(layout);
+        FlightControllerScenario lt = new FlightControllerScenario(
+                        Benchmark.measures(Benchmark.LEAD_TIMES_YAML), 1_000, 13)
+                .stateLayout(layout);
+        // the rows exactly as the benchmark twins them (its throughput groups, pre-parsed, issue 14's, streamed)
+        List<Benchmark.BackendRun> rows = new ArrayList<>();
+        rows.addAll(Benchmark.fileRows(fc, 1, single, List.of(single), lines));
+        rows.addAll(Benchmark.fileRows(fc, 2, single, shards, lines));
+        rows.addAll(Benchmark.preParsedRows(fc, lines));
+        rows.addAll(Benchmark.engineRows(seq, lt, single, shards, lines));
+        rows.add(b -> fc.runStreamed("FC streamed JSON, discard, 1000 cases", 2, 1_000, false, b));
+
+        int oneReader = 0;
+        for (Benchmark.BackendRun r : rows) {
+            Row heap = r.run(Backend.HEAP);
+            Row rocks = r.run(Backend.ROCKSDB);
+            // fails when the twin read other input, or with one reader ended with other outputs
+            Row ratio = Ratios.rocksdbOverHeap(rocks, heap);
+
+            assertThat(heap.counters.get("matched")).as(heap.scenario).isPositive();
+            assertThat(rocks.scenario).isEqualTo(Backend.ROCKSDB.rowName(heap.scenario));
+            assertThat(rocks.notes).as(rocks.scenario).contains("; rocksdb (managed memory");
+            assertThat(heap.notes).as(heap.scenario).contains("; hashmap");
+            assertThat(ratio.scenario).endsWith("RocksDB / heap: " + heap.scenario);
+            assertThat(ratio.eventsPerS).isPositive();
+            if (heap.sourceReaders == 1) {
+                assertThat(ratio.notes).as(ratio.scenario).endsWith("; same counters");
+                oneReader++;
+            }
+        }
+        assertThat(oneReader)
+                .as("rows with one reader, compared counter by counter")
+                .isEqualTo(8);
+    }
+
+    @Test
+    void aRocksDbTwinIsNamedAfterItsHeapRowWithRocksDbBeforeTheSink() {
+        assertThat(Backend.ROCKSDB.rowName("FC end-to-end, discard")).isEqualTo("FC end-to-end, RocksDB, discard");
+        assertThat(Backend.ROCKSDB.rowName("FC streamed JSON, discard, 1000 cases"))
+                .isEqualTo("FC streamed JSON, RocksDB, discard, 1000 cases");
+        assertThat(Backend.ROCKSDB.rowName("FC as run: sort, 1 reader"))
+                .isEqualTo("FC as run: sort, 1 reader, RocksDB");
+        assertThat(Backend.HEAP.rowName("FC pre-parsed, discard")).isEqualTo("FC pre-parsed, discard");
     }
 
     /** @return the counters that depend on the input alone: records read, duplicates, late events */
