@@ -274,6 +274,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 if (c.phase == CasePhase.TIMED_OUT) {
                     long behind = r.event.getLateWatermark();
                     machine.advanceTo(r.caseKey, c, behind, listener(behind + 1));
+                    completedByCorrection(CasePhase.TIMED_OUT, c);
                 }
                 save(r.caseKey, c);
             }
@@ -373,11 +374,14 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     /**
      * The key's next time with work before the watermark, when a case could close and be released before it: the
-     * earliest event CEP holds or deadline of the open case; else the watermark (one step is enough).
+     * earliest event CEP holds, deadline of the open case or release of the closed one; else the watermark (one step
+     * is enough).
      */
     private long nextStage(long watermark) throws Exception {
         SequenceCase c = cases.value();
-        long earliest = c != null && c.phase == CasePhase.OPEN ? machine.nextTimeout(c) : Long.MAX_VALUE;
+        long earliest = c == null
+                ? Long.MAX_VALUE
+                : c.phase == CasePhase.OPEN ? machine.nextTimeout(c) : machine.releasedAt(c, retentionMs);
         for (Long t : queue.keys()) {
             earliest = Math.min(earliest, t);
         }
@@ -406,16 +410,14 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
         SequenceCase c = cases.value();
         if (c != null && c.isClosed()) {
+            CasePhase before = c.phase;
             machine.advanceTo(key, c, watermark, out);
-            if (!queue.isEmpty()) {
-                // a correction that completed the case moved its close, and so its release, later: the events CEP
-                // holds up to the new release are the closed case's, as if they had arrived after it
-                releaseCep(c);
-            }
-            if (!save(key, c) || queue.isEmpty()) {
-                return;
-            }
-            c = null; // released: the events CEP holds after the release start the key's next case
+            completedByCorrection(before, c);
+            // no CEP while the marker is kept, nor here when it goes: the events CEP holds after the release are the
+            // key's next case, and each has CEP's timer, which comes after the release's and wakes the key then (on
+            // RocksDB every look at CEP's map states is a seek: a finished key's timers make none)
+            save(key, c);
+            return;
         }
         callbacks.clear();
         List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
@@ -440,6 +442,17 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             releaseCep(c);
         }
         save(key, c);
+    }
+
+    /**
+     * A correction that completed a timed-out case moved its close, and so its release, later: the events CEP holds up
+     * to the new release are the closed case's, as if they had arrived after it (events kept for the key's next case
+     * were all after the old release).
+     */
+    private void completedByCorrection(CasePhase before, SequenceCase c) throws Exception {
+        if (before == CasePhase.TIMED_OUT && c.phase == CasePhase.DONE) {
+            releaseCep(c);
+        }
     }
 
     /** The events CEP holds that the watermark has reached: CEP processes them now. */

@@ -430,6 +430,34 @@ class SequenceOperatorTest {
         }
     }
 
+    /** Three cases of one key, each completed and released (10 minutes) before the next starts: all three count. */
+    @Test
+    void casesThatCompleteAndAreReleasedWithinOneWatermarkStepAllCount() throws Exception {
+        List<String> fine;
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 10 * MIN)) {
+            for (int k = 0; k < 3; k++) {
+                long at = T + k * 30 * MIN;
+                s.send("k", "project_requested", at);
+                s.send("k", "project_assigned", at + 5 * MIN);
+                s.send("k", "project_created", at + 10 * MIN);
+                s.watermark(at + 25 * MIN);
+            }
+            s.watermark(T + 3 * H);
+            fine = s.rowKeys();
+        }
+        assertThat(fine).hasSize(9);
+        try (SequenceHarness s = new SequenceHarness(PROJECT, 10 * MIN)) {
+            for (int k = 0; k < 3; k++) {
+                long at = T + k * 30 * MIN;
+                s.send("k", "project_requested", at);
+                s.send("k", "project_assigned", at + 5 * MIN);
+                s.send("k", "project_created", at + 10 * MIN);
+            }
+            s.watermark(T + 3 * H);
+            assertThat(s.rowKeys()).isEqualTo(fine);
+        }
+    }
+
     @Test
     void lateEventsAreNeverDroppedSilently_whatCepFindsLateGoesToTheLateSideOutput() throws Exception {
         try (SequenceHarness s = new SequenceHarness(PROJECT, 0)) {
