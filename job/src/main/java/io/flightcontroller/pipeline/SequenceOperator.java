@@ -608,22 +608,19 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     /**
      * Stores or clears the case and keeps one timer of its own per key at the earliest time the case has work: its
      * SLO threshold, its next limit, its next buffered correction, or the end of its retention.
-     *
-     * @return whether the case was cleared
      */
-    private boolean save(String key, SequenceCase c) throws Exception {
+    private void save(String key, SequenceCase c) throws Exception {
         long watermark = timers.currentWatermark();
         long disposable = machine.disposableFrom(c, retentionMs);
         if (disposable <= watermark) {
             reschedule(c, Long.MAX_VALUE);
             cases.clear();
-            return true;
+            return;
         }
         long due = Math.min(
                 Math.min(machine.nextBreach(c), machine.nextTimeout(c)), Math.min(machine.nextPending(c), disposable));
         reschedule(c, due);
         cases.update(c);
-        return false;
     }
 
     private void reschedule(SequenceCase c, long wakeUpMs) throws Exception {
