@@ -76,10 +76,14 @@ import org.apache.flink.util.OutputTag;
  * {@link SideOutputs#OUTCOMES}, {@link SideOutputs#OPEN_CASES}, {@link #LATE}.
  *
  * <p>CEP's state is read through three private fields of {@link CepOperator} (its NFA state, event queue and shared
- * buffer), checked when the operator starts: this class is written against flink-cep 1.20.
+ * buffer), checked when the operator starts: this class is written against flink-cep 1.20. CEP's map states are kept
+ * as one value per key ({@link CepPointLookups}): on RocksDB every access is then a point lookup rather than a seek
+ * over the deletes of earlier cases.
  */
 class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> implements BoundedOneInput {
     private static final long serialVersionUID = 1L;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SequenceOperator.class);
 
     /** Events flink-cep found at or behind its own watermark (never dropped silently: dead-lettered downstream). */
     static final OutputTag<RoutedEvent> LATE = new OutputTag<>("sequence-late", RoutedEvent.TYPE);
@@ -179,7 +183,24 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
+        CepPointLookups pointLookups = new CepPointLookups();
+        super.initializeState(pointLookups.wrap(context));
+        if (!pointLookups.replacedStates().containsAll(CepPointLookups.CEP_MAP_STATES)) {
+            throw new IllegalStateException("sequence measure '" + def.getName() + "': flink-cep asked for the map"
+                    + " states " + pointLookups.replacedStates() + ", expected " + CepPointLookups.CEP_MAP_STATES
+                    + "; SequenceOperator is written against flink-cep 1.20 and 2.2");
+        }
+        if (context.isRestored()) {
+            java.util.Map<String, Integer> moved =
+                    pointLookups.moveEarlierLayout(getKeyedStateBackend(), context.getKeyedStateStore());
+            if (!moved.isEmpty()) {
+                LOG.info(
+                        "sequence measure '{}': moved flink-cep's map states of the earlier layout to one value per"
+                                + " key (keys per state: {})",
+                        def.getName(),
+                        moved);
+            }
+        }
         cases = context.getKeyedStateStore().getState(CASES);
         lateHeld = context.getKeyedStateStore()
                 .getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(

@@ -30,6 +30,21 @@ final class SequenceHarness implements AutoCloseable {
 
     /** @param snapshots where {@code h.snapshot} writes, or null for the harness's default (at most 5 MiB) */
     SequenceHarness(String measureYaml, long caseRetentionMs, CheckpointStorage snapshots) throws Exception {
+        this(measureYaml, caseRetentionMs, snapshots, null, null);
+    }
+
+    /**
+     * @param snapshots where {@code h.snapshot} writes, or null for the harness's default (at most 5 MiB)
+     * @param backend the state backend, or null for the harness's default (heap)
+     * @param restore a snapshot to start from, or null
+     */
+    SequenceHarness(
+            String measureYaml,
+            long caseRetentionMs,
+            CheckpointStorage snapshots,
+            org.apache.flink.runtime.state.StateBackend backend,
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore)
+            throws Exception {
         this.def = MeasuresYaml.parse("measures:\n" + measureYaml).getMeasures().get(0);
         this.h = new KeyedOneInputStreamOperatorTestHarness<>(
                 SequenceOperator.of(def, caseRetentionMs, new ExecutionConfig().getSerializerConfig()),
@@ -37,6 +52,12 @@ final class SequenceHarness implements AutoCloseable {
                 Types.STRING);
         if (snapshots != null) {
             h.setCheckpointStorage(snapshots);
+        }
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
+        if (restore != null) {
+            h.initializeState(restore);
         }
         h.open();
     }

@@ -1,0 +1,121 @@
+package io.flightcontroller.pipeline;
+
+import static io.flightcontroller.pipeline.SequenceOperatorTest.H;
+import static io.flightcontroller.pipeline.SequenceOperatorTest.MIN;
+import static io.flightcontroller.pipeline.SequenceOperatorTest.PROJECT;
+import static io.flightcontroller.pipeline.SequenceOperatorTest.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.StateBackendLoader;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A sequence measure's open cases survive an upgrade of its state layout: snapshots written by the layout before
+ * {@code CepPointLookups} (flink-cep's own map states: its event queue and shared buffer, one RocksDB entry per map
+ * entry) are committed under {@code src/test/resources/snapshots/}, one per backend, and restore into today's operator,
+ * which moves each key's entries into its one value per map. The cases then finish exactly as in a run that was never
+ * stopped. Regenerate a fixture only with the code of that earlier layout ({@code 39b4258}):
+ * {@code mvn -pl job test -Dtest=SequenceStateUpgradeTest -Dfc.sequence.snapshot.regenerate=true}.
+ */
+class SequenceStateUpgradeTest {
+
+    /** Before the snapshot: cases in every state CEP keeps something for. */
+    static void partA(SequenceHarness s) throws Exception {
+        s.send("assigned", "project_requested", T); // partial match at step 2 (its hop row written)
+        s.send("assigned", "project_assigned", T + 20 * MIN);
+        s.send("requested", "project_requested", T + 5 * MIN); // partial match at step 1
+        s.send("done", "project_requested", T); // complete before the snapshot (the case marker is kept)
+        s.send("done", "project_assigned", T + 10 * MIN);
+        s.send("done", "project_created", T + 30 * MIN);
+        s.watermark(T + 40 * MIN);
+        // events CEP queues until the watermark reaches them
+        s.send("queued", "project_requested", T + 50 * MIN);
+        s.send("queued", "project_assigned", T + 55 * MIN);
+    }
+
+    /** After the restore. */
+    static void partB(SequenceHarness s) throws Exception {
+        s.send("assigned", "project_created", T + 2 * H);
+        s.send("requested", "project_assigned", T + 45 * MIN);
+        s.send("requested", "project_created", T + 3 * H);
+        s.send("queued", "project_created", T + 90 * MIN);
+        s.send("done", "project_requested", T + H); // a repeat: starts nothing
+        s.watermark(T + 4 * H);
+        s.send("late_opened", "project_requested", T + 5 * H); // never finishes: times out
+        s.watermark(T + 20 * H);
+    }
+
+    static Path fixture(String backend) {
+        return Paths.get("src/test/resources/snapshots/sequence-cep-map-states-" + backend + ".snapshot");
+    }
+
+    static StateBackend backend(String name) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, name);
+        conf.setString("execution.checkpointing.incremental", "false");
+        try {
+            return StateBackendLoader.loadStateBackendFromConfig(
+                    conf, SequenceStateUpgradeTest.class.getClassLoader(), null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> results(SequenceHarness s) {
+        List<String> r = new ArrayList<>(s.rowKeys());
+        r.addAll(s.alerts().stream()
+                .map(a -> "alert|" + a.getCaseKey() + "|" + a.getMissingStep() + "|" + a.getDeadlineMs())
+                .collect(Collectors.toList()));
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void openSequencesInASnapshotOfCepsMapStatesFinishAsIfTheJobHadNeverStopped(String backend) throws Exception {
+        Path fixture = fixture(backend);
+        if (Boolean.getBoolean("fc.sequence.snapshot.regenerate")) {
+            try (SequenceHarness a = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
+                partA(a);
+                OperatorSubtaskState state = a.h.snapshot(1, 1);
+                Files.createDirectories(fixture.getParent());
+                OperatorSnapshotUtil.writeStateHandle(state, fixture.toString());
+            }
+        }
+
+        List<String> reference;
+        List<String> referenceA;
+        try (SequenceHarness whole = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
+            partA(whole);
+            referenceA = results(whole);
+            partB(whole);
+            reference = results(whole);
+        }
+        List<String> afterA = new ArrayList<>(reference);
+        referenceA.forEach(afterA::remove);
+
+        OperatorSubtaskState restored = OperatorSnapshotUtil.readStateHandle(fixture.toString());
+        try (SequenceHarness b = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), restored)) {
+            partB(b);
+            // every case: the hop and whole rows of the cases open at the snapshot, no second case for the repeat
+            assertThat(results(b)).containsExactlyInAnyOrderElementsOf(afterA);
+            assertThat(afterA)
+                    .anyMatch(r -> r.startsWith(SequenceOperatorTest.WHOLE + "|assigned|"))
+                    .anyMatch(r -> r.startsWith(SequenceOperatorTest.WHOLE + "|requested|"))
+                    .anyMatch(r -> r.startsWith(SequenceOperatorTest.WHOLE + "|queued|"))
+                    .anyMatch(r -> r.startsWith("alert|late_opened|"))
+                    .noneMatch(r -> r.contains("|done|"));
+        }
+    }
+}
