@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -34,7 +35,9 @@ import org.apache.flink.runtime.state.VoidNamespace;
  * (RocksDB keeps deletes until a compaction drops them; Flink 1.20's map-state iterators set no upper bound). With one
  * value per key every access is a point lookup, which stops at the first version of its own key.
  *
- * <p>Shape: per key and map, one entry holding the map, read whole and written whole. A sequence case holds a few
+ * <p>Shape: per key and map, one entry holding the map, read whole and written whole; on RocksDB the map last read
+ * or written is kept for the next call of the same key (flink-cep reads the same map several times per event and per
+ * timer), and dropped when a snapshot is taken. A sequence case holds a few
  * events (one per step reached, plus the queued ones), so a read or write is a few hundred bytes. A key whose map grows
  * large costs its size on every access on RocksDB (never on the heap, where the map is the stored object).
  *
@@ -59,7 +62,16 @@ final class CepPointLookups {
     }
 
     private final Map<String, MapStateDescriptor<?, ?>> earlier = new LinkedHashMap<>();
-    private final Map<String, MapState<?, ?>> replaced = new LinkedHashMap<>();
+    private final Map<String, OneValueMapState<?, ?>> replaced = new LinkedHashMap<>();
+    private final Supplier<Object> currentKey;
+
+    /**
+     * @param currentKey the backend's current key, to keep each map's last read for the same key; null where a read
+     *     costs nothing (the heap, whose value is the stored map)
+     */
+    CepPointLookups(Supplier<Object> currentKey) {
+        this.currentKey = currentKey;
+    }
 
     /**
      * @param context the operator's state context
@@ -118,10 +130,18 @@ final class CepPointLookups {
     private <K, V> MapState<K, V> replace(KeyedStateStore store, MapStateDescriptor<K, V> d) {
         ValueState<Map<K, V>> value = store.getState(new ValueStateDescriptor<>(
                 valueName(d.getName()), new MapSerializer<>(d.getKeySerializer(), d.getValueSerializer())));
-        MapState<K, V> state = new OneValueMapState<>(value);
+        OneValueMapState<K, V> state = new OneValueMapState<>(value, currentKey);
         earlier.put(d.getName(), d);
         replaced.put(d.getName(), state);
         return state;
+    }
+
+    /**
+     * Drops the maps kept from the last reads: called when a snapshot is taken, so no object a snapshot may still be
+     * writing out is changed afterwards (the heap backend copies a value on its first read after a snapshot).
+     */
+    void forgetReads() {
+        replaced.values().forEach(OneValueMapState::forget);
     }
 
     /** @return the names of CEP's map states handed out as values so far */
@@ -175,22 +195,65 @@ final class CepPointLookups {
      */
     static final class OneValueMapState<K, V> implements MapState<K, V> {
         private final ValueState<Map<K, V>> value;
+        private final Supplier<Object> currentKey;
+        /** The key of the last read or write, or null: {@link #last} is its map (null: no entry). */
+        private Object lastKey;
 
-        OneValueMapState(ValueState<Map<K, V>> value) {
+        private Map<K, V> last;
+
+        /**
+         * @param value the state that holds the map
+         * @param currentKey the backend's current key, to keep the last map read or written for the next call of the
+         *     same key (every write goes through this object); null to read the state on every call
+         */
+        OneValueMapState(ValueState<Map<K, V>> value, Supplier<Object> currentKey) {
             this.value = value;
+            this.currentKey = currentKey;
+        }
+
+        /** @return the key's map, or null if it has none */
+        private Map<K, V> read() throws Exception {
+            if (currentKey == null) {
+                return value.value();
+            }
+            Object key = currentKey.get();
+            if (key == null || !key.equals(lastKey)) {
+                last = value.value();
+                lastKey = key;
+            }
+            return last;
         }
 
         private Map<K, V> map() throws Exception {
-            Map<K, V> m = value.value();
+            Map<K, V> m = read();
             return m == null ? Collections.emptyMap() : m;
+        }
+
+        private Map<K, V> writable() throws Exception {
+            Map<K, V> m = read();
+            return m == null ? new HashMap<>() : m;
         }
 
         private void store(Map<K, V> m) throws Exception {
             if (m.isEmpty()) {
                 value.clear();
+                remember(null);
             } else {
                 value.update(m);
+                remember(m);
             }
+        }
+
+        private void remember(Map<K, V> m) {
+            if (currentKey != null) {
+                lastKey = currentKey.get();
+                last = m;
+            }
+        }
+
+        void forget() {
+            lastKey = null;
+            last = null;
         }
 
         @Override
@@ -200,12 +263,9 @@ final class CepPointLookups {
 
         @Override
         public void put(K key, V v) throws Exception {
-            Map<K, V> m = value.value();
-            if (m == null) {
-                m = new HashMap<>();
-            }
+            Map<K, V> m = writable();
             m.put(key, v);
-            value.update(m);
+            store(m);
         }
 
         @Override
@@ -213,17 +273,14 @@ final class CepPointLookups {
             if (entries == null || entries.isEmpty()) {
                 return;
             }
-            Map<K, V> m = value.value();
-            if (m == null) {
-                m = new HashMap<>();
-            }
+            Map<K, V> m = writable();
             m.putAll(entries);
-            value.update(m);
+            store(m);
         }
 
         @Override
         public void remove(K key) throws Exception {
-            Map<K, V> m = value.value();
+            Map<K, V> m = read();
             if (m != null && m.containsKey(key)) {
                 m.remove(key);
                 store(m);
@@ -266,6 +323,7 @@ final class CepPointLookups {
         @Override
         public void clear() {
             value.clear();
+            remember(null);
         }
 
         /** An iterator over {@code m} whose {@code remove} and {@code setValue} are written back to the state. */

@@ -113,6 +113,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     /** Late events that arrived before this operator's watermark reached the one they were late behind. */
     private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
 
+    private transient CepPointLookups pointLookups;
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RoutedEvent>> queue;
     private transient SharedBuffer<RoutedEvent> buffer;
@@ -183,7 +184,11 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
-        CepPointLookups pointLookups = new CepPointLookups();
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        pointLookups = new CepPointLookups(
+                backend instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend
+                        ? null
+                        : backend::getCurrentKey);
         super.initializeState(pointLookups.wrap(context));
         if (!pointLookups.replacedStates().containsAll(CepPointLookups.CEP_MAP_STATES)) {
             throw new IllegalStateException("sequence measure '" + def.getName() + "': flink-cep asked for the map"
@@ -208,6 +213,12 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         nfaStates = cepField("computationStates");
         queue = cepField("elementQueueState");
         buffer = cepField("partialMatches");
+    }
+
+    @Override
+    public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
+        pointLookups.forgetReads();
+        super.snapshotState(context);
     }
 
     @Override
