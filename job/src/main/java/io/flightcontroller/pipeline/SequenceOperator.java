@@ -102,7 +102,6 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     private final MeasureDefinition def;
     private final long retentionMs;
-    private final long windowMs;
     private final boolean hasLimits;
     private final SequenceMatchFunction function;
 
@@ -114,6 +113,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
 
     private transient CepPointLookups pointLookups;
+    /** Whether flink-cep is processing the events of a timer ({@link #withoutWindowTimers}). */
+    private transient boolean inCepStep;
+
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RoutedEvent>> queue;
     private transient SharedBuffer<RoutedEvent> buffer;
@@ -175,9 +177,6 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 LATE);
         this.def = def;
         this.retentionMs = retentionMs;
-        this.windowMs = def.getWithin() == null
-                ? 0
-                : SequencePattern.exclusive(def.getWithin()).toMillis();
         this.hasLimits = def.getWithin() != null || def.getSteps().stream().anyMatch(step -> step.getWithin() != null);
         this.function = function;
     }
@@ -229,6 +228,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         callbacks = new ArrayList<>();
         timers = getInternalTimerService(CEP_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         stagedWatermark = timerWatermark();
+        setCepField("timerService", withoutWindowTimers(timers));
         function.handTo(new SequenceMatchFunction.Matches() {
             @Override
             public void matched(List<ProcessEvent> steps) {
@@ -240,6 +240,48 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 callbacks.add(new Callback(steps, false));
             }
         });
+    }
+
+    /**
+     * The timer service as CEP sees it: the same service, except that a timer CEP registers while it processes the
+     * events a timer made due ({@link #stepOfCase}) is not registered. flink-cep 1.20 registers only one kind there: a
+     * first-to-last window timer at {@code t + window} for a new first step, and, within the same call, for every
+     * event it processes after one ({@code isNewStartPartialMatch} is reset only at the end of the call), timers that
+     * would outlive the case by up to the window. The case's own timer ({@link #save}) fires at its earliest limit,
+     * and an event CEP holds has its own timer (registered when it arrived), so a window timer would add nothing; on
+     * RocksDB each would be a write and a delete.
+     */
+    @SuppressWarnings("unchecked")
+    private InternalTimerService<VoidNamespace> withoutWindowTimers(InternalTimerService<VoidNamespace> service) {
+        return (InternalTimerService<VoidNamespace>) java.lang.reflect.Proxy.newProxyInstance(
+                InternalTimerService.class.getClassLoader(),
+                new Class<?>[] {InternalTimerService.class},
+                (p, method, args) -> {
+                    if (inCepStep && method.getName().equals("registerEventTimeTimer")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(service, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private void setCepField(String name, Object value) {
+        try {
+            Field f = CepOperator.class.getDeclaredField(name);
+            f.setAccessible(true);
+            if (f.get(this) == null) {
+                throw new IllegalStateException("is null after open");
+            }
+            f.set(this, value);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "sequence measure '" + def.getName() + "': cannot set flink-cep's " + name + " (CepOperator." + name
+                            + "); SequenceOperator is written against flink-cep 1.20 and 2.2",
+                    e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -453,8 +495,12 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         }
         callbacks.clear();
         List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
-        super.onEventTime(timer); // flink-cep: events up to the watermark through the NFA, windows pruned
-        dropWindowTimers(due, c);
+        inCepStep = true; // no window timers (withoutWindowTimers)
+        try {
+            super.onEventTime(timer); // flink-cep: events up to the watermark through the NFA, windows pruned
+        } finally {
+            inCepStep = false;
+        }
         c = decide(key, c, out);
         callbacks.clear();
         if (c == null) {
@@ -496,25 +542,6 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             }
         }
         return due;
-    }
-
-    /**
-     * flink-cep 1.20 registers a first-to-last window timer at {@code t + window} for a new first step, and, within
-     * the same timer call, for every event it processes after one ({@code isNewStartPartialMatch} is reset only at
-     * the end of the call): timers that outlive the case by up to the window. The case's own timer
-     * ({@link #save}) fires at its earliest limit anyway, so these are deleted, unless an event CEP holds shares the
-     * time (its timer makes CEP process it).
-     */
-    private void dropWindowTimers(List<RoutedEvent> processed, SequenceCase c) throws Exception {
-        if (windowMs <= 0) {
-            return;
-        }
-        for (RoutedEvent r : processed) {
-            long windowEnd = r.event.getTimeMs() + windowMs;
-            if (!queue.contains(windowEnd) && (c == null || c.timerMs != windowEnd)) {
-                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, windowEnd);
-            }
-        }
     }
 
     /**
