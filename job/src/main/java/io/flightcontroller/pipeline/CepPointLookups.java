@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -20,7 +19,10 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
+import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.typeutils.runtime.TupleSerializer;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -28,54 +30,68 @@ import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.runtime.state.VoidNamespace;
 
 /**
- * flink-cep's keyed map states (its event queue and shared buffer), each kept as one value per key: a
- * {@link MapState} whose whole map is one {@link ValueState} entry. flink-cep checks and scans these maps on every
- * event-time timer ({@code isEmpty}, {@code keys}); on RocksDB each such call is an iterator seek, and a seek steps
- * over the deletes of every entry CEP removed before it until it meets a live entry, of this key or of any later key
- * (RocksDB keeps deletes until a compaction drops them; Flink 1.20's map-state iterators set no upper bound). With one
- * value per key every access is a point lookup, which stops at the first version of its own key.
+ * flink-cep's four keyed map states (its event queue and the three maps of its shared buffer) kept together as one
+ * value per key: each {@link MapState} CEP asks for is a view of one map of a {@link Tuple4} held in one
+ * {@link ValueState} entry. flink-cep checks and scans these maps on every event-time timer ({@code isEmpty},
+ * {@code keys}); on RocksDB each such call is an iterator seek, and a seek steps over the deletes of every entry CEP
+ * removed before it until it meets a live entry, of this key or of any later key (RocksDB keeps deletes until a
+ * compaction drops them; Flink 1.20's map-state iterators set no upper bound). With one value per key every access is
+ * a point lookup, which stops at the first version of its own key.
  *
- * <p>Shape: per key and map, one entry holding the map, read whole and written whole; on RocksDB the map last read
- * or written is kept for the next call of the same key (flink-cep reads the same map several times per event and per
- * timer), and dropped when a snapshot is taken. A sequence case holds a few
- * events (one per step reached, plus the queued ones), so a read or write is a few hundred bytes. A key whose map grows
- * large costs its size on every access on RocksDB (never on the heap, where the map is the stored object).
+ * <p>Shape: per key, one entry holding CEP's four maps, read whole and written whole. A sequence case holds a few
+ * events (one per step reached, plus the queued ones), so an entry is a few hundred bytes. On the heap the value is
+ * the stored object, changed in place and stored again after each change (as Flink's heap map state does). On RocksDB
+ * ({@code keepReads}) the maps of the key last read are kept, and changes to them are written once, when another key
+ * reads them or a snapshot is taken ({@link #flush}): flink-cep reads and changes the same maps several times per
+ * event and per timer, and the operator's callbacks come key by key. A key whose maps grow large costs their size on
+ * each read and write on RocksDB (never on the heap).
  *
- * <p>Measured in the benchmark (README, "Sequence on RocksDB"). The operator that uses it ({@link SequenceOperator})
- * is otherwise flink-cep's own {@code CepOperator}: this class changes where CEP's maps live, not what CEP does with
- * them.
+ * <p>Measured in the benchmark ({@code benchmark/README.md}, "Results: 2026-12-02"). The operator that uses it
+ * ({@link SequenceOperator}) is otherwise flink-cep's own {@code CepOperator}: this class changes where CEP's maps
+ * live, not what CEP does with them.
  *
  * <p>State written by the earlier layout (CEP's map states, one entry per map entry) is moved into the values when a
  * snapshot is restored ({@link #moveEarlierLayout}).
  */
 final class CepPointLookups {
-    /** flink-cep's map states (flink-cep 1.20 and 2.2: {@code CepOperator}, {@code SharedBuffer}). */
+    /** flink-cep's map states (flink-cep 1.20 and 2.2: {@code CepOperator}, {@code SharedBuffer}), in tuple order. */
     static final List<String> CEP_MAP_STATES = List.of(
             "eventQueuesStateName",
             "sharedBuffer-entries-with-lockable-edges",
             "sharedBuffer-events",
             "sharedBuffer-events-count");
 
-    /** The name of the value that holds CEP's map state {@code name}. */
-    static String valueName(String name) {
-        return name + "/one-value-per-key";
-    }
+    /** The value that holds CEP's four maps of a key. */
+    static final String VALUE_NAME = "flink-cep-maps/one-value-per-key";
 
-    private final Map<String, MapStateDescriptor<?, ?>> earlier = new LinkedHashMap<>();
-    private final Map<String, OneValueMapState<?, ?>> replaced = new LinkedHashMap<>();
-    private final Supplier<Object> currentKey;
+    private final MapStateDescriptor<?, ?>[] earlier = new MapStateDescriptor<?, ?>[CEP_MAP_STATES.size()];
+    private final OneValueMapState<?, ?>[] views = new OneValueMapState<?, ?>[CEP_MAP_STATES.size()];
+    private final KeyedStateBackend<Object> backend;
+    private final boolean keepReads;
+    private ValueState<Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>>>
+            value;
+
+    /** With {@link #keepReads}: the key of {@link #last}, or null (nothing kept). */
+    private Object lastKey;
+    /** The maps of {@link #lastKey}, or null if it has none. */
+    private Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> last;
+    /** Whether {@link #last} has changes not yet written. */
+    private boolean dirty;
 
     /**
-     * @param currentKey the backend's current key, to keep each map's last read for the same key; null where a read
-     *     costs nothing (the heap, whose value is the stored map)
+     * @param backend the operator's keyed state backend
+     * @param keepReads keep the last key's maps and write their changes once (RocksDB); false where a read costs
+     *     nothing (the heap, whose value is the stored object)
      */
-    CepPointLookups(Supplier<Object> currentKey) {
-        this.currentKey = currentKey;
+    @SuppressWarnings("unchecked")
+    CepPointLookups(KeyedStateBackend<?> backend, boolean keepReads) {
+        this.backend = (KeyedStateBackend<Object>) backend;
+        this.keepReads = keepReads;
     }
 
     /**
      * @param context the operator's state context
-     * @return the same context, whose keyed state store hands out CEP's map states as one value per key
+     * @return the same context, whose keyed state store hands out CEP's map states as views of one value per key
      */
     StateInitializationContext wrap(StateInitializationContext context) {
         KeyedStateStore store = context.getKeyedStateStore();
@@ -86,7 +102,7 @@ final class CepPointLookups {
                             && args.length == 1
                             && args[0] instanceof MapStateDescriptor
                             && CEP_MAP_STATES.contains(((MapStateDescriptor<?, ?>) args[0]).getName())) {
-                        return replace(store, (MapStateDescriptor<?, ?>) args[0]);
+                        return view((MapStateDescriptor<?, ?>) args[0]);
                     }
                     try {
                         return method.invoke(store, args);
@@ -127,52 +143,144 @@ final class CepPointLookups {
         };
     }
 
-    private <K, V> MapState<K, V> replace(KeyedStateStore store, MapStateDescriptor<K, V> d) {
-        ValueState<Map<K, V>> value = store.getState(new ValueStateDescriptor<>(
-                valueName(d.getName()), new MapSerializer<>(d.getKeySerializer(), d.getValueSerializer())));
-        OneValueMapState<K, V> state = new OneValueMapState<>(value, currentKey);
-        earlier.put(d.getName(), d);
-        replaced.put(d.getName(), state);
-        return state;
+    private <K, V> MapState<K, V> view(MapStateDescriptor<K, V> d) {
+        int index = CEP_MAP_STATES.indexOf(d.getName());
+        OneValueMapState<K, V> view = new OneValueMapState<>(this, index);
+        earlier[index] = d;
+        views[index] = view;
+        return view;
     }
 
     /**
-     * Drops the maps kept from the last reads: called when a snapshot is taken, so no object a snapshot may still be
-     * writing out is changed afterwards (the heap backend copies a value on its first read after a snapshot).
+     * Creates the value that holds the four maps, once flink-cep has asked for all of them (their serializers are
+     * the ones CEP gave).
+     *
+     * @param store the operator's own keyed state store (not the wrapped one)
+     * @throws IllegalStateException naming the map states CEP did not ask for
      */
-    void forgetReads() {
-        replaced.values().forEach(OneValueMapState::forget);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void bind(KeyedStateStore store) {
+        List<String> missing = new ArrayList<>();
+        TypeSerializer<?>[] fields = new TypeSerializer<?>[earlier.length];
+        for (int i = 0; i < earlier.length; i++) {
+            if (earlier[i] == null) {
+                missing.add(CEP_MAP_STATES.get(i));
+            } else {
+                fields[i] = new MapSerializer<>(earlier[i].getKeySerializer(), earlier[i].getValueSerializer());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("flink-cep did not ask for the map states " + missing);
+        }
+        value = store.getState(new ValueStateDescriptor<>(VALUE_NAME, new TupleSerializer(Tuple4.class, fields)));
     }
 
-    /** @return the names of CEP's map states handed out as values so far */
+    /**
+     * @param forWrite whether the caller changes a map (then the maps exist afterwards)
+     * @return the current key's maps, or null if it has none and {@code forWrite} is false
+     */
+    private Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> maps(
+            boolean forWrite) throws Exception {
+        if (value == null) {
+            throw new IllegalStateException("flink-cep used its map states before it had asked for all of them");
+        }
+        Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t;
+        if (keepReads) {
+            Object key = backend.getCurrentKey();
+            if (lastKey == null || !lastKey.equals(key)) {
+                flush();
+                last = value.value();
+                lastKey = key;
+            }
+            t = last;
+        } else {
+            t = value.value();
+        }
+        if (t == null && forWrite) {
+            t = Tuple4.of(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+            if (keepReads) {
+                last = t;
+            }
+        }
+        return t;
+    }
+
+    /** A map of {@code t} (the current key's) changed. */
+    private void changed(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
+            throws Exception {
+        if (keepReads) {
+            dirty = true;
+        } else {
+            store(t);
+        }
+    }
+
+    private void store(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
+            throws Exception {
+        if (t.f0.isEmpty() && t.f1.isEmpty() && t.f2.isEmpty() && t.f3.isEmpty()) {
+            value.clear();
+        } else {
+            value.update(t);
+        }
+    }
+
+    /**
+     * Writes the kept key's changes, under that key, and forgets what was kept. Called when another key reads the
+     * maps, before a snapshot (so the snapshot has every change and no object it may still be writing out is changed
+     * afterwards) and at the end of input.
+     */
+    void flush() throws Exception {
+        if (dirty && lastKey != null) {
+            Object current = backend.getCurrentKey();
+            backend.setCurrentKey(lastKey);
+            try {
+                store(last);
+            } finally {
+                if (current != null) {
+                    backend.setCurrentKey(current);
+                }
+            }
+        }
+        dirty = false;
+        lastKey = null;
+        last = null;
+    }
+
+    /** @return the names of the CEP map states handed out so far */
     List<String> replacedStates() {
-        return new ArrayList<>(replaced.keySet());
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < views.length; i++) {
+            if (views[i] != null) {
+                names.add(CEP_MAP_STATES.get(i));
+            }
+        }
+        return names;
     }
 
     /**
      * Moves the entries of CEP's map states restored from a snapshot of the earlier layout into the values, key by
      * key, and clears them. Reads only the keys that have such entries (none after the first restore).
      *
-     * @param backend the operator's keyed state backend (after the restore)
      * @param store the operator's own keyed state store (not the wrapped one)
      * @return how many keys were moved, per CEP map state
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Map<String, Integer> moveEarlierLayout(KeyedStateBackend<?> backend, KeyedStateStore store) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> moveEarlierLayout(KeyedStateStore store) throws Exception {
         Map<String, Integer> moved = new LinkedHashMap<>();
         Object current = backend.getCurrentKey();
-        for (Map.Entry<String, MapStateDescriptor<?, ?>> e : earlier.entrySet()) {
+        for (int i = 0; i < earlier.length; i++) {
+            String name = CEP_MAP_STATES.get(i);
             List<Object> keys;
-            try (Stream<?> s = ((KeyedStateBackend) backend).getKeys(e.getKey(), VoidNamespace.INSTANCE)) {
+            try (Stream<Object> s = backend.getKeys(name, VoidNamespace.INSTANCE)) {
                 keys = s.collect(Collectors.toList());
             }
             if (keys.isEmpty()) {
                 continue;
             }
-            MapState<Object, Object> from = (MapState<Object, Object>) store.getMapState(e.getValue());
-            MapState<Object, Object> to = (MapState<Object, Object>) replaced.get(e.getKey());
+            MapState<Object, Object> from = (MapState<Object, Object>) store.getMapState(earlier[i]);
+            MapState<Object, Object> to = (MapState<Object, Object>) views[i];
             for (Object key : keys) {
-                ((KeyedStateBackend) backend).setCurrentKey(key);
+                backend.setCurrentKey(key);
                 Map<Object, Object> entries = new HashMap<>();
                 for (Map.Entry<Object, Object> entry : from.entries()) {
                     entries.put(entry.getKey(), entry.getValue());
@@ -180,80 +288,38 @@ final class CepPointLookups {
                 to.putAll(entries);
                 from.clear();
             }
-            moved.put(e.getKey(), keys.size());
+            flush();
+            moved.put(name, keys.size());
         }
         if (current != null) {
-            ((KeyedStateBackend) backend).setCurrentKey(current);
+            backend.setCurrentKey(current);
         }
         return moved;
     }
 
     /**
-     * A {@link MapState} kept as one value per key. Reads and writes go through the value state, so on the heap the
-     * map is the stored object (mutated in place and stored again, as Flink's heap map state does) and on RocksDB
-     * each call reads or writes the whole map. An empty map is no entry.
+     * One of CEP's map states: a view of one map of the key's {@link Tuple4}. Every change is reported to the owner,
+     * which stores it (see {@link CepPointLookups}); an emptied set of maps is no entry.
      */
     static final class OneValueMapState<K, V> implements MapState<K, V> {
-        private final ValueState<Map<K, V>> value;
-        private final Supplier<Object> currentKey;
-        /** The key of the last read or write, or null: {@link #last} is its map (null: no entry). */
-        private Object lastKey;
+        private final CepPointLookups owner;
+        private final int index;
 
-        private Map<K, V> last;
-
-        /**
-         * @param value the state that holds the map
-         * @param currentKey the backend's current key, to keep the last map read or written for the next call of the
-         *     same key (every write goes through this object); null to read the state on every call
-         */
-        OneValueMapState(ValueState<Map<K, V>> value, Supplier<Object> currentKey) {
-            this.value = value;
-            this.currentKey = currentKey;
+        OneValueMapState(CepPointLookups owner, int index) {
+            this.owner = owner;
+            this.index = index;
         }
 
-        /** @return the key's map, or null if it has none */
-        private Map<K, V> read() throws Exception {
-            if (currentKey == null) {
-                return value.value();
-            }
-            Object key = currentKey.get();
-            if (key == null || !key.equals(lastKey)) {
-                last = value.value();
-                lastKey = key;
-            }
-            return last;
+        @SuppressWarnings("unchecked")
+        private Map<K, V> field(
+                Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t) {
+            return (Map<K, V>) t.getField(index);
         }
 
         private Map<K, V> map() throws Exception {
-            Map<K, V> m = read();
-            return m == null ? Collections.emptyMap() : m;
-        }
-
-        private Map<K, V> writable() throws Exception {
-            Map<K, V> m = read();
-            return m == null ? new HashMap<>() : m;
-        }
-
-        private void store(Map<K, V> m) throws Exception {
-            if (m.isEmpty()) {
-                value.clear();
-                remember(null);
-            } else {
-                value.update(m);
-                remember(m);
-            }
-        }
-
-        private void remember(Map<K, V> m) {
-            if (currentKey != null) {
-                lastKey = currentKey.get();
-                last = m;
-            }
-        }
-
-        void forget() {
-            lastKey = null;
-            last = null;
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(false);
+            return t == null ? Collections.emptyMap() : field(t);
         }
 
         @Override
@@ -263,9 +329,10 @@ final class CepPointLookups {
 
         @Override
         public void put(K key, V v) throws Exception {
-            Map<K, V> m = writable();
-            m.put(key, v);
-            store(m);
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(true);
+            field(t).put(key, v);
+            owner.changed(t);
         }
 
         @Override
@@ -273,17 +340,19 @@ final class CepPointLookups {
             if (entries == null || entries.isEmpty()) {
                 return;
             }
-            Map<K, V> m = writable();
-            m.putAll(entries);
-            store(m);
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(true);
+            field(t).putAll(entries);
+            owner.changed(t);
         }
 
         @Override
         public void remove(K key) throws Exception {
-            Map<K, V> m = read();
-            if (m != null && m.containsKey(key)) {
-                m.remove(key);
-                store(m);
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(false);
+            if (t != null && field(t).containsKey(key)) {
+                field(t).remove(key);
+                owner.changed(t);
             }
         }
 
@@ -294,25 +363,28 @@ final class CepPointLookups {
 
         @Override
         public Iterable<Map.Entry<K, V>> entries() throws Exception {
-            Map<K, V> m = map();
-            return () -> written(m, Function.identity());
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(false);
+            return () -> written(t, Function.identity());
         }
 
         @Override
         public Iterable<K> keys() throws Exception {
-            Map<K, V> m = map();
-            return () -> written(m, Map.Entry::getKey);
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(false);
+            return () -> written(t, Map.Entry::getKey);
         }
 
         @Override
         public Iterable<V> values() throws Exception {
-            Map<K, V> m = map();
-            return () -> written(m, Map.Entry::getValue);
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                    owner.maps(false);
+            return () -> written(t, Map.Entry::getValue);
         }
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() throws Exception {
-            return written(map(), Function.identity());
+            return written(owner.maps(false), Function.identity());
         }
 
         @Override
@@ -322,13 +394,29 @@ final class CepPointLookups {
 
         @Override
         public void clear() {
-            value.clear();
-            remember(null);
+            try {
+                Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                        owner.maps(false);
+                if (t != null && !field(t).isEmpty()) {
+                    field(t).clear();
+                    owner.changed(t);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot clear a flink-cep map state", e);
+            }
         }
 
-        /** An iterator over {@code m} whose {@code remove} and {@code setValue} are written back to the state. */
-        private <T> Iterator<T> written(Map<K, V> m, Function<Map.Entry<K, V>, T> view) {
-            Iterator<Map.Entry<K, V>> it = m.entrySet().iterator();
+        /**
+         * An iterator over the map of {@code t} (null: none) whose {@code remove} and {@code setValue} are reported
+         * as changes.
+         */
+        private <T> Iterator<T> written(
+                Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t,
+                Function<Map.Entry<K, V>, T> view) {
+            if (t == null) {
+                return Collections.emptyIterator();
+            }
+            Iterator<Map.Entry<K, V>> it = field(t).entrySet().iterator();
             return new Iterator<T>() {
                 @Override
                 public boolean hasNext() {
@@ -336,7 +424,6 @@ final class CepPointLookups {
                 }
 
                 @Override
-                @SuppressWarnings("unchecked")
                 public T next() {
                     Map.Entry<K, V> e = it.next();
                     Map.Entry<K, V> writing = new Map.Entry<K, V>() {
@@ -353,7 +440,7 @@ final class CepPointLookups {
                         @Override
                         public V setValue(V v) {
                             V old = e.setValue(v);
-                            write(m);
+                            changed(t);
                             return old;
                         }
                     };
@@ -363,14 +450,15 @@ final class CepPointLookups {
                 @Override
                 public void remove() {
                     it.remove();
-                    write(m);
+                    changed(t);
                 }
             };
         }
 
-        private void write(Map<K, V> m) {
+        private void changed(
+                Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t) {
             try {
-                store(m);
+                owner.changed(t);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot write a flink-cep map state", e);
             }

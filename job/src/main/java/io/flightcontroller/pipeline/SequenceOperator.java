@@ -185,18 +185,18 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     public void initializeState(StateInitializationContext context) throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         pointLookups = new CepPointLookups(
-                backend instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend
-                        ? null
-                        : backend::getCurrentKey);
+                backend, !(backend instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend));
         super.initializeState(pointLookups.wrap(context));
-        if (!pointLookups.replacedStates().containsAll(CepPointLookups.CEP_MAP_STATES)) {
-            throw new IllegalStateException("sequence measure '" + def.getName() + "': flink-cep asked for the map"
-                    + " states " + pointLookups.replacedStates() + ", expected " + CepPointLookups.CEP_MAP_STATES
-                    + "; SequenceOperator is written against flink-cep 1.20 and 2.2");
+        try {
+            pointLookups.bind(context.getKeyedStateStore());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(
+                    "sequence measure '" + def.getName() + "': " + e.getMessage()
+                            + "; SequenceOperator is written against flink-cep 1.20 and 2.2",
+                    e);
         }
         if (context.isRestored()) {
-            java.util.Map<String, Integer> moved =
-                    pointLookups.moveEarlierLayout(getKeyedStateBackend(), context.getKeyedStateStore());
+            java.util.Map<String, Integer> moved = pointLookups.moveEarlierLayout(context.getKeyedStateStore());
             if (!moved.isEmpty()) {
                 LOG.info(
                         "sequence measure '{}': moved flink-cep's map states of the earlier layout to one value per"
@@ -216,7 +216,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
-        pointLookups.forgetReads();
+        pointLookups.flush(); // the changes kept for the last key (RocksDB) are in the snapshot
         super.snapshotState(context);
     }
 

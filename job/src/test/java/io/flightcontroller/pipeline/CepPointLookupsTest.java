@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -23,22 +26,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * flink-cep's map states as one value per key ({@link CepPointLookups}), on the heap and on RocksDB: each key sees
- * only its own entries, every change (put, remove, an iterator's remove, an entry's setValue) is in the state on the
- * next read (on RocksDB, where the last read of a key is kept, also after another key's), an emptied map leaves no
- * entry, and a map state CEP does not own
- * is Flink's own.
+ * flink-cep's four map states as one value per key ({@link CepPointLookups}), on the heap and on RocksDB: each key
+ * sees only its own entries, every change (put, remove, an iterator's remove, an entry's setValue) is in the state on
+ * the next read, on RocksDB the changes kept for the last key are written when another key reads and in a snapshot, an
+ * emptied set of maps leaves no entry, and a map state CEP does not own is Flink's own.
  */
 class CepPointLookupsTest {
 
-    /** An operator that asks for one of CEP's map states and one other, through the wrapped store. */
+    /** An operator that asks for CEP's four map states and one other, through the wrapped store, as CEP does. */
     static final class Holder extends AbstractStreamOperator<String> implements OneInputStreamOperator<String, String> {
         private static final long serialVersionUID = 1L;
-        /** As {@link SequenceOperator} sets it: keep the last read of a key, except on the heap. */
+        /** As {@link SequenceOperator} sets it: keep the last key's maps, except on the heap. */
         private final boolean keepReads;
 
         transient CepPointLookups lookups;
-        transient MapState<Long, String> cep;
+        transient MapState<Long, String> counts;
+        transient MapState<Long, String> queue;
         transient MapState<Long, String> other;
 
         Holder(String backend) {
@@ -48,29 +51,45 @@ class CepPointLookupsTest {
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            lookups = new CepPointLookups(keepReads ? this::getCurrentKey : null);
-            StateInitializationContext wrapped = lookups.wrap(context);
-            cep = wrapped.getKeyedStateStore()
-                    .getMapState(new MapStateDescriptor<>(
-                            "sharedBuffer-events-count", LongSerializer.INSTANCE, StringSerializer.INSTANCE));
-            other = wrapped.getKeyedStateStore()
-                    .getMapState(
-                            new MapStateDescriptor<>("not-cep", LongSerializer.INSTANCE, StringSerializer.INSTANCE));
+            lookups = new CepPointLookups(getKeyedStateBackend(), keepReads);
+            KeyedStateStore wrapped = lookups.wrap(context).getKeyedStateStore();
+            for (String name : CepPointLookups.CEP_MAP_STATES) {
+                MapState<Long, String> m = wrapped.getMapState(
+                        new MapStateDescriptor<>(name, LongSerializer.INSTANCE, StringSerializer.INSTANCE));
+                if (name.equals("sharedBuffer-events-count")) {
+                    counts = m;
+                } else if (name.equals("eventQueuesStateName")) {
+                    queue = m;
+                }
+            }
+            other = wrapped.getMapState(
+                    new MapStateDescriptor<>("not-cep", LongSerializer.INSTANCE, StringSerializer.INSTANCE));
+            lookups.bind(context.getKeyedStateStore());
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            lookups.flush();
+            super.snapshotState(context);
         }
 
         @Override
         public void processElement(StreamRecord<String> element) {}
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(Holder op, String backend)
-            throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
+            Holder op, String backend, OperatorSubtaskState restore) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, String, String> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, s -> s, Types.STRING);
         h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
+        if (restore != null) {
+            h.initializeState(restore);
+        }
         h.open();
         return h;
     }
 
+    /** @return the keys with an entry in the state {@code state}, as stored (on RocksDB: written) */
     static List<String> keysWith(Holder op, String state) {
         org.apache.flink.runtime.state.KeyedStateBackend<Object> backend = op.getKeyedStateBackend();
         try (Stream<Object> s = backend.getKeys(state, VoidNamespace.INSTANCE)) {
@@ -89,40 +108,49 @@ class CepPointLookupsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void cepsMapIsOneValuePerKey_eachKeySeesOnlyItsOwnEntries_andAnEmptiedMapLeavesNoEntry(String backend)
+    void cepsMapsAreOneValuePerKey_eachKeySeesOnlyItsOwnEntries_andEmptiedMapsLeaveNoEntry(String backend)
             throws Exception {
         Holder op = new Holder(backend);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend, null)) {
             op.setCurrentKey("a");
-            op.cep.put(1L, "one");
-            op.cep.putAll(Map.of(2L, "two", 3L, "three"));
+            op.counts.put(1L, "one");
+            op.counts.putAll(Map.of(2L, "two", 3L, "three"));
+            op.queue.put(7L, "queued");
             op.setCurrentKey("b");
-            assertThat(op.cep.isEmpty()).isTrue();
-            op.cep.put(1L, "b-one");
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.counts.put(1L, "b-one");
 
             op.setCurrentKey("a");
-            assertThat(op.cep.get(2L)).isEqualTo("two");
-            assertThat(op.cep.contains(3L)).isTrue();
-            assertThat(op.cep.contains(9L)).isFalse();
-            assertThat(entries(op.cep)).containsExactly("1=one", "2=two", "3=three");
-            op.cep.remove(2L);
-            op.cep.remove(9L);
-            assertThat(entries(op.cep)).containsExactly("1=one", "3=three");
-            assertThat(keysWith(op, CepPointLookups.valueName("sharedBuffer-events-count")))
+            assertThat(op.counts.get(2L)).isEqualTo("two");
+            assertThat(op.counts.contains(3L)).isTrue();
+            assertThat(op.counts.contains(9L)).isFalse();
+            assertThat(entries(op.counts)).containsExactly("1=one", "2=two", "3=three");
+            assertThat(entries(op.queue)).containsExactly("7=queued");
+            op.counts.remove(2L);
+            op.counts.remove(9L);
+            assertThat(entries(op.counts)).containsExactly("1=one", "3=three");
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).containsExactly("a", "b");
+            // one value per key: no entries in CEP's map states of those names
+            for (String name : CepPointLookups.CEP_MAP_STATES) {
+                assertThat(keysWith(op, name)).as(name).isEmpty();
+            }
+
+            op.counts.remove(1L);
+            op.counts.remove(3L);
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME))
+                    .as("a still has its queue")
                     .containsExactly("a", "b");
-            // one value per key: no entries in a map state of that name
-            assertThat(keysWith(op, "sharedBuffer-events-count")).isEmpty();
-
-            op.cep.remove(1L);
-            op.cep.remove(3L);
-            assertThat(op.cep.isEmpty()).isTrue();
-            assertThat(keysWith(op, CepPointLookups.valueName("sharedBuffer-events-count")))
-                    .containsExactly("b");
+            op.queue.clear();
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).containsExactly("b");
             op.setCurrentKey("b");
-            op.cep.clear();
-            assertThat(keysWith(op, CepPointLookups.valueName("sharedBuffer-events-count")))
-                    .isEmpty();
-            assertThat(op.lookups.replacedStates()).containsExactly("sharedBuffer-events-count");
+            op.counts.clear();
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).isEmpty();
+            assertThat(op.lookups.replacedStates()).containsExactlyElementsOf(CepPointLookups.CEP_MAP_STATES);
         }
     }
 
@@ -130,27 +158,57 @@ class CepPointLookupsTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void anIteratorsRemoveAndAnEntrysSetValueAreWrittenToTheState(String backend) throws Exception {
         Holder op = new Holder(backend);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend, null)) {
             op.setCurrentKey("a");
-            op.cep.putAll(Map.of(1L, "one", 2L, "two", 3L, "three", 4L, "four"));
+            op.counts.putAll(Map.of(1L, "one", 2L, "two", 3L, "three", 4L, "four"));
             // as flink-cep's SharedBuffer.advanceTime drops the counters of earlier timestamps
-            for (Iterator<Long> it = op.cep.keys().iterator(); it.hasNext(); ) {
+            for (Iterator<Long> it = op.counts.keys().iterator(); it.hasNext(); ) {
                 if (it.next() < 3L) {
                     it.remove();
                 }
             }
-            assertThat(entries(op.cep)).containsExactly("3=three", "4=four");
-            for (Map.Entry<Long, String> e : op.cep.entries()) {
+            op.setCurrentKey("b"); // another key's read: on RocksDB the changes of a are written, then read again
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.setCurrentKey("a");
+            assertThat(entries(op.counts)).containsExactly("3=three", "4=four");
+            for (Map.Entry<Long, String> e : op.counts.entries()) {
                 e.setValue(e.getValue().toUpperCase(java.util.Locale.ROOT));
             }
-            assertThat(entries(op.cep)).containsExactly("3=THREE", "4=FOUR");
-            for (Iterator<Map.Entry<Long, String>> it = op.cep.iterator(); it.hasNext(); ) {
+            op.setCurrentKey("b");
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.setCurrentKey("a");
+            assertThat(entries(op.counts)).containsExactly("3=THREE", "4=FOUR");
+            for (Iterator<Map.Entry<Long, String>> it = op.counts.iterator(); it.hasNext(); ) {
                 it.next();
                 it.remove();
             }
-            assertThat(op.cep.isEmpty()).isTrue();
-            assertThat(keysWith(op, CepPointLookups.valueName("sharedBuffer-events-count")))
-                    .isEmpty();
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theChangesOfTheLastKeyAreWrittenWhenAnotherKeyReads_andAreInASnapshot(String backend) throws Exception {
+        Holder op = new Holder(backend);
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend, null)) {
+            op.setCurrentKey("a");
+            op.counts.put(1L, "one");
+            op.setCurrentKey("b");
+            op.counts.isEmpty(); // b reads: a's change is written
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).containsExactly("a");
+            op.counts.put(2L, "two"); // kept for b (on RocksDB) until the snapshot
+            snapshot = h.snapshot(1, 1);
+        }
+        Holder restored = new Holder(backend);
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(restored, backend, snapshot)) {
+            assertThat(keysWith(restored, CepPointLookups.VALUE_NAME)).containsExactly("a", "b");
+            restored.setCurrentKey("b");
+            assertThat(entries(restored.counts)).containsExactly("2=two");
+            restored.setCurrentKey("a");
+            assertThat(entries(restored.counts)).containsExactly("1=one");
         }
     }
 
@@ -158,12 +216,12 @@ class CepPointLookupsTest {
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aMapStateCepDoesNotOwnIsFlinksOwnMapState(String backend) throws Exception {
         Holder op = new Holder(backend);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend, null)) {
             op.setCurrentKey("a");
             op.other.put(1L, "one");
             assertThat(keysWith(op, "not-cep")).containsExactly("a");
             assertThat(op.other).isNotInstanceOf(CepPointLookups.OneValueMapState.class);
-            assertThat(op.cep).isInstanceOf(CepPointLookups.OneValueMapState.class);
+            assertThat(op.counts).isInstanceOf(CepPointLookups.OneValueMapState.class);
         }
     }
 }
