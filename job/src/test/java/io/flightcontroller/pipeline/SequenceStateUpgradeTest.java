@@ -81,20 +81,23 @@ class SequenceStateUpgradeTest {
         return r;
     }
 
+    /** @return what part B adds in a run that reads A then B without stopping */
+    static List<String> resultsOfPartB(String backend) throws Exception {
+        try (SequenceHarness whole = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
+            partA(whole);
+            List<String> referenceA = results(whole);
+            partB(whole);
+            List<String> afterA = new ArrayList<>(results(whole));
+            referenceA.forEach(afterA::remove);
+            return afterA;
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aSnapshotOfTodaysLayoutHoldsEveryChange_theCasesFinishAsIfTheJobHadNeverStopped(String backend)
             throws Exception {
-        List<String> reference;
-        List<String> referenceA;
-        try (SequenceHarness whole = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
-            partA(whole);
-            referenceA = results(whole);
-            partB(whole);
-            reference = results(whole);
-        }
-        List<String> afterA = new ArrayList<>(reference);
-        referenceA.forEach(afterA::remove);
+        List<String> afterA = resultsOfPartB(backend);
 
         OperatorSubtaskState state;
         try (SequenceHarness a = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
@@ -120,16 +123,7 @@ class SequenceStateUpgradeTest {
             }
         }
 
-        List<String> reference;
-        List<String> referenceA;
-        try (SequenceHarness whole = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
-            partA(whole);
-            referenceA = results(whole);
-            partB(whole);
-            reference = results(whole);
-        }
-        List<String> afterA = new ArrayList<>(reference);
-        referenceA.forEach(afterA::remove);
+        List<String> afterA = resultsOfPartB(backend);
 
         OperatorSubtaskState restored = OperatorSnapshotUtil.readStateHandle(fixture.toString());
         try (SequenceHarness b = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), restored)) {
