@@ -80,8 +80,9 @@ final class CepPointLookups {
 
     /**
      * @param backend the operator's keyed state backend
-     * @param keepReads keep the last key's maps and write their changes once (RocksDB); false where a read costs
-     *     nothing (the heap, whose value is the stored object)
+     * @param keepReads keep the last key's maps and write their changes once (RocksDB); false to write every change
+     *     through (the heap, whose value is the stored object; any backend whose snapshots may run without the
+     *     operator's {@code snapshotState}, such as the changelog backend)
      */
     @SuppressWarnings("unchecked")
     CepPointLookups(KeyedStateBackend<?> backend, boolean keepReads) {
@@ -209,6 +210,10 @@ final class CepPointLookups {
     private void changed(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
             throws Exception {
         if (keepReads) {
+            if (t != last) {
+                throw new IllegalStateException(
+                        "a flink-cep map state was changed through a read of another key (" + lastKey + ")");
+            }
             dirty = true;
         } else {
             store(t);
@@ -226,8 +231,8 @@ final class CepPointLookups {
 
     /**
      * Writes the kept key's changes, under that key, and forgets what was kept. Called when another key reads the
-     * maps, before a snapshot (so the snapshot has every change and no object it may still be writing out is changed
-     * afterwards) and at the end of input.
+     * maps and before a snapshot (so the snapshot has every change and no object it may still be writing out is
+     * changed afterwards; the final checkpoint after the end of input included).
      */
     void flush() throws Exception {
         if (dirty && lastKey != null) {
@@ -459,6 +464,8 @@ final class CepPointLookups {
                 Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t) {
             try {
                 owner.changed(t);
+            } catch (RuntimeException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot write a flink-cep map state", e);
             }

@@ -184,8 +184,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
-        pointLookups = new CepPointLookups(
-                backend, !(backend instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend));
+        // the last key's maps kept only on RocksDB, where a read deserializes and a write serializes; elsewhere
+        // (the heap, or the changelog backend, whose snapshots of the heap run without snapshotState) written through
+        pointLookups =
+                new CepPointLookups(backend, backend.getClass().getSimpleName().equals("RocksDBKeyedStateBackend"));
         super.initializeState(pointLookups.wrap(context));
         try {
             pointLookups.bind(context.getKeyedStateStore());

@@ -212,6 +212,22 @@ class CepPointLookupsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void onRocksDB_aChangeThroughAnotherKeysRead_failsRatherThanLandingOnTheWrongKey() throws Exception {
+        Holder op = new Holder("rocksdb");
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, "rocksdb", null)) {
+            op.setCurrentKey("a");
+            op.counts.putAll(Map.of(1L, "one", 2L, "two"));
+            Iterator<Long> ofA = op.counts.keys().iterator();
+            ofA.next();
+            op.setCurrentKey("b");
+            op.counts.put(5L, "five"); // b's maps are now the ones kept
+            org.assertj.core.api.Assertions.assertThatThrownBy(ofA::remove).hasMessageContaining("read of another key");
+            op.setCurrentKey("a");
+            assertThat(entries(op.counts)).containsExactly("1=one", "2=two");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aMapStateCepDoesNotOwnIsFlinksOwnMapState(String backend) throws Exception {
