@@ -614,14 +614,12 @@ final class LocalCheckpoints {
         }
     }
 
+    /**
+     * Deletes a folder with Flink's own {@code FileUtils.deleteDirectory}, which tolerates files that vanish while it
+     * walks: after the job ends, Flink's checkpoint cleaner may still be discarding a subsumed {@code chk-N} (seen in
+     * CI as a {@code NoSuchFileException} from {@code Files.walk}).
+     */
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
-        }
+        org.apache.flink.util.FileUtils.deleteDirectory(root.toFile());
     }
 }
