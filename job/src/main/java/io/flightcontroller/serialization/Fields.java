@@ -31,6 +31,40 @@ public final class Fields {
         return StringValue.readString(in);
     }
 
+    /**
+     * A long as a zig-zag varint (LEB128 of {@code (v << 1) ^ (v >> 63)}, as protobuf's {@code sint64}): 1 byte for
+     * -64..63, 5 for about ±2^34 (a lead time of 199 days in ms), at most 10.
+     *
+     * @param v any long
+     * @param out where to write
+     * @throws IOException on write failure
+     */
+    public static void varLong(long v, DataOutputView out) throws IOException {
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.writeByte((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.writeByte((int) z);
+    }
+
+    /**
+     * @param in where to read
+     * @return a long written by {@link #varLong(long, DataOutputView)}
+     * @throws IOException on read failure, or more than 10 bytes (not a varint this class wrote)
+     */
+    public static long varLong(DataInputView in) throws IOException {
+        long z = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            int b = in.readUnsignedByte();
+            z |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
+        }
+        throw new IOException("a varint longer than 10 bytes: not written by Fields.varLong");
+    }
+
     static void longObj(Long v, DataOutputView out) throws IOException {
         out.writeBoolean(v != null);
         if (v != null) {
