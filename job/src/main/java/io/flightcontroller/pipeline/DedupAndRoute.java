@@ -219,14 +219,23 @@ class DedupAndRoute extends KeyedProcessFunction<String, ProcessEvent, RoutedEve
     /** @return the pairs whose expiry is after {@code upTo}: {@code keys} itself when all are, null when none is */
     static long[] unexpired(long[] keys, long upTo) {
         int kept = 0;
-        long[] left = new long[keys.length];
-        for (int i = 0; i < keys.length; i += 2) {
-            if (keys[i + 1] > upTo) {
-                left[kept++] = keys[i];
-                left[kept++] = keys[i + 1];
+        for (int i = 1; i < keys.length; i += 2) {
+            if (keys[i] > upTo) {
+                kept += 2;
             }
         }
-        return kept == 0 ? null : kept == keys.length ? keys : Arrays.copyOf(left, kept);
+        if (kept == 0 || kept == keys.length) {
+            return kept == 0 ? null : keys;
+        }
+        long[] left = new long[kept]; // one exact allocation (a profile found the spare array and its copy per look)
+        int at = 0;
+        for (int i = 0; i < keys.length; i += 2) {
+            if (keys[i + 1] > upTo) {
+                left[at++] = keys[i];
+                left[at++] = keys[i + 1];
+            }
+        }
+        return left;
     }
 
     /** @return the earliest expiry of the pairs, {@link Long#MAX_VALUE} for none */

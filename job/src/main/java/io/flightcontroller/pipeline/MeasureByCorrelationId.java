@@ -70,6 +70,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private final long dedupRetentionMs;
     private final long retentionMs;
     private transient Map<String, MeasureMachine> machines;
+    /** The machine of each measure by its index in the measures file (null for one not held): per event, no lookup. */
+    private transient MeasureMachine[] machineAt;
+
     private transient boolean[] held;
     private transient ValueState<CorrelationCases> state;
     private transient MapState<Long, Long> spilled;
@@ -111,11 +114,13 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         List<MeasureDefinition> defs = measures.getMeasures();
         machines = new HashMap<>();
         held = new boolean[defs.size()];
+        machineAt = new MeasureMachine[defs.size()];
         for (int i = 0; i < defs.size(); i++) {
             MeasureDefinition d = defs.get(i);
             held[i] = holds(d);
             if (held[i]) {
-                machines.put(d.getName(), new MeasureMachine(d, retentionMs));
+                machineAt[i] = new MeasureMachine(d, retentionMs);
+                machines.put(d.getName(), machineAt[i]);
             }
         }
         state = getRuntimeContext().getState(STATE);
@@ -179,15 +184,21 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 }
                 output.collect(ELSEWHERE, r);
             } else {
-                measure(cases, d.getName(), caseKey, ev, ts, watermark);
+                measure(cases, machineAt[i], d.getName(), caseKey, ev, ts, watermark);
             }
         });
         save(c);
     }
 
     /** Buffers an event in its case until the watermark passes the time it is due at. */
-    private void measure(CorrelationCases c, String measure, String caseKey, ProcessEvent ev, long ts, long watermark) {
-        MeasureMachine m = machines.get(measure);
+    private void measure(
+            CorrelationCases c,
+            MeasureMachine m,
+            String measure,
+            String caseKey,
+            ProcessEvent ev,
+            long ts,
+            long watermark) {
         int at = c.indexOf(measure, caseKey);
         CaseState s = at >= 0 ? c.state(at) : new CaseState();
         // a late event too waits for the watermark it arrived behind (MeasureMachine#buffer), as in MeasureFunction

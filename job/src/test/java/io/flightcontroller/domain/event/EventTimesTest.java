@@ -51,4 +51,37 @@ class EventTimesTest {
                 .isFalse();
         assertThat(EventTimes.RANGE).isEqualTo("[1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)");
     }
+
+    @Test
+    void iso_isInstantsOwnText_forEveryAcceptedTimeAndOutsideTheRange() {
+        long[] fixed = {
+            EventTimes.MIN_EPOCH_MS,
+            1,
+            999,
+            1000,
+            86_399_999,
+            951_782_400_000L, // 2000-02-29
+            4_107_542_399_999L, // 2100-02-28T23:59:59.999
+            4_107_542_400_000L, // 2100-03-01 (not a leap year)
+            EventTimes.END_EPOCH_MS - 1,
+            EventTimes.END_EPOCH_MS,
+            -1,
+            Long.MIN_VALUE / 4,
+            Long.MAX_VALUE / 4
+        };
+        for (long t : fixed) {
+            assertThat(EventTimes.iso(t))
+                    .as("%d", t)
+                    .isEqualTo(java.time.Instant.ofEpochMilli(t).toString());
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20261202);
+        for (int i = 0; i < 200_000; i++) {
+            long t = r.nextLong(EventTimes.MIN_EPOCH_MS, EventTimes.END_EPOCH_MS);
+            if (i % 3 == 0) {
+                t -= t % 1000; // whole seconds: no fraction
+            }
+            assertThat(EventTimes.iso(t))
+                    .isEqualTo(java.time.Instant.ofEpochMilli(t).toString());
+        }
+    }
 }
