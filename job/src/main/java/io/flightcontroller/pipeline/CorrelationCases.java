@@ -25,9 +25,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * count as forgotten even before the look drops them from storage. Cases: {@code size} of them, each a measure name, a
  * case key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
  * {@link MeasureFunction} keeps it). {@code timerMs} is the one event-time timer registered for the id: the least of
- * every case's {@code timerMs} and, unless some case's comes at or after it, the time every remembered key is gone
- * ({@link #dedupDrainedMs}); so the keys never wake an id whose cases will wake it later (that wake drops them) and
- * wake any other once, not at each distinct expiry. Bytes on a state backend: a 25-byte header (after the
+ * every case's {@code timerMs} that is work (a deadline, a buffered event) and, unless some such one comes at or after
+ * it, the time everything else is gone: every remembered key ({@link #dedupDrainedMs}) and every case with only its
+ * release left ({@link #wakeUpMs(Releases)}); so keys and releases never wake an id whose cases will wake it later (that
+ * wake drops them) and wake any other once, not at each distinct expiry or release. Bytes on a state backend: a 25-byte header (after the
  * format version) plus 16 per remembered key (a spilled id: 8, its keys in the map state) plus per case its two names
  * and its {@link DomainSerializers.CaseStateSerializer} record.
  */
@@ -91,22 +92,48 @@ final class CorrelationCases {
         return size == 0 && dedup == null && !spilled;
     }
 
-    /**
-     * @return the earliest time the id has to wake: a case to advance, or every remembered key gone when no case has a
-     *     wake-up at or after that (keys are dropped at whatever wakes the id once they are forgotten; a stale key costs
-     *     16 bytes until then, at most until the id's last case is released)
-     */
+    /** Tells which cases have nothing left but their release (the operator knows the machines). */
+    interface Releases {
+        /**
+         * @param c the id's value
+         * @param i a case of it
+         * @return whether the case's {@link CaseState#timerMs} is only its release: no deadline and no buffered event
+         *     at or before it, so dropping it later changes no result (the machine judges a later event by the release
+         *     time, not by whether the state is still stored)
+         */
+        boolean onlyRelease(CorrelationCases c, int i);
+    }
+
+    private static final Releases NO_RELEASES = (c, i) -> false;
+
+    /** @return {@link #wakeUpMs(Releases)} with every case timer counted as work */
     long wakeUpMs() {
+        return wakeUpMs(NO_RELEASES);
+    }
+
+    /**
+     * @param releases which cases have only their release left
+     * @return the earliest time the id has to wake: a case to advance, or, when no case has such work at or after
+     *     it, the time everything else is gone: every remembered key and every case that has only its release left
+     *     (those are dropped at whatever wakes the id once they are due, or by the next event: a stale key costs 16
+     *     bytes, a released case its record, until then)
+     */
+    long wakeUpMs(Releases releases) {
         long t = Long.MAX_VALUE;
         long lastCase = Long.MIN_VALUE;
+        long drained = dedupDrainedMs();
         for (int i = 0; i < size; i++) {
             long caseTimer = state(i).timerMs;
-            t = Math.min(t, caseTimer);
-            if (caseTimer != Long.MAX_VALUE) {
+            if (caseTimer == Long.MAX_VALUE) {
+                continue;
+            }
+            if (releases.onlyRelease(this, i)) {
+                drained = drained == Long.MAX_VALUE ? caseTimer : Math.max(drained, caseTimer);
+            } else {
+                t = Math.min(t, caseTimer);
                 lastCase = Math.max(lastCase, caseTimer);
             }
         }
-        long drained = dedupDrainedMs();
         return lastCase >= drained ? t : Math.min(t, drained);
     }
 

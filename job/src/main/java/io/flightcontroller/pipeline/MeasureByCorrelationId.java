@@ -47,7 +47,11 @@ import org.apache.flink.util.OutputTag;
  * expiry, as {@link DedupAndRoute}'s clean-up timer does: a key counts as forgotten as soon as that timer would have
  * dropped it ({@link #remembers}), storage is cleaned whenever the id wakes or an event finds the clean-up due, and the
  * id wakes for its keys only when the last of them expires and no case of it wakes later
- * ({@link CorrelationCases#wakeUpMs}).
+ * ({@link CorrelationCases#wakeUpMs}). The same holds for a finished case's release (its retention passed): the id
+ * does not wake for each (two measures finishing apart cost one wake, not two; and one read and write of the value on
+ * RocksDB); a released case still stored is dropped by the next event or wake ({@link #dropReleased}), and the machine
+ * judges a later event by the release time, not by whether the case is still stored
+ * ({@code MeasureMachine#releasedAt}).
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -55,7 +59,8 @@ import org.apache.flink.util.OutputTag;
 final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         implements OneInputStreamOperator<ProcessEvent, Measurement>,
                 Triggerable<String, VoidNamespace>,
-                BoundedOneInput {
+                BoundedOneInput,
+                CorrelationCases.Releases {
     private static final long serialVersionUID = 1L;
 
     /** Name of the per-id value state. */
@@ -165,6 +170,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             // spilled id's map only before a key is added, which needs the time of the next look)
             forgetKeys(c, watermark);
         }
+        dropReleased(c, watermark);
         if (!late) {
             remember(c, key, e.getTimeMs() + dedupRetentionMs, watermark);
         }
@@ -285,9 +291,31 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         }
     }
 
+    /**
+     * Drops the cases whose release the watermark has passed without waking the id ({@link CorrelationCases#wakeUpMs}
+     * does not wake it for a release alone while later work or keys remain), as the wake would have: for such a case
+     * the machine's {@code advanceTo} has nothing to do and {@link #settle} drops it.
+     */
+    private void dropReleased(CorrelationCases c, long watermark) {
+        for (int i = 0; i < c.size; ) {
+            if (c.state(i).timerMs <= watermark && onlyRelease(c, i)) {
+                c.remove(i);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    @Override
+    public boolean onlyRelease(CorrelationCases c, int i) {
+        MeasureMachine m = machines.get(c.measure(i));
+        CaseState s = c.state(i);
+        return m != null && !s.hasPending() && m.nextDeadline(s) > s.timerMs;
+    }
+
     /** Keeps one timer at the id's earliest work, and stores the value or clears the id. */
     private void save(CorrelationCases c) throws Exception {
-        long wakeUp = c.wakeUpMs();
+        long wakeUp = c.wakeUpMs(this);
         if (wakeUp != c.timerMs) {
             if (c.timerMs != Long.MAX_VALUE) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);

@@ -85,6 +85,28 @@ class CorrelationCasesTest {
     }
 
     @Test
+    void casesWithOnlyTheirReleaseLeft_wakeTheIdOnceAtTheLatestUnlessWorkComesAtOrAfterIt() {
+        CorrelationCases c = new CorrelationCases();
+        c.add("a", "k", state(99)); // released at 100
+        c.add("b", "k", state(199)); // released at 200
+        c.add("c", "k", state(149)); // work (a deadline) at 150
+        CorrelationCases.Releases releases = (cc, i) -> !cc.measure(i).equals("c");
+        assertThat(c.wakeUpMs(releases))
+                .as("the work first; releases ride on later wakes")
+                .isEqualTo(150);
+        assertThat(c.wakeUpMs()).as("every case timer as work").isEqualTo(100);
+        c.state(2).timerMs = 300; // the work after every release: its wake drops them
+        assertThat(c.wakeUpMs(releases)).isEqualTo(300);
+        c.remove(2);
+        assertThat(c.wakeUpMs(releases))
+                .as("releases only: once, at the latest")
+                .isEqualTo(200);
+        c.dedupWakeMs = 250;
+        c.dedup = new long[] {1, 250};
+        assertThat(c.wakeUpMs(releases)).as("or at the last key's expiry").isEqualTo(250);
+    }
+
+    @Test
     void aVersion1ValueReadsAsItWasWritten() throws Exception {
         CorrelationCases c = new CorrelationCases();
         c.timerMs = 42;

@@ -183,10 +183,65 @@ class MeasureByCorrelationIdTest {
 
             h.processWatermark(t0 + 5 * MIN + RETENTION); // both cases released
             assertThat(stored(h, "CASE")).isNull();
-            assertThat(stored(h, "OUTLIVED").size).isZero();
-            assertThat(stored(h, "OUTLIVED").dedup).hasSize(2);
+            // the release alone does not wake an id whose last key expires later: that one wake drops both
+            assertThat(stored(h, "OUTLIVED").size).isEqualTo(1);
+            assertThat(stored(h, "OUTLIVED").timerMs).isEqualTo(t0 + 3 * 60 * MIN + DEDUP);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
             h.processWatermark(t0 + 3 * 60 * MIN + DEDUP);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static final MeasuresConfig TWO = measures("measures:\n"
+            + "  - name: assignment\n"
+            + "    start: project_requested\n"
+            + "    end: project_assigned\n"
+            + "    timeout: PT1H\n"
+            + "  - name: creation\n"
+            + "    start: project_requested\n"
+            + "    end: project_created\n"
+            + "    timeout: PT1H\n");
+
+    @Test
+    void twoCasesFinishingApart_wakeTheirIdOnceForBothReleases_andAnEventAfterARelease_findsNoCase() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new MeasureByCorrelationId(TWO, DEDUP, RETENTION),
+                        ProcessEvent::getCorrelationId,
+                        Types.STRING)) {
+            h.open();
+            send(h, event("P", "project_requested", t0));
+            send(h, event("P", "project_assigned", t0 + 5 * MIN));
+            send(h, event("P", "project_created", t0 + 20 * MIN));
+            h.processWatermark(t0 + 30 * MIN); // both complete: released 2 h after each
+            assertThat(h.extractOutputValues()).hasSize(2);
+            assertThat(stored(h, "P").size).isEqualTo(2);
+            assertThat(stored(h, "P").timerMs)
+                    .as("one wake, at the later release")
+                    .isEqualTo(t0 + 20 * MIN + RETENTION);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+            // past the first release only: the released case is still stored, yet a new start opens a new case
+            long w = t0 + 5 * MIN + RETENTION + MIN;
+            h.processWatermark(w);
+            assertThat(stored(h, "P").size).isEqualTo(2);
+            send(h, event("P", "project_requested", w + MIN));
+            assertThat(stored(h, "P").size)
+                    .as("the released case dropped by the event, the new one buffered")
+                    .isEqualTo(2);
+            send(h, event("P", "project_assigned", w + 4 * MIN));
+            h.processWatermark(w + 10 * MIN);
+            List<Measurement> out = h.extractOutputValues();
+            assertThat(out).hasSize(3);
+            Measurement again = out.get(2);
+            assertThat(again.getMeasure()).isEqualTo("assignment");
+            assertThat(again.getStartMs()).isEqualTo(w + MIN);
+            assertThat(again.getEndMs() - again.getStartMs()).isEqualTo(3 * MIN);
+
+            h.processWatermark(w + 4 * MIN + RETENTION + DEDUP);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
