@@ -27,10 +27,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link MeasureFunction} keeps it). {@code timerMs} is the one event-time timer registered for the id: the least of
  * every case's {@code timerMs} that is work (a deadline, a buffered event) and, unless some such one comes at or after
  * it, the time everything else is gone: every remembered key ({@link #dedupDrainedMs}) and every case with only its
- * release left ({@link #wakeUpMs(Releases)}); so keys and releases never wake an id whose cases will wake it later (that
- * wake drops them) and wake any other once, not at each distinct expiry or release. Bytes on a state backend: a 25-byte header (after the
- * format version) plus 16 per remembered key (a spilled id: 8, its keys in the map state) plus per case its two names
- * and its {@link DomainSerializers.CaseStateSerializer} record.
+ * release left ({@link #wakeUpMs(Releases)}); so keys and releases never wake an id whose cases will wake it later
+ * (that wake drops them) and wake any other once, not at each distinct expiry or release. Bytes on a state backend: a
+ * 25-byte header (after the format version) plus 16 per remembered key (a spilled id: 8, its keys in the map state)
+ * plus per case its two names and its {@link DomainSerializers.CaseStateSerializer} record.
  */
 final class CorrelationCases {
     long[] dedup;
