@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The de-duplication of the per-correlation-id operator ({@link MeasureByCorrelationId}): its keys do not wake the id
  * at each expiry, yet it forgets each key exactly when {@link DedupAndRoute} does, and an id's state and timer go once
- * its last key has expired and its cases are released.
+ * its last key has expired and its cases are released; a release does not wake the id on its own either, yet an event
+ * after it finds no case.
  */
 class MeasureByCorrelationIdTest {
 
