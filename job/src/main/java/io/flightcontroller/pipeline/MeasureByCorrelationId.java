@@ -51,7 +51,9 @@ import org.apache.flink.util.OutputTag;
  * does not wake for each (two measures finishing apart cost one wake, not two; and one read and write of the value on
  * RocksDB); a released case still stored is dropped by the next event or wake ({@link #dropReleased}), and the machine
  * judges a later event by the release time, not by whether the case is still stored
- * ({@code MeasureMachine#releasedAt}).
+ * ({@code MeasureMachine#releasedAt}). An id's wake that falls within the events already read (mostly an event's own
+ * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, and moved into the timer service
+ * before each checkpoint: on RocksDB each timer registered and fired is a write to RocksDB.
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -62,6 +64,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 BoundedOneInput,
                 CorrelationCases.Releases {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The most ids whose wake {@link NearWakes} holds per subtask (about 80 bytes each besides the id: 5 MiB at most);
+     * beyond it wakes are timers, as they all were before.
+     */
+    static final int NEAR_WAKES = 65_536;
 
     /** Name of the per-id value state. */
     static final String STATE_NAME = "correlation-cases";
@@ -82,6 +90,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private transient ValueState<CorrelationCases> state;
     private transient MapState<Long, Long> spilled;
     private transient InternalTimerService<VoidNamespace> timers;
+    /** The id wakes due within the events read, on the heap; moved into {@link #timers} before each checkpoint. */
+    private transient NearWakes near;
+
     private transient PipelineCounters counters;
     private transient Out out;
     private transient volatile long lastWatermark;
@@ -132,6 +143,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         spilled = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        near = new NearWakes(NEAR_WAKES);
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -144,10 +156,39 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 .gauge("eventTimeLagMs", () -> lastWatermark == Long.MIN_VALUE ? -1L : maxEventTime - lastWatermark);
     }
 
+    /**
+     * Wakes the ids whose near wake the watermark has passed, then lets Flink fire its timers and forward the
+     * watermark: every wake at or before it has run before the watermark leaves, as with timers alone. The wakes run
+     * with the new watermark, which the timer service only takes inside {@code super.processWatermark}: a wake reads
+     * no other watermark than the one it is given, and sets its next wake after it.
+     */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
+        long watermark = mark.getTimestamp();
+        lastWatermark = Math.max(lastWatermark, watermark);
+        String id;
+        while ((id = near.pollDue(watermark)) != null) {
+            setCurrentKey(id);
+            CorrelationCases c = state.value();
+            if (c != null && c.timerMs == near.polledAt()) {
+                wake(c, watermark);
+            }
+        }
         super.processWatermark(mark);
+    }
+
+    /**
+     * Moves every near wake into Flink's timer service, so the snapshot that follows holds each id's wake exactly as
+     * if it had been a timer from the start (the value's {@code timerMs} names it), and a restore, at any parallelism,
+     * finds it there.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        near.drainTo((id, timeMs) -> {
+            setCurrentKey(id);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
+        });
     }
 
     @Override
@@ -313,14 +354,22 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         return m != null && !s.hasPending() && m.nextDeadline(s) > s.timerMs;
     }
 
-    /** Keeps one timer at the id's earliest work, and stores the value or clears the id. */
+    /**
+     * Keeps one wake at the id's earliest work (a near wake when it falls within the events read and
+     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id.
+     */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);
         if (wakeUp != c.timerMs) {
+            String id = (String) getCurrentKey();
             if (c.timerMs != Long.MAX_VALUE) {
-                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
+                if (near.holds(id, c.timerMs)) {
+                    near.remove(id);
+                } else {
+                    timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
+                }
             }
-            if (wakeUp != Long.MAX_VALUE) {
+            if (wakeUp != Long.MAX_VALUE && !(wakeUp <= maxEventTime && near.add(id, wakeUp))) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
             }
             c.timerMs = wakeUp;
@@ -338,8 +387,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         if (c == null || timer.getTimestamp() != c.timerMs) {
             return;
         }
-        c.timerMs = Long.MAX_VALUE; // this timer has fired
-        long watermark = timers.currentWatermark();
+        wake(c, timers.currentWatermark());
+    }
+
+    /** The id's wake (a timer's or a near one's) at {@code watermark}: every case whose time has come advances. */
+    private void wake(CorrelationCases c, long watermark) throws Exception {
+        c.timerMs = Long.MAX_VALUE; // this wake has happened
         if (c.dedupWakeMs <= watermark) {
             forgetKeys(c, watermark);
         }
@@ -399,6 +452,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             next = DedupAndRoute.earliestExpiry(c.dedup);
         }
         c.dedupWakeMs = next;
+    }
+
+    /** @return the number of ids whose wake is a near one now (for tests: with the timers, one wake per id) */
+    int nearWakes() {
+        return near.size();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -79,13 +80,18 @@ class MeasureByCorrelationIdTest {
                 .value();
     }
 
+    /** The wakes pending: the timers and the near wakes ({@link NearWakes}), one per id that has any. */
+    private static int wakes(KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h) {
+        return h.numEventTimeTimers() + ((MeasureByCorrelationId) h.getOperator()).nearWakes();
+    }
+
     @Test
     void aCopyArrivingAfterItsOriginalsExpiryIsNotADuplicateThoughTheIdHasNotWokenToDropTheKey() throws Exception {
         long t0 = t("2024-03-01T10:00:00Z");
         try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness()) {
             send(h, event("P1", UNUSED, t0));
             send(h, event("P1", UNUSED, t0 + 10 * MIN));
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(wakes(h)).isEqualTo(1);
             long w = t0 + DEDUP + MIN; // past the first key's expiry, before the second's
             h.processWatermark(w);
             // no wake-up at the first expiry: both keys are still stored ...
@@ -160,7 +166,7 @@ class MeasureByCorrelationIdTest {
                 send(h, event("HOT", UNUSED, t0 + i * 1000L));
             }
             assertThat(stored(h, "HOT").spilled).isTrue();
-            assertThat(h.numEventTimeTimers()).as("one timer per id").isEqualTo(4);
+            assertThat(wakes(h)).as("one wake per id").isEqualTo(4);
 
             h.processWatermark(t0 + 10 * MIN); // both cases complete
             assertThat(h.extractOutputValues()).hasSize(2);
@@ -178,20 +184,18 @@ class MeasureByCorrelationIdTest {
             assertThat(stored(h, "CASE").dedup).hasSize(4);
             send(h, copy("CASE", "project_requested", t0, w));
             assertThat(counter(h, PipelineCounters.DUPLICATE)).isEqualTo(1);
-            assertThat(h.numEventTimeTimers())
-                    .as("one per case id, at its release")
-                    .isEqualTo(2);
+            assertThat(wakes(h)).as("one per case id, at its release").isEqualTo(2);
 
             h.processWatermark(t0 + 5 * MIN + RETENTION); // both cases released
             assertThat(stored(h, "CASE")).isNull();
             // the release alone does not wake an id whose last key expires later: that one wake drops both
             assertThat(stored(h, "OUTLIVED").size).isEqualTo(1);
             assertThat(stored(h, "OUTLIVED").timerMs).isEqualTo(t0 + 3 * 60 * MIN + DEDUP);
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(wakes(h)).isEqualTo(1);
 
             h.processWatermark(t0 + 3 * 60 * MIN + DEDUP);
             assertThat(h.numKeyedStateEntries()).isZero();
-            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(wakes(h)).isZero();
         }
     }
 
@@ -223,7 +227,7 @@ class MeasureByCorrelationIdTest {
             assertThat(stored(h, "P").timerMs)
                     .as("one wake, at the later release")
                     .isEqualTo(t0 + 20 * MIN + RETENTION);
-            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(wakes(h)).isEqualTo(1);
 
             // past the first release only: the released case is still stored, yet a new start opens a new case
             long w = t0 + 5 * MIN + RETENTION + MIN;
@@ -244,7 +248,52 @@ class MeasureByCorrelationIdTest {
 
             h.processWatermark(w + 4 * MIN + RETENTION + DEDUP);
             assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(wakes(h)).isZero();
+        }
+    }
+
+    @Test
+    void aWakeWithinTheEventsRead_isHeldOnTheHeap_aWakeBeyondThemIsATimer_andACheckpointTakesTheNearOneAsATimer()
+            throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness()) {
+            send(h, event("P1", "project_requested", t0));
+            send(h, event("P1", "project_assigned", t0 + 5 * MIN));
+            // due at t0, behind the latest event read: no timer
             assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isEqualTo(1);
+            send(h, event("P2", "project_requested", t0 + 6 * MIN));
+            h.processWatermark(t0 + 6 * MIN);
+            assertThat(h.extractOutputValues())
+                    .as("P1 measured at the near wake")
+                    .hasSize(1);
+            // P1's next wake (its keys' expiry, its release) and P2's (its deadline) lie beyond every event read
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isZero();
+
+            send(h, event("P2", "project_assigned", t0 + 8 * MIN));
+            assertThat(h.numEventTimeTimers()).as("P2's deadline timer deleted").isEqualTo(1);
+            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isEqualTo(1);
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(h.numEventTimeTimers())
+                    .as("moved into the timer service")
+                    .isEqualTo(2);
+            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isZero();
+            snapshot = h.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION),
+                        ProcessEvent::getCorrelationId,
+                        Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processWatermark(t0 + 10 * MIN);
+            List<Measurement> out = restored.extractOutputValues();
+            assertThat(out).as("P2 measured after the restore").hasSize(1);
+            assertThat(out.get(0).getCorrelationId()).isEqualTo("P2");
+            assertThat(out.get(0).getEndMs() - out.get(0).getStartMs()).isEqualTo(2 * MIN);
         }
     }
 }
