@@ -66,10 +66,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private static final long serialVersionUID = 1L;
 
     /**
-     * The most ids whose wake {@link NearWakes} holds per subtask (about 80 bytes each besides the id: 5 MiB at most);
-     * beyond it wakes are timers, as they all were before.
+     * The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers, as they all were before.
+     * On RocksDB each holds its value's deserialized copy too: with the 469-byte open case of issue 16 and the entries,
+     * under 1 KiB per id, so at most about 32 MiB of heap per subtask.
      */
-    static final int NEAR_WAKES = 65_536;
+    static final int NEAR_WAKES = 32_768;
 
     /** Name of the per-id value state. */
     static final String STATE_NAME = "correlation-cases";
@@ -91,7 +92,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private transient MapState<Long, Long> spilled;
     private transient InternalTimerService<VoidNamespace> timers;
     /** The id wakes due within the events read, on the heap; moved into {@link #timers} before each checkpoint. */
-    private transient NearWakes near;
+    private transient NearWakes<CorrelationCases> near;
 
     private transient PipelineCounters counters;
     private transient Out out;
@@ -143,7 +144,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         spilled = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        near = new NearWakes(NEAR_WAKES);
+        near = new NearWakes<>(NEAR_WAKES);
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -168,9 +169,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         lastWatermark = Math.max(lastWatermark, watermark);
         String id;
         while ((id = near.pollDue(watermark)) != null) {
-            setCurrentKey(id);
-            CorrelationCases c = state.value();
-            if (c != null && c.timerMs == near.polledAt()) {
+            CorrelationCases c = near.polledValue();
+            if (c.timerMs == near.polledAt()) { // always: a moved wake leaves NearWakes before the value changes
+                setCurrentKey(id);
                 wake(c, watermark);
             }
         }
@@ -197,7 +198,10 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
-        CorrelationCases c = state.value();
+        CorrelationCases c = near.value(e.getCorrelationId()); // the value as stored, without reading it back
+        if (c == null) {
+            c = state.value();
+        }
         if (c != null && remembers(c, key, watermark)) {
             counters.inc(PipelineCounters.DUPLICATE);
             return;
@@ -360,19 +364,20 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);
+        String id = (String) getCurrentKey();
+        boolean wasNear = c.timerMs != Long.MAX_VALUE && near.holds(id, c.timerMs);
         if (wakeUp != c.timerMs) {
-            String id = (String) getCurrentKey();
-            if (c.timerMs != Long.MAX_VALUE) {
-                if (near.holds(id, c.timerMs)) {
-                    near.remove(id);
-                } else {
-                    timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
-                }
+            if (wasNear) {
+                near.remove(id);
+            } else if (c.timerMs != Long.MAX_VALUE) {
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
             }
-            if (wakeUp != Long.MAX_VALUE && !(wakeUp <= maxEventTime && near.add(id, wakeUp))) {
+            if (wakeUp != Long.MAX_VALUE && !(wakeUp <= maxEventTime && near.add(id, wakeUp, c))) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
             }
             c.timerMs = wakeUp;
+        } else if (wasNear) {
+            near.hold(id, c); // the object just written (a fresh one when read back from the state)
         }
         if (c.isEmpty()) {
             state.clear();

@@ -12,23 +12,31 @@ import java.util.function.ObjLongConsumer;
  * registered, deleted or fired is a write to RocksDB and a change to its cached head; a near wake costs a hash map entry
  * and a priority-queue entry. Wakes further ahead (deadlines, releases, de-duplication expiries) stay Flink timers.
  *
+ * <p>Each wake holds the id's value as last stored ({@code V}), so the wake, and an event of the id before it, need not
+ * read it back: on RocksDB a read and a deserialization each. The value stays stored as before (each change is written
+ * through); the one held is the same object the operator last wrote, never a second version of it.
+ *
  * <p>Not state: the operator moves every near wake into Flink's timer service before each checkpoint's barrier
- * ({@code prepareSnapshotPreBarrier}), so a checkpoint or savepoint holds the same timers as without this class, and a
- * restore starts with none here. Plain Java: the operator sets the key and reads the state.
+ * ({@code prepareSnapshotPreBarrier}), so a checkpoint or savepoint holds the same timers as without this class, no
+ * value held here is changed while a snapshot may still read it (the heap backend's copy-on-write hands out a fresh
+ * object after a snapshot), and a restore starts with none here. Plain Java: the operator sets the key and writes the
+ * state.
  *
  * <p>Shape: at most {@code capacity} ids (beyond it the operator registers a Flink timer); per id one map entry and one
- * queue entry, about 80 bytes besides the id's string, which the id's records already hold. An id's wake that moves
+ * queue entry, about 100 bytes besides the id's string and its value, which the id's records and state already hold
+ * (on RocksDB the value held is the one deserialized copy of it on the heap until the wake). An id's wake that moves
  * leaves its old queue entry behind until it is polled or the queue is rebuilt (when it holds more than twice the ids
  * plus {@value #SLACK}); {@link #pollDue} skips such entries.
  */
-final class NearWakes {
+final class NearWakes<V> {
     /** Stale queue entries tolerated before a rebuild, besides twice the live ones. */
     static final int SLACK = 1024;
 
     private final int capacity;
-    private final Map<String, Long> at = new HashMap<>();
+    private final Map<String, Held<V>> at = new HashMap<>();
     private final PriorityQueue<Wake> queue = new PriorityQueue<>();
     private long polledAt;
+    private V polledValue;
 
     /** @param capacity the most ids held at once */
     NearWakes(int capacity) {
@@ -37,8 +45,22 @@ final class NearWakes {
 
     /** @return whether the id's wake at {@code timeMs} is held here */
     boolean holds(String id, long timeMs) {
-        Long t = at.get(id);
-        return t != null && t == timeMs;
+        Held<V> h = at.get(id);
+        return h != null && h.timeMs == timeMs;
+    }
+
+    /** @return the value held with the id's wake, or null when it has none here */
+    V value(String id) {
+        Held<V> h = at.get(id);
+        return h == null ? null : h.value;
+    }
+
+    /** Replaces the value held with the id's wake, if it has one here. */
+    void hold(String id, V value) {
+        Held<V> h = at.get(id);
+        if (h != null) {
+            h.value = value;
+        }
     }
 
     /**
@@ -46,15 +68,15 @@ final class NearWakes {
      *
      * @return false when full (then nothing changed)
      */
-    boolean add(String id, long timeMs) {
+    boolean add(String id, long timeMs, V value) {
         if (at.size() >= capacity && !at.containsKey(id)) {
             return false;
         }
-        at.put(id, timeMs);
+        at.put(id, new Held<>(timeMs, value));
         queue.add(new Wake(timeMs, id));
         if (queue.size() > 2 * at.size() + SLACK) {
             queue.clear();
-            at.forEach((k, t) -> queue.add(new Wake(t, k)));
+            at.forEach((k, h) -> queue.add(new Wake(h.timeMs, k)));
         }
         return true;
     }
@@ -67,18 +89,19 @@ final class NearWakes {
     /**
      * Takes the earliest wake at or before the watermark.
      *
-     * @return its id (its time: {@link #polledAt()}), or null when none is due
+     * @return its id (its time: {@link #polledAt()}, its value: {@link #polledValue()}), or null when none is due
      */
     String pollDue(long watermark) {
         Wake w;
         while ((w = queue.peek()) != null && w.timeMs <= watermark) {
             queue.poll();
             if (holds(w.id, w.timeMs)) {
-                at.remove(w.id);
                 polledAt = w.timeMs;
+                polledValue = at.remove(w.id).value;
                 return w.id;
             }
         }
+        polledValue = null;
         return null;
     }
 
@@ -87,9 +110,14 @@ final class NearWakes {
         return polledAt;
     }
 
-    /** Hands every wake held to {@code to} (id, time) and forgets them all. */
+    /** @return the value held with the wake {@link #pollDue} last returned */
+    V polledValue() {
+        return polledValue;
+    }
+
+    /** Hands every wake held to {@code to} (id, time) and forgets them all, their values too. */
     void drainTo(ObjLongConsumer<String> to) {
-        at.forEach(to::accept);
+        at.forEach((id, h) -> to.accept(id, h.timeMs));
         at.clear();
         queue.clear();
     }
@@ -102,6 +130,16 @@ final class NearWakes {
     /** @return the queue's entries, stale ones included (for tests: at most twice {@link #size} plus {@link #SLACK}) */
     int queued() {
         return queue.size();
+    }
+
+    private static final class Held<V> {
+        final long timeMs;
+        V value;
+
+        Held(long timeMs, V value) {
+            this.timeMs = timeMs;
+            this.value = value;
+        }
     }
 
     private static final class Wake implements Comparable<Wake> {
