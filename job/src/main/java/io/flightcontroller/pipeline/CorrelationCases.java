@@ -24,8 +24,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * remaining one: the clean-up timer of {@link DedupAndRoute}); once it is behind the watermark, keys whose expiry is too
  * count as forgotten even before the look drops them from storage. Cases: {@code size} of them, each a measure name, a
  * case key and a state, where each state's {@link CaseState#timerMs} is the time the case next has work (as
- * {@link MeasureFunction} keeps it). {@code timerMs} is the id's one wake (an event-time timer, or a near wake held on the heap until the next
- * checkpoint: {@link NearWakes}): the least of
+ * {@link MeasureFunction} keeps it). {@code timerMs} is the id's one wake (an event-time timer, or a near wake held on
+ * the heap until the next checkpoint: {@link NearWakes}): the least of
  * every case's {@code timerMs} that is work (a deadline, a buffered event) and, unless some such one comes at or after
  * it, the time everything else is gone: every remembered key ({@link #dedupDrainedMs}) and every case with only its
  * release left ({@link #wakeUpMs(Releases)}); so keys and releases never wake an id whose cases will wake it later

@@ -67,8 +67,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers, as they all were before.
-     * On RocksDB each holds its value's deserialized copy too: with the 469-byte open case of issue 16 and the entries,
-     * under 1 KiB per id, so at most about 32 MiB of heap per subtask.
+     * On RocksDB each holds its value's deserialized copy too (its buffered events, case states and up to 64
+     * de-duplication keys as Java objects: a few hundred bytes to a few KiB), so up to about 100 MiB of heap per subtask
+     * at the cap; on other backends the values are the state's own objects.
      */
     static final int NEAR_WAKES = 32_768;
 
@@ -93,6 +94,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private transient InternalTimerService<VoidNamespace> timers;
     /** The id wakes due within the events read, on the heap; moved into {@link #timers} before each checkpoint. */
     private transient NearWakes<CorrelationCases> near;
+    /**
+     * Whether a near wake's value is used instead of reading the state: only on RocksDB, where a read deserializes. On
+     * the heap the read is a map lookup, and the changelog backend snapshots the heap objects without
+     * {@code prepareSnapshotPreBarrier}, so an object held across one could change while it is written out.
+     */
+    private transient boolean useHeldValues;
 
     private transient PipelineCounters counters;
     private transient Out out;
@@ -145,6 +152,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         near = new NearWakes<>(NEAR_WAKES);
+        useHeldValues = getKeyedStateBackend().getClass().getSimpleName().equals("RocksDBKeyedStateBackend");
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -169,9 +177,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         lastWatermark = Math.max(lastWatermark, watermark);
         String id;
         while ((id = near.pollDue(watermark)) != null) {
-            CorrelationCases c = near.polledValue();
-            if (c.timerMs == near.polledAt()) { // always: a moved wake leaves NearWakes before the value changes
-                setCurrentKey(id);
+            setCurrentKey(id);
+            CorrelationCases c = useHeldValues ? near.polledValue() : state.value();
+            if (c != null && c.timerMs == near.polledAt()) { // always: a moved wake leaves NearWakes first
                 wake(c, watermark);
             }
         }
@@ -198,7 +206,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
-        CorrelationCases c = near.value(e.getCorrelationId()); // the value as stored, without reading it back
+        CorrelationCases c = useHeldValues ? near.value(e.getCorrelationId()) : null; // as stored, not read back
         if (c == null) {
             c = state.value();
         }

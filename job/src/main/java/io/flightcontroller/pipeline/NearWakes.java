@@ -23,18 +23,20 @@ import java.util.function.ObjLongConsumer;
  * state.
  *
  * <p>Shape: at most {@code capacity} ids (beyond it the operator registers a Flink timer); per id one map entry and one
- * queue entry, about 100 bytes besides the id's string and its value, which the id's records and state already hold
- * (on RocksDB the value held is the one deserialized copy of it on the heap until the wake). An id's wake that moves
- * leaves its old queue entry behind until it is polled or the queue is rebuilt (when it holds more than twice the ids
- * plus {@value #SLACK}); {@link #pollDue} skips such entries.
+ * queue entry (the same object), about 80 bytes besides the id's string and its value, which the id's records and
+ * state already hold (on RocksDB the value held is the one deserialized copy of it on the heap until the wake). An
+ * id's wake that moves or goes leaves its old queue entry behind, without its value, until it is polled or the queue
+ * is rebuilt (when it holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} skips such entries.
  */
 final class NearWakes<V> {
     /** Stale queue entries tolerated before a rebuild, besides twice the live ones. */
     static final int SLACK = 1024;
 
     private final int capacity;
-    private final Map<String, Held<V>> at = new HashMap<>();
-    private final PriorityQueue<Wake> queue = new PriorityQueue<>();
+    /** Each id's live wake; the queue holds these same objects and the stale ones. */
+    private final Map<String, Wake<V>> at = new HashMap<>();
+
+    private final PriorityQueue<Wake<V>> queue = new PriorityQueue<>();
     private long polledAt;
     private V polledValue;
 
@@ -45,21 +47,21 @@ final class NearWakes<V> {
 
     /** @return whether the id's wake at {@code timeMs} is held here */
     boolean holds(String id, long timeMs) {
-        Held<V> h = at.get(id);
-        return h != null && h.timeMs == timeMs;
+        Wake<V> w = at.get(id);
+        return w != null && w.timeMs == timeMs;
     }
 
     /** @return the value held with the id's wake, or null when it has none here */
     V value(String id) {
-        Held<V> h = at.get(id);
-        return h == null ? null : h.value;
+        Wake<V> w = at.get(id);
+        return w == null ? null : w.value;
     }
 
     /** Replaces the value held with the id's wake, if it has one here. */
     void hold(String id, V value) {
-        Held<V> h = at.get(id);
-        if (h != null) {
-            h.value = value;
+        Wake<V> w = at.get(id);
+        if (w != null) {
+            w.value = value;
         }
     }
 
@@ -72,18 +74,26 @@ final class NearWakes<V> {
         if (at.size() >= capacity && !at.containsKey(id)) {
             return false;
         }
-        at.put(id, new Held<>(timeMs, value));
-        queue.add(new Wake(timeMs, id));
+        Wake<V> w = new Wake<>(timeMs, id, value);
+        forget(at.put(id, w));
+        queue.add(w);
         if (queue.size() > 2 * at.size() + SLACK) {
             queue.clear();
-            at.forEach((k, h) -> queue.add(new Wake(h.timeMs, k)));
+            queue.addAll(at.values());
         }
         return true;
     }
 
     /** Forgets the id's wake. */
     void remove(String id) {
-        at.remove(id);
+        forget(at.remove(id));
+    }
+
+    /** A wake no longer live stays queued until polled or rebuilt: without the value, which it must not keep alive. */
+    private static <V> void forget(Wake<V> stale) {
+        if (stale != null) {
+            stale.value = null;
+        }
     }
 
     /**
@@ -92,12 +102,13 @@ final class NearWakes<V> {
      * @return its id (its time: {@link #polledAt()}, its value: {@link #polledValue()}), or null when none is due
      */
     String pollDue(long watermark) {
-        Wake w;
+        Wake<V> w;
         while ((w = queue.peek()) != null && w.timeMs <= watermark) {
             queue.poll();
-            if (holds(w.id, w.timeMs)) {
+            if (at.get(w.id) == w) {
+                at.remove(w.id);
                 polledAt = w.timeMs;
-                polledValue = at.remove(w.id).value;
+                polledValue = w.value;
                 return w.id;
             }
         }
@@ -117,7 +128,7 @@ final class NearWakes<V> {
 
     /** Hands every wake held to {@code to} (id, time) and forgets them all, their values too. */
     void drainTo(ObjLongConsumer<String> to) {
-        at.forEach((id, h) -> to.accept(id, h.timeMs));
+        at.forEach((id, w) -> to.accept(id, w.timeMs));
         at.clear();
         queue.clear();
     }
@@ -132,27 +143,20 @@ final class NearWakes<V> {
         return queue.size();
     }
 
-    private static final class Held<V> {
-        final long timeMs;
-        V value;
-
-        Held(long timeMs, V value) {
-            this.timeMs = timeMs;
-            this.value = value;
-        }
-    }
-
-    private static final class Wake implements Comparable<Wake> {
+    /** An id's wake: its time, the id, and its value while the wake is live. */
+    private static final class Wake<V> implements Comparable<Wake<V>> {
         final long timeMs;
         final String id;
+        V value;
 
-        Wake(long timeMs, String id) {
+        Wake(long timeMs, String id, V value) {
             this.timeMs = timeMs;
             this.id = id;
+            this.value = value;
         }
 
         @Override
-        public int compareTo(Wake o) {
+        public int compareTo(Wake<V> o) {
             int c = Long.compare(timeMs, o.timeMs);
             return c != 0 ? c : id.compareTo(o.id);
         }
