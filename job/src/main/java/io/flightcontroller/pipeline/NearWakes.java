@@ -105,8 +105,7 @@ final class NearWakes<V> {
         Wake<V> w;
         while ((w = queue.peek()) != null && w.timeMs <= watermark) {
             queue.poll();
-            if (at.get(w.id) == w) {
-                at.remove(w.id);
+            if (at.remove(w.id, w)) { // live (one lookup; a stale entry's id maps to another wake or none)
                 polledAt = w.timeMs;
                 polledValue = w.value;
                 return w.id;

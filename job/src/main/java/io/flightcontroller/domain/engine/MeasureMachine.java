@@ -88,6 +88,10 @@ public final class MeasureMachine implements Serializable {
     private final MeasureDefinition def;
     /** How long a closed case is kept, ms; {@link Long#MAX_VALUE}: for ever (never released while advancing). */
     private final long retentionMs;
+    /** The subject's "what" of a timeout alert, made once (a duration's text per alert was CPU per case). */
+    private final String timeoutText;
+    /** The same for a breach alert; null without an SLO. */
+    private final String breachText;
 
     /** @param def the measure; closed cases are never released while advancing (see the other constructor) */
     public MeasureMachine(MeasureDefinition def) {
@@ -102,6 +106,10 @@ public final class MeasureMachine implements Serializable {
     public MeasureMachine(MeasureDefinition def, long retentionMs) {
         this.def = def;
         this.retentionMs = retentionMs;
+        this.timeoutText = "not completed within timeout " + def.getTimeout();
+        this.breachText = def.getSlo() == null
+                ? null
+                : "not completed within SLO threshold " + def.getSlo().getThreshold();
     }
 
     /** @return the measure */
@@ -352,28 +360,14 @@ public final class MeasureMachine implements Serializable {
             }
             s.phase = CasePhase.TIMED_OUT;
             s.closedAtMs = timeoutAt;
-            out.alert(caseAlert(
-                    Alert.Kind.TIMEOUT,
-                    Severity.INFO,
-                    caseKey,
-                    s,
-                    timeoutAt,
-                    t,
-                    "not completed within timeout " + def.getTimeout()));
+            out.alert(caseAlert(Alert.Kind.TIMEOUT, Severity.INFO, caseKey, s, timeoutAt, t, timeoutText));
         }
     }
 
     private void breach(String caseKey, CaseState s, long breachAt, long now, Listener out) {
         s.breached = true;
         out.outcome(Outcome.of(def.getName(), breachAt, Boolean.FALSE, true, null));
-        out.alert(caseAlert(
-                Alert.Kind.BREACH,
-                Severity.TICKET,
-                caseKey,
-                s,
-                breachAt,
-                now,
-                "not completed within SLO threshold " + def.getSlo().getThreshold()));
+        out.alert(caseAlert(Alert.Kind.BREACH, Severity.TICKET, caseKey, s, breachAt, now, breachText));
     }
 
     private Alert caseAlert(
