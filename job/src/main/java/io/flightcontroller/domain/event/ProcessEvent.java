@@ -164,16 +164,110 @@ public class ProcessEvent implements Serializable {
      * type, time and payload (the correlation id is compared separately, as the de-duplication state is per
      * correlation id).
      *
+     * <p>Shape: the hash of the UTF-16 chars of {@code "id:" + eventId}, else of {@code eventType + '\u0001' + timeMs +
+     * '\u0001' + payload} with the payload's {@code toString} text ({@code {k=v, k2=[a, b]}}). The chars are hashed as
+     * they are walked, without building that text, for the payloads the parsers build (hash maps, array lists,
+     * strings, numbers, booleans and nulls); any other payload is hashed from its text. The value is stored in
+     * de-duplication state, so it must never change: {@code ProcessEventIdentityTest} holds it to the text's hash.
+     *
      * @return the hash (never 0 in practice; 0 means "not computed" in {@link #getIdentity()})
      */
     public long identityHash() {
-        String s = eventId != null ? "id:" + eventId : eventType + '\u0001' + timeMs + '\u0001' + getPayload();
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h ^= s.charAt(i);
-            h *= 0x100000001b3L;
+        if (eventId != null) {
+            return Fnv.chars(Fnv.chars(Fnv.OFFSET, "id:"), eventId);
         }
-        return h;
+        long h = Fnv.chars(Fnv.OFFSET, String.valueOf(eventType));
+        h = Fnv.chars(Fnv.ch(h, '\u0001'), Long.toString(timeMs));
+        h = Fnv.ch(h, '\u0001');
+        Map<String, Object> p = getPayload();
+        long walked = Fnv.value(h, p);
+        return walked != Fnv.UNWALKABLE ? walked : Fnv.chars(h, String.valueOf(p));
+    }
+
+    /** FNV-1a over UTF-16 chars, walking a payload's text without building it. */
+    static final class Fnv {
+        static final long OFFSET = 0xcbf29ce484222325L;
+        private static final long PRIME = 0x100000001b3L;
+        /** Returned by {@link #value} for a part it cannot walk (a real hash equals it with odds of 2^-64). */
+        static final long UNWALKABLE = 0L;
+
+        private Fnv() {}
+
+        static long ch(long h, char c) {
+            return (h ^ c) * PRIME;
+        }
+
+        static long chars(long h, String s) {
+            for (int i = 0; i < s.length(); i++) {
+                h = (h ^ s.charAt(i)) * PRIME;
+            }
+            return h;
+        }
+
+        /**
+         * @return the hash after {@code String.valueOf(v)}'s chars, or {@link #UNWALKABLE} when {@code v} (or a part of
+         *     it) is not a type whose text this walk reproduces
+         */
+        static long value(long h, Object v) {
+            if (v instanceof String) {
+                return chars(h, (String) v);
+            }
+            if (v == null
+                    || v instanceof Long
+                    || v instanceof Integer
+                    || v instanceof Boolean
+                    || v instanceof Double
+                    || v instanceof java.math.BigDecimal
+                    || v instanceof java.math.BigInteger) {
+                return chars(h, String.valueOf(v));
+            }
+            Class<?> c = v.getClass();
+            if (c == java.util.LinkedHashMap.class || c == java.util.HashMap.class || v == Collections.emptyMap()) {
+                // AbstractMap#toString: {k=v, k2=v2}
+                h = ch(h, '{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    if (!first) {
+                        h = ch(ch(h, ','), ' ');
+                    }
+                    first = false;
+                    Object k = e.getKey();
+                    Object val = e.getValue();
+                    if (k == v || val == v) {
+                        return UNWALKABLE; // "(this Map)": not from a parser
+                    }
+                    h = value(h, k);
+                    if (h == UNWALKABLE) {
+                        return UNWALKABLE;
+                    }
+                    h = value(ch(h, '='), val);
+                    if (h == UNWALKABLE) {
+                        return UNWALKABLE;
+                    }
+                }
+                return ch(h, '}');
+            }
+            if (c == java.util.ArrayList.class) {
+                // AbstractCollection#toString: [a, b]
+                h = ch(h, '[');
+                boolean first = true;
+                for (Object o : (java.util.List<?>) v) {
+                    if (!first) {
+                        h = ch(ch(h, ','), ' ');
+                    }
+                    first = false;
+                    if (o == v) {
+                        return UNWALKABLE;
+                    }
+                    h = value(h, o);
+                    if (h == UNWALKABLE) {
+                        return UNWALKABLE;
+                    }
+                }
+                return ch(h, ']');
+            }
+            return UNWALKABLE;
+        }
     }
 
     @Override
