@@ -52,8 +52,10 @@ import org.apache.flink.util.OutputTag;
  * RocksDB); a released case still stored is dropped by the next event or wake ({@link #dropReleased}), and the machine
  * judges a later event by the release time, not by whether the case is still stored
  * ({@code MeasureMachine#releasedAt}). An id's wake that falls within the events already read (mostly an event's own
- * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, and moved into the timer service
- * before each checkpoint: on RocksDB each timer registered and fired is a write to RocksDB.
+ * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, with the id's value, which is
+ * written once at the wake instead of at each event before it; before each checkpoint's barrier and at the end of
+ * input the wakes move into the timer service and the values held are written: on RocksDB each timer registered and
+ * fired, and each value written, is a write to RocksDB.
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -69,7 +71,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      * The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers, as they all were before.
      * On RocksDB each holds its value's deserialized copy too (its buffered events, case states and up to 64
      * de-duplication keys as Java objects: a few hundred bytes to a few KiB), so up to about 100 MiB of heap per subtask
-     * at the cap; on other backends the values are the state's own objects.
+     * at the cap; on the heap backend the values are the state's own objects.
      */
     static final int NEAR_WAKES = 32_768;
 
@@ -182,24 +184,34 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         String id;
         while ((id = near.pollDue(watermark)) != null) {
             setCurrentKey(id);
-            CorrelationCases c = useHeldValues ? near.polledValue() : state.value();
+            CorrelationCases held = near.polledValue();
+            CorrelationCases c = held != null ? held : state.value();
             if (c != null && c.timerMs == near.polledAt()) { // always: a moved wake leaves NearWakes first
-                wake(c, watermark);
+                wake(c, watermark); // writes the value, or holds it again with its next near wake
+            } else if (held != null) {
+                state.update(held); // never reached: kept so that a value held is never lost
             }
         }
         super.processWatermark(mark);
     }
 
     /**
-     * Moves every near wake into Flink's timer service, so the snapshot that follows holds each id's wake exactly as
-     * if it had been a timer from the start (the value's {@code timerMs} names it), and a restore, at any parallelism,
-     * finds it there.
+     * Moves every near wake into Flink's timer service and writes every value held with one, so the snapshot that
+     * follows holds each id's value and wake exactly as if every change had been written and every wake had been a
+     * timer from the start (the value's {@code timerMs} names it), and a restore, at any parallelism, finds them there.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        near.drainTo((id, timeMs) -> {
+        moveNearWakes();
+    }
+
+    private void moveNearWakes() throws Exception {
+        near.drainTo((id, timeMs, held) -> {
             setCurrentKey(id);
+            if (held != null) {
+                state.update(held);
+            }
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
         });
     }
@@ -210,7 +222,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
-        CorrelationCases c = useHeldValues ? near.value(e.getCorrelationId()) : null; // as stored, not read back
+        CorrelationCases c = near.value(e.getCorrelationId()); // held with its near wake: current, maybe unwritten
         if (c == null) {
             c = state.value();
         }
@@ -372,26 +384,29 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * Keeps one wake at the id's earliest work (a near wake when it falls within the events read and
-     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id.
+     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id. With a near wake (and held
+     * values) the value is held with it instead of written: written once, when the id wakes, or before the next
+     * barrier or at the end of input ({@link #moveNearWakes}), not at each event before the wake.
      */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);
         String id = (String) getCurrentKey();
-        boolean wasNear = c.timerMs != Long.MAX_VALUE && near.holds(id, c.timerMs);
+        boolean isNear = c.timerMs != Long.MAX_VALUE && near.holds(id, c.timerMs);
         if (wakeUp != c.timerMs) {
-            if (wasNear) {
+            if (isNear) {
                 near.remove(id);
             } else if (c.timerMs != Long.MAX_VALUE) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
             }
-            if (wakeUp != Long.MAX_VALUE && !(wakeUp <= maxEventTime && near.add(id, wakeUp, c))) {
+            isNear = wakeUp != Long.MAX_VALUE && wakeUp <= maxEventTime && near.add(id, wakeUp);
+            if (wakeUp != Long.MAX_VALUE && !isNear) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
             }
             c.timerMs = wakeUp;
-        } else if (wasNear) {
-            near.hold(id, c); // the object just written (a fresh one when read back from the state)
         }
-        if (c.isEmpty()) {
+        if (isNear && useHeldValues) {
+            near.hold(id, c); // not empty: it has a wake
+        } else if (c.isEmpty()) {
             state.clear();
         } else {
             state.update(c);
@@ -471,6 +486,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         c.dedupWakeMs = next;
     }
 
+    /** @return the value held with the id's near wake, not yet written, or null (for tests: the current value) */
+    CorrelationCases held(String id) {
+        return near.value(id);
+    }
+
     /** @return the number of ids whose wake is a near one now (for tests: with the timers, one wake per id) */
     int nearWakes() {
         return near.size();
@@ -483,6 +503,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     @Override
     public void endInput() throws Exception {
+        moveNearWakes(); // the values held are read from state below
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(
                 VoidNamespace.INSTANCE,

@@ -17,7 +17,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -76,10 +75,13 @@ class MeasureByCorrelationIdTest {
         return e;
     }
 
-    /** The id's value as stored, or null. */
+    /** The id's current value: held with its near wake (not yet written), else as stored; or null. */
     private static CorrelationCases stored(
             KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h, String id) throws Exception {
-        AbstractStreamOperator<?> op = (AbstractStreamOperator<?>) h.getOperator();
+        MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
+        if (op.held(id) != null) {
+            return op.held(id); // the current value, written at the wake or before the barrier
+        }
         op.setCurrentKey(id);
         return op.getKeyedStateBackend()
                 .getPartitionedState(
@@ -306,6 +308,28 @@ class MeasureByCorrelationIdTest {
             assertThat(out).as("P2 measured after the restore").hasSize(1);
             assertThat(out.get(0).getCorrelationId()).isEqualTo("P2");
             assertThat(out.get(0).getEndMs() - out.get(0).getStartMs()).isEqualTo(2 * MIN);
+        }
+    }
+
+    /** A value held with a near wake is not yet written: the end of input writes it before it reads every id's cases. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theEndOfInputReportsACaseWhoseValueIsHeldWithANearWake(String backend) throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(backend)) {
+            send(h, event("P1", "project_requested", t0));
+            send(h, event("P2", "project_requested", t0 + MIN));
+            send(h, event("P2", "project_assigned", t0 + 2 * MIN));
+            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isEqualTo(2);
+            h.endInput();
+            assertThat(h.getSideOutput(SideOutputs.OPEN_CASES))
+                    .as("P1 open at the end, its start applied")
+                    .extracting(r -> r.getValue().getCaseKey())
+                    .containsExactly("P1");
+            assertThat(h.extractOutputValues())
+                    .as("P2 measured from its events buffered at the end")
+                    .extracting(Measurement::getCorrelationId)
+                    .containsExactly("P2");
         }
     }
 }
