@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
  * these and issue 14's rows beside its RocksDB twin and their CPU ratio ({@link #withTwins}),
  * flink-cep at p=2, the JDBC rows (discard, SQLite, PostgreSQL at {@code --jdbc-cases}), Esper from JSON and
  * pre-parsed with the generator's own cost and the job/Esper ratios, the watermark CPU ratios, parse
- * only, the sort), the scaling runs, state per case, latency; each throughput row is the best of {@code --repeat}
- * runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of the machine's
- * load falls on all of them. Only when asked: the streamed scale runs ({@code --scale-cases},
+ * only, the sort), the scaling runs, one row per start of the mini-clusters the FC and CEP rows share
+ * ({@link SharedMiniCluster}: not in those rows), state per case, latency; each throughput row is the best of
+ * {@code --repeat} runs by events/s, and the rows of one group run interleaved (a, b, c, a, b, c) so that a change of
+ * the machine's load falls on all of them. Only when asked: the streamed scale runs ({@code --scale-cases},
  * {@link StreamedJsonSource}, after the scaling runs) and the snapshot size per case ({@code --checkpoint-sizes},
  * {@link CheckpointScenario}, after the state rows).
  */
@@ -245,15 +246,22 @@ public final class Benchmark implements Callable<Integer> {
                 measuresFile != null ? measuresFile : "the job's measures.yaml",
                 stateLayout.name().toLowerCase(Locale.ROOT));
 
-        if (!noThroughput) {
-            throughput();
+        try {
+            if (!noThroughput) {
+                throughput();
+            }
+            for (long n : throughputCases) {
+                scaling(n);
+            }
+            if (!scaleCases.isEmpty()) {
+                scale();
+            }
+        } finally {
+            // the state, snapshot and latency rows run on clusters of their own
+            SharedMiniCluster.closeAll();
         }
-        for (long n : throughputCases) {
-            scaling(n);
-        }
-        if (!scaleCases.isEmpty()) {
-            scale();
-        }
+        // what the FC and CEP rows exclude: the start of the mini-clusters they ran on
+        report.addAll(SharedMiniCluster.startRows());
         if (!noState) {
             report.addAll(new StateScenario(measures).stateLayout(stateLayout).rows(stateSizes));
             if (!noEngines) {

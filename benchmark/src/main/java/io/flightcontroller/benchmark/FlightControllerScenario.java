@@ -22,7 +22,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBOptions;
@@ -30,16 +29,18 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Flight Controller end to end on a Flink mini-cluster in this JVM: the job's whole topology
+ * Flight Controller end to end on a Flink mini-cluster in this JVM, started once and reused
+ * ({@link SharedMiniCluster}): the job's whole topology
  * ({@code FlightControllerTopology.build}) from JSON Lines files through {@code JsonLinesFormat(EventParser)}, or from
  * the generator's pre-parsed events, into sinks that drop everything (or the job's JDBC sinks).
  *
  * <p>Shape: one source reader per file (p=1 reads one file; p=N reads N files, one per reader, see {@link Shards}; N
  * keyed subtasks reading one file is the shape of the job's {@code run}); events/s counts input lines over the wall
- * time of {@code env.execute}, job start (~1-2 s) included, and for {@link Watermarks#FILE_SORTED} the sort before
- * it. The row's notes carry the job's own counters ({@code records_in}, {@code matched}, {@code timed_out},
- * {@code open_at_end}, {@code duplicate}, {@code late}, {@code orphan}, {@code late_applied},
- * {@code held_back_at_end}), the watermarks, the state backend and the sort's own time.
+ * time of the job on the running cluster (its stream and job graphs, submission, deployment, the run and the job's
+ * end; not the cluster's start or stop, which has its own report row, {@link SharedMiniCluster#startRows()}), and for
+ * {@link Watermarks#FILE_SORTED} the sort before it. The row's notes carry the job's own counters ({@code records_in},
+ * {@code matched}, {@code timed_out}, {@code open_at_end}, {@code duplicate}, {@code late}, {@code orphan},
+ * {@code late_applied}, {@code held_back_at_end}), the watermarks, the state backend and the sort's own time.
  */
 final class FlightControllerScenario {
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -73,7 +74,7 @@ final class FlightControllerScenario {
         }
     }
 
-    /** The state backend of a run, as {@code state.backend.type} in the mini-cluster's configuration. */
+    /** The state backend of a run, as {@code state.backend.type} in the job's configuration. */
     enum Backend {
         /** Flink's heap backend ({@code hashmap}, the default). */
         HEAP("hashmap"),
@@ -109,7 +110,10 @@ final class FlightControllerScenario {
     private final MeasuresConfig measures;
     private final long cases;
     private final long seed;
-    /** Managed memory of the mini-cluster in RocksDB runs (shared by its slots); null = Flink's local 128 MiB. */
+    /**
+     * Managed memory of the mini-cluster of every run (shared by its slots; only RocksDB uses it); null = Flink's local
+     * 128 MiB.
+     */
     private MemorySize rocksdbManagedMemory;
     /** Whether the RocksDB runs keep their timers on the heap. */
     private boolean rocksdbHeapTimers;
@@ -128,7 +132,7 @@ final class FlightControllerScenario {
     }
 
     /**
-     * @param mib managed memory of the mini-cluster in RocksDB runs, MiB (shared by the slots: RocksDB's block cache
+     * @param mib managed memory of the mini-clusters, MiB (shared by the slots: the RocksDB runs' block cache
      *     and write buffers come from it); null = Flink's local default (128 MiB)
      * @return this
      */
@@ -158,7 +162,7 @@ final class FlightControllerScenario {
     }
 
     /**
-     * Warms up (JIT, class loading, mini-cluster start) on a 20,000-case workload at p=1; not reported.
+     * Warms up (JIT, class loading, the p=1 mini-cluster's start) on a 20,000-case workload at p=1; not reported.
      *
      * @param workDir where the warm-up file goes
      * @throws Exception when the job fails
@@ -279,22 +283,13 @@ final class FlightControllerScenario {
                 .sortedInput(wm == Watermarks.FILE_SORTED)
                 .stateLayout(stateLayout)
                 .build();
-        Configuration conf = new Configuration();
-        if (wm != Watermarks.PERIODIC || backend != Backend.HEAP) {
-            // as the job's run: no Kryo anywhere (a type that would fall back to it fails at start)
-            conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        }
-        if (backend != Backend.HEAP) {
-            conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
-            if (rocksdbManagedMemory != null) {
-                conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, rocksdbManagedMemory);
-            }
-            if (rocksdbHeapTimers) {
-                conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-            }
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
-        Meter m = null; // from the sort, else from env.execute (as before the sort existed)
+        // the cluster first (started once, reused): nothing measured below includes a cluster's start
+        SharedMiniCluster cluster = SharedMiniCluster.of(
+                Math.max(p, files != null ? files.size() : 1),
+                rocksdbManagedMemory != null ? rocksdbManagedMemory : SharedMiniCluster.FLINK_LOCAL_MANAGED_MEMORY);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(p, jobConfiguration(wm, backend));
+        Meter m = null; // from the sort, else from the job's submission (as before the sort existed)
         List<Path> sortedCopies = new ArrayList<>();
         String sortNote = "";
         DataStream<ParsedRecord> input;
@@ -377,7 +372,7 @@ final class FlightControllerScenario {
         name = backend.rowName(name);
         JobExecutionResult r;
         try {
-            r = env.execute(name);
+            r = cluster.execute(env, name);
         } finally {
             deleteAll(sortedCopies);
         }
@@ -414,6 +409,30 @@ final class FlightControllerScenario {
             System.out.println("  " + name + " p=" + p + ": " + Report.fmt(row.eventsPerS) + " events/s; " + row.notes);
         }
         return row;
+    }
+
+    /**
+     * The job's own configuration in a run: it travels in the JobGraph and takes effect on the shared cluster, which
+     * carries only the cluster's settings (slots, managed memory: {@link SharedMiniCluster}).
+     *
+     * @param wm where the run's watermarks come from
+     * @param backend the run's state backend
+     * @return generic types disabled (as the job's {@code run}) unless periodic on the heap; on RocksDB
+     *     {@code state.backend.type: rocksdb} and, when asked, its timers on the heap
+     */
+    Configuration jobConfiguration(Watermarks wm, Backend backend) {
+        Configuration conf = new Configuration();
+        if (wm != Watermarks.PERIODIC || backend != Backend.HEAP) {
+            // as the job's run: no Kryo anywhere (a type that would fall back to it fails at start)
+            conf.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        }
+        if (backend != Backend.HEAP) {
+            conf.set(StateBackendOptions.STATE_BACKEND, backend.type);
+            if (rocksdbHeapTimers) {
+                conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            }
+        }
+        return conf;
     }
 
     /** The job's counters in a row's notes and {@link Row#counters}, in this order. */

@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
  * warm the JIT (on this machine the first two are 1.5-3x the later ones), so compare the later runs.
  *
  * <p>Shape: prints one line per run, {@code run <i> <row> p=<p> cpu <µs> us/event, <n> events/s, <counters>}, CPU per
- * event as {@link FlightControllerScenario} measures it (the process's CPU time over the run, per input line); the
- * counters let a pair check that both jars did the same work. RocksDB as in the benchmark: 1024 MiB of managed memory,
- * timers in RocksDB.
+ * event as {@link FlightControllerScenario} measures it (the process's CPU time over the run, per input line: the job
+ * on the mini-cluster started before the first run and reused, not the cluster's start, which gets a line of its own
+ * from {@link SharedMiniCluster}); the counters let a pair check that both jars did the same work. RocksDB as in the
+ * benchmark: 1024 MiB of managed memory, timers in RocksDB.
  */
 @Command(
         name = "repeat-row",
@@ -78,17 +79,21 @@ public final class RepeatRow implements Callable<Integer> {
         FlightControllerScenario fc =
                 new FlightControllerScenario(m, 0, 0).rocksdbManagedMemory(1024).stateLayout(stateLayout);
         List<Path> files = parallelism == 1 ? List.of(input) : Shards.byCase(input, 2);
-        for (int i = 1; i <= runs; i++) {
-            Row r = fc.run("FC end-to-end, discard", parallelism, files, null, null, false, Watermarks.PERIODIC, b);
-            System.out.printf(
-                    Locale.ROOT,
-                    "run %d %s p=%d cpu %.2f us/event, %.0f events/s, %s%n",
-                    i,
-                    r.scenario,
-                    parallelism,
-                    r.cpuUsPerEvent,
-                    r.eventsPerS,
-                    r.counters);
+        try {
+            for (int i = 1; i <= runs; i++) {
+                Row r = fc.run("FC end-to-end, discard", parallelism, files, null, null, false, Watermarks.PERIODIC, b);
+                System.out.printf(
+                        Locale.ROOT,
+                        "run %d %s p=%d cpu %.2f us/event, %.0f events/s, %s%n",
+                        i,
+                        r.scenario,
+                        parallelism,
+                        r.cpuUsPerEvent,
+                        r.eventsPerS,
+                        r.counters);
+            }
+        } finally {
+            SharedMiniCluster.closeAll();
         }
         return 0;
     }
