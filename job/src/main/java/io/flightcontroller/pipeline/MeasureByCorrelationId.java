@@ -86,6 +86,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private final MeasuresConfig measures;
     private final long dedupRetentionMs;
     private final long retentionMs;
+    /** False: never hold values, whatever the backend (for tests: the reference a held value must match). */
+    private boolean holdValues = true;
+
     private transient Map<String, MeasureMachine> machines;
     /** The machine of each measure by its index in the measures file (null for one not held): per event, no lookup. */
     private transient MeasureMachine[] machineAt;
@@ -115,6 +118,16 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         this.measures = measures;
         this.dedupRetentionMs = dedupRetentionMs;
         this.retentionMs = retentionMs;
+    }
+
+    /**
+     * For tests: every change written through and every read from state, as on a backend where values are not held.
+     *
+     * @return this
+     */
+    MeasureByCorrelationId writingThrough() {
+        holdValues = false;
+        return this;
     }
 
     /**
@@ -158,7 +171,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         near = new NearWakes<>(NEAR_WAKES);
         String backend = getKeyedStateBackend().getClass().getSimpleName();
-        useHeldValues = backend.equals("RocksDBKeyedStateBackend") || backend.equals("HeapKeyedStateBackend");
+        useHeldValues =
+                holdValues && (backend.equals("RocksDBKeyedStateBackend") || backend.equals("HeapKeyedStateBackend"));
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -484,6 +498,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             next = DedupAndRoute.earliestExpiry(c.dedup);
         }
         c.dedupWakeMs = next;
+    }
+
+    /** @return whether values are held with near wakes (for tests) */
+    boolean holdsValues() {
+        return useHeldValues;
     }
 
     /** @return the value held with the id's near wake, not yet written, or null (for tests: the current value) */

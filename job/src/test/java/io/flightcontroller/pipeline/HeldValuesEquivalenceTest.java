@@ -1,0 +1,227 @@
+package io.flightcontroller.pipeline;
+
+import static io.flightcontroller.pipeline.HarnessSupport.measures;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flightcontroller.domain.event.ProcessEvent;
+import io.flightcontroller.domain.measure.MeasuresConfig;
+import io.flightcontroller.domain.result.Measurement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The values {@link MeasureByCorrelationId} holds with its near wakes (read instead of the state, written once at the
+ * wake, before each barrier and at the end of input) change no result: random streams of events, redeliveries, late
+ * events, watermarks and checkpoints give, record for record with their timestamps, on every output, the rows of the
+ * same operator writing every change through, on the heap and on RocksDB, with snapshots taken and with the operator
+ * restored from each.
+ */
+class HeldValuesEquivalenceTest {
+
+    private static final MeasuresConfig MEASURES = measures("measures:\n"
+            + "  - name: lead\n    start: a\n    end: b\n    timeout: PT30M\n"
+            + "    slo: {threshold: PT10M, objective: 0.9, window: P28D}\n"
+            + "  - name: lead_cycles\n    start: a\n    end: b\n    every_cycle: true\n"
+            + "    timeout: PT40M\n    key: [correlation_id, payload.x]\n"
+            + "  - name: per_cycle\n    kind: cycle_count\n    start: a\n    end: b\n    every_cycle: true\n"
+            + "    key: [correlation_id, payload.x]\n"
+            + "  - name: total\n    kind: counter\n    events: a\n    key: [correlation_id, payload.x]\n"
+            + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n");
+
+    private static final long MIN = 60_000L;
+    private static final long DEDUP = 15 * MIN;
+    private static final long RETENTION = 20 * MIN;
+
+    /** One step of a stream: an event, a watermark or a checkpoint. */
+    private static final class Step {
+        final ProcessEvent event;
+        final long watermark;
+        final boolean checkpoint;
+
+        Step(ProcessEvent event, long watermark, boolean checkpoint) {
+            this.event = event;
+            this.watermark = watermark;
+            this.checkpoint = checkpoint;
+        }
+    }
+
+    /** 500 steps over four ids, events up to 8 minutes out of order, a tenth redeliveries, some late. */
+    private static List<Step> stream(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Step> out = new ArrayList<>();
+        List<ProcessEvent> sent = new ArrayList<>();
+        long watermark = 0;
+        long max = 0;
+        for (int i = 0; i < 500; i++) {
+            int p = r.nextInt(100);
+            if (p < 70) {
+                ProcessEvent e;
+                if (!sent.isEmpty() && r.nextInt(10) == 0) {
+                    ProcessEvent o = sent.get(r.nextInt(sent.size()));
+                    e = ProcessEvent.of(null, o.getCorrelationId(), o.getEventType(), o.getTimeMs(), o.getPayload());
+                } else {
+                    long t = Math.max(0, max - 8 * MIN + r.nextInt(12) * MIN + r.nextInt(1000));
+                    max = Math.max(max, t);
+                    Map<String, Object> payload = new LinkedHashMap<>();
+                    payload.put("x", String.valueOf(r.nextInt(2)));
+                    String type = new String[] {"a", "b", "heartbeat", "a", "b"}[r.nextInt(5)];
+                    e = ProcessEvent.of(null, "P" + r.nextInt(4), type, t, payload);
+                    sent.add(e);
+                }
+                if (e.getTimeMs() < watermark) {
+                    e.setLateWatermark(watermark); // as the source flags it
+                }
+                out.add(new Step(e, watermark, false));
+            } else if (p < 95) {
+                watermark = Math.max(watermark, Math.min(max, watermark + r.nextInt(8) * MIN));
+                out.add(new Step(null, watermark, false));
+            } else {
+                out.add(new Step(null, watermark, true));
+            }
+        }
+        return out;
+    }
+
+    /** How a run treats checkpoints. */
+    private enum Checkpoints {
+        NONE,
+        SNAPSHOT,
+        SNAPSHOT_AND_RESTORE
+    }
+
+    /** One operator over one stream; every record of every output as text, with its timestamp. */
+    private static final class Run {
+        final String backend;
+        final boolean held;
+        final List<String> rows = new ArrayList<>();
+        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h;
+        long lastWatermark = Long.MIN_VALUE;
+        int mostNearWakes;
+
+        Run(String backend, boolean held) throws Exception {
+            this.backend = backend;
+            this.held = held;
+            h = open(null);
+        }
+
+        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> open(OperatorSubtaskState from)
+                throws Exception {
+            MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION);
+            KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> n =
+                    new KeyedOneInputStreamOperatorTestHarness<>(
+                            held ? op : op.writingThrough(), ProcessEvent::getCorrelationId, Types.STRING);
+            n.setStateBackend(SequenceStateUpgradeTest.backend(backend));
+            if (from != null) {
+                n.initializeState(from);
+            }
+            n.open();
+            assertThat(op.holdsValues()).as("values held").isEqualTo(held);
+            if (from != null && lastWatermark != Long.MIN_VALUE) {
+                n.processWatermark(lastWatermark); // as EndOfInputWatermarkCap sends it again after a restore
+            }
+            return n;
+        }
+
+        void collect() {
+            for (Object o : h.getOutput()) {
+                if (o instanceof StreamRecord) {
+                    rows.add("main|" + text((StreamRecord<?>) o));
+                }
+            }
+            h.getOutput().clear();
+            side(SideOutputs.ALERTS);
+            side(SideOutputs.OUTCOMES);
+            side(SideOutputs.OPEN_CASES);
+            side(MeasureByCorrelationId.ELSEWHERE);
+        }
+
+        <T> void side(OutputTag<T> tag) {
+            Queue<StreamRecord<T>> q = h.getSideOutput(tag);
+            if (q != null) {
+                for (StreamRecord<T> r : q) {
+                    rows.add(tag.getId() + "|" + text(r));
+                }
+                q.clear();
+            }
+        }
+
+        static String text(StreamRecord<?> r) {
+            Object v = r.getValue();
+            String s = v instanceof RoutedEvent
+                    ? ((RoutedEvent) v).measure + "/" + ((RoutedEvent) v).caseKey + "/" + ((RoutedEvent) v).event + "/"
+                            + ((RoutedEvent) v).late
+                    : String.valueOf(v);
+            return s + "|" + (r.hasTimestamp() ? r.getTimestamp() : "none");
+        }
+
+        List<String> over(List<Step> stream, Checkpoints checkpoints) throws Exception {
+            long id = 0;
+            for (Step s : stream) {
+                mostNearWakes = Math.max(mostNearWakes, ((MeasureByCorrelationId) h.getOperator()).nearWakes());
+                if (s.event != null) {
+                    h.processElement(new StreamRecord<>(s.event, s.event.getTimeMs()));
+                } else if (!s.checkpoint) {
+                    h.processWatermark(s.watermark);
+                    lastWatermark = s.watermark;
+                } else if (checkpoints != Checkpoints.NONE) {
+                    h.prepareSnapshotPreBarrier(++id); // what Flink calls before every snapshot
+                    OperatorSubtaskState snapshot = h.snapshot(id, id);
+                    if (checkpoints == Checkpoints.SNAPSHOT_AND_RESTORE) {
+                        collect();
+                        h.close();
+                        h = open(snapshot);
+                    }
+                }
+            }
+            h.endInput();
+            collect();
+            h.close();
+            Collections.sort(rows);
+            return rows;
+        }
+    }
+
+    @Test
+    void heldValuesGiveTheRowsOfWritingThrough_onTheHeapAndRocksDB_acrossSnapshotsAndRestores() throws Exception {
+        int mostNearWakes = 0;
+        for (long seed = 1; seed <= 12; seed++) {
+            List<Step> stream = stream(seed);
+            List<String> reference = new Run("hashmap", false).over(stream, Checkpoints.NONE);
+            assertThat(reference).as("seed %d: rows", seed).hasSizeGreaterThan(50);
+            Run heap = new Run("hashmap", true);
+            assertThat(heap.over(stream, Checkpoints.NONE))
+                    .as("heap, seed %d", seed)
+                    .isEqualTo(reference);
+            mostNearWakes = Math.max(mostNearWakes, heap.mostNearWakes);
+            assertThat(new Run("hashmap", true).over(stream, Checkpoints.SNAPSHOT))
+                    .as("heap, snapshots, seed %d", seed)
+                    .isEqualTo(reference);
+            assertThat(new Run("hashmap", true).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                    .as("heap, restored from each snapshot, seed %d", seed)
+                    .isEqualTo(reference);
+            assertThat(new Run("hashmap", false).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                    .as("heap written through, restored from each snapshot, seed %d", seed)
+                    .isEqualTo(reference);
+            if (seed <= 4) {
+                assertThat(new Run("rocksdb", true).over(stream, Checkpoints.NONE))
+                        .as("RocksDB, seed %d", seed)
+                        .isEqualTo(reference);
+                assertThat(new Run("rocksdb", true).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                        .as("RocksDB, restored from each snapshot, seed %d", seed)
+                        .isEqualTo(reference);
+            }
+        }
+        assertThat(mostNearWakes).as("the streams make near wakes").isGreaterThanOrEqualTo(2);
+    }
+}
