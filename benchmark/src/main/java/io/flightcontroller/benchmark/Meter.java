@@ -39,6 +39,7 @@ final class Meter {
         r.eventsPerS = events / r.wallS;
         r.cpuUsPerEvent = (OS.getProcessCpuTime() - cpu0) / 1e3 / events;
         r.peakHeapMiB = peakHeapMiB();
+        r.load1m = loadAverage();
         r.notes = (r.notes.isEmpty() ? "" : r.notes + "; ") + "gc " + (gcMillis() - gc0) + " ms";
         return r;
     }
@@ -71,6 +72,12 @@ final class Meter {
                 p.resetPeakUsage();
             }
         }
+    }
+
+    /** @return the machine's 1-minute load average now, NaN where the platform gives none (negative) */
+    static double loadAverage() {
+        double l = OS.getSystemLoadAverage();
+        return l < 0 ? Double.NaN : l;
     }
 
     private static double peakHeapMiB() {

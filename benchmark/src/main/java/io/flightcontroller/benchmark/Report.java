@@ -23,7 +23,7 @@ import java.util.Locale;
 final class Report {
     /** Header line of the CSV. */
     static final String CSV_HEADER = "cores,cases,seed,scenario,parallelism,input,events,wall_s,events_per_s_or_value,"
-            + "cpu_us_per_event,peak_heap_mib,notes";
+            + "cpu_us_per_event,peak_heap_mib,load_1m,notes";
 
     private final int cores;
     private final long cases;
@@ -60,7 +60,7 @@ final class Report {
     void print(PrintStream out) {
         out.println();
         out.printf(Locale.ROOT, "Flight Controller benchmark: %d cores, %d cases, seed %d%n", cores, cases, seed);
-        String f = "%-46s %3s %-24s %11s %8s %14s %9s %9s  %s%n";
+        String f = "%-46s %3s %-24s %11s %8s %14s %9s %9s %7s  %s%n";
         out.printf(
                 Locale.ROOT,
                 f,
@@ -72,6 +72,7 @@ final class Report {
                 "events/s|value",
                 "CPU us/ev",
                 "peak MiB",
+                "load 1m",
                 "notes");
         for (Row r : rows) {
             out.printf(
@@ -85,6 +86,7 @@ final class Report {
                     fmt(r.eventsPerS),
                     fmt(r.cpuUsPerEvent),
                     fmt(r.peakHeapMiB),
+                    fmt(r.load1m),
                     r.notes);
         }
     }
@@ -113,6 +115,7 @@ final class Report {
                         num(r.eventsPerS),
                         num(r.cpuUsPerEvent),
                         num(r.peakHeapMiB),
+                        num(r.load1m),
                         q(r.notes)));
             }
         }

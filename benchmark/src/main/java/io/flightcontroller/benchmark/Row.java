@@ -6,7 +6,9 @@ package io.flightcontroller.benchmark;
  * <p>Shape: {@code events} = input lines (or samples, or cases); {@code wallS} in seconds; {@code eventsPerS} is
  * events per second, or the row's value where the notes say so (a ratio, bytes per case, a latency in ms);
  * {@code cpuUsPerEvent} = process CPU time / events in microseconds; {@code peakHeapMiB} = sum of the heap pools' peak
- * usage; NaN = not measured (an empty cell). {@code counters} and {@code sourceReaders} are not columns: they are what
+ * usage; {@code load1m} = the machine's 1-minute load average (runnable and running threads, all processes, as
+ * {@code /proc/loadavg} and {@code OperatingSystemMXBean#getSystemLoadAverage}) when the row's measurement ended, so a
+ * reader sees how shared the cores were; NaN = not measured (an empty cell). {@code counters} and {@code sourceReaders} are not columns: they are what
  * {@link Ratios#rocksdbOverHeap} compares to check that a RocksDB row did its heap twin's work.
  */
 final class Row {
@@ -18,6 +20,7 @@ final class Row {
     double eventsPerS;
     double cpuUsPerEvent = Double.NaN;
     double peakHeapMiB = Double.NaN;
+    double load1m = Double.NaN;
     String notes = "";
     /** The job's counters of a Flight Controller row ({@code records_in}, {@code matched}, ...), in order; else empty. */
     java.util.Map<String, Long> counters = java.util.Map.of();

@@ -28,6 +28,7 @@ class ReportTest {
         measured.wallS = 2.5;
         measured.eventsPerS = 2_356;
         measured.cpuUsPerEvent = 538.25;
+        measured.load1m = 2.5;
         measured.peakHeapMiB = 199;
         measured.notes = "records_in 5890, matched 3778; said \"ok\"";
         report.add(measured);
@@ -65,6 +66,7 @@ class ReportTest {
         assertThat(first.get("events")).isEqualTo("5890");
         assertThat(first.get("wall_s")).isEqualTo("2.500");
         assertThat(first.get("cpu_us_per_event")).isEqualTo("538.250");
+        assertThat(first.get("load_1m")).isEqualTo("2.500");
         assertThat(first.get("notes")).isEqualTo("records_in 5890, matched 3778; said \"ok\"");
         CSVRecord second = records.get(1);
         assertThat(second.get("scenario")).isEqualTo("ratio FC p1 / Esper, JSON");
@@ -72,6 +74,7 @@ class ReportTest {
         assertThat(second.get("wall_s")).isEmpty();
         assertThat(second.get("cpu_us_per_event")).isEmpty();
         assertThat(second.get("peak_heap_mib")).isEmpty();
+        assertThat(second.get("load_1m")).isEmpty();
     }
 
     @Test
@@ -94,5 +97,11 @@ class ReportTest {
                 .contains(" 2,356 ")
                 .contains(" 538 ");
         assertThat(lines.get(3)).startsWith("ratio FC p1 / Esper, JSON").contains(" 0.10 ");
+    }
+
+    @Test
+    void aMeasuredRowCarriesTheMachinesLoadWhenItsMeasurementEnded() {
+        Row r = new Meter().finish(new Row(), 1);
+        assertThat(r.load1m).as("Linux gives a load average").isNotNaN().isGreaterThanOrEqualTo(0.0);
     }
 }

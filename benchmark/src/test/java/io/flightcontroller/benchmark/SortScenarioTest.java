@@ -60,10 +60,12 @@ class SortScenarioTest {
             assertThat(inMemory.notes).contains("in memory");
             assertThat(spilled.scenario).contains("spilled");
             assertThat(spilled.notes).containsPattern("in \\d+ chunks");
-            assertThat(List.of(check, inMemory, spilled)).allSatisfy(r -> {
-                assertThat(r.cpuUsPerEvent).isPositive();
-                assertThat(r.peakHeapMiB).isPositive();
-            });
+            // the check pass only reads the lines: on a fast run its process CPU time can stay within one tick
+            assertThat(check.cpuUsPerEvent).isNotNegative();
+            assertThat(List.of(inMemory, spilled))
+                    .allSatisfy(r -> assertThat(r.cpuUsPerEvent).isPositive());
+            assertThat(List.of(check, inMemory, spilled))
+                    .allSatisfy(r -> assertThat(r.peakHeapMiB).isPositive());
             try (Stream<Path> left = Files.list(work)) {
                 assertThat(left.collect(Collectors.toList()))
                         .as("sorted copies and chunks are deleted")
