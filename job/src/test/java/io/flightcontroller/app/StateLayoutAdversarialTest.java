@@ -40,23 +40,17 @@ class StateLayoutAdversarialTest {
         DeterministicReplayTest.useFolder(dir);
     }
 
-    private static final MeasuresConfig ALL_KINDS = MeasuresYaml.parse("measures:\n"
-            + "  - name: lead\n    start: a\n    end: b\n    timeout: PT30M\n"
-            + "    slo: {threshold: PT10M, objective: 0.9, window: P28D}\n"
-            + "  - name: lead_cycles\n    start: a\n    end: b\n    every_cycle: true\n"
-            + "    timeout: PT40M\n    key: [correlation_id, payload.x]\n"
-            + "  - name: per_cycle\n    kind: cycle_count\n    start: a\n    end: b\n    every_cycle: true\n"
-            + "    key: [correlation_id, payload.x]\n"
-            + "  - name: total\n    kind: counter\n    events: a\n    key: [correlation_id, payload.x]\n"
-            + "  - name: val\n    kind: value\n    events: v\n    expression: 100 * num(ok) / (num(ok) + num(bad))\n"
-            + "    key: [correlation_id, payload.x]\n"
-            + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n"
-            + "  - name: flow\n    kind: sequence\n    steps:\n"
-            + "      - event: a\n      - event: b\n        within: PT8M\n        measure: flow_ab\n"
-            + "      - event: c\n    within: PT25M\n"
-            + "    slo: {threshold: PT12M, objective: 0.9, window: P28D}\n"
-            + "  - name: flow_by_x\n    kind: sequence\n    key: [payload.x]\n    steps:\n"
-            + "      - event: a\n      - event: b\n        within: PT6M\n      - event: c\n    within: PT20M\n");
+    private static final MeasuresConfig ALL_KINDS = allKinds();
+
+    /** @return {@code measures-all-kinds.yaml} (test resources): every kind, in every keying */
+    static MeasuresConfig allKinds() {
+        try (java.io.InputStream in =
+                StateLayoutAdversarialTest.class.getResourceAsStream("/measures-all-kinds.yaml")) {
+            return MeasuresYaml.read(in, "measures-all-kinds.yaml");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Counters that say what happened to every event; each must be equal in both layouts. */
     static final String[] COUNTERS = {

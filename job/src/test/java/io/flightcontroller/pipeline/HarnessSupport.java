@@ -27,6 +27,15 @@ final class HarnessSupport {
         return MeasuresYaml.parse(yaml);
     }
 
+    /** @return the measures file {@code name} of the test resources (e.g. {@code measures-all-kinds.yaml}) */
+    static MeasuresConfig measuresResource(String name) {
+        try (java.io.InputStream in = HarnessSupport.class.getResourceAsStream("/" + name)) {
+            return MeasuresYaml.read(in, name);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The measuring stage exactly as the topology builds it, keyed by {@link RoutedEvent#key()}. */
     static KeyedOneInputStreamOperatorTestHarness<Tuple2<String, String>, RoutedEvent, Measurement> measureHarness(
             MeasuresConfig measures, long caseRetentionMs) throws Exception {

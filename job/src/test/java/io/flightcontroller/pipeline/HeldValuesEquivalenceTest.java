@@ -1,6 +1,6 @@
 package io.flightcontroller.pipeline;
 
-import static io.flightcontroller.pipeline.HarnessSupport.measures;
+import static io.flightcontroller.pipeline.HarnessSupport.measuresResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.domain.event.ProcessEvent;
@@ -29,15 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class HeldValuesEquivalenceTest {
 
-    private static final MeasuresConfig MEASURES = measures("measures:\n"
-            + "  - name: lead\n    start: a\n    end: b\n    timeout: PT30M\n"
-            + "    slo: {threshold: PT10M, objective: 0.9, window: P28D}\n"
-            + "  - name: lead_cycles\n    start: a\n    end: b\n    every_cycle: true\n"
-            + "    timeout: PT40M\n    key: [correlation_id, payload.x]\n"
-            + "  - name: per_cycle\n    kind: cycle_count\n    start: a\n    end: b\n    every_cycle: true\n"
-            + "    key: [correlation_id, payload.x]\n"
-            + "  - name: total\n    kind: counter\n    events: a\n    key: [correlation_id, payload.x]\n"
-            + "  - name: by_payload\n    start: a\n    end: b\n    timeout: PT20M\n    key: [payload.x]\n");
+    /** Every kind, keyed on the correlation id (held here), on it and a field, on a field alone (routed on). */
+    private static final MeasuresConfig MEASURES = measuresResource("measures-all-kinds.yaml");
 
     private static final long MIN = 60_000L;
     private static final long DEDUP = 15 * MIN;
@@ -75,7 +68,11 @@ class HeldValuesEquivalenceTest {
                     max = Math.max(max, t);
                     Map<String, Object> payload = new LinkedHashMap<>();
                     payload.put("x", String.valueOf(r.nextInt(2)));
-                    String type = new String[] {"a", "b", "heartbeat", "a", "b"}[r.nextInt(5)];
+                    String type = new String[] {"a", "b", "c", "v", "heartbeat", "a", "b"}[r.nextInt(7)];
+                    if (type.equals("v")) {
+                        payload.put("ok", (long) r.nextInt(5));
+                        payload.put("bad", (long) r.nextInt(3));
+                    }
                     e = ProcessEvent.of(null, "P" + r.nextInt(4), type, t, payload);
                     sent.add(e);
                 }
