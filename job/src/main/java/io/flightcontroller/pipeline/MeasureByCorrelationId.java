@@ -52,10 +52,11 @@ import org.apache.flink.util.OutputTag;
  * RocksDB); a released case still stored is dropped by the next event or wake ({@link #dropReleased}), and the machine
  * judges a later event by the release time, not by whether the case is still stored
  * ({@code MeasureMachine#releasedAt}). An id's wake that falls within the events already read (mostly an event's own
- * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, with the id's value, which is
- * written once at the wake instead of at each event before it; before each checkpoint's barrier and at the end of
- * input the wakes move into the timer service and the values held are written: on RocksDB each timer registered and
- * fired, and each value written, is a write to RocksDB.
+ * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, and the values of the ids worked on
+ * last are held on the heap ({@link HeldValues}): read once, written once when the id leaves them, instead of at each
+ * event and wake; before each checkpoint's barrier and at the end of input the wakes move into the timer service and
+ * the values held are written: on RocksDB each timer registered and fired, and each value read or written, is an
+ * access to RocksDB.
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -67,13 +68,23 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 CorrelationCases.Releases {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers, as they all were before.
-     * On RocksDB each holds its value's deserialized copy too (its buffered events, case states and up to 64
-     * de-duplication keys as Java objects: a few hundred bytes to a few KiB), so up to about 100 MiB of heap per subtask
-     * at the cap; on the heap backend the values are the state's own objects.
-     */
+    /** The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers. */
     static final int NEAR_WAKES = 32_768;
+
+    /**
+     * The most ids whose value {@link HeldValues} holds per subtask on RocksDB. Each is its value's deserialized copy (a
+     * few hundred bytes to a few KiB), so up to about 100 MiB of heap per subtask at the cap.
+     */
+    static final int HELD_VALUES = 32_768;
+
+    /**
+     * The most ids whose value {@link HeldValues} holds per subtask on the heap backend, where a value held is the
+     * state's own object and a read from state is a hash lookup, not a deserialization: enough for an id's events
+     * within the out-of-orderness bound and its near wake, small enough to stay in the processor's caches. With
+     * {@link #HELD_VALUES} there, the benchmark's heap row took 17 % more CPU per event (`benchmark/README.md`,
+     * "Results: 2026-12-02, afternoon").
+     */
+    static final int HELD_VALUES_HEAP = 1_024;
 
     /** Name of the per-id value state. */
     static final String STATE_NAME = "correlation-cases";
@@ -88,6 +99,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private final long retentionMs;
     /** False: never hold values, whatever the backend (for tests: the reference a held value must match). */
     private boolean holdValues = true;
+    /** The most ids whose value is held, 0 for the backend's default (smaller in tests, to make ids leave often). */
+    private int heldValues;
 
     private transient Map<String, MeasureMachine> machines;
     /** The machine of each measure by its index in the measures file (null for one not held): per event, no lookup. */
@@ -98,14 +111,17 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private transient MapState<Long, Long> spilled;
     private transient InternalTimerService<VoidNamespace> timers;
     /** The id wakes due within the events read, on the heap; moved into {@link #timers} before each checkpoint. */
-    private transient NearWakes<CorrelationCases> near;
+    private transient NearWakes near;
+    /** The values of the ids worked on last, not yet written (null when values are not held). */
+    private transient HeldValues<CorrelationCases> values;
     /**
-     * Whether a near wake's value is used instead of reading the state: on RocksDB, where a read deserializes, and on
-     * the heap backend, where it is a lookup in a large hash map (a cache miss or more per read; reads of the value, held
-     * or not, were 18 % of the measuring task's samples at p=2 in the benchmark's profile of 2026-12-02, midday). Not on any other backend: the changelog
-     * backend materializes the heap's objects without {@code prepareSnapshotPreBarrier}, so an object held across its
-     * snapshot could change while it is written out. On the heap backend no held object spans a snapshot: the move
-     * before the barrier empties {@link NearWakes}, and copy-on-write gives out a fresh object after it.
+     * Whether values are held ({@link #values}) instead of read and written at each event and wake: on RocksDB, where a
+     * read deserializes and a write serializes, and on the heap backend, where a read is a lookup in a large hash map
+     * (a cache miss or more per read; reads of the value were 18 % of the measuring task's samples at p=2 in the
+     * benchmark's profile of 2026-12-02, midday). Not on any other backend: the changelog backend materializes the
+     * heap's objects without {@code prepareSnapshotPreBarrier}, so an object held across its snapshot could change
+     * while it is written out. On the heap backend no held object spans a snapshot: the write before the barrier
+     * empties {@link HeldValues}, and copy-on-write gives out a fresh object after it.
      */
     private transient boolean useHeldValues;
 
@@ -127,6 +143,16 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      */
     MeasureByCorrelationId writingThrough() {
         holdValues = false;
+        return this;
+    }
+
+    /**
+     * For tests: holds the values of at most {@code ids} ids, so that ids leave the values held (and are written) often.
+     *
+     * @return this
+     */
+    MeasureByCorrelationId holdingValuesOfAtMost(int ids) {
+        heldValues = ids;
         return this;
     }
 
@@ -169,10 +195,14 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         spilled = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        near = new NearWakes<>(NEAR_WAKES);
+        near = new NearWakes(NEAR_WAKES);
         String backend = getKeyedStateBackend().getClass().getSimpleName();
         useHeldValues =
                 holdValues && (backend.equals("RocksDBKeyedStateBackend") || backend.equals("HeapKeyedStateBackend"));
+        int room = heldValues > 0
+                ? heldValues
+                : backend.equals("RocksDBKeyedStateBackend") ? HELD_VALUES : HELD_VALUES_HEAP;
+        values = useHeldValues ? new HeldValues<>(room) : null;
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -198,36 +228,42 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         String id;
         while ((id = near.pollDue(watermark)) != null) {
             setCurrentKey(id);
-            CorrelationCases held = near.polledValue();
-            CorrelationCases c = held != null ? held : state.value();
+            CorrelationCases c = read(id);
             if (c != null && c.timerMs == near.polledAt()) { // always: a moved wake leaves NearWakes first
-                wake(c, watermark); // writes the value, or holds it again with its next near wake
-            } else if (held != null) {
-                state.update(held); // never reached: kept so that a value held is never lost
+                wake(c, watermark);
             }
         }
         super.processWatermark(mark);
     }
 
     /**
-     * Moves every near wake into Flink's timer service and writes every value held with one, so the snapshot that
-     * follows holds each id's value and wake exactly as if every change had been written and every wake had been a
-     * timer from the start (the value's {@code timerMs} names it), and a restore, at any parallelism, finds them there.
+     * Moves every near wake into Flink's timer service and writes every value held, so the snapshot that follows holds
+     * each id's value and wake exactly as if every change had been written and every wake had been a timer from the
+     * start (the value's {@code timerMs} names it), and a restore, at any parallelism, finds them there.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        moveNearWakes();
+        writeHeld();
     }
 
-    private void moveNearWakes() throws Exception {
-        near.drainTo((id, timeMs, held) -> {
+    private void writeHeld() throws Exception {
+        near.drainTo((id, timeMs) -> {
             setCurrentKey(id);
-            if (held != null) {
-                state.update(held);
-            }
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
         });
+        if (values != null) {
+            values.drainTo((id, c) -> {
+                setCurrentKey(id);
+                state.update(c); // not empty: an empty value is cleared at once, not held
+            });
+        }
+    }
+
+    /** @return the id's current value: the one held, else the one in state (the key set to {@code id}) */
+    private CorrelationCases read(String id) throws Exception {
+        CorrelationCases c = values != null ? values.get(id) : null;
+        return c != null ? c : state.value();
     }
 
     @Override
@@ -236,10 +272,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         long watermark = timers.currentWatermark();
         maxEventTime = Math.max(maxEventTime, e.getTimeMs());
         long key = e.getIdentity() != 0 ? e.getIdentity() : e.identityHash();
-        CorrelationCases c = near.value(e.getCorrelationId()); // held with its near wake: current, maybe unwritten
-        if (c == null) {
-            c = state.value();
-        }
+        CorrelationCases c = read(e.getCorrelationId());
         if (c != null && remembers(c, key, watermark)) {
             counters.inc(PipelineCounters.DUPLICATE);
             return;
@@ -398,9 +431,9 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * Keeps one wake at the id's earliest work (a near wake when it falls within the events read and
-     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id. With a near wake (and held
-     * values) the value is held with it instead of written: written once, when the id wakes, or before the next
-     * barrier or at the end of input ({@link #moveNearWakes}), not at each event before the wake.
+     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id. With held values the value is
+     * held instead of written: written once, when the id is the least recently used of more than {@link #HELD_VALUES},
+     * or before the next barrier or at the end of input ({@link #writeHeld}), not at each event and wake.
      */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);
@@ -418,18 +451,26 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             }
             c.timerMs = wakeUp;
         }
-        if (isNear && useHeldValues) {
-            near.hold(id, c); // not empty: it has a wake
-        } else if (c.isEmpty()) {
+        if (c.isEmpty()) {
+            if (values != null) {
+                values.remove(id);
+            }
             state.clear();
-        } else {
+        } else if (values == null) {
             state.update(c);
+        } else {
+            CorrelationCases leaving = values.put(id, c);
+            if (leaving != null) { // another id's value, no longer held: written now
+                setCurrentKey(values.evictedId());
+                state.update(leaving);
+                setCurrentKey(id);
+            }
         }
     }
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        CorrelationCases c = state.value();
+        CorrelationCases c = read(timer.getKey());
         if (c == null || timer.getTimestamp() != c.timerMs) {
             return;
         }
@@ -505,9 +546,14 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         return useHeldValues;
     }
 
-    /** @return the value held with the id's near wake, not yet written, or null (for tests: the current value) */
+    /** @return the id's value held, maybe not yet written, or null (for tests: the current value) */
     CorrelationCases held(String id) {
-        return near.value(id);
+        return values == null ? null : values.peek(id);
+    }
+
+    /** @return the number of ids whose value is held now (for tests) */
+    int heldValues() {
+        return values == null ? 0 : values.size();
     }
 
     /** @return the number of ids whose wake is a near one now (for tests: with the timers, one wake per id) */
@@ -522,7 +568,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     @Override
     public void endInput() throws Exception {
-        moveNearWakes(); // the values held are read from state below
+        writeHeld(); // the values held are read from state below
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(
                 VoidNamespace.INSTANCE,

@@ -11,44 +11,34 @@ import java.util.PriorityQueue;
  * registered, deleted or fired is a write to RocksDB and a change to its cached head; a near wake costs a hash map entry
  * and a priority-queue entry. Wakes further ahead (deadlines, releases, de-duplication expiries) stay Flink timers.
  *
- * <p>Each wake can hold the id's value ({@code V}), so the wake, and an event of the id before it, need not read it
- * back (on RocksDB a read and a deserialization each), and the operator can write it once at the wake instead of at
- * every change before it (on RocksDB a serialization and a write each): a value {@link #hold held} is the id's current
- * value, not yet written to state; the operator writes it when the wake is taken ({@link #pollDue}) or moved out
- * ({@link #drainTo}), and a change that moves the wake away from here writes it at once.
- *
- * <p>Not state: the operator moves every near wake, and writes every value held, into Flink's timer service and keyed
- * state before each checkpoint's barrier ({@code prepareSnapshotPreBarrier}) and at the end of input, so a checkpoint
- * or savepoint holds the same timers and values as without this class, no value held here is changed while a snapshot
- * may still read it (the heap backend's copy-on-write hands out a fresh object after a snapshot), and a restore starts
- * with none here. Plain Java: the operator sets the key and writes the state.
+ * <p>Not state: the operator moves every near wake into Flink's timer service before each checkpoint's barrier
+ * ({@code prepareSnapshotPreBarrier}) and at the end of input, so a checkpoint or savepoint holds the same timers as
+ * without this class, and a restore starts with none here. Plain Java: the operator sets the key and registers the
+ * timer. The ids' values are held apart from their wakes ({@link HeldValues}).
  *
  * <p>Shape: at most {@code capacity} ids (beyond it the operator registers a Flink timer); per id one map entry and one
- * queue entry (the same object), about 80 bytes besides the id's string and its value, which the id's records and
- * state already hold (on RocksDB the value held is the one deserialized copy of it on the heap until the wake). An
- * id's wake that moves or goes leaves its old queue entry behind, without its value, until it is polled or the queue
- * is rebuilt (when it holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} skips such entries.
+ * queue entry (the same object), about 80 bytes besides the id's string. An id's wake that moves or goes leaves its old
+ * queue entry behind until it is polled or the queue is rebuilt (when it holds more than twice the ids plus
+ * {@value #SLACK}); {@link #pollDue} skips such entries.
  */
-final class NearWakes<V> {
+final class NearWakes {
     /** Stale queue entries tolerated before a rebuild, besides twice the live ones. */
     static final int SLACK = 1024;
 
     private final int capacity;
     /** Each id's live wake; the queue holds these same objects and the stale ones. */
-    private final Map<String, Wake<V>> at = new HashMap<>();
+    private final Map<String, Wake> at = new HashMap<>();
 
-    private final PriorityQueue<Wake<V>> queue = new PriorityQueue<>();
+    private final PriorityQueue<Wake> queue = new PriorityQueue<>();
     private long polledAt;
-    private V polledValue;
 
     /** Receives each wake {@link #drainTo} moves out. */
-    interface Drain<V> {
+    interface Drain {
         /**
          * @param id the id
          * @param timeMs its wake's time
-         * @param held its value not yet written, or null when it has none here
          */
-        void accept(String id, long timeMs, V held) throws Exception;
+        void accept(String id, long timeMs) throws Exception;
     }
 
     /** @param capacity the most ids held at once */
@@ -58,23 +48,12 @@ final class NearWakes<V> {
 
     /** @return whether the id's wake at {@code timeMs} is held here */
     boolean holds(String id, long timeMs) {
-        Wake<V> w = at.get(id);
+        Wake w = at.get(id);
         return w != null && w.timeMs == timeMs;
     }
 
-    /** @return the value held with the id's wake (its current value, not yet written), or null when none is held */
-    V value(String id) {
-        Wake<V> w = at.get(id);
-        return w == null ? null : w.value;
-    }
-
-    /** Holds the id's current value, not yet written to state, with its wake here (which it must have). */
-    void hold(String id, V value) {
-        at.get(id).value = value;
-    }
-
     /**
-     * Puts the id's wake here, replacing any it had here, without a value: {@link #hold} gives it one.
+     * Puts the id's wake here, replacing any it had here.
      *
      * @return false when full (then nothing changed)
      */
@@ -82,8 +61,8 @@ final class NearWakes<V> {
         if (at.size() >= capacity && !at.containsKey(id)) {
             return false;
         }
-        Wake<V> w = new Wake<>(timeMs, id);
-        forget(at.put(id, w));
+        Wake w = new Wake(timeMs, id);
+        at.put(id, w);
         queue.add(w);
         if (queue.size() > 2 * at.size() + SLACK) {
             queue.clear();
@@ -92,35 +71,25 @@ final class NearWakes<V> {
         return true;
     }
 
-    /** Forgets the id's wake and any value held with it (the caller writes the value). */
+    /** Forgets the id's wake (its queue entry stays, stale, until polled or rebuilt). */
     void remove(String id) {
-        forget(at.remove(id));
-    }
-
-    /** A wake no longer live stays queued until polled or rebuilt: without a value, which it must not keep alive. */
-    private static <V> void forget(Wake<V> stale) {
-        if (stale != null) {
-            stale.value = null;
-        }
+        at.remove(id);
     }
 
     /**
      * Takes the earliest wake at or before the watermark.
      *
-     * @return its id (its time: {@link #polledAt()}, the value held with it, which the caller now writes:
-     *     {@link #polledValue()}), or null when none is due
+     * @return its id (its time: {@link #polledAt()}), or null when none is due
      */
     String pollDue(long watermark) {
-        Wake<V> w;
+        Wake w;
         while ((w = queue.peek()) != null && w.timeMs <= watermark) {
             queue.poll();
             if (at.remove(w.id, w)) { // live (one lookup; a stale entry's id maps to another wake or none)
                 polledAt = w.timeMs;
-                polledValue = w.value;
                 return w.id;
             }
         }
-        polledValue = null;
         return null;
     }
 
@@ -129,15 +98,10 @@ final class NearWakes<V> {
         return polledAt;
     }
 
-    /** @return the value held with the wake {@link #pollDue} last returned, null when none was */
-    V polledValue() {
-        return polledValue;
-    }
-
-    /** Hands every wake here, with its value held (to write), to {@code to} and forgets them all. */
-    void drainTo(Drain<V> to) throws Exception {
-        for (Wake<V> w : at.values()) {
-            to.accept(w.id, w.timeMs, w.value);
+    /** Hands every wake here to {@code to} and forgets them all. */
+    void drainTo(Drain to) throws Exception {
+        for (Wake w : at.values()) {
+            to.accept(w.id, w.timeMs);
         }
         at.clear();
         queue.clear();
@@ -153,11 +117,10 @@ final class NearWakes<V> {
         return queue.size();
     }
 
-    /** An id's wake: its time, the id, and its value not yet written while the wake is live. */
-    private static final class Wake<V> implements Comparable<Wake<V>> {
+    /** An id's wake: its time and the id. */
+    private static final class Wake implements Comparable<Wake> {
         final long timeMs;
         final String id;
-        V value;
 
         Wake(long timeMs, String id) {
             this.timeMs = timeMs;
@@ -165,7 +128,7 @@ final class NearWakes<V> {
         }
 
         @Override
-        public int compareTo(Wake<V> o) {
+        public int compareTo(Wake o) {
             int c = Long.compare(timeMs, o.timeMs);
             return c != 0 ? c : id.compareTo(o.id);
         }

@@ -21,11 +21,12 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The values {@link MeasureByCorrelationId} holds with its near wakes (read instead of the state, written once at the
- * wake, before each barrier and at the end of input) change no result: random streams of events, redeliveries, late
- * events, watermarks and checkpoints give, record for record with their timestamps, on every output, the rows of the
- * same operator writing every change through, on the heap and on RocksDB, with snapshots taken and with the operator
- * restored from each.
+ * The values {@link MeasureByCorrelationId} holds ({@link HeldValues}: read instead of the state, written once when the
+ * id leaves them, before each barrier and at the end of input) change no result: random streams of events,
+ * redeliveries, late events, watermarks and checkpoints give, record for record with their timestamps, on every output,
+ * the rows of the same operator writing every change through, on the heap and on RocksDB, with snapshots taken and with
+ * the operator restored from each, with room for every id and with room for one or two of the four (so that ids leave
+ * the values held, and are written, all the time).
  */
 class HeldValuesEquivalenceTest {
 
@@ -101,20 +102,28 @@ class HeldValuesEquivalenceTest {
     private static final class Run {
         final String backend;
         final boolean held;
+        final int capacity;
         final List<String> rows = new ArrayList<>();
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h;
         long lastWatermark = Long.MIN_VALUE;
         int mostNearWakes;
+        int mostHeldValues;
 
         Run(String backend, boolean held) throws Exception {
+            this(backend, held, 0);
+        }
+
+        Run(String backend, boolean held, int capacity) throws Exception {
             this.backend = backend;
             this.held = held;
+            this.capacity = capacity;
             h = open(null);
         }
 
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> open(OperatorSubtaskState from)
                 throws Exception {
-            MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION);
+            MeasureByCorrelationId op =
+                    new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(capacity);
             KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> n =
                     new KeyedOneInputStreamOperatorTestHarness<>(
                             held ? op : op.writingThrough(), ProcessEvent::getCorrelationId, Types.STRING);
@@ -165,7 +174,9 @@ class HeldValuesEquivalenceTest {
         List<String> over(List<Step> stream, Checkpoints checkpoints) throws Exception {
             long id = 0;
             for (Step s : stream) {
-                mostNearWakes = Math.max(mostNearWakes, ((MeasureByCorrelationId) h.getOperator()).nearWakes());
+                MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
+                mostNearWakes = Math.max(mostNearWakes, op.nearWakes());
+                mostHeldValues = Math.max(mostHeldValues, op.heldValues());
                 if (s.event != null) {
                     h.processElement(new StreamRecord<>(s.event, s.event.getTimeMs()));
                 } else if (!s.checkpoint) {
@@ -192,6 +203,7 @@ class HeldValuesEquivalenceTest {
     @Test
     void heldValuesGiveTheRowsOfWritingThrough_onTheHeapAndRocksDB_acrossSnapshotsAndRestores() throws Exception {
         int mostNearWakes = 0;
+        int mostHeldValues = 0;
         for (long seed = 1; seed <= 12; seed++) {
             List<Step> stream = stream(seed);
             List<String> reference = new Run("hashmap", false).over(stream, Checkpoints.NONE);
@@ -201,6 +213,17 @@ class HeldValuesEquivalenceTest {
                     .as("heap, seed %d", seed)
                     .isEqualTo(reference);
             mostNearWakes = Math.max(mostNearWakes, heap.mostNearWakes);
+            mostHeldValues = Math.max(mostHeldValues, heap.mostHeldValues);
+            for (int capacity = 1; capacity <= 2; capacity++) {
+                Run few = new Run("hashmap", true, capacity);
+                assertThat(few.over(stream, Checkpoints.SNAPSHOT))
+                        .as("heap, room for %d ids' values, snapshots, seed %d", capacity, seed)
+                        .isEqualTo(reference);
+                assertThat(few.mostHeldValues).isEqualTo(capacity);
+                assertThat(new Run("hashmap", true, capacity).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                        .as("heap, room for %d ids' values, restored from each snapshot, seed %d", capacity, seed)
+                        .isEqualTo(reference);
+            }
             assertThat(new Run("hashmap", true).over(stream, Checkpoints.SNAPSHOT))
                     .as("heap, snapshots, seed %d", seed)
                     .isEqualTo(reference);
@@ -217,8 +240,14 @@ class HeldValuesEquivalenceTest {
                 assertThat(new Run("rocksdb", true).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
                         .as("RocksDB, restored from each snapshot, seed %d", seed)
                         .isEqualTo(reference);
+                assertThat(new Run("rocksdb", true, 1).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                        .as("RocksDB, room for one id's value, restored from each snapshot, seed %d", seed)
+                        .isEqualTo(reference);
             }
         }
         assertThat(mostNearWakes).as("the streams make near wakes").isGreaterThanOrEqualTo(2);
+        assertThat(mostHeldValues)
+                .as("the streams hold the values of more than two ids")
+                .isGreaterThan(2);
     }
 }

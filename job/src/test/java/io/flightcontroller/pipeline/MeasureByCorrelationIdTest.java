@@ -75,13 +75,20 @@ class MeasureByCorrelationIdTest {
         return e;
     }
 
-    /** The id's current value: held with its near wake (not yet written), else as stored; or null. */
+    /** The id's current value: held (maybe not yet written), else as stored; or null. */
     private static CorrelationCases stored(
             KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h, String id) throws Exception {
         MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
         if (op.held(id) != null) {
-            return op.held(id); // the current value, written at the wake or before the barrier
+            return op.held(id); // the current value, written when the id leaves the values held or before the barrier
         }
+        return written(h, id);
+    }
+
+    /** The id's value as written to state, or null. */
+    private static CorrelationCases written(
+            KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h, String id) throws Exception {
+        MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
         op.setCurrentKey(id);
         return op.getKeyedStateBackend()
                 .getPartitionedState(
@@ -263,7 +270,7 @@ class MeasureByCorrelationIdTest {
         }
     }
 
-    /** On RocksDB the near wake's value is the id's one deserialized copy: an event before the wake must change it. */
+    /** On RocksDB the value held is the id's one deserialized copy: an event before the wake must change it. */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aWakeWithinTheEventsRead_isHeldOnTheHeap_aWakeBeyondThemIsATimer_andACheckpointTakesTheNearOneAsATimer(
@@ -311,7 +318,44 @@ class MeasureByCorrelationIdTest {
         }
     }
 
-    /** A value held with a near wake is not yet written: the end of input writes it before it reads every id's cases. */
+    /**
+     * A value held is written once: when its id is the least recently used beyond the room for values, or before the
+     * barrier; until then the state has the value as first read (here: none), and a later event reads the one held.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aValueHeldIsWrittenWhenItsIdLeavesTheValuesHeld_orBeforeTheBarrier(String backend) throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(2);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(op, ProcessEvent::getCorrelationId, Types.STRING)) {
+            h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
+            h.open();
+            assertThat(op.holdsValues()).isTrue();
+            send(h, event("P1", "project_requested", t0));
+            send(h, event("P2", "project_requested", t0 + MIN));
+            assertThat(op.heldValues()).isEqualTo(2);
+            assertThat(written(h, "P1")).as("P1 not yet written").isNull();
+            send(h, event("P3", "project_requested", t0 + 2 * MIN));
+            assertThat(op.held("P1")).as("P1 left the values held").isNull();
+            assertThat(written(h, "P1").size).as("P1 written as it left").isEqualTo(1);
+            assertThat(written(h, "P3")).as("P3 held, not yet written").isNull();
+            send(h, event("P1", "project_assigned", t0 + 3 * MIN)); // read back from state; P2 leaves
+            assertThat(written(h, "P2").size).isEqualTo(1);
+            h.processWatermark(t0 + 3 * MIN);
+            assertThat(h.extractOutputValues())
+                    .as("P1 measured from its start written and read back")
+                    .extracting(Measurement::getCorrelationId)
+                    .containsExactly("P1");
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(op.heldValues()).isZero();
+            assertThat(written(h, "P3").size)
+                    .as("P3 written before the barrier")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** A value held is not yet written: the end of input writes it before it reads every id's cases. */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void theEndOfInputReportsACaseWhoseValueIsHeldWithANearWake(String backend) throws Exception {

@@ -1,0 +1,57 @@
+package io.flightcontroller.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The values held in front of the per-correlation-id operator's state ({@link HeldValues}): least recently used out. */
+class HeldValuesTest {
+
+    @Test
+    void beyondTheCapacity_theLeastRecentlyUsedIdLeaves_withItsLatestValue() {
+        HeldValues<String> v = new HeldValues<>(2);
+        assertThat(v.put("a", "a1")).isNull();
+        assertThat(v.put("b", "b1")).isNull();
+        assertThat(v.get("a")).isEqualTo("a1"); // a used last now: b leaves next
+        assertThat(v.put("a", "a2")).isNull(); // the same id: replaced, nothing leaves
+        assertThat(v.put("c", "c1")).isEqualTo("b1");
+        assertThat(v.evictedId()).isEqualTo("b");
+        assertThat(v.get("b")).isNull();
+        assertThat(v.put("d", "d1")).isEqualTo("a2");
+        assertThat(v.evictedId()).isEqualTo("a");
+        assertThat(v.size()).isEqualTo(2);
+    }
+
+    @Test
+    void peekingDoesNotChangeWhichIdLeavesNext() {
+        HeldValues<String> v = new HeldValues<>(2);
+        v.put("a", "a1");
+        v.put("b", "b1");
+        assertThat(v.peek("a")).isEqualTo("a1");
+        assertThat(v.peek("x")).isNull();
+        assertThat(v.put("c", "c1")).isEqualTo("a1");
+    }
+
+    @Test
+    void drainingHandsOverEveryValueOnce_andLeavesNone_aRemovedIdIsNotHandedOver() throws Exception {
+        HeldValues<String> v = new HeldValues<>(10);
+        v.put("a", "a1");
+        v.put("b", "b1");
+        v.put("a", "a2");
+        v.put("c", "c1");
+        v.remove("c");
+        Map<String, String> drained = new LinkedHashMap<>();
+        v.drainTo((id, value) -> assertThat(drained.put(id, value)).isNull());
+        assertThat(drained).containsOnly(Map.entry("a", "a2"), Map.entry("b", "b1"));
+        assertThat(v.size()).isZero();
+        assertThat(v.get("a")).isNull();
+    }
+
+    @Test
+    void aCapacityBelowOneIsRefused_namingIt() {
+        assertThatThrownBy(() -> new HeldValues<String>(0)).hasMessageContaining("capacity must be at least 1, was 0");
+    }
+}
