@@ -38,8 +38,8 @@ import org.apache.flink.util.OutputTag;
  * such a case share one correlation id). Events of the other measures (a case key of payload fields only, sequences)
  * leave on {@link #ELSEWHERE} as {@link RoutedEvent}s, exactly as {@link DedupAndRoute} would have routed them.
  *
- * <p>Shape: per event one read and one write of {@link CorrelationCases} and at most one timer change, instead of one
- * read and write for de-duplication, a serialized hand-over to another task, and per measure the event feeds another
+ * <p>Shape: per event at most one read and one write of {@link CorrelationCases} (fewer while the id's value is held:
+ * {@link HeldValues}) and at most one timer change, instead of one read and write for de-duplication, a serialized hand-over to another task, and per measure the event feeds another
  * read, write and timer. The same rules decide every result: duplicates and late events as {@link DedupAndRoute},
  * buffering, deadlines, late corrections and release as {@link MeasureFunction}, and each output record carries the
  * timestamp the per-measure layout gives it (the event's, or the time of the case's own wake-up), so the two layouts
@@ -240,6 +240,10 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      * Moves every near wake into Flink's timer service and writes every value held, so the snapshot that follows holds
      * each id's value and wake exactly as if every change had been written and every wake had been a timer from the
      * start (the value's {@code timerMs} names it), and a restore, at any parallelism, finds them there.
+     *
+     * <p>Shape: on RocksDB up to {@link #HELD_VALUES} serializations and writes, and up to {@link #NEAR_WAKES} timers
+     * registered, on the task thread before the barrier leaves: at most the writes the held values and near wakes
+     * spared since the last checkpoint.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
@@ -541,7 +545,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         c.dedupWakeMs = next;
     }
 
-    /** @return whether values are held with near wakes (for tests) */
+    /** @return whether values are held ({@link HeldValues}) instead of written through (for tests) */
     boolean holdsValues() {
         return useHeldValues;
     }
