@@ -29,8 +29,6 @@ final class HeldValues<V> {
     /** Access order: the least recently used id first. */
     private final LinkedHashMap<String, V> values = new LinkedHashMap<>(1024, 0.75f, true);
 
-    private String evictedId;
-
     /** Receives each value {@link #drainTo} hands out to write. */
     interface Drain<V> {
         /**
@@ -56,10 +54,10 @@ final class HeldValues<V> {
     /**
      * Holds the id's current value, not yet written, in place of any held for it.
      *
-     * @return the value of the least recently used id when this one made them more than the capacity (no longer held
-     *     here; the caller writes it for {@link #evictedId()}), else null
+     * @return the least recently used id and its value when this one made them more than the capacity (no longer held
+     *     here; the caller writes it), else null
      */
-    V put(String id, V value) {
+    Map.Entry<String, V> put(String id, V value) {
         values.put(id, value);
         if (values.size() <= capacity) {
             return null;
@@ -67,8 +65,7 @@ final class HeldValues<V> {
         Iterator<Map.Entry<String, V>> eldest = values.entrySet().iterator();
         Map.Entry<String, V> e = eldest.next();
         eldest.remove();
-        evictedId = e.getKey();
-        return e.getValue();
+        return e;
     }
 
     /**
@@ -81,11 +78,6 @@ final class HeldValues<V> {
             }
         }
         return null;
-    }
-
-    /** @return the id whose value {@link #put} last handed back */
-    String evictedId() {
-        return evictedId;
     }
 
     /** Forgets the id's value held here, if any (the caller writes or clears the state). */

@@ -463,10 +463,10 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         } else if (values == null) {
             state.update(c);
         } else {
-            CorrelationCases leaving = values.put(id, c);
+            Map.Entry<String, CorrelationCases> leaving = values.put(id, c);
             if (leaving != null) { // another id's value, no longer held: written now
-                setCurrentKey(values.evictedId());
-                state.update(leaving);
+                setCurrentKey(leaving.getKey());
+                state.update(leaving.getValue());
                 setCurrentKey(id);
             }
         }

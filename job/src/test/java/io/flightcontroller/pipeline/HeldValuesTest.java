@@ -17,11 +17,9 @@ class HeldValuesTest {
         assertThat(v.put("b", "b1")).isNull();
         assertThat(v.get("a")).isEqualTo("a1"); // a used last now: b leaves next
         assertThat(v.put("a", "a2")).isNull(); // the same id: replaced, nothing leaves
-        assertThat(v.put("c", "c1")).isEqualTo("b1");
-        assertThat(v.evictedId()).isEqualTo("b");
+        assertThat(v.put("c", "c1")).isEqualTo(Map.entry("b", "b1"));
         assertThat(v.get("b")).isNull();
-        assertThat(v.put("d", "d1")).isEqualTo("a2");
-        assertThat(v.evictedId()).isEqualTo("a");
+        assertThat(v.put("d", "d1")).isEqualTo(Map.entry("a", "a2"));
         assertThat(v.size()).isEqualTo(2);
     }
 
@@ -32,7 +30,7 @@ class HeldValuesTest {
         v.put("b", "b1");
         assertThat(v.peek("a")).isEqualTo("a1");
         assertThat(v.peek("x")).isNull();
-        assertThat(v.put("c", "c1")).isEqualTo("a1");
+        assertThat(v.put("c", "c1")).isEqualTo(Map.entry("a", "a1"));
     }
 
     @Test
