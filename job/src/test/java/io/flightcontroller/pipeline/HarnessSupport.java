@@ -112,4 +112,36 @@ final class HarnessSupport {
         Accumulator<?, ?> a = acc.get(name);
         return a == null ? 0 : ((Number) a.getLocalValue()).longValue();
     }
+
+    /**
+     * Moves every record of the main output and of the side outputs {@code sides} out of the harness into {@code rows},
+     * each as {@code output|value|timestamp} ({@link #recordText}): for tests that compare two runs record for record.
+     */
+    static void drainRecords(AbstractStreamOperatorTestHarness<?> h, List<String> rows, OutputTag<?>... sides) {
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord) {
+                rows.add("main|" + recordText((StreamRecord<?>) o));
+            }
+        }
+        h.getOutput().clear();
+        for (OutputTag<?> tag : sides) {
+            java.util.Queue<? extends StreamRecord<?>> q = h.getSideOutput(tag);
+            if (q != null) {
+                for (StreamRecord<?> r : q) {
+                    rows.add(tag.getId() + "|" + recordText(r));
+                }
+                q.clear();
+            }
+        }
+    }
+
+    /** @return a record's value as text (a {@link RoutedEvent} field by field) and its timestamp */
+    static String recordText(StreamRecord<?> r) {
+        Object v = r.getValue();
+        String s = v instanceof RoutedEvent
+                ? ((RoutedEvent) v).measure + "/" + ((RoutedEvent) v).caseKey + "/" + ((RoutedEvent) v).event + "/"
+                        + ((RoutedEvent) v).late
+                : String.valueOf(v);
+        return s + "|" + (r.hasTimestamp() ? r.getTimestamp() : "none");
+    }
 }

@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.pipeline.HarnessReplay.Checkpoints;
+import io.flightcontroller.pipeline.HarnessReplay.Step;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
@@ -37,23 +36,10 @@ class HeldValuesEquivalenceTest {
     private static final long DEDUP = 15 * MIN;
     private static final long RETENTION = 20 * MIN;
 
-    /** One step of a stream: an event, a watermark or a checkpoint. */
-    private static final class Step {
-        final ProcessEvent event;
-        final long watermark;
-        final boolean checkpoint;
-
-        Step(ProcessEvent event, long watermark, boolean checkpoint) {
-            this.event = event;
-            this.watermark = watermark;
-            this.checkpoint = checkpoint;
-        }
-    }
-
     /** 500 steps over four ids, events up to 8 minutes out of order, a tenth redeliveries, some late. */
-    private static List<Step> stream(long seed) {
+    private static List<Step<ProcessEvent>> stream(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        List<Step> out = new ArrayList<>();
+        List<Step<ProcessEvent>> out = new ArrayList<>();
         List<ProcessEvent> sent = new ArrayList<>();
         long watermark = 0;
         long max = 0;
@@ -80,32 +66,22 @@ class HeldValuesEquivalenceTest {
                 if (e.getTimeMs() < watermark) {
                     e.setLateWatermark(watermark); // as the source flags it
                 }
-                out.add(new Step(e, watermark, false));
+                out.add(Step.event(e));
             } else if (p < 95) {
                 watermark = Math.max(watermark, Math.min(max, watermark + r.nextInt(8) * MIN));
-                out.add(new Step(null, watermark, false));
+                out.add(Step.watermark(watermark));
             } else {
-                out.add(new Step(null, watermark, true));
+                out.add(Step.checkpoint());
             }
         }
         return out;
     }
 
-    /** How a run treats checkpoints. */
-    private enum Checkpoints {
-        NONE,
-        SNAPSHOT,
-        SNAPSHOT_AND_RESTORE
-    }
-
-    /** One operator over one stream; every record of every output as text, with its timestamp. */
-    private static final class Run {
+    /** One operator over one stream. */
+    private static final class Run extends HarnessReplay<ProcessEvent> {
         final String backend;
         final boolean held;
         final int capacity;
-        final List<String> rows = new ArrayList<>();
-        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h;
-        long lastWatermark = Long.MIN_VALUE;
         int mostNearWakes;
         int mostHeldValues;
 
@@ -117,10 +93,11 @@ class HeldValuesEquivalenceTest {
             this.backend = backend;
             this.held = held;
             this.capacity = capacity;
-            h = open(null);
+            start();
         }
 
-        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> open(OperatorSubtaskState from)
+        @Override
+        KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness(OperatorSubtaskState from)
                 throws Exception {
             MeasureByCorrelationId op =
                     new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(capacity);
@@ -133,70 +110,26 @@ class HeldValuesEquivalenceTest {
             }
             n.open();
             assertThat(op.holdsValues()).as("values held").isEqualTo(held);
-            if (from != null && lastWatermark != Long.MIN_VALUE) {
-                n.processWatermark(lastWatermark); // as EndOfInputWatermarkCap sends it again after a restore
-            }
             return n;
         }
 
-        void collect() {
-            for (Object o : h.getOutput()) {
-                if (o instanceof StreamRecord) {
-                    rows.add("main|" + text((StreamRecord<?>) o));
-                }
-            }
-            h.getOutput().clear();
-            side(SideOutputs.ALERTS);
-            side(SideOutputs.OUTCOMES);
-            side(SideOutputs.OPEN_CASES);
-            side(MeasureByCorrelationId.ELSEWHERE);
+        @Override
+        long timestampOf(ProcessEvent e) {
+            return e.getTimeMs();
         }
 
-        <T> void side(OutputTag<T> tag) {
-            Queue<StreamRecord<T>> q = h.getSideOutput(tag);
-            if (q != null) {
-                for (StreamRecord<T> r : q) {
-                    rows.add(tag.getId() + "|" + text(r));
-                }
-                q.clear();
-            }
+        @Override
+        OutputTag<?>[] sides() {
+            return new OutputTag<?>[] {
+                SideOutputs.ALERTS, SideOutputs.OUTCOMES, SideOutputs.OPEN_CASES, MeasureByCorrelationId.ELSEWHERE
+            };
         }
 
-        static String text(StreamRecord<?> r) {
-            Object v = r.getValue();
-            String s = v instanceof RoutedEvent
-                    ? ((RoutedEvent) v).measure + "/" + ((RoutedEvent) v).caseKey + "/" + ((RoutedEvent) v).event + "/"
-                            + ((RoutedEvent) v).late
-                    : String.valueOf(v);
-            return s + "|" + (r.hasTimestamp() ? r.getTimestamp() : "none");
-        }
-
-        List<String> over(List<Step> stream, Checkpoints checkpoints) throws Exception {
-            long id = 0;
-            for (Step s : stream) {
-                MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
-                mostNearWakes = Math.max(mostNearWakes, op.nearWakes());
-                mostHeldValues = Math.max(mostHeldValues, op.heldValues());
-                if (s.event != null) {
-                    h.processElement(new StreamRecord<>(s.event, s.event.getTimeMs()));
-                } else if (!s.checkpoint) {
-                    h.processWatermark(s.watermark);
-                    lastWatermark = s.watermark;
-                } else if (checkpoints != Checkpoints.NONE) {
-                    h.prepareSnapshotPreBarrier(++id); // what Flink calls before every snapshot
-                    OperatorSubtaskState snapshot = h.snapshot(id, id);
-                    if (checkpoints == Checkpoints.SNAPSHOT_AND_RESTORE) {
-                        collect();
-                        h.close();
-                        h = open(snapshot);
-                    }
-                }
-            }
-            h.endInput();
-            collect();
-            h.close();
-            Collections.sort(rows);
-            return rows;
+        @Override
+        void beforeStep() {
+            MeasureByCorrelationId op = (MeasureByCorrelationId) h.getOperator();
+            mostNearWakes = Math.max(mostNearWakes, op.nearWakes());
+            mostHeldValues = Math.max(mostHeldValues, op.heldValues());
         }
     }
 
@@ -205,7 +138,7 @@ class HeldValuesEquivalenceTest {
         int mostNearWakes = 0;
         int mostHeldValues = 0;
         for (long seed = 1; seed <= 12; seed++) {
-            List<Step> stream = stream(seed);
+            List<Step<ProcessEvent>> stream = stream(seed);
             List<String> reference = new Run("hashmap", false).over(stream, Checkpoints.NONE);
             assertThat(reference).as("seed %d: rows", seed).hasSizeGreaterThan(50);
             Run heap = new Run("hashmap", true);

@@ -1,0 +1,113 @@
+package io.flightcontroller.pipeline;
+
+import io.flightcontroller.domain.result.Measurement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One keyed operator replayed in Flink's operator test harness over a stream of events, watermarks and checkpoints,
+ * every record of every output kept as text with its timestamp: for tests that compare two ways of running the same
+ * operator record for record. A checkpoint is what Flink does (the barrier's {@code prepareSnapshotPreBarrier}, then
+ * the snapshot), and, when asked, a restore from it into a new operator, which is sent the last watermark again as
+ * {@link EndOfInputWatermarkCap} sends it after a restore.
+ *
+ * @param <E> the operator's input
+ */
+abstract class HarnessReplay<E> {
+
+    /** One step of a stream: an event, a watermark or a checkpoint. */
+    static final class Step<E> {
+        final E event;
+        final long watermark;
+        final boolean checkpoint;
+
+        private Step(E event, long watermark, boolean checkpoint) {
+            this.event = event;
+            this.watermark = watermark;
+            this.checkpoint = checkpoint;
+        }
+
+        static <E> Step<E> event(E event) {
+            return new Step<>(event, Long.MIN_VALUE, false);
+        }
+
+        static <E> Step<E> watermark(long watermark) {
+            return new Step<>(null, watermark, false);
+        }
+
+        static <E> Step<E> checkpoint() {
+            return new Step<>(null, Long.MIN_VALUE, true);
+        }
+    }
+
+    /** How a run treats the checkpoints of its stream. */
+    enum Checkpoints {
+        NONE,
+        SNAPSHOT,
+        SNAPSHOT_AND_RESTORE
+    }
+
+    final List<String> rows = new ArrayList<>();
+    KeyedOneInputStreamOperatorTestHarness<String, E, Measurement> h;
+    private long lastWatermark = Long.MIN_VALUE;
+
+    /**
+     * @param from a snapshot to restore, or null
+     * @return a new harness of a new operator, restored from {@code from}, opened
+     */
+    abstract KeyedOneInputStreamOperatorTestHarness<String, E, Measurement> harness(OperatorSubtaskState from)
+            throws Exception;
+
+    /** @return the record timestamp of an event (its event time, as the topology stamps it) */
+    abstract long timestampOf(E event);
+
+    /** @return the side outputs whose records are compared, besides the main output */
+    abstract OutputTag<?>[] sides();
+
+    /** Called before each step, with {@link #h}'s operator as it is then (for what a test counts). */
+    void beforeStep() {}
+
+    /** Opens the first harness; subclasses call it once their fields are set. */
+    final void start() throws Exception {
+        h = harness(null);
+    }
+
+    private void collect() {
+        HarnessSupport.drainRecords(h, rows, sides());
+    }
+
+    /** @return every record of every output over the stream, sorted */
+    List<String> over(List<Step<E>> stream, Checkpoints checkpoints) throws Exception {
+        long id = 0;
+        for (Step<E> s : stream) {
+            beforeStep();
+            if (s.event != null) {
+                h.processElement(new StreamRecord<>(s.event, timestampOf(s.event)));
+            } else if (!s.checkpoint) {
+                h.processWatermark(s.watermark);
+                lastWatermark = s.watermark;
+            } else if (checkpoints != Checkpoints.NONE) {
+                h.prepareSnapshotPreBarrier(++id); // what Flink calls before every snapshot
+                OperatorSubtaskState snapshot = h.snapshot(id, id);
+                if (checkpoints == Checkpoints.SNAPSHOT_AND_RESTORE) {
+                    collect();
+                    h.close();
+                    h = harness(snapshot);
+                    if (lastWatermark != Long.MIN_VALUE) {
+                        h.processWatermark(lastWatermark); // as EndOfInputWatermarkCap sends it again after a restore
+                    }
+                }
+            }
+        }
+        h.endInput();
+        collect();
+        h.close();
+        Collections.sort(rows);
+        return rows;
+    }
+}
