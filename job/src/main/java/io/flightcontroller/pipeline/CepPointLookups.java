@@ -41,14 +41,17 @@ import org.apache.flink.runtime.state.VoidNamespace;
  * <p>Shape: per key, one entry holding CEP's four maps, read whole and written whole. A sequence case holds a few
  * events (one per step reached, plus the queued ones), so an entry is a few hundred bytes. On the heap the value is
  * the stored object, changed in place and stored again after each change (as Flink's heap map state does). On RocksDB
- * ({@code keepReads}) the maps of the key last read are kept, and changes to them are written once, when another key
- * reads them or a snapshot is taken ({@link #flush}): flink-cep reads and changes the same maps several times per
- * event and per timer, and the operator's callbacks come key by key. A key whose maps grow large costs their size on
- * each read and write on RocksDB (never on the heap).
+ * ({@code held} above 0) the maps of the keys worked on last are kept ({@link HeldValueState}), and changes to them
+ * are written once, when the key leaves them or a snapshot is taken ({@link #flush}): flink-cep reads and changes the
+ * same maps several times per event and again at the event's timer, seconds of event time later. A key whose maps
+ * grow large costs their size on each read and write on RocksDB (never on the heap).
  *
  * <p>Measured in the benchmark ({@code benchmark/README.md}, "Results: 2026-12-02"). The operator that uses it
  * ({@link SequenceOperator}) is otherwise flink-cep's own {@code CepOperator}: this class changes where CEP's maps
  * live, not what CEP does with them.
+ *
+ * <p>flink-cep's NFA state (a value per key, {@link #NFA_STATE}) is handed out the same way, kept for the same keys
+ * on RocksDB: a value it reads counts as changed, as on the heap, where flink-cep's changes in place stay.
  *
  * <p>State written by the earlier layout (CEP's map states, one entry per map entry) is moved into the values when a
  * snapshot is restored ({@link #moveEarlierLayout}).
@@ -61,33 +64,35 @@ final class CepPointLookups {
             "sharedBuffer-events",
             "sharedBuffer-events-count");
 
+    /**
+     * flink-cep's value state of a key's NFA (flink-cep 1.20 and 2.2: {@code CepOperator}), kept as the maps are: read
+     * and written at each event and timer of the key.
+     */
+    static final String NFA_STATE = "nfaStateName";
+
     /** The value that holds CEP's four maps of a key. */
     static final String VALUE_NAME = "flink-cep-maps/one-value-per-key";
 
     private final MapStateDescriptor<?, ?>[] earlier = new MapStateDescriptor<?, ?>[CEP_MAP_STATES.size()];
     private final OneValueMapState<?, ?>[] views = new OneValueMapState<?, ?>[CEP_MAP_STATES.size()];
     private final KeyedStateBackend<Object> backend;
-    private final boolean keepReads;
-    private ValueState<Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>>>
+    private final int held;
+    /** The value of each key's four maps, with the maps of the keys worked on last held ({@link #held} of them). */
+    private HeldValueState<Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>>>
             value;
-
-    /** With {@link #keepReads}: the key of {@link #last}, or null (nothing kept). */
-    private Object lastKey;
-    /** The maps of {@link #lastKey}, or null if it has none. */
-    private Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> last;
-    /** Whether {@link #last} has changes not yet written. */
-    private boolean dirty;
+    /** flink-cep's NFA states, with those of the keys worked on last held; null until flink-cep asks for them. */
+    private HeldValueState<?> nfa;
 
     /**
      * @param backend the operator's keyed state backend
-     * @param keepReads keep the last key's maps and write their changes once (RocksDB); false to write every change
-     *     through (the heap, whose value is the stored object; any backend whose snapshots may run without the
-     *     operator's {@code snapshotState}, such as the changelog backend)
+     * @param held the most keys whose maps are kept, their changes written once when the key leaves them or at
+     *     {@link #flush} (RocksDB); 0 to write every change through (the heap, whose value is the stored object; any
+     *     backend whose snapshots may run without the operator's {@code snapshotState}, such as the changelog backend)
      */
     @SuppressWarnings("unchecked")
-    CepPointLookups(KeyedStateBackend<?> backend, boolean keepReads) {
+    CepPointLookups(KeyedStateBackend<?> backend, int held) {
         this.backend = (KeyedStateBackend<Object>) backend;
-        this.keepReads = keepReads;
+        this.held = held;
     }
 
     /**
@@ -98,6 +103,15 @@ final class CepPointLookups {
         KeyedStateStore store = context.getKeyedStateStore();
         KeyedStateStore wrapped = (KeyedStateStore) Proxy.newProxyInstance(
                 KeyedStateStore.class.getClassLoader(), new Class<?>[] {KeyedStateStore.class}, (p, method, args) -> {
+                    if (method.getName().equals("getState")
+                            && args != null
+                            && args.length == 1
+                            && args[0] instanceof ValueStateDescriptor
+                            && NFA_STATE.equals(((ValueStateDescriptor<?>) args[0]).getName())) {
+                        nfa = new HeldValueState<>(
+                                store.getState((ValueStateDescriptor<?>) args[0]), backend, held, true);
+                        return nfa;
+                    }
                     if (method.getName().equals("getMapState")
                             && args != null
                             && args.length == 1
@@ -173,7 +187,11 @@ final class CepPointLookups {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("flink-cep did not ask for the map states " + missing);
         }
-        value = store.getState(new ValueStateDescriptor<>(VALUE_NAME, new TupleSerializer(Tuple4.class, fields)));
+        value = new HeldValueState<>(
+                store.getState(new ValueStateDescriptor<>(VALUE_NAME, new TupleSerializer(Tuple4.class, fields))),
+                backend,
+                held,
+                false);
     }
 
     /**
@@ -185,42 +203,28 @@ final class CepPointLookups {
         if (value == null) {
             throw new IllegalStateException("flink-cep used its map states before it had asked for all of them");
         }
-        Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t;
-        if (keepReads) {
-            Object key = backend.getCurrentKey();
-            if (lastKey == null || !lastKey.equals(key)) {
-                flush();
-                last = value.value();
-                lastKey = key;
-            }
-            t = last;
-        } else {
-            t = value.value();
-        }
+        Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t = value.value();
         if (t == null && forWrite) {
             t = Tuple4.of(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
-            if (keepReads) {
-                last = t;
-            }
         }
         return t;
     }
 
-    /** A map of {@code t} (the current key's) changed. */
-    private void changed(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
-            throws Exception {
-        if (keepReads) {
-            if (t != last) {
-                throw new IllegalStateException(
-                        "a flink-cep map state was changed through a read of another key (" + lastKey + ")");
-            }
-            dirty = true;
-        } else {
-            store(t);
+    /**
+     * Before a change through an iterator, which holds the maps it was read from: refuses maps that are not the
+     * current key's kept ones, so a change never lands on another key (kept maps only; on the heap the maps are the
+     * stored objects).
+     */
+    private void checkCurrent(
+            Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t) {
+        if (held > 0 && value.peek() != t) {
+            throw new IllegalStateException("a flink-cep map state was changed through a read of another key"
+                    + " (the current key is " + backend.getCurrentKey() + ")");
         }
     }
 
-    private void store(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
+    /** A map of {@code t} (the current key's) changed: stored, or with kept maps written when the key leaves them. */
+    private void changed(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
             throws Exception {
         if (t.f0.isEmpty() && t.f1.isEmpty() && t.f2.isEmpty() && t.f3.isEmpty()) {
             value.clear();
@@ -230,25 +234,15 @@ final class CepPointLookups {
     }
 
     /**
-     * Writes the kept key's changes, under that key, and forgets what was kept. Called when another key reads the
-     * maps and before a snapshot (so the snapshot has every change and no object it may still be writing out is
-     * changed afterwards; the final checkpoint after the end of input included).
+     * Writes the changes of the maps and NFA states kept, each under its key, and forgets them. Called before a snapshot (so the
+     * snapshot has every change and no object it may still be writing out is changed afterwards; the final checkpoint
+     * after the end of input included) and before the state is read by other means.
      */
     void flush() throws Exception {
-        if (dirty && lastKey != null) {
-            Object current = backend.getCurrentKey();
-            backend.setCurrentKey(lastKey);
-            try {
-                store(last);
-            } finally {
-                if (current != null) {
-                    backend.setCurrentKey(current);
-                }
-            }
+        value.flush();
+        if (nfa != null) {
+            nfa.flush();
         }
-        dirty = false;
-        lastKey = null;
-        last = null;
     }
 
     /** @return the names of the CEP map states handed out so far */
@@ -444,6 +438,7 @@ final class CepPointLookups {
 
                         @Override
                         public V setValue(V v) {
+                            owner.checkCurrent(t);
                             V old = e.setValue(v);
                             changed(t);
                             return old;
@@ -454,6 +449,7 @@ final class CepPointLookups {
 
                 @Override
                 public void remove() {
+                    owner.checkCurrent(t);
                     it.remove();
                     changed(t);
                 }

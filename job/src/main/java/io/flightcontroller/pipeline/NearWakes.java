@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * The wakes of {@link MeasureByCorrelationId} that fall within the events already read (at or before the greatest event
+ * The wakes of {@link MeasureByCorrelationId} (and the timers {@link SequenceOperator}'s flink-cep registers for the
+ * events it holds) that fall within the events already read (at or before the greatest event
  * time the subtask has seen: mostly an event's own due time, which the watermark passes within the out-of-orderness
  * bound), kept on the heap instead of in Flink's timer service. On RocksDB, the backend Managed Flink runs, every timer
  * registered, deleted or fired is a write to RocksDB and a change to its cached head; a near wake costs a hash map entry
@@ -44,6 +45,11 @@ final class NearWakes {
     /** @param capacity the most ids held at once */
     NearWakes(int capacity) {
         this.capacity = capacity;
+    }
+
+    /** @return whether a wake of the id is held here */
+    boolean has(String id) {
+        return at.containsKey(id);
     }
 
     /** @return whether the id's wake at {@code timeMs} is held here */

@@ -37,6 +37,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.InternalTimerServiceImpl;
+import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -100,15 +101,40 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     private static final Comparator<ProcessEvent> BY_TIME =
             Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
 
+    /**
+     * The most keys per subtask whose case, NFA state and CEP maps are held on the heap on RocksDB
+     * ({@link HeldValueState}): a key's event and the timer CEP sets at its time come seconds of event time apart, its
+     * next step minutes to hours later. Each key held costs the deserialized copies of its three values (a few hundred
+     * bytes to a few KiB: the events CEP holds for it), so up to about 30 MiB of heap per subtask at the cap.
+     */
+    static final int HELD_KEYS = 16_384;
+
+    /** The most keys whose CEP timer {@link NearWakes} holds per subtask; beyond it they are Flink timers. */
+    static final int NEAR_WAKES = 32_768;
+
     private final MeasureDefinition def;
     private final long retentionMs;
+    /** The most keys whose values are held on RocksDB, 0 for {@link #HELD_KEYS} (smaller in tests). */
+    private int heldKeys;
+    /** The most keys whose CEP timer is a near wake ({@link #NEAR_WAKES}; in tests fewer, or 0 for none). */
+    private int nearCapacity = NEAR_WAKES;
+
     private final boolean hasLimits;
     private final SequenceMatchFunction function;
 
     private long lastWatermark = Long.MIN_VALUE;
+    /** The greatest event time this subtask has been given (epoch ms): a CEP timer at or before it is a near wake. */
+    private transient long maxEventTime;
+    /**
+     * The timers flink-cep registers for the events it holds (one at each event's time, which the watermark passes
+     * within the out-of-orderness bound), held on the heap rather than in Flink's timer service; moved into it before
+     * each checkpoint's barrier.
+     */
+    private transient NearWakes near;
+
     private transient SequenceMachine machine;
     private transient PipelineCounters counters;
-    private transient ValueState<SequenceCase> cases;
+    private transient HeldValueState<SequenceCase> cases;
     /** Late events that arrived before this operator's watermark reached the one they were late behind. */
     private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
 
@@ -181,13 +207,47 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         this.function = function;
     }
 
+    /**
+     * For tests: on RocksDB holds the values of at most {@code keys} keys, so that keys leave them (and are written)
+     * often.
+     *
+     * @return this
+     */
+    SequenceOperator holdingKeysOfAtMost(int keys) {
+        heldKeys = keys;
+        return this;
+    }
+
+    /**
+     * For tests: holds the CEP timers of at most {@code keys} keys as near wakes (0: every timer is Flink's).
+     *
+     * @return this
+     */
+    SequenceOperator nearWakesOfAtMost(int keys) {
+        nearCapacity = keys;
+        return this;
+    }
+
+    /** Writes the values held for the keys worked on last (RocksDB): before a snapshot and the end of input's scan. */
+    private void flushHeld() throws Exception {
+        pointLookups.flush();
+        cases.flush();
+    }
+
+    /** @return the number of keys whose case is held now (for tests) */
+    int heldCases() {
+        return cases.size();
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
-        // the last key's maps kept only on RocksDB, where a read deserializes and a write serializes; elsewhere
-        // (the heap, or the changelog backend, whose snapshots of the heap run without snapshotState) written through
-        pointLookups =
-                new CepPointLookups(backend, backend.getClass().getSimpleName().equals("RocksDBKeyedStateBackend"));
+        // the values of the keys worked on last kept only on RocksDB, where a read deserializes and a write serializes;
+        // elsewhere (the heap, or the changelog backend, whose snapshots of the heap run without snapshotState) every
+        // change written through
+        boolean rocksDb = backend.getClass().getSimpleName().equals("RocksDBKeyedStateBackend");
+        int held = !rocksDb ? 0 : heldKeys > 0 ? heldKeys : HELD_KEYS;
+        pointLookups = new CepPointLookups(backend, held);
         super.initializeState(pointLookups.wrap(context));
         try {
             pointLookups.bind(context.getKeyedStateStore());
@@ -207,7 +267,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                         moved);
             }
         }
-        cases = context.getKeyedStateStore().getState(CASES);
+        cases = new HeldValueState<>(context.getKeyedStateStore().getState(CASES), backend, held, true);
         lateHeld = context.getKeyedStateStore()
                 .getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
                         "sequence-late-held", RoutedEvent.TYPE));
@@ -218,7 +278,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
-        pointLookups.flush(); // the changes kept for the last key (RocksDB) are in the snapshot
+        flushHeld(); // the values kept for the keys worked on last (RocksDB) are in the snapshot
         super.snapshotState(context);
     }
 
@@ -229,6 +289,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         counters = new PipelineCounters(getRuntimeContext());
         callbacks = new ArrayList<>();
         timers = getInternalTimerService(CEP_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        near = new NearWakes(nearCapacity);
+        maxEventTime = Long.MIN_VALUE;
         stagedWatermark = timerWatermark();
         setCepField("timerService", withoutWindowTimers(timers));
         function.handTo(new SequenceMatchFunction.Matches() {
@@ -246,7 +308,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     /**
      * The timer service as CEP sees it: the same service, except that a timer CEP registers while it processes the
-     * events a timer made due ({@link #stepOfCase}) is not registered. flink-cep 1.20 registers only one kind there: a
+     * events a timer made due ({@link #stepOfCase}) is not registered, and the timer it registers for an event it holds
+     * (at the event's time) is a near wake ({@link #near}) when the key has none and {@link NearWakes} has room: on
+     * RocksDB every timer registered and fired is a write to RocksDB and a change to its cached head. flink-cep 1.20 registers only one kind there: a
      * first-to-last window timer at {@code t + window} for a new first step, and, within the same call, for every
      * event it processes after one ({@code isNewStartPartialMatch} is reset only at the end of the call), timers that
      * would outlive the case by up to the window. The case's own timer ({@link #save}) fires at its earliest limit,
@@ -259,8 +323,15 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 InternalTimerService.class.getClassLoader(),
                 new Class<?>[] {InternalTimerService.class},
                 (p, method, args) -> {
-                    if (inCepStep && method.getName().equals("registerEventTimeTimer")) {
-                        return null;
+                    if (method.getName().equals("registerEventTimeTimer")) {
+                        if (inCepStep) {
+                            return null;
+                        }
+                        String key = (String) getCurrentKey();
+                        long t = (Long) args[1];
+                        if (near.holds(key, t) || (t <= maxEventTime && !near.has(key) && near.add(key, t))) {
+                            return null;
+                        }
                     }
                     try {
                         return method.invoke(service, args);
@@ -330,6 +401,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     @Override
     public void processElement(StreamRecord<RoutedEvent> element) throws Exception {
         RoutedEvent r = element.getValue();
+        maxEventTime = Math.max(maxEventTime, element.hasTimestamp() ? element.getTimestamp() : r.event.getTimeMs());
         if (r.late && timers.currentWatermark() < r.event.getLateWatermark()) {
             // this operator has not yet seen the case as it stood at the watermark the event was late behind (another
             // channel holds its watermark back): judge it when it has, so the result does not depend on timing
@@ -372,8 +444,50 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         if (mark.getTimestamp() == Long.MAX_VALUE) {
             return; // the end of input (see MeasureOperator#processWatermark): endInput reports, then sends it on
         }
+        wakeNear(mark.getTimestamp());
         super.processWatermark(mark); // timers fire inside, while lastWatermark is still the previous one
         lastWatermark = Math.max(lastWatermark, mark.getTimestamp());
+    }
+
+    /**
+     * Fires the near wakes the watermark has passed, as Flink's timer service fires timers: the key set, the service's
+     * watermark at the new one (the service takes it only inside {@code super.processWatermark}). A key's first wake
+     * at a watermark brings it up to that watermark, whichever wake it is, so its Flink timers that fire after these
+     * find nothing more to do, as with several timers of one key at one watermark.
+     */
+    private void wakeNear(long watermark) throws Exception {
+        if (near.size() == 0) {
+            return;
+        }
+        staged(watermark, () -> {
+            String key;
+            while ((key = near.pollDue(watermark)) != null) {
+                setCurrentKey(key);
+                onEventTime(new TimerHeapInternalTimer<>(near.polledAt(), key, VoidNamespace.INSTANCE));
+            }
+        });
+    }
+
+    /**
+     * Moves every near wake into Flink's timer service (before each checkpoint's barrier, and at the end of input), so
+     * a snapshot holds the timers flink-cep registered, as without near wakes, and a restore finds them there.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        drainNear();
+    }
+
+    private void drainNear() throws Exception {
+        near.drainTo((key, timeMs) -> {
+            setCurrentKey(key);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
+        });
+    }
+
+    /** @return the number of keys whose CEP timer is a near wake now (for tests) */
+    int nearWakes() {
+        return near.size();
     }
 
     /**
@@ -655,7 +769,11 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                     continue; // after the release: CEP keeps it (and its timer) for the key's next case
                 }
                 taken.add(e.getKey());
-                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, e.getKey());
+                if (near.holds((String) getCurrentKey(), e.getKey())) {
+                    near.remove((String) getCurrentKey());
+                } else {
+                    timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, e.getKey());
+                }
                 for (RoutedEvent r : e.getValue()) {
                     machine.buffer(c, r.event);
                 }
@@ -699,6 +817,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     @Override
     public void endInput() throws Exception {
+        flushHeld(); // the cases are read from the state below
+        drainNear();
         MeasureMachine.Listener out = listener(lastWatermark == Long.MIN_VALUE ? Long.MIN_VALUE : lastWatermark + 1);
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(

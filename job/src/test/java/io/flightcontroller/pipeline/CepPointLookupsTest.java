@@ -36,7 +36,7 @@ class CepPointLookupsTest {
     /** An operator that asks for CEP's four map states and one other, through the wrapped store, as CEP does. */
     static final class Holder extends AbstractStreamOperator<String> implements OneInputStreamOperator<String, String> {
         private static final long serialVersionUID = 1L;
-        /** As {@link SequenceOperator} sets it: keep the last key's maps, except on the heap. */
+        /** Keep the maps of one key (the last; SequenceOperator keeps more), except on the heap. */
         private final boolean keepReads;
 
         transient CepPointLookups lookups;
@@ -51,7 +51,7 @@ class CepPointLookupsTest {
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            lookups = new CepPointLookups(getKeyedStateBackend(), keepReads);
+            lookups = new CepPointLookups(getKeyedStateBackend(), keepReads ? 1 : 0);
             KeyedStateStore wrapped = lookups.wrap(context).getKeyedStateStore();
             for (String name : CepPointLookups.CEP_MAP_STATES) {
                 MapState<Long, String> m = wrapped.getMapState(
