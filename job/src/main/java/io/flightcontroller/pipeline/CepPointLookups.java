@@ -234,9 +234,9 @@ final class CepPointLookups {
     }
 
     /**
-     * Writes the changes of the maps and NFA states kept, each under its key, and forgets them. Called before a snapshot (so the
-     * snapshot has every change and no object it may still be writing out is changed afterwards; the final checkpoint
-     * after the end of input included) and before the state is read by other means.
+     * Writes the changes of the maps and NFA states kept, each under its key, and keeps them (RocksDB's snapshot reads
+     * the written bytes, not these objects). Called before a snapshot (so the snapshot has every change; the final
+     * checkpoint after the end of input included) and before the state is read by other means.
      */
     void flush() throws Exception {
         value.flush();

@@ -20,9 +20,11 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  * change them in place (flink-cep's {@code NFAState}). Without it only {@link #update} and {@link #clear} are
  * written.
  *
- * <p>Not state: every value held is written by {@link #flush}, which the operator calls in {@code snapshotState}
- * (before the keyed state backend's snapshot) and before it reads the state by other means (its end of input); a
- * restore starts with none held. With capacity 0 every call goes to the state (the heap backend, whose values are
+ * <p>Not state: every changed value held is written by {@link #flush}, which the operator calls in
+ * {@code snapshotState} (before the keyed state backend's snapshot) and before it reads the state by other means (its
+ * end of input); a restore starts with none held. The values stay held after a flush, as the state's equals: only for
+ * a backend whose state hands out copies (RocksDB), so that no object held is one a snapshot may still be writing
+ * out. With capacity 0 every call goes to the state (the heap backend, whose values are
  * the stored objects, and any backend whose snapshots may run without the operator's {@code snapshotState}).
  *
  * <p>Shape: at most {@code capacity} keys, least recently used first out; per key a linked hash map entry and a holder
@@ -152,13 +154,17 @@ final class HeldValueState<V> implements ValueState<V> {
         }
     }
 
-    /** Writes every changed value held, each under its key, and forgets them all. */
+    /**
+     * Writes every changed value held, each under its key, and keeps them, unchanged: the state now has the same
+     * values, so the keys worked on last are not read back after each checkpoint.
+     */
     void flush() throws IOException {
         for (Map.Entry<Object, Held<V>> e : held.entrySet()) {
-            if (e.getValue().changed) {
-                write(e.getKey(), e.getValue().value);
+            Held<V> h = e.getValue();
+            if (h.changed) {
+                write(e.getKey(), h.value);
+                h.changed = false;
             }
         }
-        held.clear();
     }
 }

@@ -208,6 +208,28 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     }
 
     /**
+     * Fires every timer due at a watermark in one go, as {@link #processWatermark} assumes (it fires the near wakes
+     * first and counts the watermark as the operator's own once the timer service has fired): flink-cep 1.20 opts into
+     * timers that the mailbox may split across several calls.
+     *
+     * @return false
+     */
+    @SuppressWarnings("MissingOverride") // overrides in Flink 1.20; in Flink 2.x the method is useInterruptibleTimers
+    public boolean useSplittableTimers() {
+        return false;
+    }
+
+    /**
+     * As {@link #useSplittableTimers()}, in Flink 2.x (where flink-cep opts into interruptible timers).
+     *
+     * @return false
+     */
+    @SuppressWarnings("MissingOverride") // overrides in Flink 2.x only
+    public boolean useInterruptibleTimers() {
+        return false;
+    }
+
+    /**
      * For tests: on RocksDB holds the values of at most {@code keys} keys, so that keys leave them (and are written)
      * often.
      *
@@ -279,6 +301,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     @Override
     public void snapshotState(org.apache.flink.runtime.state.StateSnapshotContext context) throws Exception {
         flushHeld(); // the values kept for the keys worked on last (RocksDB) are in the snapshot
+        drainNear(); // none: prepareSnapshotPreBarrier moved them (only a harness snapshots without it)
         super.snapshotState(context);
     }
 
@@ -603,11 +626,13 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             CasePhase before = c.phase;
             machine.advanceTo(key, c, watermark, out);
             completedByCorrection(before, c);
-            // no CEP while the marker is kept, nor here when it goes: the events CEP holds after the release are the
-            // key's next case, and each has CEP's timer, which comes after the release's and wakes the key then (on
-            // RocksDB every look at CEP's map states is a seek: a finished key's timers make none)
-            save(key, c);
-            return;
+            // no CEP while the marker is kept: the events CEP holds are after the release, the key's next case
+            if (save(key, c) || !holdsDue(watermark)) {
+                return;
+            }
+            // released, with events of the key's next case due: CEP takes them now, whichever of the key's wakes came
+            // first (CEP's timer for them may be a near wake, which fires before Flink's timers)
+            c = null;
         }
         callbacks.clear();
         List<RoutedEvent> due = hasLimits ? due(watermark) : Collections.emptyList();
@@ -647,6 +672,16 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         if (before == CasePhase.TIMED_OUT && c.phase == CasePhase.DONE) {
             releaseCep(c);
         }
+    }
+
+    /** @return whether CEP holds an event the watermark has reached */
+    private boolean holdsDue(long watermark) throws Exception {
+        for (Long t : queue.keys()) {
+            if (t <= watermark) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The events CEP holds that the watermark has reached: CEP processes them now. */
@@ -771,7 +806,7 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 taken.add(e.getKey());
                 if (near.holds((String) getCurrentKey(), e.getKey())) {
                     near.remove((String) getCurrentKey());
-                } else {
+                } else if (e.getKey() != c.timerMs) { // else the case's own timer too: a wake with nothing to do
                     timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, e.getKey());
                 }
                 for (RoutedEvent r : e.getValue()) {
@@ -787,26 +822,30 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     /**
      * Stores or clears the case and keeps one timer of its own per key at the earliest time the case has work: its
      * SLO threshold, its next limit, its next buffered correction, or the end of its retention.
+     *
+     * @return whether the case is kept (false: its retention has passed, cleared)
      */
-    private void save(String key, SequenceCase c) throws Exception {
+    private boolean save(String key, SequenceCase c) throws Exception {
         long watermark = timers.currentWatermark();
         long disposable = machine.disposableFrom(c, retentionMs);
         if (disposable <= watermark) {
-            reschedule(c, Long.MAX_VALUE);
+            reschedule(key, c, Long.MAX_VALUE);
             cases.clear();
-            return;
+            return false;
         }
         long due = Math.min(
                 Math.min(machine.nextBreach(c), machine.nextTimeout(c)), Math.min(machine.nextPending(c), disposable));
-        reschedule(c, due);
+        reschedule(key, c, due);
         cases.update(c);
+        return true;
     }
 
-    private void reschedule(SequenceCase c, long wakeUpMs) throws Exception {
+    private void reschedule(String key, SequenceCase c, long wakeUpMs) throws Exception {
         if (wakeUpMs == c.timerMs) {
             return;
         }
-        if (c.timerMs != Long.MAX_VALUE && !queue.contains(c.timerMs)) { // CEP's timer for its events stays
+        // CEP's timer for its events at the same time is the same Flink timer, and stays; not when it is a near wake
+        if (c.timerMs != Long.MAX_VALUE && (!queue.contains(c.timerMs) || near.holds(key, c.timerMs))) {
             timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
         }
         if (wakeUpMs != Long.MAX_VALUE) {

@@ -100,7 +100,7 @@ class HeldValueStateTest {
     }
 
     @Test
-    void aFlushWritesEveryChangedValue_aClearAsAClear_andForgetsThemAll() throws Exception {
+    void aFlushWritesEveryChangedValue_aClearAsAClear_andKeepsThemHeld_unchanged() throws Exception {
         Holder op = new Holder(8, false);
         try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
             op.setCurrentKey("gone");
@@ -110,10 +110,16 @@ class HeldValueStateTest {
             op.held.update(list("n1"));
             assertThat(op.storedOf("gone")).containsExactly("old");
             op.held.flush();
-            assertThat(op.held.size()).isZero();
             assertThat(op.storedOf("gone")).isNull();
             assertThat(op.storedOf("new")).containsExactly("n1");
             assertThat(op.getCurrentKey()).as("the key set back").isEqualTo("new");
+            assertThat(op.held.size()).as("still held").isEqualTo(2);
+            op.stored.update(list("behind its back"));
+            assertThat(op.held.value()).as("read from what is held").containsExactly("n1");
+            op.held.flush();
+            assertThat(op.storedOf("new"))
+                    .as("unchanged since the flush: not written again")
+                    .containsExactly("behind its back");
         }
     }
 

@@ -52,13 +52,18 @@ class SequenceHeldKeysEquivalenceTest {
 
     /** 400 steps over six case keys, events up to 10 minutes out of order, repeats of every step, some late. */
     private static List<Step<RoutedEvent>> stream(long seed) {
+        return stream(seed, 400);
+    }
+
+    /** As {@link #stream(long)}, {@code steps} long. */
+    private static List<Step<RoutedEvent>> stream(long seed, int steps) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Step<RoutedEvent>> out = new ArrayList<>();
         long watermark = 0;
         long max = 0;
         long seq = 0;
         int[] reached = new int[6];
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < steps; i++) {
             int p = r.nextInt(100);
             if (p < 65) {
                 int k = r.nextInt(6);
@@ -88,6 +93,7 @@ class SequenceHeldKeysEquivalenceTest {
         final String backend;
         final int capacity;
         final int near;
+        final long retentionMs;
         int mostHeld;
         int mostNear;
 
@@ -96,16 +102,21 @@ class SequenceHeldKeysEquivalenceTest {
          * @param near keys whose CEP timer may be a near wake, -1 for the default
          */
         Run(String backend, int capacity, int near) throws Exception {
+            this(backend, capacity, near, RETENTION);
+        }
+
+        Run(String backend, int capacity, int near, long retentionMs) throws Exception {
             this.backend = backend;
             this.capacity = capacity;
             this.near = near;
+            this.retentionMs = retentionMs;
             start();
         }
 
         @Override
         KeyedOneInputStreamOperatorTestHarness<String, RoutedEvent, Measurement> harness(OperatorSubtaskState from)
                 throws Exception {
-            SequenceOperator op = SequenceOperator.of(PROJECT, RETENTION, new ExecutionConfig().getSerializerConfig())
+            SequenceOperator op = SequenceOperator.of(PROJECT, retentionMs, new ExecutionConfig().getSerializerConfig())
                     .holdingKeysOfAtMost(capacity);
             if (near >= 0) {
                 op.nearWakesOfAtMost(near);
@@ -137,6 +148,58 @@ class SequenceHeldKeysEquivalenceTest {
             SequenceOperator op = (SequenceOperator) h.getOperator();
             mostHeld = Math.max(mostHeld, op.heldCases());
             mostNear = Math.max(mostNear, op.nearWakes());
+        }
+    }
+
+    private static RoutedEvent event(String key, String type, long timeMs, long seq) {
+        ProcessEvent e = ProcessEvent.of(null, key, type, timeMs, null);
+        e.setSeq(seq);
+        return new RoutedEvent(PROJECT.getName(), key, e, false);
+    }
+
+    @Test
+    void aKeysNextCaseStartingWithinTheWatermarkStepOfItsRelease_opens_whicheverOfItsWakesComesFirst()
+            throws Exception {
+        // the case closes at 2 min and is released at 92; the key's next case starts at 93, and one watermark step
+        // passes both: CEP's timer at 93 is a near wake, which fires before the release's Flink timer at 92
+        List<Step<RoutedEvent>> stream = List.of(
+                Step.event(event("K", "project_requested", 0, 0)),
+                Step.event(event("K", "project_assigned", MIN, 1)),
+                Step.event(event("K", "project_created", 2 * MIN, 2)),
+                Step.watermark(3 * MIN),
+                Step.watermark(50 * MIN),
+                Step.watermark(91 * MIN),
+                Step.event(event("K", "project_requested", 93 * MIN, 3)),
+                Step.watermark(95 * MIN));
+        List<String> reference = new Run("hashmap", 0, 0).over(stream, Checkpoints.NONE);
+        assertThat(reference)
+                .as("the next case is open at the end")
+                .anyMatch(r -> r.startsWith("open-cases|") && r.contains("K"));
+        for (String backend : new String[] {"hashmap", "rocksdb"}) {
+            Run run = new Run(backend, 0, -1);
+            assertThat(run.over(stream, Checkpoints.NONE)).as(backend).containsExactlyElementsOf(reference);
+            assertThat(run.mostNear)
+                    .as("the next case's first event had a near wake")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withAShortRetention_keysReleaseAndStartAgainWithinTheStream_andTheRowsAreTheSame() throws Exception {
+        long retention = 10 * MIN;
+        for (long seed = 11; seed <= 13; seed++) {
+            List<Step<RoutedEvent>> stream = stream(seed, 800);
+            List<String> reference = new Run("hashmap", 0, 0, retention).over(stream, Checkpoints.NONE);
+            assertThat(reference).as("seed %d: rows", seed).isNotEmpty();
+            assertThat(new Run("hashmap", 0, -1, retention).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                    .as("seed %d, heap, near wakes, restored", seed)
+                    .containsExactlyElementsOf(reference);
+            assertThat(new Run("rocksdb", 1, 1, retention).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                    .as("seed %d, RocksDB, room for one key, restored", seed)
+                    .containsExactlyElementsOf(reference);
+            assertThat(new Run("rocksdb", 0, -1, retention).over(stream, Checkpoints.SNAPSHOT))
+                    .as("seed %d, RocksDB, snapshots", seed)
+                    .containsExactlyElementsOf(reference);
         }
     }
 
