@@ -22,10 +22,10 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  *
  * <p>Not state: every changed value held is written by {@link #flush}, which the operator calls in
  * {@code snapshotState} (before the keyed state backend's snapshot) and before it reads the state by other means (its
- * end of input); a restore starts with none held. The values stay held after a flush, as the state's equals: only for
- * a backend whose state hands out copies (RocksDB), so that no object held is one a snapshot may still be writing
- * out. With capacity 0 every call goes to the state (the heap backend, whose values are
- * the stored objects, and any backend whose snapshots may run without the operator's {@code snapshotState}).
+ * end of input); a restore starts with none held. The values stay held after a flush, equal to the state's: use it
+ * only where the state hands out copies (RocksDB), so that no object held is one a snapshot may still be writing out.
+ * With capacity 0 every call goes to the state (the heap backend, whose values are the stored objects, and any backend
+ * whose snapshots may run without the operator's {@code snapshotState}).
  *
  * <p>Shape: at most {@code capacity} keys, least recently used first out; per key a linked hash map entry and a holder
  * (about 90 bytes) besides the key and the value's deserialized copy. A read or a change costs one hash lookup; a key

@@ -11,7 +11,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * One keyed operator replayed in Flink's operator test harness over a stream of events, watermarks and checkpoints,
- * every record of every output kept as text with its timestamp: for tests that compare two ways of running the same
+ * every record of every output kept as text with its timestamp and the watermark it came at: for tests that compare two ways of running the same
  * operator record for record. A checkpoint is what Flink does (the barrier's {@code prepareSnapshotPreBarrier}, then
  * the snapshot), and, when asked, a restore from it into a new operator, which is sent the last watermark again as
  * {@link EndOfInputWatermarkCap} sends it after a restore.
@@ -77,8 +77,20 @@ abstract class HarnessReplay<E> {
         h = harness(null);
     }
 
+    /** The watermarks sent so far: each record is tagged with the number at which it was emitted. */
+    private int watermarks;
+
+    /**
+     * Moves the records emitted since the last call into {@link #rows}, each tagged with the number of watermarks sent
+     * before it ({@code w3|...}): a record emitted at a later watermark than the other run's is a difference, while
+     * the order of records within one watermark (which keys' timers fire first) is not.
+     */
     private void collect() {
-        HarnessSupport.drainRecords(h, rows, sides());
+        List<String> emitted = new ArrayList<>();
+        HarnessSupport.drainRecords(h, emitted, sides());
+        for (String r : emitted) {
+            rows.add("w" + watermarks + "|" + r);
+        }
     }
 
     /** @return every record of every output over the stream, sorted */
@@ -89,8 +101,11 @@ abstract class HarnessReplay<E> {
             if (s.event != null) {
                 h.processElement(new StreamRecord<>(s.event, timestampOf(s.event)));
             } else if (!s.checkpoint) {
+                collect();
                 h.processWatermark(s.watermark);
                 lastWatermark = s.watermark;
+                watermarks++;
+                collect();
             } else if (checkpoints != Checkpoints.NONE) {
                 h.prepareSnapshotPreBarrier(++id); // what Flink calls before every snapshot
                 OperatorSubtaskState snapshot = h.snapshot(id, id);

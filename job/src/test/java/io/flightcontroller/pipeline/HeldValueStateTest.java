@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -59,14 +58,10 @@ class HeldValueStateTest {
         }
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(
-            Holder op, OperatorSubtaskState restore) throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(Holder op) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, String, String> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, s -> s, Types.STRING);
         h.setStateBackend(SequenceStateUpgradeTest.backend("rocksdb"));
-        if (restore != null) {
-            h.initializeState(restore);
-        }
         h.open();
         return h;
     }
@@ -79,7 +74,7 @@ class HeldValueStateTest {
     void aChangeIsWrittenOnlyWhenItsKeyIsTheLeastRecentlyUsedOfMoreThanTheCapacity_withItsLatestValue()
             throws Exception {
         Holder op = new Holder(2, false);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
             op.setCurrentKey("a");
             op.held.update(list("a1"));
             op.held.update(list("a2"));
@@ -102,7 +97,7 @@ class HeldValueStateTest {
     @Test
     void aFlushWritesEveryChangedValue_aClearAsAClear_andKeepsThemHeld_unchanged() throws Exception {
         Holder op = new Holder(8, false);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
             op.setCurrentKey("gone");
             op.stored.update(list("old"));
             op.held.clear();
@@ -127,7 +122,7 @@ class HeldValueStateTest {
     void aValueOnlyRead_isWrittenWhenItsUserMayChangeItInPlace_only() throws Exception {
         for (boolean writesReads : new boolean[] {false, true}) {
             Holder op = new Holder(1, writesReads);
-            try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
+            try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
                 op.setCurrentKey("a");
                 op.stored.update(list("a1"));
                 op.held.value().add("changed in place"); // as flink-cep changes its NFA state
@@ -143,7 +138,7 @@ class HeldValueStateTest {
     @Test
     void anAbsenceIsHeld_notReadAgain_andNotWrittenWhenOnlyRead() throws Exception {
         Holder op = new Holder(4, true);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
             op.setCurrentKey("a");
             assertThat(op.held.value()).isNull();
             op.stored.update(list("behind its back")); // the held absence is what the user sees
@@ -158,7 +153,7 @@ class HeldValueStateTest {
     @Test
     void withCapacityZero_everyCallGoesToTheState() throws Exception {
         Holder op = new Holder(0, true);
-        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, null)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
             op.setCurrentKey("a");
             op.held.update(list("a1"));
             assertThat(op.storedOf("a")).containsExactly("a1");

@@ -174,7 +174,7 @@ class SequenceHeldKeysEquivalenceTest {
         List<String> reference = new Run("hashmap", 0, 0).over(stream, Checkpoints.NONE);
         assertThat(reference)
                 .as("the next case is open at the end")
-                .anyMatch(r -> r.startsWith("open-cases|") && r.contains("K"));
+                .anyMatch(r -> r.contains("|open-cases|") && r.contains("K"));
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
             Run run = new Run(backend, 0, -1);
             assertThat(run.over(stream, Checkpoints.NONE)).as(backend).containsExactlyElementsOf(reference);
