@@ -10,9 +10,11 @@ import io.flightcontroller.serialization.DomainSerializers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -33,12 +35,16 @@ import org.apache.flink.util.Collector;
  * <p>State layout: one {@link MapState} entry per bucket ({@value #BUCKETS}: bucket start epoch ms to
  * {@code [good, bad]}) and one per firing rule ({@value #FIRING}), so an outcome writes one small entry and an
  * evaluation removes only the buckets that left the longest window. The evaluator's {@link BurnRateState} for a
- * measure is kept in this instance as a write-through copy of those entries: loaded from them on a key's first access
- * (after a start, restore or rescale), changed only together with them, so the state backend always holds the whole
- * truth and a snapshot needs nothing from the copy. (Before, the whole {@code BurnRateState}, up to 40,320 one-minute
- * buckets for a 28-day window, was one {@link ValueState} read and rewritten on every outcome and timer: on RocksDB
- * 57 % of the job's CPU went into deserializing it.) State of that older layout ({@value #LEGACY}, a savepoint taken
- * before this change) is moved into the entries on the key's first access and cleared.
+ * measure is kept in this instance as a copy of those entries: loaded from them on a key's first access (after a
+ * start, restore or rescale); a bucket's entry is written once per watermark when outcomes changed it
+ * ({@link #writeChanged}, called by {@link BurnRateOperator} before the watermark's timers fire, before each
+ * checkpoint's barrier and in {@code snapshotState}), not at each outcome, so every snapshot holds the whole truth and
+ * needs nothing from the copy. On RocksDB each write is a serialization and a {@code put}: 40 % of this task's samples
+ * in the benchmark's RocksDB row when it was one per outcome (2026-12-02, late evening). (Before, the whole
+ * {@code BurnRateState}, up to 40,320 one-minute buckets for a 28-day window, was one {@link ValueState} read and
+ * rewritten on every outcome and timer: on RocksDB 57 % of the job's CPU went into deserializing it.) State of that
+ * older layout ({@value #LEGACY}, a savepoint taken before this change) is moved into the entries on the key's first
+ * access and cleared.
  */
 class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
     private static final long serialVersionUID = 1L;
@@ -58,6 +64,8 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
     private transient ValueState<BurnRateState> legacy;
     /** Measure name to its state as in {@link #buckets} and {@link #firing}. */
     private transient Map<String, BurnRateState> loaded;
+    /** Measure name to the buckets whose entry {@link #loaded} has changed and {@link #buckets} not yet. */
+    private transient Map<String, Set<Long>> dirty;
 
     private transient PipelineCounters counters;
 
@@ -80,6 +88,7 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>(FIRING, Types.STRING, Types.LONG));
         legacy = getRuntimeContext().getState(new ValueStateDescriptor<>(LEGACY, DomainSerializers.BURN_RATE_STATE));
         loaded = new HashMap<>();
+        dirty = new HashMap<>();
         counters = new PipelineCounters(getRuntimeContext());
     }
 
@@ -95,7 +104,7 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             return;
         }
         long[] c = s.buckets.get(bucket);
-        buckets.put(bucket, new long[] {c[0], c[1]}); // a copy: the heap backend keeps the object it is given
+        dirty.computeIfAbsent(ctx.getCurrentKey(), m -> new HashSet<>()).add(bucket);
         if (c[0] + c[1] > 1) {
             return; // not the bucket's first outcome: its evaluation and budget timers are registered already
         }
@@ -129,8 +138,12 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             counters.inc(PipelineCounters.BURN_RATE_ALERTS);
             out.collect(a);
         });
+        Set<Long> unwritten = dirty.get(measure);
         for (Long b : dropped) {
             buckets.remove(b);
+            if (unwritten != null) {
+                unwritten.remove(b);
+            }
         }
         if (!firingBefore.equals(s.firing)) {
             for (String rule : firingBefore.keySet()) {
@@ -148,7 +161,38 @@ class BurnRateFunction extends KeyedProcessFunction<String, Outcome, Alert> {
             buckets.clear();
             firing.clear();
             loaded.remove(measure);
+            dirty.remove(measure);
         }
+    }
+
+    /**
+     * Writes the bucket entries changed since the last call, each once, from this instance's copy: called by
+     * {@link BurnRateOperator} at each watermark (before its timers fire), before each checkpoint's barrier and in
+     * {@code snapshotState}, so a snapshot holds every outcome counted.
+     *
+     * @param key sets the operator's current key (the measure) before its entries are written
+     */
+    void writeChanged(KeySetter key) throws Exception {
+        for (Map.Entry<String, Set<Long>> d : dirty.entrySet()) {
+            BurnRateState s = loaded.get(d.getKey());
+            if (s == null || d.getValue().isEmpty()) {
+                continue;
+            }
+            key.set(d.getKey());
+            for (Long bucket : d.getValue()) {
+                long[] c = s.buckets.get(bucket);
+                if (c != null) {
+                    buckets.put(bucket, new long[] {c[0], c[1]}); // a copy: the heap backend keeps the object
+                }
+            }
+        }
+        dirty.clear();
+    }
+
+    /** Sets the operator's current key. */
+    interface KeySetter {
+        /** @param measure the key */
+        void set(String measure) throws Exception;
     }
 
     /** The measure's state: from this instance, else from the bucket entries, else moved from the older layout. */

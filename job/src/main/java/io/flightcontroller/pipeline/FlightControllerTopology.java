@@ -12,6 +12,7 @@ import io.flightcontroller.domain.result.WindowAggregate;
 import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -183,16 +184,17 @@ public final class FlightControllerTopology {
                 SequenceStreams.union(both(measured, byCorrelationId, SideOutputs.OUTCOMES), sequences.outcomes);
 
         SingleOutputStreamOperator<Alert> burnRate = outcomes.keyBy(Outcome::getMeasure)
-                .process(new BurnRateFunction(options.getMeasures(), options.getBurnRateBucketMs()))
-                .name("burn rates")
+                .transform(
+                        "burn rates",
+                        TypeInformation.of(Alert.class),
+                        new BurnRateOperator(
+                                new BurnRateFunction(options.getMeasures(), options.getBurnRateBucketMs())))
                 .uid("burn-rate");
 
         DataStream<WindowAggregate> aggregates = null;
         for (Duration w : options.getMeasures().getAggregateWindows()) {
             DataStream<WindowAggregate> a = outcomes.keyBy(Outcome::getMeasure)
-                    .window(new SloAggregates.ByOutcomeTime(w))
-                    .process(new SloAggregates.ToAggregate(w))
-                    .name("aggregate " + w)
+                    .transform("aggregate " + w, TypeInformation.of(WindowAggregate.class), new SloWindowOperator(w))
                     .uid("aggregate-" + w);
             aggregates = aggregates == null ? a : aggregates.union(a);
         }

@@ -24,7 +24,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ class BurnRateFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> harness(OperatorSubtaskState from)
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BurnRateFunction(M, MIN)), Outcome::getMeasure, Types.STRING);
+                new BurnRateOperator(new BurnRateFunction(M, MIN)), Outcome::getMeasure, Types.STRING);
         if (from != null) {
             h.initializeState(from);
         }
@@ -134,6 +133,40 @@ class BurnRateFunctionTest {
         OperatorSubtaskState snapshot = first.snapshot(1, T0 + 140 * MIN);
         KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> second = harness(snapshot);
         feed(second, all, 140, 420);
+
+        List<String> a = alerts(first);
+        a.addAll(alerts(second));
+        List<String> b = budgets(first);
+        b.addAll(budgets(second));
+        assertThat(a).isEqualTo(alerts(whole));
+        assertThat(b).isNotEmpty().isEqualTo(budgets(whole));
+    }
+
+    /**
+     * Bucket entries are written once per watermark, not at each outcome: outcomes counted after the last watermark
+     * are in a snapshot taken then (here without the barrier's call, as only {@code snapshotState} writes them), and
+     * the run continued from it gives every alert and budget of the run without it.
+     */
+    @Test
+    void outcomesCountedSinceTheLastWatermarkAreInASnapshotTakenBeforeTheNext() throws Exception {
+        List<Outcome> all = outcomes();
+        KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> whole = harness(null);
+        feed(whole, all, 0, 420);
+
+        KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> first = harness(null);
+        feed(first, all, 0, 130);
+        int sent = 0;
+        for (Outcome o : all) { // minute 130 (within the burst), its watermark not yet sent
+            if (o.getTimeMs() >= T0 + 130 * MIN && o.getTimeMs() < T0 + 131 * MIN) {
+                first.processElement(new StreamRecord<>(o, o.getTimeMs()));
+                sent++;
+            }
+        }
+        assertThat(sent).isEqualTo(3);
+        KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> second = harness(first.snapshot(1, 0));
+        assertThat(bucketEntries(second).get(T0 + 130 * MIN)).containsExactly(1, 2);
+        second.processWatermark(T0 + 131 * MIN);
+        feed(second, all, 131, 420);
 
         List<String> a = alerts(first);
         a.addAll(alerts(second));

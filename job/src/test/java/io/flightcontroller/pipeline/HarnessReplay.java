@@ -1,6 +1,5 @@
 package io.flightcontroller.pipeline;
 
-import io.flightcontroller.domain.result.Measurement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,8 +16,9 @@ import org.apache.flink.util.OutputTag;
  * {@link EndOfInputWatermarkCap} sends it after a restore.
  *
  * @param <E> the operator's input
+ * @param <O> the operator's main output
  */
-abstract class HarnessReplay<E> {
+abstract class HarnessReplay<E, O> {
 
     /** One step of a stream: an event, a watermark or a checkpoint. */
     static final class Step<E> {
@@ -53,15 +53,14 @@ abstract class HarnessReplay<E> {
     }
 
     final List<String> rows = new ArrayList<>();
-    KeyedOneInputStreamOperatorTestHarness<String, E, Measurement> h;
+    KeyedOneInputStreamOperatorTestHarness<String, E, O> h;
     private long lastWatermark = Long.MIN_VALUE;
 
     /**
      * @param from a snapshot to restore, or null
      * @return a new harness of a new operator, restored from {@code from}, opened
      */
-    abstract KeyedOneInputStreamOperatorTestHarness<String, E, Measurement> harness(OperatorSubtaskState from)
-            throws Exception;
+    abstract KeyedOneInputStreamOperatorTestHarness<String, E, O> harness(OperatorSubtaskState from) throws Exception;
 
     /** @return the record timestamp of an event (its event time, as the topology stamps it) */
     abstract long timestampOf(E event);

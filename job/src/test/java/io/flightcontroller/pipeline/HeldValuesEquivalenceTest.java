@@ -78,7 +78,7 @@ class HeldValuesEquivalenceTest {
     }
 
     /** One operator over one stream. */
-    private static final class Run extends HarnessReplay<ProcessEvent> {
+    private static final class Run extends HarnessReplay<ProcessEvent, Measurement> {
         final String backend;
         final boolean held;
         final int capacity;

@@ -10,6 +10,7 @@ import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.domain.result.WindowAggregate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,7 @@ class SavepointRestoreTest {
         List<Measurement> measurements = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         List<ErrorBudget> budgets = new ArrayList<>();
+        List<WindowAggregate> aggregates = new ArrayList<>();
         java.util.Map<String, Object> counters = new java.util.HashMap<>();
         /** Part A's result, when this is part B's. */
         Result before;
@@ -136,6 +138,36 @@ class SavepointRestoreTest {
                     .sorted()
                     .collect(Collectors.toList());
         }
+    }
+
+    /** The SLO aggregates of a measure: window, start, completed, good, bad, p50. */
+    private static List<String> aggregateRows(Result r, String measure) {
+        return r.aggregates.stream()
+                .filter(g -> measure.equals(g.getMeasure()))
+                .map(g -> g.getWindow() + "|" + g.getWindowStartMs() + "|" + g.getCompleted() + "|" + g.getGood() + "|"
+                        + g.getBad() + "|" + g.getP50())
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * The SLO windows open at the savepoint (written by Flink's window operator when the fixture was made, restored
+     * into {@link SloWindowOperator}) fire after the restore with every outcome before it: each window row of part B
+     * is the reference's, the hour that holds part A's ten leads among them.
+     */
+    private static void assertWindowsOpenAtTheSavepointContinue(Result b) {
+        assertThat(aggregateRows(reference, "assign")).anyMatch(g -> g.startsWith(FIRST_HOUR));
+        assertThat(aggregateRows(b, "assign"))
+                .anyMatch(g -> g.startsWith(FIRST_HOUR))
+                .isSubsetOf(aggregateRows(reference, "assign"));
+    }
+
+    /** The start of the row of the first hour's window of "assign", which holds part A's ten leads. */
+    private static final String FIRST_HOUR = "PT1H|" + T0.toEpochMilli() + "|10|";
+
+    /** @return whether the first hour's window of "assign" has fired */
+    private static boolean firstHourFired(Result r) {
+        return aggregateRows(r, "assign").stream().anyMatch(g -> g.startsWith(FIRST_HOUR));
     }
 
     private static String time(String line) {
@@ -207,6 +239,7 @@ class SavepointRestoreTest {
         out.measurements.sinkTo(new CollectSink<>(tag + "m")).uid("collect-m");
         out.alerts.sinkTo(new CollectSink<>(tag + "a")).uid("collect-a");
         out.errorBudgets.sinkTo(new CollectSink<>(tag + "b")).uid("collect-b");
+        out.aggregates.sinkTo(new CollectSink<>(tag + "g")).uid("collect-g");
         env.execute("reference");
         return collected(tag);
     }
@@ -216,6 +249,7 @@ class SavepointRestoreTest {
         r.measurements = CollectSink.get(tag + "m");
         r.alerts = CollectSink.get(tag + "a");
         r.budgets = CollectSink.get(tag + "b");
+        r.aggregates = CollectSink.get(tag + "g");
         return r;
     }
 
@@ -228,6 +262,7 @@ class SavepointRestoreTest {
         out.measurements.sinkTo(new CollectSink<>(tag + "m")).uid("collect-m");
         out.alerts.sinkTo(new CollectSink<>(tag + "a")).uid("collect-a");
         out.errorBudgets.sinkTo(new CollectSink<>(tag + "b")).uid("collect-b");
+        out.aggregates.sinkTo(new CollectSink<>(tag + "g")).uid("collect-g");
         JobClient job = env.executeAsync("part A");
         // A's ten assigned leads are applied once the watermark passes them
         await(() -> collected(tag).rows("assign").size() == 10, job);
@@ -264,6 +299,7 @@ class SavepointRestoreTest {
         out.measurements.sinkTo(new CollectSink<>(tag + "m")).uid("collect-m");
         out.alerts.sinkTo(new CollectSink<>(tag + "a")).uid("collect-a");
         out.errorBudgets.sinkTo(new CollectSink<>(tag + "b")).uid("collect-b");
+        out.aggregates.sinkTo(new CollectSink<>(tag + "g")).uid("collect-g");
         JobClient job = env.executeAsync("part B");
         try {
             await(
@@ -327,7 +363,8 @@ class SavepointRestoreTest {
                 r -> r.rows("create").size() == 20
                         && r.rows("assign").size() == 10
                         && r.budgetRows("assign").size()
-                                == reference.budgetRows("assign").size());
+                                == reference.budgetRows("assign").size()
+                        && firstHourFired(r));
         Result whole = b.withBefore();
         for (String measure : new String[] {"assign", "create"}) {
             assertThat(whole.rows(measure)).as(measure).isEqualTo(reference.rows(measure));
@@ -389,7 +426,8 @@ class SavepointRestoreTest {
                 r -> r.rows("create").size() == 20
                         && r.rows("assign").size() == 10
                         && r.budgetRows("assign").size()
-                                == reference.budgetRows("assign").size());
+                                == reference.budgetRows("assign").size()
+                        && firstHourFired(r));
         Result whole = b.withBefore();
         for (String measure : new String[] {"assign", "create"}) {
             assertThat(whole.rows(measure)).as(measure).isEqualTo(reference.rows(measure));
@@ -485,6 +523,7 @@ class SavepointRestoreTest {
                 .containsAll(reference.burnRateRows("assign").stream()
                         .filter(x -> Long.parseLong(x.split("\\|")[1]) > afterA)
                         .collect(Collectors.toList()));
+        assertWindowsOpenAtTheSavepointContinue(b);
     }
 
     /**
@@ -498,6 +537,7 @@ class SavepointRestoreTest {
         regenerateIfAsked(fixture, "fc.savepoint.regenerate.per-correlation-id");
         Result b = restoreFixture(fixture);
         assertThat(b.budgetRows("assign")).isEqualTo(reference.budgetRows("assign"));
+        assertWindowsOpenAtTheSavepointContinue(b);
     }
 
     /**
@@ -564,7 +604,8 @@ class SavepointRestoreTest {
                 r -> r.rows("create").size() == 20
                         && r.rows("assign").size() == 10
                         && r.budgetRows("assign").size()
-                                == reference.budgetRows("assign").size());
+                                == reference.budgetRows("assign").size()
+                        && firstHourFired(r));
         // what part B yields after the fixture's part A: the reference minus A's ten assign leads and A's alerts
         assertThat(b.rows("create")).isEqualTo(reference.rows("create"));
         assertThat(b.rows("assign"))
@@ -595,7 +636,8 @@ class SavepointRestoreTest {
                         && r.rows("assign").size() == 10
                         // the accumulators of a running job arrive with the task managers' heartbeats
                         && ((Number) r.counters.getOrDefault(PipelineCounters.RECORDS_IN, 0L)).longValue()
-                                == again.size());
+                                == again.size()
+                        && firstHourFired(r));
         // every event read again that a measure uses is a duplicate; of the two unmeasured "noise" events the
         // savepoint's job may not have remembered the last (it does not matter: nothing measures them)
         long measured =
@@ -608,5 +650,6 @@ class SavepointRestoreTest {
                 .isEqualTo(reference.rows("assign").stream()
                         .filter(row -> Integer.parseInt(row.substring(1, row.indexOf('|'))) >= 10)
                         .collect(Collectors.toList()));
+        assertWindowsOpenAtTheSavepointContinue(b); // on RocksDB here
     }
 }

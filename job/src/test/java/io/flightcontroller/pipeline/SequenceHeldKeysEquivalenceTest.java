@@ -89,7 +89,7 @@ class SequenceHeldKeysEquivalenceTest {
     }
 
     /** One operator over one stream. */
-    private static final class Run extends HarnessReplay<RoutedEvent> {
+    private static final class Run extends HarnessReplay<RoutedEvent, Measurement> {
         final String backend;
         final int capacity;
         final int near;

@@ -6,70 +6,22 @@ import static org.assertj.core.api.Assertions.within;
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.result.Quantiles;
 import io.flightcontroller.domain.result.WindowAggregate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 class SloAggregatesTest {
 
-    private static WindowAggregate aggregate(List<Outcome> outcomes) throws Exception {
-        SloAggregates.ToAggregate f = new SloAggregates.ToAggregate(Duration.ofDays(1));
-        List<WindowAggregate> out = new ArrayList<>();
-        SloAggregates.ToAggregate.Context ctx = f.new Context() {
-            @Override
-            public TimeWindow window() {
-                return new TimeWindow(0, 86_400_000L);
-            }
-
-            @Override
-            public long currentProcessingTime() {
-                return 0;
-            }
-
-            @Override
-            public long currentWatermark() {
-                return 86_400_000L;
-            }
-
-            @Override
-            public KeyedStateStore windowState() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public KeyedStateStore globalState() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public <X> void output(OutputTag<X> outputTag, X value) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        f.process("m", ctx, outcomes, new Collector<WindowAggregate>() {
-            @Override
-            public void collect(WindowAggregate w) {
-                out.add(w);
-            }
-
-            @Override
-            public void close() {}
-        });
-        assertThat(out).hasSize(1);
-        return out.get(0);
+    private static WindowAggregate aggregate(List<Outcome> outcomes) {
+        return SloAggregates.aggregate("m", "P1D", 0, 86_400_000L, outcomes);
     }
 
     /** A day with more completions than the digest buffers: the order they arrive in changes no figure. */
     @Test
-    void percentilesDoNotDependOnTheOrderTheOutcomesArriveIn() throws Exception {
+    void percentilesDoNotDependOnTheOrderTheOutcomesArriveIn() {
         Random rnd = new Random(5);
         List<Outcome> outcomes = new ArrayList<>();
         long[] leads = new long[5000];
