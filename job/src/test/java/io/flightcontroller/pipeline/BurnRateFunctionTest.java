@@ -119,6 +119,19 @@ class BurnRateFunctionTest {
         return out;
     }
 
+    /** The alerts and budgets of a run before a snapshot and of its continuation are those of the run without it. */
+    private static void assertContinuesExactly(
+            KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> first,
+            KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> second,
+            KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> whole) {
+        List<String> a = alerts(first);
+        a.addAll(alerts(second));
+        List<String> b = budgets(first);
+        b.addAll(budgets(second));
+        assertThat(a).isEqualTo(alerts(whole));
+        assertThat(b).isNotEmpty().isEqualTo(budgets(whole));
+    }
+
     @Test
     void aSnapshotInTheMiddleOfTheWindowChangesNoAlertAndNoBudget() throws Exception {
         List<Outcome> all = outcomes();
@@ -134,12 +147,7 @@ class BurnRateFunctionTest {
         KeyedOneInputStreamOperatorTestHarness<String, Outcome, Alert> second = harness(snapshot);
         feed(second, all, 140, 420);
 
-        List<String> a = alerts(first);
-        a.addAll(alerts(second));
-        List<String> b = budgets(first);
-        b.addAll(budgets(second));
-        assertThat(a).isEqualTo(alerts(whole));
-        assertThat(b).isNotEmpty().isEqualTo(budgets(whole));
+        assertContinuesExactly(first, second, whole);
     }
 
     /**
@@ -168,12 +176,7 @@ class BurnRateFunctionTest {
         second.processWatermark(T0 + 131 * MIN);
         feed(second, all, 131, 420);
 
-        List<String> a = alerts(first);
-        a.addAll(alerts(second));
-        List<String> b = budgets(first);
-        b.addAll(budgets(second));
-        assertThat(a).isEqualTo(alerts(whole));
-        assertThat(b).isNotEmpty().isEqualTo(budgets(whole));
+        assertContinuesExactly(first, second, whole);
     }
 
     @Test
@@ -212,12 +215,7 @@ class BurnRateFunctionTest {
         assertThat(bucketEntries(second)).containsKeys(old.buckets.keySet().toArray(new Long[0]));
         feed(second, all, 141, 420);
 
-        List<String> a = alerts(first);
-        a.addAll(alerts(second));
-        List<String> b = budgets(first);
-        b.addAll(budgets(second));
-        assertThat(a).isEqualTo(alerts(whole));
-        assertThat(b).isEqualTo(budgets(whole));
+        assertContinuesExactly(first, second, whole);
     }
 
     @Test
