@@ -41,9 +41,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * profile of 2026-12-02, late evening, the two aggregate tasks took 22 % of the RocksDB row's samples against 7 % on
  * the heap.
  *
- * <p>An outcome whose window the watermark has already passed is dropped, and counted in {@code numLateRecordsDropped}
- * when its record's timestamp is behind the watermark too, as the {@code WindowOperator} did. None is: the measuring operators emit each outcome before the watermark that
- * passes its time.
+ * <p>An outcome whose window the watermark has already passed is dropped, and counted in
+ * {@code numLateRecordsDropped} when its record's timestamp is behind the watermark too, as the {@code WindowOperator}
+ * did. None is: the measuring operators emit each outcome before the watermark that passes its time.
  *
  * <p>Shape: per outcome one hash lookup and a list append on the heap; per measure, window and watermark interval one
  * append to the state (every outcome of the interval serialized in it); per measure and window one timer. At most
