@@ -29,7 +29,8 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  *
  * <p>Shape: at most {@code capacity} keys, least recently used first out; per key a linked hash map entry and a holder
  * (about 90 bytes) besides the key and the value's deserialized copy. A read or a change costs one hash lookup; a key
- * leaving costs a {@code setCurrentKey} pair and one write when it was changed.
+ * leaving costs a {@code setCurrentKey} pair and one write when it was changed, none when it had no value in
+ * the state and has none now (a case that began and ended while held: on RocksDB a {@code delete} spared).
  *
  * @param <V> the value
  */
@@ -41,10 +42,14 @@ final class HeldValueState<V> implements ValueState<V> {
     /** Access order: the least recently used key first. */
     private final LinkedHashMap<Object, Held<V>> held = new LinkedHashMap<>(1024, 0.75f, true);
 
-    /** A key's value as held: null for none; whether it is to be written. */
+    /**
+     * A key's value as held: null for none; whether it is to be written; whether the state may have a value for the key
+     * (false only when it was read absent, or written absent, and not written since: clearing it then writes nothing).
+     */
     private static final class Held<V> {
         V value;
         boolean changed;
+        boolean stored = true;
     }
 
     /**
@@ -124,14 +129,16 @@ final class HeldValueState<V> implements ValueState<V> {
         h = new Held<>();
         if (read) {
             h.value = state.value();
+            h.stored = h.value != null;
         }
         held.put(key, h);
         if (held.size() > capacity) {
             Iterator<Map.Entry<Object, Held<V>>> eldest = held.entrySet().iterator();
             Map.Entry<Object, Held<V>> e = eldest.next();
             eldest.remove();
-            if (e.getValue().changed) {
-                write(e.getKey(), e.getValue().value);
+            Held<V> out = e.getValue();
+            if (out.changed && (out.value != null || out.stored)) {
+                write(e.getKey(), out.value);
             }
         }
         return h;
@@ -162,8 +169,11 @@ final class HeldValueState<V> implements ValueState<V> {
         for (Map.Entry<Object, Held<V>> e : held.entrySet()) {
             Held<V> h = e.getValue();
             if (h.changed) {
-                write(e.getKey(), h.value);
+                if (h.value != null || h.stored) {
+                    write(e.getKey(), h.value);
+                }
                 h.changed = false;
+                h.stored = h.value != null;
             }
         }
     }

@@ -259,7 +259,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         if (values != null) {
             values.drainTo((id, c) -> {
                 setCurrentKey(id);
-                state.update(c); // not empty: an empty value is cleared at once, not held
+                write(c); // not empty: an empty value is cleared at once, not held
             });
         }
     }
@@ -283,6 +283,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         }
         if (c == null) {
             c = new CorrelationCases();
+            c.notInState = true;
         }
         boolean late = e.isLate(); // decided (and dead-lettered) at the source by ParseSplitter
         if (c.dedupWakeMs <= watermark && !(c.spilled && late)) {
@@ -459,17 +460,25 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
             if (values != null) {
                 values.remove(id);
             }
-            state.clear();
+            if (!c.notInState) { // else never written: nothing to delete
+                state.clear();
+            }
         } else if (values == null) {
-            state.update(c);
+            write(c);
         } else {
             Map.Entry<String, CorrelationCases> leaving = values.put(id, c);
             if (leaving != null) { // another id's value, no longer held: written now
                 setCurrentKey(leaving.getKey());
-                state.update(leaving.getValue());
+                write(leaving.getValue());
                 setCurrentKey(id);
             }
         }
+    }
+
+    /** Writes the current id's value to state; from then on clearing the id has to delete it. */
+    private void write(CorrelationCases c) throws Exception {
+        state.update(c);
+        c.notInState = false;
     }
 
     @Override

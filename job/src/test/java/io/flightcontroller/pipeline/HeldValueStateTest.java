@@ -150,6 +150,59 @@ class HeldValueStateTest {
         }
     }
 
+    /**
+     * A key read absent whose value came and went while held writes nothing as it leaves or at a flush (on RocksDB a
+     * {@code delete} spared: what was written behind its back stays), and a key whose value was written since (at a
+     * flush, or as it left and was read back), or whose absence was never read, is deleted.
+     */
+    @Test
+    void aValueThatCameAndWentWhileHeld_isNotDeleted_oneWrittenSinceOrNeverRead_is() throws Exception {
+        Holder op = new Holder(2, false);
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op)) {
+            op.setCurrentKey("came and went");
+            assertThat(op.held.value()).isNull();
+            op.held.update(list("v"));
+            op.held.clear();
+            op.stored.update(list("behind its back"));
+            op.setCurrentKey("flushed");
+            assertThat(op.held.value()).isNull();
+            op.held.update(list("f1"));
+            op.held.flush();
+            assertThat(op.storedOf("flushed")).containsExactly("f1");
+            op.held.clear();
+            op.held.flush();
+            assertThat(op.storedOf("flushed"))
+                    .as("written at the flush: deleted")
+                    .isNull();
+            assertThat(op.storedOf("came and went"))
+                    .as("nothing written at the flush")
+                    .containsExactly("behind its back");
+
+            op.setCurrentKey("left");
+            op.held.update(list("l1")); // "came and went" leaves, unwritten
+            op.setCurrentKey("x");
+            op.held.update(list("x1")); // "flushed" leaves
+            op.setCurrentKey("y");
+            op.held.update(list("y1")); // "left" leaves, written
+            assertThat(op.storedOf("came and went"))
+                    .as("nothing written as it left")
+                    .containsExactly("behind its back");
+            assertThat(op.storedOf("left")).containsExactly("l1");
+            op.setCurrentKey("left");
+            assertThat(op.held.value()).as("read back").containsExactly("l1");
+            op.held.clear();
+            op.setCurrentKey("never read");
+            op.stored.update(list("there"));
+            op.held.update(list("n1")); // its absence never read: what the state has is unknown
+            op.held.clear();
+            op.held.flush();
+            assertThat(op.storedOf("left"))
+                    .as("written as it left, read back: deleted")
+                    .isNull();
+            assertThat(op.storedOf("never read")).as("deleted").isNull();
+        }
+    }
+
     @Test
     void withCapacityZero_everyCallGoesToTheState() throws Exception {
         Holder op = new Holder(0, true);

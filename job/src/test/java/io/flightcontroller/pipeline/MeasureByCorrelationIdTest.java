@@ -355,6 +355,50 @@ class MeasureByCorrelationIdTest {
         }
     }
 
+    /**
+     * Clearing an id writes nothing when its value was made while the id had none in state and was never written since
+     * (on RocksDB a {@code delete} spared), and deletes the value written as the id left the values held or before the
+     * barrier. An id cleared without a write keeps what was written behind the operator's back: the write that would
+     * have deleted it was not made.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anIdsValueNeverWritten_isNotDeletedAtItsLastWake_oneWrittenAsItLeftOrBeforeTheBarrier_is(String backend)
+            throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(2);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(op, ProcessEvent::getCorrelationId, Types.STRING)) {
+            h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
+            h.open();
+            send(h, event("BARRIER", UNUSED, t0));
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(written(h, "BARRIER")).as("written before the barrier").isNotNull();
+            send(h, event("LEFT", UNUSED, t0));
+            send(h, event("NEVER", UNUSED, t0));
+            send(h, event("OTHER", UNUSED, t0)); // LEFT, the least recently used of three, leaves
+            assertThat(written(h, "LEFT")).as("written as it left").isNotNull();
+            assertThat(written(h, "NEVER")).as("held, never written").isNull();
+            op.setCurrentKey("NEVER");
+            op.getKeyedStateBackend()
+                    .getPartitionedState(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            new ValueStateDescriptor<>(MeasureByCorrelationId.STATE_NAME, CorrelationCases.TYPE))
+                    .update(new CorrelationCases()); // behind the operator's back
+
+            h.processWatermark(t0 + DEDUP); // every id's one key expires: each id is cleared
+            assertThat(wakes(h)).isZero();
+            assertThat(op.heldValues()).isZero();
+            assertThat(written(h, "BARRIER")).as("deleted").isNull();
+            assertThat(written(h, "LEFT")).as("deleted").isNull();
+            assertThat(written(h, "OTHER")).isNull();
+            assertThat(written(h, "NEVER"))
+                    .as("not deleted: its value was never written, so clearing it wrote nothing")
+                    .isNotNull();
+        }
+    }
+
     /** A value held is not yet written: the end of input writes it before it reads every id's cases. */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})

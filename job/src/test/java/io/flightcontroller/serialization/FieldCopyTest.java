@@ -6,6 +6,7 @@ import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.result.Measurement;
+import io.flightcontroller.pipeline.RoutedEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -112,6 +113,19 @@ class FieldCopyTest {
 
         Measurement bare = new Measurement(); // null dimensions, max value and verdict
         bare.setMeasure("m");
+        assertThat(bytes(s, s.copy(bare))).isEqualTo(bytes(s, roundTrip(s, bare)));
+    }
+
+    @Test
+    void aRoutedEventsCopyIsItsRoundTripWithItsOwnEvent() throws Exception {
+        RoutedEvent.Serializer s = new RoutedEvent.Serializer();
+        RoutedEvent r = new RoutedEvent("project_lead_time", "case-1", eventWithNestedPayload(), true);
+        RoutedEvent c = s.copy(r);
+        assertThat(bytes(s, c)).isEqualTo(bytes(s, roundTrip(s, r))).isEqualTo(bytes(s, r));
+        assertThat(c.event).isNotSameAs(r.event).isEqualTo(r.event);
+        r.event.getPayload().put("added", "later");
+        assertThat(c.event.payloadField("added")).isNull();
+        RoutedEvent bare = new RoutedEvent("m", null, ProcessEvent.of(null, "case-2", "t", 5L, null), false);
         assertThat(bytes(s, s.copy(bare))).isEqualTo(bytes(s, roundTrip(s, bare)));
     }
 }
