@@ -51,11 +51,14 @@ class MeasureByCorrelationIdTest {
     /** @param backend the state backend's name ({@code hashmap}, {@code rocksdb}) */
     private static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness(String backend)
             throws Exception {
+        return harness(new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION), backend);
+    }
+
+    /** @return {@code op} in an open harness on the named state backend */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness(
+            MeasureByCorrelationId op, String backend) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION),
-                        ProcessEvent::getCorrelationId,
-                        Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(op, ProcessEvent::getCorrelationId, Types.STRING);
         h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
         h.open();
         return h;
@@ -327,10 +330,7 @@ class MeasureByCorrelationIdTest {
     void aValueHeldIsWrittenWhenItsIdLeavesTheValuesHeld_orBeforeTheBarrier(String backend) throws Exception {
         long t0 = t("2024-03-01T10:00:00Z");
         MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(2);
-        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(op, ProcessEvent::getCorrelationId, Types.STRING)) {
-            h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
-            h.open();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(op, backend)) {
             assertThat(op.holdsValues()).isTrue();
             send(h, event("P1", "project_requested", t0));
             send(h, event("P2", "project_requested", t0 + MIN));
@@ -367,10 +367,7 @@ class MeasureByCorrelationIdTest {
             throws Exception {
         long t0 = t("2024-03-01T10:00:00Z");
         MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(2);
-        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(op, ProcessEvent::getCorrelationId, Types.STRING)) {
-            h.setStateBackend(SequenceStateUpgradeTest.backend(backend));
-            h.open();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(op, backend)) {
             send(h, event("BARRIER", UNUSED, t0));
             h.prepareSnapshotPreBarrier(1);
             assertThat(written(h, "BARRIER")).as("written before the barrier").isNotNull();
