@@ -29,8 +29,8 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
  *
  * <p>Shape: at most {@code capacity} keys, least recently used first out; per key a linked hash map entry and a holder
  * (about 90 bytes) besides the key and the value's deserialized copy. A read or a change costs one hash lookup; a key
- * leaving costs a {@code setCurrentKey} pair and one write when it was changed, none when it had no value in
- * the state and has none now (a case that began and ended while held: on RocksDB a {@code delete} spared).
+ * leaving costs a {@code setCurrentKey} pair and one write when it was changed, none when it had no value in the state
+ * and has none now (a case that began and ended while held: on RocksDB a {@code delete} spared).
  *
  * @param <V> the value
  */

@@ -123,6 +123,7 @@ class FieldCopyTest {
         RoutedEvent c = s.copy(r);
         assertThat(bytes(s, c)).isEqualTo(bytes(s, roundTrip(s, r))).isEqualTo(bytes(s, r));
         assertThat(c.event).isNotSameAs(r.event).isEqualTo(r.event);
+        assertThat(c.caseKey).as("copied field by field, not read back").isSameAs(r.caseKey);
         r.event.getPayload().put("added", "later");
         assertThat(c.event.payloadField("added")).isNull();
         RoutedEvent bare = new RoutedEvent("m", null, ProcessEvent.of(null, "case-2", "t", 5L, null), false);
