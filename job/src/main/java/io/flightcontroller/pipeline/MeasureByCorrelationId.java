@@ -51,12 +51,13 @@ import org.apache.flink.util.OutputTag;
  * does not wake for each (two measures finishing apart cost one wake, not two; and one read and write of the value on
  * RocksDB); a released case still stored is dropped by the next event or wake ({@link #dropReleased}), and the machine
  * judges a later event by the release time, not by whether the case is still stored
- * ({@code MeasureMachine#releasedAt}). An id's wake that falls within the events already read (mostly an event's own
- * due time) is held on the heap ({@link NearWakes}) rather than as a Flink timer, and the values of the ids worked on
- * last are held on the heap ({@link HeldValues}): read once, written once when the id leaves them, instead of at each
- * event and wake; before each checkpoint's barrier and at the end of input the wakes move into the timer service and
- * the values held are written: on RocksDB each timer registered and fired, and each value read or written, is an
- * access to RocksDB.
+ * ({@code MeasureMachine#releasedAt}). The earliest {@link #NEAR_WAKES} ids' wakes are held on the heap
+ * ({@link NearWakes}) rather than as Flink timers (an event's own due time, and the deadlines, releases and expiries
+ * that come due or move before the next checkpoint: a deadline met, a release put off by the next event), and the
+ * values of the ids worked on last are held on the heap ({@link HeldValues}): read once, written once when the id
+ * leaves them, instead of at each event and wake; before each checkpoint's barrier and at the end of input the wakes
+ * move into the timer service and the values held are written: on RocksDB each timer registered, deleted and fired,
+ * and each value read or written, is an access to RocksDB.
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -68,7 +69,13 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 CorrelationCases.Releases {
     private static final long serialVersionUID = 1L;
 
-    /** The most ids whose wake {@link NearWakes} holds per subtask; beyond it wakes are timers. */
+    /**
+     * The most ids whose wake {@link NearWakes} holds per subtask; beyond it the latest wakes are timers. Each costs
+     * about 100 bytes besides the id's string, so about 5 MiB per subtask at the cap; before each barrier as many
+     * timers registered at most. In the benchmark's two-lead-time row (200,000 cases, p=1, RocksDB) holding the
+     * earliest wakes of every kind, not only those within the events read, took the Flink timers registered, deleted
+     * and fired from 1,156,304 to 482,524 (`benchmark/README.md`, "Results: 2026-12-03, morning").
+     */
     static final int NEAR_WAKES = 32_768;
 
     /**
@@ -101,6 +108,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private boolean holdValues = true;
     /** The most ids whose value is held, 0 for the backend's default (smaller in tests, to make ids leave often). */
     private int heldValues;
+    /** The most ids whose wake is held on the heap ({@link #NEAR_WAKES}; in tests fewer, or 0 for none). */
+    private int nearCapacity = NEAR_WAKES;
 
     private transient Map<String, MeasureMachine> machines;
     /** The machine of each measure by its index in the measures file (null for one not held): per event, no lookup. */
@@ -157,6 +166,17 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     }
 
     /**
+     * For tests: holds the wakes of at most {@code ids} ids on the heap (0: every wake a Flink timer), so that wakes
+     * move into the timer service often.
+     *
+     * @return this
+     */
+    MeasureByCorrelationId holdingWakesOfAtMost(int ids) {
+        nearCapacity = ids;
+        return this;
+    }
+
+    /**
      * @param d a measure
      * @return whether the per-correlation-id operator holds its cases: a state-machine measure whose case key includes
      *     the correlation id
@@ -195,7 +215,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         spilled = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(DedupAndRoute.SPILLED_STATE, Types.LONG, Types.LONG));
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
-        near = new NearWakes(NEAR_WAKES);
+        near = new NearWakes(nearCapacity, true);
         String backend = getKeyedStateBackend().getClass().getSimpleName();
         useHeldValues =
                 holdValues && (backend.equals("RocksDBKeyedStateBackend") || backend.equals("HeapKeyedStateBackend"));
@@ -435,23 +455,20 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     }
 
     /**
-     * Keeps one wake at the id's earliest work (a near wake when it falls within the events read and
-     * {@link #NEAR_WAKES} allows, else a timer), and stores the value or clears the id. With held values the value is
+     * Keeps one wake at the id's earliest work (held on the heap while it is among the earliest {@link #NEAR_WAKES},
+     * else a timer), and stores the value or clears the id. With held values the value is
      * held instead of written: written once, when the id is the least recently used of more than {@link #HELD_VALUES},
      * or before the next barrier or at the end of input ({@link #writeHeld}), not at each event and wake.
      */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);
         String id = (String) getCurrentKey();
-        boolean isNear = c.timerMs != Long.MAX_VALUE && near.holds(id, c.timerMs);
         if (wakeUp != c.timerMs) {
-            if (isNear) {
-                near.remove(id);
-            } else if (c.timerMs != Long.MAX_VALUE) {
+            // an id's wake held here is always at its timerMs: one wake per id
+            if (c.timerMs != Long.MAX_VALUE && !near.remove(id)) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
             }
-            isNear = wakeUp != Long.MAX_VALUE && wakeUp <= maxEventTime && near.add(id, wakeUp);
-            if (wakeUp != Long.MAX_VALUE && !isNear) {
+            if (wakeUp != Long.MAX_VALUE && !near.addEvicting(id, wakeUp, this::registerElsewhere)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
             }
             c.timerMs = wakeUp;
@@ -473,6 +490,14 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 setCurrentKey(id);
             }
         }
+    }
+
+    /** Registers the wake of another id (one that leaves {@link #near} for the current id's) as a Flink timer. */
+    private void registerElsewhere(String other, long timeMs) throws Exception {
+        Object key = getCurrentKey();
+        setCurrentKey(other);
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
+        setCurrentKey(key);
     }
 
     /** Writes the current id's value to state; from then on clearing the id has to delete it. */
@@ -567,6 +592,11 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     /** @return the number of ids whose value is held now (for tests) */
     int heldValues() {
         return values == null ? 0 : values.size();
+    }
+
+    /** @return whether the id's wake is held on the heap now, not a Flink timer (for tests) */
+    boolean wakeHeld(String id) {
+        return near.has(id);
     }
 
     /** @return the number of ids whose wake is a near one now (for tests: with the timers, one wake per id) */

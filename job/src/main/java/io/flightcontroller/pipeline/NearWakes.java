@@ -1,26 +1,30 @@
 package io.flightcontroller.pipeline;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * The wakes of {@link MeasureByCorrelationId} (and the timers {@link SequenceOperator}'s flink-cep registers for the
- * events it holds) that fall within the events already read (at or before the greatest event
- * time the subtask has seen: mostly an event's own due time, which the watermark passes within the out-of-orderness
- * bound), kept on the heap instead of in Flink's timer service. On RocksDB, the backend Managed Flink runs, every timer
- * registered, deleted or fired is a write to RocksDB and a change to its cached head; a near wake costs a hash map entry
- * and a priority-queue entry. Wakes further ahead (deadlines, releases, de-duplication expiries) stay Flink timers.
+ * Wakes kept on the heap instead of in Flink's timer service: the earliest wakes of {@link MeasureByCorrelationId}'s
+ * ids (deadlines, releases and de-duplication expiries as well as an event's own due time), and the timers
+ * {@link SequenceOperator}'s flink-cep registers for the events it holds (at or before the greatest event time the
+ * subtask has seen: the watermark passes them within the out-of-orderness bound). On RocksDB, the backend Managed Flink
+ * runs, every timer registered, deleted or fired is a write to RocksDB and a change to its cached head; a wake here
+ * costs a hash map entry and one or two priority-queue entries, and a wake that moves or goes before it fires (a
+ * deadline met, a release put off by a later event) costs no write at all.
  *
- * <p>Not state: the operator moves every near wake into Flink's timer service before each checkpoint's barrier
+ * <p>Not state: the operator moves every wake here into Flink's timer service before each checkpoint's barrier
  * ({@code prepareSnapshotPreBarrier}) and at the end of input, so a checkpoint or savepoint holds the same timers as
  * without this class, and a restore starts with none here. Plain Java: the operator sets the key and registers the
  * timer. The ids' values are held apart from their wakes ({@link HeldValues}).
  *
- * <p>Shape: at most {@code capacity} ids (beyond it the operator registers a Flink timer); per id one map entry and one
- * queue entry (the same object), about 80 bytes besides the id's string. An id's wake that moves or goes leaves its old
- * queue entry behind until it is polled or the queue is rebuilt (when it holds more than twice the ids plus
- * {@value #SLACK}); {@link #pollDue} skips such entries.
+ * <p>Shape: at most {@code capacity} ids. Beyond it {@link #add} refuses a new id, and {@link #addEvicting} hands the
+ * latest wake here to the operator (which registers it as a Flink timer) when the new one is earlier, so what stays
+ * here is the earliest wakes, those likeliest to fire or move before the next checkpoint. Per id one map entry and one
+ * queue entry per order kept (the same object), about 80 bytes (100 with eviction) besides the id's string. An id's
+ * wake that moves or goes leaves its old queue entries behind until they are polled or the queues are rebuilt (when one
+ * holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} and {@link #addEvicting} skip such entries.
  */
 final class NearWakes {
     /** Stale queue entries tolerated before a rebuild, besides twice the live ones. */
@@ -31,6 +35,9 @@ final class NearWakes {
     private final Map<String, Wake> at = new HashMap<>();
 
     private final PriorityQueue<Wake> queue = new PriorityQueue<>();
+    /** The same entries latest first, for {@link #addEvicting} (null when the owner never evicts). */
+    private final PriorityQueue<Wake> latest;
+
     private long polledAt;
 
     /** Receives each wake {@link #drainTo} moves out. */
@@ -44,7 +51,16 @@ final class NearWakes {
 
     /** @param capacity the most ids held at once */
     NearWakes(int capacity) {
+        this(capacity, false);
+    }
+
+    /**
+     * @param capacity the most ids held at once
+     * @param evicting whether {@link #addEvicting} is used (keeps the wakes latest first too)
+     */
+    NearWakes(int capacity, boolean evicting) {
         this.capacity = capacity;
+        this.latest = evicting ? new PriorityQueue<>(Collections.reverseOrder()) : null;
     }
 
     /** @return whether a wake of the id is held here */
@@ -70,16 +86,53 @@ final class NearWakes {
         Wake w = new Wake(timeMs, id);
         at.put(id, w);
         queue.add(w);
-        if (queue.size() > 2 * at.size() + SLACK) {
+        if (latest != null) {
+            latest.add(w);
+        }
+        int most = 2 * at.size() + SLACK;
+        if (queue.size() > most) {
             queue.clear();
             queue.addAll(at.values());
+        }
+        if (latest != null && latest.size() > most) {
+            latest.clear();
+            latest.addAll(at.values());
         }
         return true;
     }
 
-    /** Forgets the id's wake (its queue entry stays, stale, until polled or rebuilt). */
-    void remove(String id) {
-        at.remove(id);
+    /**
+     * Puts the id's wake here, replacing any it had here; when full and the latest wake here is later than
+     * {@code timeMs}, that one leaves to {@code evicted} first (only for a set made with {@code evicting}).
+     *
+     * @return false when full and no wake here is later (then nothing changed)
+     */
+    boolean addEvicting(String id, long timeMs, Drain evicted) throws Exception {
+        if (at.size() >= capacity && !at.containsKey(id)) {
+            if (latest == null) {
+                throw new IllegalStateException("this set of wakes was made without eviction");
+            }
+            Wake last;
+            while ((last = latest.peek()) != null && at.get(last.id) != last) {
+                latest.poll(); // stale
+            }
+            if (last == null || last.timeMs <= timeMs) {
+                return false;
+            }
+            latest.poll();
+            at.remove(last.id);
+            evicted.accept(last.id, last.timeMs);
+        }
+        return add(id, timeMs);
+    }
+
+    /**
+     * Forgets the id's wake (its queue entries stay, stale, until polled or rebuilt).
+     *
+     * @return whether it had one here
+     */
+    boolean remove(String id) {
+        return at.remove(id) != null;
     }
 
     /**
@@ -111,6 +164,9 @@ final class NearWakes {
         }
         at.clear();
         queue.clear();
+        if (latest != null) {
+            latest.clear();
+        }
     }
 
     /** @return the number of ids whose wake is held here */
@@ -118,9 +174,12 @@ final class NearWakes {
         return at.size();
     }
 
-    /** @return the queue's entries, stale ones included (for tests: at most twice {@link #size} plus {@link #SLACK}) */
+    /**
+     * @return the larger queue's entries, stale ones included (for tests: after an add at most twice {@link #size} plus
+     *     {@link #SLACK})
+     */
     int queued() {
-        return queue.size();
+        return Math.max(queue.size(), latest == null ? 0 : latest.size());
     }
 
     /** An id's wake: its time and the id. */

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * redeliveries, late events, watermarks and checkpoints give, record for record with their timestamps, on every output,
  * the rows of the same operator writing every change through, on the heap and on RocksDB, with snapshots taken and with
  * the operator restored from each, with room for every id and with room for one or two of the four (so that ids leave
- * the values held, and are written, all the time).
+ * the values held, and are written, all the time). The same for the wakes held on the heap ({@link NearWakes}): the
+ * reference's are all Flink timers, and with room for one or two ids the latest leave for the timer service all the
+ * time.
  */
 class HeldValuesEquivalenceTest {
 
@@ -82,6 +84,7 @@ class HeldValuesEquivalenceTest {
         final String backend;
         final boolean held;
         final int capacity;
+        final int wakes;
         int mostNearWakes;
         int mostHeldValues;
 
@@ -90,17 +93,24 @@ class HeldValuesEquivalenceTest {
         }
 
         Run(String backend, boolean held, int capacity) throws Exception {
+            this(backend, held, capacity, MeasureByCorrelationId.NEAR_WAKES);
+        }
+
+        /** @param wakes the most ids whose wake is held on the heap (0: every wake a Flink timer) */
+        Run(String backend, boolean held, int capacity, int wakes) throws Exception {
             this.backend = backend;
             this.held = held;
             this.capacity = capacity;
+            this.wakes = wakes;
             start();
         }
 
         @Override
         KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> harness(OperatorSubtaskState from)
                 throws Exception {
-            MeasureByCorrelationId op =
-                    new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(capacity);
+            MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION)
+                    .holdingValuesOfAtMost(capacity)
+                    .holdingWakesOfAtMost(wakes);
             KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> n =
                     new KeyedOneInputStreamOperatorTestHarness<>(
                             held ? op : op.writingThrough(), ProcessEvent::getCorrelationId, Types.STRING);
@@ -139,7 +149,8 @@ class HeldValuesEquivalenceTest {
         int mostHeldValues = 0;
         for (long seed = 1; seed <= 12; seed++) {
             List<Step<ProcessEvent>> stream = stream(seed);
-            List<String> reference = new Run("hashmap", false).over(stream, Checkpoints.NONE);
+            // every change written through and every wake a Flink timer
+            List<String> reference = new Run("hashmap", false, 0, 0).over(stream, Checkpoints.NONE);
             assertThat(reference).as("seed %d: rows", seed).hasSizeGreaterThan(50);
             Run heap = new Run("hashmap", true);
             assertThat(heap.over(stream, Checkpoints.NONE))
@@ -147,6 +158,19 @@ class HeldValuesEquivalenceTest {
                     .isEqualTo(reference);
             mostNearWakes = Math.max(mostNearWakes, heap.mostNearWakes);
             mostHeldValues = Math.max(mostHeldValues, heap.mostHeldValues);
+            for (int wakes = 1; wakes <= 2; wakes++) {
+                // the latest wakes leave for the timer service all the time
+                Run few = new Run("hashmap", true, 0, wakes);
+                assertThat(few.over(stream, Checkpoints.SNAPSHOT))
+                        .as("heap, room for %d ids' wakes, snapshots, seed %d", wakes, seed)
+                        .isEqualTo(reference);
+                assertThat(few.mostNearWakes).isEqualTo(wakes);
+                assertThat(new Run("hashmap", true, 1, wakes).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                        .as(
+                                "heap, room for one value and %d ids' wakes, restored from each snapshot, seed %d",
+                                wakes, seed)
+                        .isEqualTo(reference);
+            }
             for (int capacity = 1; capacity <= 2; capacity++) {
                 Run few = new Run("hashmap", true, capacity);
                 assertThat(few.over(stream, Checkpoints.SNAPSHOT))
@@ -175,6 +199,9 @@ class HeldValuesEquivalenceTest {
                         .isEqualTo(reference);
                 assertThat(new Run("rocksdb", true, 1).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
                         .as("RocksDB, room for one id's value, restored from each snapshot, seed %d", seed)
+                        .isEqualTo(reference);
+                assertThat(new Run("rocksdb", true, 1, 1).over(stream, Checkpoints.SNAPSHOT_AND_RESTORE))
+                        .as("RocksDB, room for one id's value and wake, restored from each snapshot, seed %d", seed)
                         .isEqualTo(reference);
             }
         }

@@ -273,36 +273,55 @@ class MeasureByCorrelationIdTest {
         }
     }
 
-    /** On RocksDB the value held is the id's one deserialized copy: an event before the wake must change it. */
+    /**
+     * The earliest wakes are held on the heap, whatever they wake for; when there is no room the latest leaves as a
+     * timer; a checkpoint takes them all as timers, and the restored operator fires them. On RocksDB the value held is
+     * the id's one deserialized copy: an event before the wake must change it.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
-    void aWakeWithinTheEventsRead_isHeldOnTheHeap_aWakeBeyondThemIsATimer_andACheckpointTakesTheNearOneAsATimer(
+    void theEarliestWakesAreHeldOnTheHeap_theLatestLeavesAsATimerWhenFull_andACheckpointTakesThemAllAsTimers(
             String backend) throws Exception {
         long t0 = t("2024-03-01T10:00:00Z");
         OperatorSubtaskState snapshot;
-        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(backend)) {
+        MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingWakesOfAtMost(2);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(op, backend)) {
             send(h, event("P1", "project_requested", t0));
             send(h, event("P1", "project_assigned", t0 + 5 * MIN));
-            // due at t0, behind the latest event read: no timer
             assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isEqualTo(1);
+            assertThat(op.nearWakes()).isEqualTo(1);
             send(h, event("P2", "project_requested", t0 + 6 * MIN));
             h.processWatermark(t0 + 6 * MIN);
             assertThat(h.extractOutputValues())
-                    .as("P1 measured at the near wake")
+                    .as("P1 measured at its wake held on the heap")
                     .hasSize(1);
-            // P1's next wake (its keys' expiry, its release) and P2's (its deadline) lie beyond every event read
-            assertThat(h.numEventTimeTimers()).isEqualTo(2);
-            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isZero();
+            // P1's next wake (its keys' expiry, its release) and P2's (its deadline): both held, no timer
+            long p1 = stored(h, "P1").timerMs;
+            long p2 = stored(h, "P2").timerMs;
+            assertThat(Math.min(p1, p2)).as("wakes after the events read").isGreaterThan(t0 + 6 * MIN);
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(op.nearWakes()).isEqualTo(2);
 
+            send(h, event("P3", "project_requested", t0 + 7 * MIN));
+            String later = p1 > p2 ? "P1" : "P2";
+            assertThat(h.numEventTimeTimers())
+                    .as("the later wake left as a timer")
+                    .isEqualTo(1);
+            assertThat(op.wakeHeld(later)).isFalse();
+            assertThat(op.wakeHeld(later.equals("P1") ? "P2" : "P1")).isTrue();
+            assertThat(op.wakeHeld("P3")).isTrue();
+
+            // P2's wake moves to the event's time: held (its timer, if it had one, deleted), and P1's leaves, if held
             send(h, event("P2", "project_assigned", t0 + 8 * MIN));
-            assertThat(h.numEventTimeTimers()).as("P2's deadline timer deleted").isEqualTo(1);
-            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            assertThat(op.wakeHeld("P1")).isFalse();
+            assertThat(op.wakeHeld("P2")).isTrue();
+            assertThat(op.wakeHeld("P3")).isTrue();
             h.prepareSnapshotPreBarrier(1);
             assertThat(h.numEventTimeTimers())
                     .as("moved into the timer service")
-                    .isEqualTo(2);
-            assertThat(((MeasureByCorrelationId) h.getOperator()).nearWakes()).isZero();
+                    .isEqualTo(3);
+            assertThat(op.nearWakes()).isZero();
             snapshot = h.snapshot(1, 1);
         }
         try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> restored =

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The near wakes of the per-correlation-id operator ({@link NearWakes}): one per id, polled in time order. */
+/**
+ * The wakes held on the heap ({@link NearWakes}): one per id, polled in time order; when full, refused, or with
+ * eviction the latest handed over for an earlier one.
+ */
 class NearWakesTest {
 
     /** Puts the id's wake at {@code t}. */
@@ -74,6 +77,63 @@ class NearWakesTest {
         }
         put(w, "b", 5);
         assertThat(due(w, Long.MAX_VALUE)).containsExactly("b@5", "a@" + (100 * NearWakes.SLACK - 1));
+    }
+
+    /** Adds with eviction, each wake that leaves recorded as "id@time". */
+    private static boolean put(NearWakes w, String id, long t, List<String> left) throws Exception {
+        return w.addEvicting(id, t, (gone, at) -> left.add(gone + "@" + at));
+    }
+
+    @Test
+    void aFullSetWithEvictionHandsOverItsLatestWakeForAnEarlierOne_andRefusesOneAtOrAfterAllItHolds() throws Exception {
+        NearWakes w = new NearWakes(2, true);
+        List<String> left = new ArrayList<>();
+        assertThat(put(w, "a", 10, left)).isTrue();
+        assertThat(put(w, "b", 30, left)).isTrue();
+        assertThat(put(w, "c", 20, left)).isTrue();
+        assertThat(left).containsExactly("b@30");
+        assertThat(put(w, "d", 20, left)).as("not earlier than the latest held").isFalse();
+        assertThat(put(w, "e", 40, left)).isFalse();
+        assertThat(put(w, "a", 50, left))
+                .as("an id held moves without evicting")
+                .isTrue();
+        assertThat(left).containsExactly("b@30");
+        assertThat(w.holds("d", 20) || w.holds("e", 40)).isFalse();
+        assertThat(due(w, Long.MAX_VALUE)).containsExactly("c@20", "a@50");
+    }
+
+    @Test
+    void aMovedOrRemovedWakeIsNeverEvictedAtItsOldTime() throws Exception {
+        NearWakes w = new NearWakes(2, true);
+        List<String> left = new ArrayList<>();
+        put(w, "a", 100, left);
+        put(w, "a", 10, left); // moved earlier: its entry at 100 is stale
+        put(w, "b", 90, left);
+        w.remove("b"); // its entry at 90 is stale
+        put(w, "c", 20, left);
+        assertThat(put(w, "d", 15, left)).isTrue();
+        assertThat(left).as("the live latest, not a stale entry").containsExactly("c@20");
+        assertThat(due(w, Long.MAX_VALUE)).containsExactly("a@10", "d@15");
+    }
+
+    @Test
+    void wakesPolledWithoutEvictionKeepTheLatestFirstQueueBounded() throws Exception {
+        NearWakes w = new NearWakes(10, true);
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < 10 * NearWakes.SLACK; i++) {
+            put(w, "id" + (i % 5), i, left);
+            assertThat(w.queued()).isLessThanOrEqualTo(2 * w.size() + NearWakes.SLACK);
+            due(w, i - 3);
+        }
+        assertThat(left).isEmpty();
+    }
+
+    @Test
+    void aSetWithoutEvictionRefusesToEvict() {
+        NearWakes w = new NearWakes(1);
+        w.add("a", 10);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.addEvicting("b", 5, (id, t) -> {}))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
