@@ -35,7 +35,7 @@ final class NearWakes {
 
     /** The entries earliest first: keyed by time. */
     private final Heap queue = new Heap();
-    /** The same entries latest first, for {@link #addEvicting}: keyed by {@code ~time} (null when the owner never evicts). */
+    /** The same entries latest first, for {@link #addEvicting}: keyed by {@code ~time} (null: never evicts). */
     private final Heap latest;
 
     private long polledAt;
