@@ -119,7 +119,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     private transient ValueState<CorrelationCases> state;
     private transient MapState<Long, Long> spilled;
     private transient InternalTimerService<VoidNamespace> timers;
-    /** The id wakes due within the events read, on the heap; moved into {@link #timers} before each checkpoint. */
+    /** The earliest id wakes, of any kind, on the heap; moved into {@link #timers} before each checkpoint. */
     private transient NearWakes near;
     /** The values of the ids worked on last, not yet written (null when values are not held). */
     private transient HeldValues<CorrelationCases> values;
