@@ -71,7 +71,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * The most ids whose wake {@link NearWakes} holds per subtask; beyond it the latest wakes are timers. Each costs
-     * about 100 bytes besides the id's string, so about 5 MiB per subtask at the cap; before each barrier as many
+     * about 100 bytes besides the id's string, so about 3 MiB per subtask at the cap; before each barrier as many
      * timers registered at most. In the benchmark's two-lead-time row (200,000 cases, p=1, RocksDB) holding the
      * earliest wakes of every kind, not only those within the events read, took the Flink timers registered, deleted
      * and fired from 1,156,304 to 482,524 (`benchmark/README.md`, "Results: 2026-12-03, morning").

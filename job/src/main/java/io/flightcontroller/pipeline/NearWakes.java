@@ -33,9 +33,9 @@ final class NearWakes {
     /** Each id's live wake; the queue holds these same objects and the stale ones. */
     private final Map<String, Wake> at = new HashMap<>();
 
-    /** The entries earliest first: keyed by time. */
-    private final Heap queue = new Heap();
-    /** The same entries latest first, for {@link #addEvicting}: keyed by {@code ~time} (null: never evicts). */
+    /** The entries earliest first. */
+    private final Heap queue = new Heap(false);
+    /** The same entries latest first, for {@link #addEvicting} (null: never evicts). */
     private final Heap latest;
 
     private long polledAt;
@@ -60,7 +60,7 @@ final class NearWakes {
      */
     NearWakes(int capacity, boolean evicting) {
         this.capacity = capacity;
-        this.latest = evicting ? new Heap() : null;
+        this.latest = evicting ? new Heap(true) : null;
     }
 
     /** @return whether a wake of the id is held here */
@@ -85,22 +85,16 @@ final class NearWakes {
         }
         Wake w = new Wake(timeMs, id);
         at.put(id, w);
-        queue.add(timeMs, w);
+        queue.add(w);
         if (latest != null) {
-            latest.add(~timeMs, w);
+            latest.add(w);
         }
         int most = 2 * at.size() + SLACK;
         if (queue.size() > most) {
-            queue.clear();
-            for (Wake live : at.values()) {
-                queue.add(live.timeMs, live);
-            }
+            queue.rebuild(at.values());
         }
         if (latest != null && latest.size() > most) {
-            latest.clear();
-            for (Wake live : at.values()) {
-                latest.add(~live.timeMs, live);
-            }
+            latest.rebuild(at.values());
         }
         return true;
     }
@@ -145,7 +139,7 @@ final class NearWakes {
      * @return its id (its time: {@link #polledAt()}), or null when none is due
      */
     String pollDue(long watermark) {
-        while (queue.size() > 0 && queue.peekKey() <= watermark) {
+        while (queue.size() > 0 && queue.peekTime() <= watermark) {
             Wake w = queue.poll();
             if (at.remove(w.id, w)) { // live (one lookup; a stale entry's id maps to another wake or none)
                 polledAt = w.timeMs;
@@ -197,31 +191,38 @@ final class NearWakes {
     }
 
     /**
-     * A binary heap of wakes, smallest key first. The keys are in a primitive array beside the wakes, so a comparison
-     * reads no object: with {@link java.util.PriorityQueue} of wakes, reaching each compared wake's time was about a
-     * third of this class's cost in the benchmark's profile. Wakes of equal keys come out in an order fixed by the
-     * calls made, not by id.
+     * A binary heap of wakes, earliest first, or latest first (keyed by {@code ~time}, which reverses the order of
+     * every time, {@code Long.MIN_VALUE} and {@code MAX_VALUE} included). The keys are in a primitive array beside the
+     * wakes, so a comparison reads no object: with {@link java.util.PriorityQueue} of wakes, reaching each compared
+     * wake's time was about a third of this class's cost in the benchmark's profile. Wakes of equal times come out in
+     * an order fixed by the calls made, not by id.
      */
     private static final class Heap {
+        private final boolean latestFirst;
         private long[] keys = new long[16];
         private Wake[] wakes = new Wake[16];
         private int size;
+
+        Heap(boolean latestFirst) {
+            this.latestFirst = latestFirst;
+        }
 
         int size() {
             return size;
         }
 
-        /** @return the smallest key (only when not empty) */
-        long peekKey() {
-            return keys[0];
+        /** @return the time of the first wake (only when not empty) */
+        long peekTime() {
+            return latestFirst ? ~keys[0] : keys[0];
         }
 
-        /** @return the wake of the smallest key, or null when empty */
+        /** @return the first wake, or null when empty */
         Wake peek() {
             return size == 0 ? null : wakes[0];
         }
 
-        void add(long key, Wake w) {
+        void add(Wake w) {
+            long key = latestFirst ? ~w.timeMs : w.timeMs;
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, 2 * size);
                 wakes = Arrays.copyOf(wakes, 2 * size);
@@ -240,7 +241,7 @@ final class NearWakes {
             wakes[i] = w;
         }
 
-        /** @return the wake of the smallest key, removed (only when not empty) */
+        /** @return the first wake, removed (only when not empty) */
         Wake poll() {
             Wake top = wakes[0];
             int n = --size;
@@ -271,6 +272,14 @@ final class NearWakes {
         void clear() {
             Arrays.fill(wakes, 0, size, null);
             size = 0;
+        }
+
+        /** Empties the heap and puts {@code live} in it: drops the stale entries. */
+        void rebuild(Iterable<Wake> live) {
+            clear();
+            for (Wake w : live) {
+                add(w);
+            }
         }
     }
 }

@@ -129,6 +129,18 @@ class NearWakesTest {
     }
 
     @Test
+    void theExtremeTimesKeepTheirOrder_earliestPolledFirst_latestEvictedFirst() throws Exception {
+        NearWakes w = new NearWakes(3, true);
+        List<String> left = new ArrayList<>();
+        put(w, "max", Long.MAX_VALUE, left);
+        put(w, "min", Long.MIN_VALUE, left);
+        put(w, "zero", 0, left);
+        assertThat(put(w, "minus", -1, left)).isTrue();
+        assertThat(left).containsExactly("max@" + Long.MAX_VALUE);
+        assertThat(due(w, Long.MAX_VALUE)).containsExactly("min@" + Long.MIN_VALUE, "minus@-1", "zero@0");
+    }
+
+    @Test
     void aSetWithoutEvictionRefusesToEvict() {
         NearWakes w = new NearWakes(1);
         w.add("a", 10);
