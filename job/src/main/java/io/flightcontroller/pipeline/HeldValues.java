@@ -28,6 +28,11 @@ final class HeldValues<V> {
     private final int capacity;
     /** Access order: the least recently used id first. */
     private final LinkedHashMap<String, V> values = new LinkedHashMap<>(1024, 0.75f, true);
+    /**
+     * Null, or the value of the most recently used id (the last {@link #get} found or {@link #put} held): putting it
+     * again changes nothing, so {@link #put} skips the look-up. An id's event or wake gets its value and puts it back.
+     */
+    private V last;
 
     /** Receives each value {@link #drainTo} hands out to write. */
     interface Drain<V> {
@@ -48,7 +53,9 @@ final class HeldValues<V> {
 
     /** @return the id's current value held here (maybe not yet written), or null when none is held */
     V get(String id) {
-        return values.get(id);
+        V v = values.get(id);
+        last = v;
+        return v;
     }
 
     /**
@@ -58,6 +65,11 @@ final class HeldValues<V> {
      *     here; the caller writes it), else null
      */
     Map.Entry<String, V> put(String id, V value) {
+        if (value == last
+                && value != null) { // held under this id (a value is one id's) and already the most recently used
+            return null;
+        }
+        last = value;
         values.put(id, value);
         if (values.size() <= capacity) {
             return null;
@@ -82,6 +94,7 @@ final class HeldValues<V> {
 
     /** Forgets the id's value held here, if any (the caller writes or clears the state). */
     void remove(String id) {
+        last = null;
         values.remove(id);
     }
 
@@ -91,6 +104,7 @@ final class HeldValues<V> {
             to.accept(e.getKey(), e.getValue());
         }
         values.clear();
+        last = null;
     }
 
     /** @return the number of ids whose value is held here */

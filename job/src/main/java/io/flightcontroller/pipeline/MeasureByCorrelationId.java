@@ -464,11 +464,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
         long wakeUp = c.wakeUpMs(this);
         String id = (String) getCurrentKey();
         if (wakeUp != c.timerMs) {
-            // an id's wake held here is always at its timerMs: one wake per id
-            if (c.timerMs != Long.MAX_VALUE && !near.remove(id)) {
+            // one wake per id: held in near at its timerMs, else a Flink timer there
+            int moved = near.move(id, wakeUp, this::registerElsewhere);
+            if (c.timerMs != Long.MAX_VALUE && (moved & NearWakes.OLD_HELD) == 0) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, c.timerMs);
             }
-            if (wakeUp != Long.MAX_VALUE && !near.addEvicting(id, wakeUp, this::registerElsewhere)) {
+            if (wakeUp != Long.MAX_VALUE && (moved & NearWakes.NEW_HELD) == 0) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, wakeUp);
             }
             c.timerMs = wakeUp;

@@ -49,6 +49,26 @@ class HeldValuesTest {
     }
 
     @Test
+    void puttingBackAValueJustRead_holdsIt_evenAfterItWasRemovedDrainedOrLeft() throws Exception {
+        String a1 = new String("a1");
+        String b1 = new String("b1");
+        HeldValues<String> v = new HeldValues<>(1);
+        v.put("a", a1);
+        assertThat(v.get("a")).isSameAs(a1);
+        assertThat(v.put("a", a1)).as("held and used last: nothing changes").isNull();
+        v.remove("a");
+        assertThat(v.put("a", a1)).isNull();
+        assertThat(v.get("a")).as("held again after its removal").isSameAs(a1);
+        v.drainTo((id, value) -> {});
+        v.put("a", a1);
+        assertThat(v.get("a")).as("held again after a drain").isSameAs(a1);
+        assertThat(v.put("b", b1)).as("b takes the one place").isEqualTo(Map.entry("a", a1));
+        assertThat(v.put("a", a1)).as("a, gone, held again: b leaves").isEqualTo(Map.entry("b", b1));
+        assertThat(v.get("a")).isSameAs(a1);
+        assertThat(v.size()).isEqualTo(1);
+    }
+
+    @Test
     void aCapacityBelowOneIsRefused_namingIt() {
         assertThatThrownBy(() -> new HeldValues<String>(0)).hasMessageContaining("capacity must be at least 1, was 0");
     }

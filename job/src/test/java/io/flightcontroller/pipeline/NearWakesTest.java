@@ -79,9 +79,31 @@ class NearWakesTest {
         assertThat(due(w, Long.MAX_VALUE)).containsExactly("b@5", "a@" + (100 * NearWakes.SLACK - 1));
     }
 
-    /** Adds with eviction, each wake that leaves recorded as "id@time". */
+    /** Moves with eviction, each wake that leaves recorded as "id@time"; whether the new wake is held. */
     private static boolean put(NearWakes w, String id, long t, List<String> left) throws Exception {
-        return w.addEvicting(id, t, (gone, at) -> left.add(gone + "@" + at));
+        return (w.move(id, t, (gone, at) -> left.add(gone + "@" + at)) & NearWakes.NEW_HELD) != 0;
+    }
+
+    @Test
+    void aMoveSaysWhereTheOldWakeWasAndWhereTheNewOneIs_soTheCallerOwnsExactlyTheOthers() throws Exception {
+        NearWakes w = new NearWakes(2, true);
+        List<String> left = new ArrayList<>();
+        NearWakes.Drain none = (id, t) -> left.add(id + "@" + t);
+        assertThat(w.move("a", 10, none)).as("none before, held now").isEqualTo(NearWakes.NEW_HELD);
+        assertThat(w.move("a", 20, none)).as("held before and now").isEqualTo(NearWakes.OLD_HELD | NearWakes.NEW_HELD);
+        assertThat(w.move("b", 30, none)).isEqualTo(NearWakes.NEW_HELD);
+        assertThat(w.move("c", 40, none))
+                .as("full, none later: the caller's timer")
+                .isZero();
+        assertThat(w.move("c", 50, none)).as("still the caller's").isZero();
+        assertThat(w.move("c", 25, none)).as("earlier than b's: b leaves").isEqualTo(NearWakes.NEW_HELD);
+        assertThat(left).containsExactly("b@30");
+        assertThat(w.move("a", Long.MAX_VALUE, none)).as("gone, it was held").isEqualTo(NearWakes.OLD_HELD);
+        assertThat(w.move("b", Long.MAX_VALUE, none))
+                .as("gone, it was the caller's")
+                .isZero();
+        assertThat(w.size()).isEqualTo(1);
+        assertThat(due(w, Long.MAX_VALUE)).containsExactly("c@25");
     }
 
     @Test
@@ -132,11 +154,11 @@ class NearWakesTest {
     void theExtremeTimesKeepTheirOrder_earliestPolledFirst_latestEvictedFirst() throws Exception {
         NearWakes w = new NearWakes(3, true);
         List<String> left = new ArrayList<>();
-        put(w, "max", Long.MAX_VALUE, left);
+        put(w, "max", Long.MAX_VALUE - 1, left); // a move to Long.MAX_VALUE is to no wake
         put(w, "min", Long.MIN_VALUE, left);
         put(w, "zero", 0, left);
         assertThat(put(w, "minus", -1, left)).isTrue();
-        assertThat(left).containsExactly("max@" + Long.MAX_VALUE);
+        assertThat(left).containsExactly("max@" + (Long.MAX_VALUE - 1));
         assertThat(due(w, Long.MAX_VALUE)).containsExactly("min@" + Long.MIN_VALUE, "minus@-1", "zero@0");
     }
 
@@ -144,7 +166,7 @@ class NearWakesTest {
     void aSetWithoutEvictionRefusesToEvict() {
         NearWakes w = new NearWakes(1);
         w.add("a", 10);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.addEvicting("b", 5, (id, t) -> {}))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.move("b", 5, (id, t) -> {}))
                 .isInstanceOf(IllegalStateException.class);
     }
 
