@@ -89,17 +89,17 @@ final class NearWakes {
             return false;
         }
         Wake w = new Wake(timeMs, id);
-        at.put(id, w);
+        gone(at.put(id, w));
         queue.add(w);
         if (latest != null) {
             latest.add(w);
         }
         int most = 2 * at.size() + SLACK;
         if (queue.size() > most) {
-            queue.rebuild(at.values());
+            queue.dropStale();
         }
         if (latest != null && latest.size() > most) {
-            latest.rebuild(at.values());
+            latest.dropStale();
         }
         return true;
     }
@@ -120,21 +120,23 @@ final class NearWakes {
             throw new IllegalStateException("this set of wakes was made without eviction");
         }
         if (timeMs == Long.MAX_VALUE) {
-            return at.remove(id) != null ? OLD_HELD : 0;
+            return gone(at.remove(id)) ? OLD_HELD : 0;
         }
         Wake w = new Wake(timeMs, id);
         Wake old = at.put(id, w);
+        gone(old);
         if (old == null && at.size() > capacity) {
             Wake last;
             while ((last = latest.peek()) != null && last.timeMs > timeMs) {
                 latest.poll();
-                if (at.remove(last.id, last)) { // live (a stale entry's id maps to another wake or none)
+                if (!last.stale) {
+                    gone(at.remove(last.id));
                     evicted.accept(last.id, last.timeMs);
                     break;
                 }
             }
             if (last == null || last.timeMs <= timeMs) { // no wake here is later: the new one is not held
-                at.remove(id);
+                at.remove(id); // the new wake, in no queue yet
                 return 0;
             }
         }
@@ -142,10 +144,10 @@ final class NearWakes {
         latest.add(w);
         int most = 2 * at.size() + SLACK;
         if (queue.size() > most) {
-            queue.rebuild(at.values());
+            queue.dropStale();
         }
         if (latest.size() > most) {
-            latest.rebuild(at.values());
+            latest.dropStale();
         }
         return old != null ? OLD_HELD | NEW_HELD : NEW_HELD;
     }
@@ -156,7 +158,7 @@ final class NearWakes {
      * @return whether it had one here
      */
     boolean remove(String id) {
-        return at.remove(id) != null;
+        return gone(at.remove(id));
     }
 
     /**
@@ -167,7 +169,8 @@ final class NearWakes {
     String pollDue(long watermark) {
         while (queue.size() > 0 && queue.peekTime() <= watermark) {
             Wake w = queue.poll();
-            if (at.remove(w.id, w)) { // live (one lookup; a stale entry's id maps to another wake or none)
+            if (!w.stale) { // live: no look-up for a stale entry
+                gone(at.remove(w.id));
                 polledAt = w.timeMs;
                 return w.id;
             }
@@ -205,10 +208,26 @@ final class NearWakes {
         return Math.max(queue.size(), latest == null ? 0 : latest.size());
     }
 
-    /** An id's wake: its time and the id. */
+    /**
+     * Marks a wake that left {@link #at} (replaced, removed, polled or evicted) stale, so that its queue entries are
+     * skipped and dropped without a look-up.
+     *
+     * @param w the wake that left, or null
+     * @return whether there was one
+     */
+    private static boolean gone(Wake w) {
+        if (w == null) {
+            return false;
+        }
+        w.stale = true;
+        return true;
+    }
+
+    /** An id's wake: its time and the id, stale once it is no longer the id's wake in {@link #at}. */
     private static final class Wake {
         final long timeMs;
         final String id;
+        boolean stale;
 
         Wake(long timeMs, String id) {
             this.timeMs = timeMs;
@@ -275,24 +294,29 @@ final class NearWakes {
             Wake w = wakes[n];
             wakes[n] = null;
             if (n > 0) {
-                int i = 0;
-                int half = n >>> 1;
-                while (i < half) {
-                    int child = 2 * i + 1;
-                    if (child + 1 < n && keys[child + 1] < keys[child]) {
-                        child++;
-                    }
-                    if (key <= keys[child]) {
-                        break;
-                    }
-                    keys[i] = keys[child];
-                    wakes[i] = wakes[child];
-                    i = child;
-                }
-                keys[i] = key;
-                wakes[i] = w;
+                siftDown(0, key, w);
             }
             return top;
+        }
+
+        /** Puts {@code w} (keyed {@code key}) at {@code i} or below, where the heap order holds below {@code i}. */
+        private void siftDown(int i, long key, Wake w) {
+            int n = size;
+            int half = n >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                if (child + 1 < n && keys[child + 1] < keys[child]) {
+                    child++;
+                }
+                if (key <= keys[child]) {
+                    break;
+                }
+                keys[i] = keys[child];
+                wakes[i] = wakes[child];
+                i = child;
+            }
+            keys[i] = key;
+            wakes[i] = w;
         }
 
         void clear() {
@@ -300,11 +324,22 @@ final class NearWakes {
             size = 0;
         }
 
-        /** Empties the heap and puts {@code live} in it: drops the stale entries. */
-        void rebuild(Iterable<Wake> live) {
-            clear();
-            for (Wake w : live) {
-                add(w);
+        /**
+         * Drops the stale entries and restores the heap order (Floyd's bottom-up construction): linear in the entries,
+         * and it reads only this heap's arrays and the wakes' flags, not the map of live wakes.
+         */
+        void dropStale() {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (!wakes[i].stale) {
+                    keys[n] = keys[i];
+                    wakes[n++] = wakes[i];
+                }
+            }
+            Arrays.fill(wakes, n, size, null);
+            size = n;
+            for (int i = (n >>> 1) - 1; i >= 0; i--) {
+                siftDown(i, keys[i], wakes[i]);
             }
         }
     }

@@ -3,9 +3,12 @@ package io.flightcontroller.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +163,77 @@ class NearWakesTest {
         assertThat(put(w, "minus", -1, left)).isTrue();
         assertThat(left).containsExactly("max@" + (Long.MAX_VALUE - 1));
         assertThat(due(w, Long.MAX_VALUE)).containsExactly("min@" + Long.MIN_VALUE, "minus@-1", "zero@0");
+    }
+
+    /**
+     * Against a model (a map of each held id's time, the latest evicted by a scan): random moves, removals, polls and
+     * drains over a few ids, with distinct times so that the order is the model's alone; enough steps that the queues
+     * drop their stale entries many times over.
+     */
+    @Test
+    void randomMovesPollsAndDrains_matchAModelOfTheEarliestWakesHeld() throws Exception {
+        SplittableRandom r = new SplittableRandom(16);
+        for (int capacity = 0; capacity <= 24; capacity += 3) {
+            NearWakes w = new NearWakes(capacity, true);
+            Map<String, Long> model = new HashMap<>();
+            long[] times = r.longs(60_000).distinct().toArray();
+            int next = 0;
+            int evictions = 0;
+            for (int step = 0; step < 50_000; step++) {
+                String id = "id" + r.nextInt(40);
+                int op = r.nextInt(100);
+                if (op < 80) {
+                    long t = r.nextInt(20) == 0 ? Long.MAX_VALUE : times[next++];
+                    List<String> left = new ArrayList<>();
+                    int got = w.move(id, t, (gone, at) -> left.add(gone + "@" + at));
+                    Long old = t == Long.MAX_VALUE ? model.remove(id) : model.get(id);
+                    int want = old != null ? NearWakes.OLD_HELD : 0;
+                    List<String> leftWant = new ArrayList<>();
+                    if (t != Long.MAX_VALUE) {
+                        if (old != null || model.size() < capacity) {
+                            model.put(id, t);
+                            want |= NearWakes.NEW_HELD;
+                        } else {
+                            Map.Entry<String, Long> last = model.entrySet().stream()
+                                    .max(Map.Entry.comparingByValue())
+                                    .orElse(null);
+                            if (last != null && last.getValue() > t) {
+                                model.remove(last.getKey());
+                                leftWant.add(last.getKey() + "@" + last.getValue());
+                                model.put(id, t);
+                                want |= NearWakes.NEW_HELD;
+                            }
+                        }
+                    }
+                    assertThat(got).as("step %d, move %s to %d", step, id, t).isEqualTo(want);
+                    assertThat(left).as("step %d, evicted", step).isEqualTo(leftWant);
+                    evictions += left.size();
+                } else if (op < 88) {
+                    assertThat(w.remove(id)).isEqualTo(model.remove(id) != null);
+                } else if (op < 99) {
+                    long watermark = times[r.nextInt(Math.max(1, next))];
+                    List<String> want = model.entrySet().stream()
+                            .filter(e -> e.getValue() <= watermark)
+                            .sorted(Map.Entry.comparingByValue())
+                            .map(e -> e.getKey() + "@" + e.getValue())
+                            .collect(Collectors.toList());
+                    assertThat(due(w, watermark))
+                            .as("step %d, due at %d", step, watermark)
+                            .isEqualTo(want);
+                    model.values().removeIf(t -> t <= watermark);
+                } else {
+                    Map<String, Long> drained = new HashMap<>();
+                    w.drainTo(drained::put);
+                    assertThat(drained).isEqualTo(model);
+                    model.clear();
+                }
+                assertThat(w.size()).isEqualTo(model.size());
+                assertThat(w.queued()).isLessThanOrEqualTo(2 * w.size() + NearWakes.SLACK + 1);
+            }
+            if (capacity > 0) {
+                assertThat(evictions).as("capacity %d: evictions", capacity).isGreaterThan(100);
+            }
+        }
     }
 
     @Test
