@@ -79,10 +79,14 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     static final int NEAR_WAKES = 32_768;
 
     /**
-     * The most ids whose value {@link HeldValues} holds per subtask on RocksDB. Each is its value's deserialized copy (a
-     * few hundred bytes to a few KiB), so up to about 100 MiB of heap per subtask at the cap.
+     * The most ids whose value {@link HeldValues} holds per subtask on RocksDB. Each is its value's deserialized copy:
+     * in the benchmark's two-lead-time workload 363 to 495 bytes a value with its map entry (measured), so about 24 to
+     * 32 MiB of heap per subtask at the cap; a few KiB for a value with many buffered events or large payloads. In that
+     * workload (200,000 cases, p=1, no checkpoints) the per-id operator alone took 10.6 µs per event with 32,768, 8.4
+     * with 65,536 and 5.7 with 131,072, which holds every id open at once there (118,331 at the most): fewer reads back
+     * and writes of ids that left (`benchmark/README.md`, "Results: 2026-12-03, midday").
      */
-    static final int HELD_VALUES = 32_768;
+    static final int HELD_VALUES = 65_536;
 
     /**
      * The most ids whose value {@link HeldValues} holds per subtask on the heap backend, where a value held is the
@@ -133,6 +137,12 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      * empties {@link HeldValues}, and copy-on-write gives out a fresh object after it.
      */
     private transient boolean useHeldValues;
+    /**
+     * Whether the values held stay held once written before a barrier: on RocksDB, where a value held is the
+     * operator's own deserialized copy, so after a checkpoint an id's next event or wake reads none back and the next
+     * barrier writes only the values changed since. Not on the heap backend, where it is the state's own object.
+     */
+    private transient boolean keepWritten;
 
     private transient PipelineCounters counters;
     private transient Out out;
@@ -223,6 +233,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
                 ? heldValues
                 : backend.equals("RocksDBKeyedStateBackend") ? HELD_VALUES : HELD_VALUES_HEAP;
         values = useHeldValues ? new HeldValues<>(room) : null;
+        keepWritten = backend.equals("RocksDBKeyedStateBackend");
         counters = new PipelineCounters(getRuntimeContext());
         out = new Out();
         lastWatermark = Long.MIN_VALUE;
@@ -257,30 +268,38 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
     }
 
     /**
-     * Moves every near wake into Flink's timer service and writes every value held, so the snapshot that follows holds
-     * each id's value and wake exactly as if every change had been written and every wake had been a timer from the
-     * start (the value's {@code timerMs} names it), and a restore, at any parallelism, finds them there.
+     * Moves every near wake into Flink's timer service and writes every value held that changed since it was read or
+     * last written, so the snapshot that follows holds each id's value and wake exactly as if every change had been
+     * written and every wake had been a timer from the start (the value's {@code timerMs} names it), and a restore, at
+     * any parallelism, finds them there. On RocksDB the values stay held, clean; on the heap backend they are forgotten
+     * ({@link HeldValues}).
      *
-     * <p>Shape: on RocksDB up to {@link #HELD_VALUES} serializations and writes, and up to {@link #NEAR_WAKES} timers
-     * registered, on the task thread before the barrier leaves: at most the writes the held values and near wakes
-     * spared since the last checkpoint.
+     * <p>Shape: on RocksDB as many serializations and writes as ids whose value changed since the last barrier, at most
+     * {@link #HELD_VALUES}, and up to {@link #NEAR_WAKES} timers registered, on the task thread before the barrier
+     * leaves: at most the writes the held values and near wakes spared since the last checkpoint.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        writeHeld();
+        writeHeld(keepWritten);
     }
 
-    private void writeHeld() throws Exception {
+    /** @param keep whether the values held stay held once written (else they are forgotten) */
+    private void writeHeld(boolean keep) throws Exception {
         near.drainTo((id, timeMs) -> {
             setCurrentKey(id);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timeMs);
         });
         if (values != null) {
-            values.drainTo((id, c) -> {
+            HeldValues.Drain<CorrelationCases> writing = (id, c) -> {
                 setCurrentKey(id);
                 write(c); // not empty: an empty value is cleared at once, not held
-            });
+            };
+            if (keep) {
+                values.flush(writing);
+            } else {
+                values.drainTo(writing);
+            }
         }
     }
 
@@ -612,7 +631,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     @Override
     public void endInput() throws Exception {
-        writeHeld(); // the values held are read from state below
+        writeHeld(false); // the values held are read from state below
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
         backend.applyToAllKeys(
                 VoidNamespace.INSTANCE,

@@ -69,6 +69,42 @@ class HeldValuesTest {
     }
 
     @Test
+    void aFlushWritesOnlyTheChangedValues_andKeepsThemAll_aCleanValueLeavesWithoutAWrite() throws Exception {
+        String a1 = new String("a1");
+        String b1 = new String("b1");
+        HeldValues<String> v = new HeldValues<>(2);
+        v.put("a", a1);
+        v.put("b", b1);
+        Map<String, String> written = new LinkedHashMap<>();
+        v.flush(written::put);
+        assertThat(written).containsOnly(Map.entry("a", a1), Map.entry("b", b1));
+        assertThat(v.size()).as("kept").isEqualTo(2);
+        assertThat(v.dirty("a") || v.dirty("b")).isFalse();
+
+        written.clear();
+        assertThat(v.get("a")).isSameAs(a1);
+        assertThat(v.put("a", a1)).isNull(); // changed in place: the put without a look-up still makes it dirty
+        assertThat(v.dirty("a")).isTrue();
+        v.flush(written::put);
+        assertThat(written).as("only the changed one").containsOnly(Map.entry("a", a1));
+
+        assertThat(v.get("b")).isSameAs(b1); // a is the least recently used now, and clean
+        assertThat(v.put("c", new String("c1")))
+                .as("a clean value leaves without a write")
+                .isNull();
+        assertThat(v.peek("a")).isNull();
+        assertThat(v.put("d", new String("d1"))).as("b, clean").isNull();
+        assertThat(v.put("e", new String("e1"))).as("c, dirty").isEqualTo(Map.entry("c", "c1"));
+
+        written.clear();
+        v.drainTo(written::put);
+        assertThat(written)
+                .as("a drain too writes only the dirty values")
+                .containsOnly(Map.entry("d", "d1"), Map.entry("e", "e1"));
+        assertThat(v.size()).isZero();
+    }
+
+    @Test
     void aCapacityBelowOneIsRefused_namingIt() {
         assertThatThrownBy(() -> new HeldValues<String>(0)).hasMessageContaining("capacity must be at least 1, was 0");
     }

@@ -367,11 +367,58 @@ class MeasureByCorrelationIdTest {
                     .extracting(Measurement::getCorrelationId)
                     .containsExactly("P1");
             h.prepareSnapshotPreBarrier(1);
-            assertThat(op.heldValues()).isZero();
+            assertThat(op.heldValues())
+                    .as(
+                            "kept on RocksDB (the operator's own copies), forgotten on the heap backend (the state's objects)")
+                    .isEqualTo(backend.equals("rocksdb") ? 2 : 0);
             assertThat(written(h, "P3").size)
                     .as("P3 written before the barrier")
                     .isEqualTo(1);
         }
+    }
+
+    /**
+     * On RocksDB a value written before the barrier stays held, clean: the next barrier does not write it again unless
+     * it changed, and it leaves the values held without a write (a value put behind the operator's back shows whether
+     * it was written).
+     */
+    @Test
+    void onRocksDBAValueWrittenBeforeTheBarrierStaysHeld_andIsWrittenAgainOnlyOnceChanged() throws Exception {
+        long t0 = t("2024-03-01T10:00:00Z");
+        MeasureByCorrelationId op = new MeasureByCorrelationId(MEASURES, DEDUP, RETENTION).holdingValuesOfAtMost(2);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ProcessEvent, Measurement> h = harness(op, "rocksdb")) {
+            send(h, event("SAME", "project_requested", t0));
+            send(h, event("CHANGED", "project_requested", t0));
+            h.prepareSnapshotPreBarrier(1);
+            assertThat(written(h, "SAME").size).isEqualTo(1);
+            assertThat(op.held("SAME")).as("still held").isNotNull();
+            behind(op, "SAME");
+            behind(op, "CHANGED");
+            send(h, event("CHANGED", "project_assigned", t0 + MIN)); // read from the values held, not from state
+            h.prepareSnapshotPreBarrier(2);
+            assertThat(written(h, "SAME").size)
+                    .as("unchanged: not written again")
+                    .isZero();
+            assertThat(written(h, "CHANGED").size).as("changed: written again").isPositive();
+            behind(op, "CHANGED");
+            send(h, event("OTHER", "project_requested", t0 + MIN));
+            send(h, event("ANOTHER", "project_requested", t0 + MIN)); // SAME and CHANGED leave, both clean
+            assertThat(op.held("SAME")).isNull();
+            assertThat(op.held("CHANGED")).isNull();
+            assertThat(written(h, "SAME").size).as("left clean: not written").isZero();
+            assertThat(written(h, "CHANGED").size).as("left clean: not written").isZero();
+        }
+    }
+
+    /** Puts an empty value for the id in state, behind the operator's back. */
+    private static void behind(MeasureByCorrelationId op, String id) throws Exception {
+        op.setCurrentKey(id);
+        op.getKeyedStateBackend()
+                .getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(MeasureByCorrelationId.STATE_NAME, CorrelationCases.TYPE))
+                .update(new CorrelationCases());
     }
 
     /**
