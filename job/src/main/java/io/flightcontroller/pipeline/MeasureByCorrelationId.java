@@ -92,7 +92,7 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
      * The most ids whose value {@link HeldValues} holds per subtask on the heap backend, where a value held is the
      * state's own object and a read from state is a hash lookup, not a deserialization: enough for an id's events
      * within the out-of-orderness bound and its near wake, small enough to stay in the processor's caches. With
-     * {@link #HELD_VALUES} there, the benchmark's heap row took 17 % more CPU per event (`benchmark/README.md`,
+     * 32,768 there (RocksDB's room then), the benchmark's heap row took 17 % more CPU per event (`benchmark/README.md`,
      * "Results: 2026-12-02, afternoon").
      */
     static final int HELD_VALUES_HEAP = 1_024;

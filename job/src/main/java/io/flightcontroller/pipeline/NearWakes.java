@@ -22,11 +22,12 @@ import java.util.Map;
  * latest wake here to the operator (which registers it as a Flink timer) when the new one is earlier, so what stays
  * here is the earliest wakes, those likeliest to fire or move before the next checkpoint. Per id one map entry and one
  * queue entry per order kept (the same object), about 80 bytes (100 with eviction) besides the id's string. An id's
- * wake that moves or goes leaves its old queue entries behind until they are polled or the queues are rebuilt (when one
- * holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} and {@link #move} skip such entries.
+ * wake that moves or goes leaves its old queue entries behind, flagged stale, until they are polled or a queue drops them
+ * (when it holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} and {@link #move} skip such entries
+ * without a look-up.
  */
 final class NearWakes {
-    /** Stale queue entries tolerated before a rebuild, besides twice the live ones. */
+    /** Stale queue entries tolerated before a queue drops them, besides twice the live ones. */
     static final int SLACK = 1024;
 
     private final int capacity;
@@ -153,7 +154,7 @@ final class NearWakes {
     }
 
     /**
-     * Forgets the id's wake (its queue entries stay, stale, until polled or rebuilt).
+     * Forgets the id's wake (its queue entries stay, stale, until polled or dropped).
      *
      * @return whether it had one here
      */
