@@ -54,10 +54,11 @@ import org.apache.flink.util.OutputTag;
  * ({@code MeasureMachine#releasedAt}). The earliest {@link #NEAR_WAKES} ids' wakes are held on the heap
  * ({@link NearWakes}) rather than as Flink timers (an event's own due time, and the deadlines, releases and expiries
  * that come due or move before the next checkpoint: a deadline met, a release put off by the next event), and the
- * values of the ids worked on last are held on the heap ({@link HeldValues}): read once, written once when the id
- * leaves them, instead of at each event and wake; before each checkpoint's barrier and at the end of input the wakes
- * move into the timer service and the values held are written: on RocksDB each timer registered, deleted and fired,
- * and each value read or written, is an access to RocksDB.
+ * values of the ids worked on last are held on the heap ({@link HeldValues}): read once, written when the id leaves
+ * them changed, instead of at each event and wake; before each checkpoint's barrier and at the end of input the wakes
+ * move into the timer service and the values held that changed since they were read or last written are written (on
+ * RocksDB they stay held, clean, after a barrier): on RocksDB each timer registered, deleted and fired, and each value
+ * read or written, is an access to RocksDB.
  *
  * <p>When a bounded input ends, reports the cases still open, as {@link MeasureOperator} does, and then sends the
  * final watermark, which the operators downstream of {@link #ELSEWHERE} hold back until their own input ends.
@@ -71,7 +72,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * The most ids whose wake {@link NearWakes} holds per subtask; beyond it the latest wakes are timers. Each costs
-     * about 100 bytes besides the id's string, so about 3 MiB per subtask at the cap; before each barrier as many
+     * about 110 bytes besides the id's string, and its queues may hold up to as many stale entries again (24 bytes
+     * each) before they drop them, so about 4-5 MiB per subtask at the cap; before each barrier as many
      * timers registered at most. In the benchmark's two-lead-time row (200,000 cases, p=1, RocksDB) holding the
      * earliest wakes of every kind, not only those within the events read, took the Flink timers registered, deleted
      * and fired from 1,156,304 to 482,524 (`benchmark/README.md`, "Results: 2026-12-03, morning").
@@ -80,8 +82,8 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * The most ids whose value {@link HeldValues} holds per subtask on RocksDB. Each is its value's deserialized copy:
-     * in the benchmark's two-lead-time workload 363 to 495 bytes a value with its map entry (measured), so about 24 to
-     * 32 MiB of heap per subtask at the cap; a few KiB for a value with many buffered events or large payloads. In that
+     * in the benchmark's two-lead-time workload 363 to 495 bytes a value with its map entry (measured), so about 23 to
+     * 31 MiB of heap per subtask at the cap; a few KiB for a value with many buffered events or large payloads. In that
      * workload (200,000 cases, p=1, no checkpoints) the per-id operator alone took 10.6 µs per event with 32,768, 8.4
      * with 65,536 and 5.7 with 131,072, which holds every id open at once there (118,331 at the most): fewer reads back
      * and writes of ids that left (`benchmark/README.md`, "Results: 2026-12-03, midday").
@@ -475,9 +477,10 @@ final class MeasureByCorrelationId extends AbstractStreamOperator<Measurement>
 
     /**
      * Keeps one wake at the id's earliest work (held on the heap while it is among the earliest {@link #NEAR_WAKES},
-     * else a timer), and stores the value or clears the id. With held values the value is
-     * held instead of written: written once, when the id is the least recently used of more than {@link #HELD_VALUES},
-     * or before the next barrier or at the end of input ({@link #writeHeld}), not at each event and wake.
+     * else a timer), and stores the value or clears the id. With held values the value is held instead of written:
+     * written when the id is the least recently used beyond the room for values ({@link #HELD_VALUES} on RocksDB,
+     * {@link #HELD_VALUES_HEAP} on the heap backend) and changed since it was read or last written, or before the next
+     * barrier or at the end of input ({@link #writeHeld}), not at each event and wake.
      */
     private void save(CorrelationCases c) throws Exception {
         long wakeUp = c.wakeUpMs(this);

@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Shape: at most {@code capacity} ids. Beyond it {@link #add} refuses a new id, and {@link #move} hands the
  * latest wake here to the operator (which registers it as a Flink timer) when the new one is earlier, so what stays
  * here is the earliest wakes, those likeliest to fire or move before the next checkpoint. Per id one map entry and one
- * queue entry per order kept (the same object), about 80 bytes (100 with eviction) besides the id's string. An id's
+ * queue entry per order kept (the same object), about 90 bytes (110 with eviction) besides the id's string. An id's
  * wake that moves or goes leaves its old queue entries behind, flagged stale, until they are polled or a queue drops them
  * (when it holds more than twice the ids plus {@value #SLACK}); {@link #pollDue} and {@link #move} skip such entries
  * without a look-up.
