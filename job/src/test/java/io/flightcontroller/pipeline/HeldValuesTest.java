@@ -3,8 +3,10 @@ package io.flightcontroller.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The values held in front of the per-correlation-id operator's state ({@link HeldValues}): least recently used out. */
@@ -102,6 +104,80 @@ class HeldValuesTest {
                 .as("a drain too writes only the dirty values")
                 .containsOnly(Map.entry("d", "d1"), Map.entry("e", "e1"));
         assertThat(v.size()).isZero();
+    }
+
+    /** A value as the operator holds it: changed in place, a fresh copy at each read from state. */
+    private static final class Box {
+        int x;
+
+        Box(int x) {
+            this.x = x;
+        }
+    }
+
+    /**
+     * Used as the operator uses it (get, else read a fresh copy from state; change in place; put back or remove; a
+     * duplicate gets without putting; flushes and drains) against writing every change through: every read sees the
+     * latest value, every flush and drain leaves the state equal to it, and every clean value held equals the state.
+     */
+    @Test
+    void usedAsTheOperatorUsesIt_everyReadFlushAndDrainMatchesWritingThrough_andACleanValueEqualsTheState()
+            throws Exception {
+        for (long seed = 0; seed < 1000; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            HeldValues<Box> h = new HeldValues<>(1 + r.nextInt(4));
+            Map<String, Integer> state = new HashMap<>();
+            Map<String, Integer> through = new HashMap<>();
+            for (int step = 0; step < 400; step++) {
+                String id = "i" + r.nextInt(6);
+                int op = r.nextInt(100);
+                if (op < 70) {
+                    Box v = h.get(id);
+                    if (v == null && state.containsKey(id)) {
+                        v = new Box(state.get(id));
+                    }
+                    assertThat(v == null ? null : v.x)
+                            .as("seed %d step %d read", seed, step)
+                            .isEqualTo(through.get(id));
+                    int kind = r.nextInt(10);
+                    if (kind == 0) {
+                        continue; // a duplicate: nothing put
+                    }
+                    if (kind == 1) {
+                        h.remove(id);
+                        state.remove(id);
+                        through.remove(id);
+                        continue;
+                    }
+                    if (v == null) {
+                        v = new Box(0);
+                    }
+                    if (kind >= 3) {
+                        v.x = r.nextInt(1000);
+                    }
+                    Map.Entry<String, Box> out = h.put(id, v);
+                    through.put(id, v.x);
+                    if (out != null) {
+                        state.put(out.getKey(), out.getValue().x);
+                    }
+                } else if (op < 85) {
+                    h.flush((k, v) -> state.put(k, v.x));
+                    assertThat(state).as("seed %d step %d flush", seed, step).isEqualTo(through);
+                } else if (op < 92) {
+                    h.drainTo((k, v) -> state.put(k, v.x));
+                    assertThat(state).as("seed %d step %d drain", seed, step).isEqualTo(through);
+                } else {
+                    for (String k : through.keySet()) {
+                        Box held = h.peek(k);
+                        if (held != null && !h.dirty(k)) {
+                            assertThat(state.get(k))
+                                    .as("seed %d step %d clean %s", seed, step, k)
+                                    .isEqualTo(held.x);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test
