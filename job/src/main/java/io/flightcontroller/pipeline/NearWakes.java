@@ -91,17 +91,7 @@ final class NearWakes {
         }
         Wake w = new Wake(timeMs, id);
         gone(at.put(id, w));
-        queue.add(w);
-        if (latest != null) {
-            latest.add(w);
-        }
-        int most = 2 * at.size() + SLACK;
-        if (queue.size() > most) {
-            queue.dropStale();
-        }
-        if (latest != null && latest.size() > most) {
-            latest.dropStale();
-        }
+        enqueue(w);
         return true;
     }
 
@@ -141,16 +131,23 @@ final class NearWakes {
                 return 0;
             }
         }
+        enqueue(w);
+        return old != null ? OLD_HELD | NEW_HELD : NEW_HELD;
+    }
+
+    /** Puts a wake just made live in the queues, which drop their stale entries beyond twice the live plus SLACK. */
+    private void enqueue(Wake w) {
         queue.add(w);
-        latest.add(w);
+        if (latest != null) {
+            latest.add(w);
+        }
         int most = 2 * at.size() + SLACK;
         if (queue.size() > most) {
             queue.dropStale();
         }
-        if (latest.size() > most) {
+        if (latest != null && latest.size() > most) {
             latest.dropStale();
         }
-        return old != null ? OLD_HELD | NEW_HELD : NEW_HELD;
     }
 
     /**
