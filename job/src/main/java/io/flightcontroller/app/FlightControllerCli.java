@@ -249,6 +249,13 @@ public final class FlightControllerCli implements Callable<Integer> {
         boolean arrivalOrder;
 
         @Option(
+                names = "--max-rate",
+                paramLabel = "LINES_PER_SECOND",
+                description =
+                        "read at most this many lines per second: a paced replay, to watch dashboards and alerts fill as they would live; the results are the same at any rate (default: as fast as the job goes)")
+        Double maxRate;
+
+        @Option(
                 names = "--max-future-skew",
                 defaultValue = "PT15M",
                 description =
@@ -325,6 +332,12 @@ public final class FlightControllerCli implements Callable<Integer> {
                     .maxFutureSkew(maxFutureSkew)
                     .stateLayout(stateLayout);
             s.arrivalOrder = arrivalOrder;
+            if (maxRate != null) {
+                if (!(maxRate > 0) || maxRate.isInfinite()) {
+                    throw new UsageException("--max-rate", maxRate + ": must be more than 0 lines per second");
+                }
+                s.maxLinesPerSecond = maxRate;
+            }
             s.workDir = outDir;
             s.parallelism = parallelism;
             s.webUi = webUi;

@@ -4,6 +4,7 @@ import io.flightcontroller.adapters.DeadLetterHandler;
 import io.flightcontroller.adapters.LoggingDeadLetterHandler;
 import io.flightcontroller.adapters.file.JsonLinesFileSink;
 import io.flightcontroller.adapters.file.JsonLinesFormat;
+import io.flightcontroller.adapters.file.RateLimitedSource;
 import io.flightcontroller.adapters.influx.InfluxLineProtocolSink;
 import io.flightcontroller.adapters.influx.InfluxSinkOptions;
 import io.flightcontroller.adapters.jdbc.JdbcOutputs;
@@ -59,7 +60,7 @@ public final class JobWiring {
         PipelineOptions options = config.getPipeline();
         DataStream<ParsedRecord> input = config.getSourceType() == JobConfig.SourceType.KINESIS
                 ? kinesisInput(env, config.getKinesis(), options)
-                : fileInput(env, List.of(new org.apache.flink.core.fs.Path(config.getFilePath())), options, null);
+                : fileInput(env, List.of(new org.apache.flink.core.fs.Path(config.getFilePath())), options, null, 0);
         return FlightControllerTopology.build(input, options);
     }
 
@@ -71,18 +72,23 @@ public final class JobWiring {
      * @param paths files or folders, read in this order
      * @param options event-time settings
      * @param wrapFormat wraps the record format (tests: a reader slowed down on purpose), or null
+     * @param maxRecordsPerSecond read at most this many records (non-blank lines) per second ({@link
+     *     RateLimitedSource}), or 0 for as fast as the job goes; the source's state is the same either way
      * @return parsed records with timestamps and watermarks; uid {@code source-files}
      */
     public static DataStream<ParsedRecord> fileInput(
             StreamExecutionEnvironment env,
             List<org.apache.flink.core.fs.Path> paths,
             PipelineOptions options,
-            UnaryOperator<StreamFormat<ParsedRecord>> wrapFormat) {
+            UnaryOperator<StreamFormat<ParsedRecord>> wrapFormat,
+            double maxRecordsPerSecond) {
         StreamFormat<ParsedRecord> format = new JsonLinesFormat(parser(options));
-        FileSource<ParsedRecord> source = FileSource.forRecordStreamFormat(
+        FileSource<ParsedRecord> files = FileSource.forRecordStreamFormat(
                         wrapFormat == null ? format : wrapFormat.apply(format),
                         paths.toArray(new org.apache.flink.core.fs.Path[0]))
                 .build();
+        org.apache.flink.api.connector.source.Source<ParsedRecord, ?, ?> source =
+                maxRecordsPerSecond > 0 ? new RateLimitedSource<>(files, maxRecordsPerSecond) : files;
         return env.fromSource(source, FlightControllerTopology.fileWatermarkStrategy(options), "event files")
                 .uid("source-files")
                 .setParallelism(1);

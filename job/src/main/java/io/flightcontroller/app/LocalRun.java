@@ -67,6 +67,11 @@ public final class LocalRun {
          * that the results do not depend on the read speed); null reads the files as they are.
          */
         public java.util.function.UnaryOperator<StreamFormat<ParsedRecord>> inputFormat;
+        /**
+         * Read at most this many lines (blank ones aside) per second ({@code --max-rate}), or 0 for as fast as the
+         * job goes. Not recorded for a resume: the results do not depend on it.
+         */
+        public double maxLinesPerSecond;
         /** The measures file {@link #measures} was read from (its hash is recorded for a resume), or null. */
         public Path measuresFile;
         /**
@@ -200,8 +205,8 @@ public final class LocalRun {
         for (Path p : inputs) {
             paths.add(new org.apache.flink.core.fs.Path(p.toAbsolutePath().toUri()));
         }
-        FlightControllerTopology.Outputs out =
-                FlightControllerTopology.build(JobWiring.fileInput(env, paths, options, s.inputFormat), options);
+        FlightControllerTopology.Outputs out = FlightControllerTopology.build(
+                JobWiring.fileInput(env, paths, options, s.inputFormat, s.maxLinesPerSecond), options);
         JobWiring.attachJdbc(out, jdbcUrl);
         if (s.alertsFile != null) {
             JobWiring.attachAlertsFile(out, s.alertsFile);

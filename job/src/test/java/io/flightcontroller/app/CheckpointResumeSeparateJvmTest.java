@@ -32,7 +32,8 @@ import picocli.CommandLine;
 /**
  * {@code run --checkpoint-dir}: the command line as a separate JVM, killed with SIGKILL or stopped with SIGTERM in the
  * middle of a replay, then run again with the same command; every table and both files must end exactly as after an
- * uninterrupted run. Slow: five replays of 96,000 events (one in this JVM for reference, two per test in their own).
+ * uninterrupted run. Slow: five replays of 96,000 events (one in this JVM for reference, two per test in their own;
+ * the interrupted one paced with {@code --max-rate}, the one after it not).
  */
 class CheckpointResumeSeparateJvmTest {
     @TempDir
@@ -101,7 +102,7 @@ class CheckpointResumeSeparateJvmTest {
         Path out = dir.resolve("killed");
         Path checkpoints = dir.resolve("killed-checkpoints");
         List<String> command = command(out, checkpoints);
-        Process first = start(command, dir.resolve("killed-1.log"));
+        Process first = start(paced(command), dir.resolve("killed-1.log"));
         LocalCheckpoints.Snapshot taken = awaitCheckpoint(first, checkpoints, 2, dir.resolve("killed-1.log"));
         Thread.sleep(500); // a little past the checkpoint, so the interrupted run has gone on
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
@@ -172,7 +173,7 @@ class CheckpointResumeSeparateJvmTest {
         Path checkpoints = dir.resolve("stopped-checkpoints");
         List<String> command = command(out, checkpoints);
         Path log1 = dir.resolve("stopped-1.log");
-        Process first = start(command, log1);
+        Process first = start(paced(command), log1);
         awaitCheckpoint(first, checkpoints, 1, log1);
         first.destroy(); // SIGTERM
         assertThat(first.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -218,6 +219,19 @@ class CheckpointResumeSeparateJvmTest {
                 "--checkpoint-interval",
                 "PT0.5S"));
     }
+
+    /**
+     * The interrupted run reads at most {@value #PACE} lines per second, so its 95,800 lines take at least 8.6 s (a
+     * token bucket holds at most one second's permits) and a signal after its first checkpoints lands mid-input on any
+     * machine; the run after it reads at full speed, which a resume allows (the results do not depend on the rate).
+     */
+    private static List<String> paced(List<String> command) {
+        List<String> c = new ArrayList<>(command);
+        c.addAll(Arrays.asList("--max-rate", String.valueOf(PACE)));
+        return c;
+    }
+
+    private static final int PACE = 10_000;
 
     private static Process start(List<String> command, Path log) throws IOException {
         return new ProcessBuilder(command)

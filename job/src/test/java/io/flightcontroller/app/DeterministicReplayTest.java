@@ -372,6 +372,15 @@ class DeterministicReplayTest {
     }
 
     @Test
+    void aPacedReplayGivesTheSameTablesAsAnUnpacedOne() throws Exception {
+        LocalRun.Settings s = richSettings(sqlite("rich-paced"));
+        s.maxLinesPerSecond = 4_000; // that pacing holds is RateLimitedSourceTest's
+        Baseline paced = run(s);
+        ResultTables.assertSame("paced at 4,000 lines/s vs unpaced", rich().tables, paced.tables);
+        assertThat(paced.counter(PipelineCounters.RECORDS_IN)).isEqualTo(rich().counter(PipelineCounters.RECORDS_IN));
+    }
+
+    @Test
     void fiftyThousandEventsOfAnUnusedTypeAtTheSameTimesChangeNoTable() throws Exception {
         Baseline plain = rich();
         List<String> lines = new ArrayList<>(Files.readAllLines(generated(), StandardCharsets.UTF_8));

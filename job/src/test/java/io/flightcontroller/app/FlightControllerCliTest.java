@@ -341,6 +341,20 @@ class FlightControllerCliTest {
     }
 
     @Test
+    void maxRateMustBeAPositiveNumberOfLinesPerSecond() {
+        for (String rate : new String[] {"0", "-5", "NaN", "Infinity"}) {
+            assertOneLineError(
+                    cli("run", "--measures", measures(), "--input", events(), "--max-rate", rate),
+                    "run",
+                    "--max-rate " + Double.valueOf(rate) + ": must be more than 0 lines per second");
+        }
+        assertOneLineError(
+                cli("run", "--measures", measures(), "--input", events(), "--max-rate", "fast"),
+                "run",
+                "Invalid value for option '--max-rate'");
+    }
+
+    @Test
     void anUnknownOptionIsOneLineWithASuggestion() {
         Outcome o = cli("run", "--measures", measures(), "--input", events(), "--measure-file", "x");
         assertOneLineError(o, "run", "Unknown options: '--measure-file'");
