@@ -165,6 +165,44 @@ class NearWakesTest {
         assertThat(due(w, Long.MAX_VALUE)).containsExactly("min@" + Long.MIN_VALUE, "minus@-1", "zero@0");
     }
 
+    @Test
+    void equalTimesArePolledEachOnceAtThatWatermark_andAFullSetKeepsItsWakeAgainstAnEqualOne() throws Exception {
+        NearWakes w = new NearWakes(3, true);
+        List<String> left = new ArrayList<>();
+        for (String id : new String[] {"a", "b", "c"}) {
+            assertThat(put(w, id, Long.MIN_VALUE, left)).isTrue();
+        }
+        assertThat(put(w, "d", Long.MIN_VALUE, left)).as("no wake here is later: d's is the caller's").isFalse();
+        assertThat(left).isEmpty();
+        assertThat(w.has("d")).isFalse();
+        assertThat(due(w, Long.MIN_VALUE)).containsExactlyInAnyOrder(
+                "a@" + Long.MIN_VALUE, "b@" + Long.MIN_VALUE, "c@" + Long.MIN_VALUE);
+        assertThat(w.size()).isZero();
+
+        for (String id : new String[] {"a", "b", "c"}) {
+            put(w, id, Long.MAX_VALUE - 1, left);
+        }
+        assertThat(due(w, Long.MAX_VALUE - 2)).isEmpty();
+        assertThat(put(w, "d", Long.MAX_VALUE - 1, left)).isFalse();
+        assertThat(put(w, "d", Long.MAX_VALUE - 2, left)).isTrue();
+        assertThat(left).hasSize(1).allMatch(l -> l.endsWith("@" + (Long.MAX_VALUE - 1)));
+        assertThat(due(w, Long.MAX_VALUE - 2)).containsExactly("d@" + (Long.MAX_VALUE - 2));
+        assertThat(due(w, Long.MAX_VALUE)).hasSize(2).allMatch(l -> l.endsWith("@" + (Long.MAX_VALUE - 1)));
+    }
+
+    @Test
+    void aSetOfCapacityZeroHoldsNothing_everyWakeIsTheCallers() throws Exception {
+        NearWakes plain = new NearWakes(0);
+        assertThat(put(plain, "a", 5)).isFalse();
+        assertThat(plain.size()).isZero();
+        NearWakes evicting = new NearWakes(0, true);
+        List<String> left = new ArrayList<>();
+        assertThat(evicting.move("a", Long.MIN_VALUE, (id, t) -> left.add(id))).isZero();
+        assertThat(evicting.move("a", Long.MAX_VALUE, (id, t) -> left.add(id))).isZero();
+        assertThat(left).isEmpty();
+        assertThat(due(evicting, Long.MAX_VALUE)).isEmpty();
+    }
+
     /**
      * Against a model (a map of each held id's time, the latest evicted by a scan): random moves, removals, polls and
      * drains over a few ids, with distinct times so that the order is the model's alone; enough steps that the queues
