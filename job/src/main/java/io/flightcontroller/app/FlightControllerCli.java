@@ -252,7 +252,7 @@ public final class FlightControllerCli implements Callable<Integer> {
                 names = "--max-rate",
                 paramLabel = "LINES_PER_SECOND",
                 description =
-                        "read at most this many lines per second: a paced replay, to watch dashboards and alerts fill as they would live; the results are the same at any rate (default: as fast as the job goes)")
+                        "read at most this many lines per second on average (blank lines aside; a token bucket, so up to a second's worth at once after a pause): a paced replay, to watch dashboards and alerts fill as they would live; the results are the same at any rate (default: as fast as the job goes)")
         Double maxRate;
 
         @Option(
@@ -334,7 +334,8 @@ public final class FlightControllerCli implements Callable<Integer> {
             s.arrivalOrder = arrivalOrder;
             if (maxRate != null) {
                 if (!(maxRate > 0) || maxRate.isInfinite()) {
-                    throw new UsageException("--max-rate", maxRate + ": must be more than 0 lines per second");
+                    throw new UsageException(
+                            "--max-rate", maxRate + ": must be a finite number of lines per second, more than 0");
                 }
                 s.maxLinesPerSecond = maxRate;
             }

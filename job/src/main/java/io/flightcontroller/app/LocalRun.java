@@ -198,6 +198,9 @@ public final class LocalRun {
                 console.println(sorted);
             }
         }
+        if (s.maxLinesPerSecond > 0 && console != null) {
+            console.printf(java.util.Locale.ROOT, "paced: at most %,.0f lines per second%n", s.maxLinesPerSecond);
+        }
         if (checkpoints != null && !resume) {
             checkpoints.started(s, options, sorted);
         }

@@ -346,7 +346,8 @@ class FlightControllerCliTest {
             assertOneLineError(
                     cli("run", "--measures", measures(), "--input", events(), "--max-rate", rate),
                     "run",
-                    "--max-rate " + Double.valueOf(rate) + ": must be more than 0 lines per second");
+                    "--max-rate " + Double.valueOf(rate)
+                            + ": must be a finite number of lines per second, more than 0");
         }
         assertOneLineError(
                 cli("run", "--measures", measures(), "--input", events(), "--max-rate", "fast"),

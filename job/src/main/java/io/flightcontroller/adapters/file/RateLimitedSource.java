@@ -20,10 +20,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * source's, so a snapshot taken with a rate restores without one and the other way round; results do not depend on
  * the rate.
  *
- * <p>Shape: Flink's {@link RateLimiterStrategy#perSecond} (a token bucket, Guava's {@code RateLimiter}, one permit
- * per record the reader emits) over {@link RateLimitedSourceReader}; the rate is for all subtasks together, each
- * subtask reading at {@code recordsPerSecond / parallelism}. A blank line of a JSON Lines file is no record and takes
- * no permit.
+ * <p>Shape: Flink's {@link RateLimiterStrategy#perSecond} (a token bucket, Guava's {@code RateLimiter}, holding at
+ * most one second's permits) over {@link RateLimitedSourceReader}, which takes a permit before each poll of the
+ * reader (a poll emits at most one record; one that finds none, such as the last, also takes one, so the rate is an
+ * upper bound); the rate is for all subtasks together, each subtask reading at {@code recordsPerSecond / parallelism}.
+ * A blank line of a JSON Lines file is no record. Each permit is handed over by the limiter's own thread (one per
+ * reader, a daemon), which caps a paced reader at about 120,000 records per second on the benchmark machine.
  *
  * @param <T> record type
  * @param <S> split type
