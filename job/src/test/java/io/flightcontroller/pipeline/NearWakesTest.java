@@ -172,11 +172,13 @@ class NearWakesTest {
         for (String id : new String[] {"a", "b", "c"}) {
             assertThat(put(w, id, Long.MIN_VALUE, left)).isTrue();
         }
-        assertThat(put(w, "d", Long.MIN_VALUE, left)).as("no wake here is later: d's is the caller's").isFalse();
+        assertThat(put(w, "d", Long.MIN_VALUE, left))
+                .as("no wake here is later: d's is the caller's")
+                .isFalse();
         assertThat(left).isEmpty();
         assertThat(w.has("d")).isFalse();
-        assertThat(due(w, Long.MIN_VALUE)).containsExactlyInAnyOrder(
-                "a@" + Long.MIN_VALUE, "b@" + Long.MIN_VALUE, "c@" + Long.MIN_VALUE);
+        assertThat(due(w, Long.MIN_VALUE))
+                .containsExactlyInAnyOrder("a@" + Long.MIN_VALUE, "b@" + Long.MIN_VALUE, "c@" + Long.MIN_VALUE);
         assertThat(w.size()).isZero();
 
         for (String id : new String[] {"a", "b", "c"}) {
