@@ -21,7 +21,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.typeutils.runtime.NullableSerializer;
 import org.apache.flink.api.java.typeutils.runtime.TupleSerializer;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -30,31 +32,34 @@ import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.runtime.state.VoidNamespace;
 
 /**
- * flink-cep's four keyed map states (its event queue and the three maps of its shared buffer) kept together as one
- * value per key: each {@link MapState} CEP asks for is a view of one map of a {@link Tuple4} held in one
- * {@link ValueState} entry. flink-cep checks and scans these maps on every event-time timer ({@code isEmpty},
- * {@code keys}); on RocksDB each such call is an iterator seek, and a seek steps over the deletes of every entry CEP
+ * A sequence key's state as one value per key: the operator's case, flink-cep's NFA state and flink-cep's four keyed
+ * map states (its event queue and the three maps of its shared buffer), the fields of a {@link Tuple3} held in one
+ * {@link ValueState} entry ({@link #VALUE_NAME}). Each map state CEP asks for is a view of one map of the maps'
+ * {@link Tuple4}; CEP's NFA state and the case are views of their fields ({@link #cases}).
+ *
+ * <p>Why one value. flink-cep checks and scans its maps on every event-time timer ({@code isEmpty}, {@code keys}); on
+ * RocksDB each such call on a map state is an iterator seek, and a seek steps over the deletes of every entry CEP
  * removed before it until it meets a live entry, of this key or of any later key (RocksDB keeps deletes until a
- * compaction drops them; Flink 1.20's map-state iterators set no upper bound). With one value per key every access is
- * a point lookup, which stops at the first version of its own key.
+ * compaction drops them; Flink 1.20's map-state iterators set no upper bound). In a value every access is a point
+ * lookup, which stops at the first version of its own key. And the case, the NFA state and the maps are read and
+ * changed together, at each event of the key and at its timers: as three values they were three reads and three
+ * writes on RocksDB each time a key came back, as one they are one of each (benchmark README, "Results: 2026-12-03,
+ * evening": about 30 % less CPU per event for the sequence operator on RocksDB).
  *
- * <p>Shape: per key, one entry holding CEP's four maps, read whole and written whole. A sequence case holds a few
- * events (one per step reached, plus the queued ones), so an entry is a few hundred bytes. On the heap the value is
- * the stored object, changed in place and stored again after each change (as Flink's heap map state does). On RocksDB
- * ({@code held} above 0) the maps of the keys worked on last are kept ({@link HeldValueState}), and changes to them
- * are written once, when the key leaves them or a snapshot is taken ({@link #flush}): flink-cep reads and changes the
- * same maps several times per event and again at the event's timer, seconds of event time later. A key whose maps
- * grow large costs their size on each read and write on RocksDB (never on the heap).
+ * <p>Shape: per key, one entry, read whole and written whole; any field may be absent (a key's case alone once CEP has
+ * released it, CEP's state alone for an event held for the key's next case), and a value with no field left is no
+ * entry. A sequence case holds a few events (one per step reached, plus the queued ones), so an entry is a few hundred
+ * bytes. On the heap the value is the stored object, changed in place and stored again after each change (as Flink's
+ * heap map state does). On RocksDB ({@code held} above 0) the values of the keys worked on last are kept
+ * ({@link HeldValueState}; a value read counts as changed, as on the heap, where flink-cep's and the operator's
+ * changes in place stay), and changes to them are written once, when the key leaves them or a snapshot is taken
+ * ({@link #flush}). A key whose maps grow large costs their size on each read and write on RocksDB (never on the heap).
  *
- * <p>Measured in the benchmark ({@code benchmark/README.md}, "Results: 2026-12-02"). The operator that uses it
- * ({@link SequenceOperator}) is otherwise flink-cep's own {@code CepOperator}: this class changes where CEP's maps
- * live, not what CEP does with them.
+ * <p>The operator that uses it ({@link SequenceOperator}) is otherwise flink-cep's own {@code CepOperator}: this class
+ * changes where CEP's state lives, not what CEP does with it.
  *
- * <p>flink-cep's NFA state (a value per key, {@link #NFA_STATE}) is handed out the same way, kept for the same keys
- * on RocksDB: a value it reads counts as changed, as on the heap, where flink-cep's changes in place stay.
- *
- * <p>State written by the earlier layout (CEP's map states, one entry per map entry) is moved into the values when a
- * snapshot is restored ({@link #moveEarlierLayout}).
+ * <p>State written by the earlier layouts (CEP's map states, one entry per map entry; then three values per key: the
+ * maps, the NFA state, the case) is moved into the values when a snapshot is restored ({@link #moveEarlierLayout}).
  */
 final class CepPointLookups {
     /** flink-cep's map states (flink-cep 1.20 and 2.2: {@code CepOperator}, {@code SharedBuffer}), in tuple order. */
@@ -70,29 +75,51 @@ final class CepPointLookups {
      */
     static final String NFA_STATE = "nfaStateName";
 
-    /** The value that holds CEP's four maps of a key. */
-    static final String VALUE_NAME = "flink-cep-maps/one-value-per-key";
+    /**
+     * The value that holds a key's case, flink-cep's NFA state and its four maps ({@link #CASE}, {@link #NFA},
+     * {@link #MAPS}): one entry per key.
+     */
+    static final String VALUE_NAME = "sequence-key/case-nfa-maps";
+
+    /**
+     * The earlier layout's value of CEP's four maps of a key, beside CEP's own NFA state ({@link #NFA_STATE}) and the
+     * operator's case ({@link SequenceOperator#CASES}): three entries per key, moved into {@link #VALUE_NAME} on restore.
+     */
+    static final String MAPS_VALUE_NAME = "flink-cep-maps/one-value-per-key";
+
+    /** The fields of a key's value: the case, CEP's NFA state, CEP's four maps. */
+    static final int CASE = 0;
+
+    static final int NFA = 1;
+    static final int MAPS = 2;
 
     private final MapStateDescriptor<?, ?>[] earlier = new MapStateDescriptor<?, ?>[CEP_MAP_STATES.size()];
     private final OneValueMapState<?, ?>[] views = new OneValueMapState<?, ?>[CEP_MAP_STATES.size()];
     private final KeyedStateBackend<Object> backend;
     private final int held;
-    /** The value of each key's four maps, with the maps of the keys worked on last held ({@link #held} of them). */
-    private HeldValueState<Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>>>
-            value;
-    /** flink-cep's NFA states, with those of the keys worked on last held; null until flink-cep asks for them. */
-    private HeldValueState<?> nfa;
+    /** The case's descriptor: its serializer for {@link #CASE}, its name for a restore of the earlier layout. */
+    private final ValueStateDescriptor<?> caseDescriptor;
+    /** flink-cep's NFA state's descriptor, as CEP asked for it; null until it has. */
+    private ValueStateDescriptor<?> nfaDescriptor;
+    /** The serializer of the four maps (a {@link Tuple4} of maps), once bound. */
+    private TypeSerializer<?> mapsSerializer;
+    /** Each key's value, with those of the keys worked on last held ({@link #held} of them). */
+    private HeldValueState<Tuple3<Object, Object, Object>> value;
+    /** The descriptor of {@link #value}, once bound. */
+    private ValueStateDescriptor<Tuple3<Object, Object, Object>> descriptor;
 
     /**
      * @param backend the operator's keyed state backend
-     * @param held the most keys whose maps are kept, their changes written once when the key leaves them or at
+     * @param held the most keys whose values are kept, their changes written once when the key leaves them or at
      *     {@link #flush} (RocksDB); 0 to write every change through (the heap, whose value is the stored object; any
      *     backend whose snapshots may run without the operator's {@code snapshotState}, such as the changelog backend)
+     * @param caseDescriptor the operator's case state ({@link SequenceOperator#CASES}), its serializer set
      */
     @SuppressWarnings("unchecked")
-    CepPointLookups(KeyedStateBackend<?> backend, int held) {
+    CepPointLookups(KeyedStateBackend<?> backend, int held, ValueStateDescriptor<?> caseDescriptor) {
         this.backend = (KeyedStateBackend<Object>) backend;
         this.held = held;
+        this.caseDescriptor = caseDescriptor;
     }
 
     /**
@@ -108,9 +135,8 @@ final class CepPointLookups {
                             && args.length == 1
                             && args[0] instanceof ValueStateDescriptor
                             && NFA_STATE.equals(((ValueStateDescriptor<?>) args[0]).getName())) {
-                        nfa = new HeldValueState<>(
-                                store.getState((ValueStateDescriptor<?>) args[0]), backend, held, true);
-                        return nfa;
+                        nfaDescriptor = (ValueStateDescriptor<?>) args[0];
+                        return new Field<>(NFA);
                     }
                     if (method.getName().equals("getMapState")
                             && args != null
@@ -167,11 +193,12 @@ final class CepPointLookups {
     }
 
     /**
-     * Creates the value that holds the four maps, once flink-cep has asked for all of them (their serializers are
-     * the ones CEP gave).
+     * Creates the value that holds the case, the NFA state and the four maps, once flink-cep has asked for all of them
+     * (their serializers are the ones CEP gave). Each field may be absent: a key's value is its case alone once CEP
+     * has released the key, CEP's state alone for events CEP holds for a key's next case.
      *
      * @param store the operator's own keyed state store (not the wrapped one)
-     * @throws IllegalStateException naming the map states CEP did not ask for
+     * @throws IllegalStateException naming the states CEP did not ask for
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     void bind(KeyedStateStore store) {
@@ -184,26 +211,106 @@ final class CepPointLookups {
                 fields[i] = new MapSerializer<>(earlier[i].getKeySerializer(), earlier[i].getValueSerializer());
             }
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("flink-cep did not ask for the map states " + missing);
+        if (nfaDescriptor == null) {
+            missing.add(NFA_STATE);
         }
-        value = new HeldValueState<>(
-                store.getState(new ValueStateDescriptor<>(VALUE_NAME, new TupleSerializer(Tuple4.class, fields))),
-                backend,
-                held,
-                false);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("flink-cep did not ask for the states " + missing);
+        }
+        mapsSerializer = new TupleSerializer(Tuple4.class, fields);
+        descriptor = new ValueStateDescriptor<>(VALUE_NAME, new TupleSerializer(Tuple3.class, new TypeSerializer<?>[] {
+            NullableSerializer.wrap(caseDescriptor.getSerializer(), false),
+            NullableSerializer.wrap(nfaDescriptor.getSerializer(), false),
+            NullableSerializer.wrap(mapsSerializer, false)
+        }));
+        value = new HeldValueState<>(store.getState(descriptor), backend, held, true);
+    }
+
+    /** @return the value's descriptor (to read every key's case at the end of input), once bound */
+    ValueStateDescriptor<Tuple3<Object, Object, Object>> descriptor() {
+        return descriptor;
+    }
+
+    /**
+     * @param <C> the case
+     * @return the current key's case, as a value state of its own
+     */
+    <C> ValueState<C> cases() {
+        return new Field<>(CASE);
+    }
+
+    /** @return the number of keys whose value is held now */
+    int heldKeys() {
+        return value.size();
+    }
+
+    /** Sets field {@code index} of the current key's value (null: none); a value with no field left is no entry. */
+    private void set(int index, Object v) throws java.io.IOException {
+        if (value == null) {
+            throw new IllegalStateException("flink-cep used its state before it had asked for all of it");
+        }
+        Tuple3<Object, Object, Object> t = value.value();
+        if (t == null) {
+            if (v == null) {
+                return;
+            }
+            t = new Tuple3<>();
+        }
+        t.setField(v, index);
+        if (t.f0 == null && t.f1 == null && t.f2 == null) {
+            value.clear();
+        } else {
+            value.update(t);
+        }
+    }
+
+    /** @return field {@code index} of the current key's value, or null */
+    private Object get(int index) throws java.io.IOException {
+        if (value == null) {
+            throw new IllegalStateException("flink-cep used its state before it had asked for all of it");
+        }
+        Tuple3<Object, Object, Object> t = value.value();
+        return t == null ? null : t.getField(index);
+    }
+
+    /** One field of the current key's value, as a value state of its own (the case; flink-cep's NFA state). */
+    private final class Field<V> implements ValueState<V> {
+        private final int index;
+
+        Field(int index) {
+            this.index = index;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V value() throws java.io.IOException {
+            return (V) get(index);
+        }
+
+        @Override
+        public void update(V v) throws java.io.IOException {
+            set(index, v);
+        }
+
+        @Override
+        public void clear() {
+            try {
+                set(index, null);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot clear a field of a sequence key's value", e);
+            }
+        }
     }
 
     /**
      * @param forWrite whether the caller changes a map (then the maps exist afterwards)
      * @return the current key's maps, or null if it has none and {@code forWrite} is false
      */
+    @SuppressWarnings("unchecked")
     private Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> maps(
             boolean forWrite) throws Exception {
-        if (value == null) {
-            throw new IllegalStateException("flink-cep used its map states before it had asked for all of them");
-        }
-        Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t = value.value();
+        Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t =
+                (Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>>) get(MAPS);
         if (t == null && forWrite) {
             t = Tuple4.of(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
@@ -217,7 +324,7 @@ final class CepPointLookups {
      */
     private void checkCurrent(
             Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t) {
-        if (held > 0 && value.peek() != t) {
+        if (held > 0 && (value.peek() == null || value.peek().f2 != t)) {
             throw new IllegalStateException("a flink-cep map state was changed through a read of another key"
                     + " (the current key is " + backend.getCurrentKey() + ")");
         }
@@ -226,23 +333,16 @@ final class CepPointLookups {
     /** A map of {@code t} (the current key's) changed: stored, or with kept maps written when the key leaves them. */
     private void changed(Tuple4<Map<Object, Object>, Map<Object, Object>, Map<Object, Object>, Map<Object, Object>> t)
             throws Exception {
-        if (t.f0.isEmpty() && t.f1.isEmpty() && t.f2.isEmpty() && t.f3.isEmpty()) {
-            value.clear();
-        } else {
-            value.update(t);
-        }
+        set(MAPS, t.f0.isEmpty() && t.f1.isEmpty() && t.f2.isEmpty() && t.f3.isEmpty() ? null : t);
     }
 
     /**
-     * Writes the changes of the maps and NFA states kept, each under its key, and keeps them (RocksDB's snapshot reads
-     * the written bytes, not these objects). Called before a snapshot (so the snapshot has every change; the final
-     * checkpoint after the end of input included) and before the state is read by other means.
+     * Writes the changes of the values kept, each under its key, and keeps them (RocksDB's snapshot reads the written
+     * bytes, not these objects). Called before a snapshot (so the snapshot has every change; the final checkpoint after
+     * the end of input included) and before the state is read by other means.
      */
     void flush() throws Exception {
         value.flush();
-        if (nfa != null) {
-            nfa.flush();
-        }
     }
 
     /** @return the names of the CEP map states handed out so far */
@@ -257,22 +357,21 @@ final class CepPointLookups {
     }
 
     /**
-     * Moves the entries of CEP's map states restored from a snapshot of the earlier layout into the values, key by
-     * key, and clears them. Reads only the keys that have such entries (none after the first restore).
+     * Moves state restored from a snapshot of an earlier layout into the values, key by key, and clears it: CEP's own
+     * map states (one entry per map entry), then the three values per key of the layout after it (CEP's maps in
+     * {@link #MAPS_VALUE_NAME}, CEP's NFA state, the case). Reads only the keys that have such state (none after the
+     * first restore).
      *
      * @param store the operator's own keyed state store (not the wrapped one)
-     * @return how many keys were moved, per CEP map state
+     * @return how many keys were moved, per earlier state
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Map<String, Integer> moveEarlierLayout(KeyedStateStore store) throws Exception {
         Map<String, Integer> moved = new LinkedHashMap<>();
         Object current = backend.getCurrentKey();
         for (int i = 0; i < earlier.length; i++) {
             String name = CEP_MAP_STATES.get(i);
-            List<Object> keys;
-            try (Stream<Object> s = backend.getKeys(name, VoidNamespace.INSTANCE)) {
-                keys = s.collect(Collectors.toList());
-            }
+            List<Object> keys = keysOf(name);
             if (keys.isEmpty()) {
                 continue;
             }
@@ -287,13 +386,41 @@ final class CepPointLookups {
                 to.putAll(entries);
                 from.clear();
             }
-            flush();
             moved.put(name, keys.size());
+        }
+        ValueStateDescriptor<?>[] values = {
+            new ValueStateDescriptor<>(MAPS_VALUE_NAME, mapsSerializer), nfaDescriptor, caseDescriptor
+        };
+        int[] fields = {MAPS, NFA, CASE};
+        for (int i = 0; i < values.length; i++) {
+            List<Object> keys = keysOf(values[i].getName());
+            if (keys.isEmpty()) {
+                continue;
+            }
+            ValueState<Object> from = (ValueState<Object>) store.getState((ValueStateDescriptor) values[i]);
+            for (Object key : keys) {
+                backend.setCurrentKey(key);
+                Object v = from.value();
+                if (v != null) {
+                    set(fields[i], v);
+                }
+                from.clear();
+            }
+            moved.put(values[i].getName(), keys.size());
+        }
+        if (!moved.isEmpty()) {
+            flush();
         }
         if (current != null) {
             backend.setCurrentKey(current);
         }
         return moved;
+    }
+
+    private List<Object> keysOf(String state) {
+        try (Stream<Object> s = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+            return s.collect(Collectors.toList());
+        }
     }
 
     /**

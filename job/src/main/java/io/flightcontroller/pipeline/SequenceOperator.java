@@ -77,10 +77,11 @@ import org.apache.flink.util.OutputTag;
  * {@link SideOutputs#OUTCOMES}, {@link SideOutputs#OPEN_CASES}, {@link #LATE}.
  *
  * <p>CEP's state is read through three private fields of {@link CepOperator} (its NFA state, event queue and shared
- * buffer), checked when the operator starts: this class is written against flink-cep 1.20. CEP's map states are kept
- * as one value per key ({@link CepPointLookups}): on RocksDB every access is then a point lookup rather than a seek
- * over the deletes of earlier cases. On RocksDB the case, CEP's NFA state and its maps of the keys worked on last are
- * held on the heap ({@link HeldValueState}, {@link #HELD_KEYS}), and CEP's timer for each event it holds is a near wake
+ * buffer), checked when the operator starts: this class is written against flink-cep 1.20. The case, CEP's NFA state
+ * and CEP's map states are kept as one value per key ({@link CepPointLookups}): on RocksDB every access is then a
+ * point lookup rather than a seek over the deletes of earlier cases, and a key coming back is one read and one write.
+ * On RocksDB the values of the keys worked on last are held on the heap ({@link HeldValueState},
+ * {@link #HELD_KEYS}), and CEP's timer for each event it holds is a near wake
  * ({@link NearWakes}): a key's event and that timer come seconds of event time apart, and each look at the key's state
  * was a RocksDB read (benchmark README, "Results: 2026-12-02, late afternoon": 30 % less CPU per event on RocksDB).
  */
@@ -92,6 +93,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     /** Events flink-cep found at or behind its own watermark (never dropped silently: dead-lettered downstream). */
     static final OutputTag<RoutedEvent> LATE = new OutputTag<>("sequence-late", RoutedEvent.TYPE);
 
+    /**
+     * The case's name and type; its state is a field of the key's one value ({@link CepPointLookups}). The earlier
+     * layout's state of this name (one entry per key) is moved into that value on restore.
+     */
     static final ValueStateDescriptor<SequenceCase> CASES = new ValueStateDescriptor<>(
             "sequence-case", io.flightcontroller.serialization.DomainSerializers.SEQUENCE_CASE);
 
@@ -105,10 +110,10 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             Comparator.comparingLong(ProcessEvent::getTimeMs).thenComparingLong(ProcessEvent::getSeq);
 
     /**
-     * The most keys per subtask whose case, NFA state and CEP maps are held on the heap on RocksDB
+     * The most keys per subtask whose value (case, NFA state and CEP maps) is held on the heap on RocksDB
      * ({@link HeldValueState}): a key's event and the timer CEP sets at its time come seconds of event time apart, its
-     * next step minutes to hours later. Each key held costs the deserialized copies of its three values (a few hundred
-     * bytes to a few KiB: the events CEP holds for it), so up to about 30 MiB of heap per subtask at the cap.
+     * next step minutes to hours later. Each key held costs the deserialized copy of its value (a few hundred bytes to
+     * a few KiB: the events CEP holds for it), so up to about 30 MiB of heap per subtask at the cap.
      */
     static final int HELD_KEYS = 16_384;
 
@@ -137,7 +142,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
 
     private transient SequenceMachine machine;
     private transient PipelineCounters counters;
-    private transient HeldValueState<SequenceCase> cases;
+    /** The case: a field of the key's one value ({@link CepPointLookups#cases}). */
+    private transient ValueState<SequenceCase> cases;
     /** Late events that arrived before this operator's watermark reached the one they were late behind. */
     private transient org.apache.flink.api.common.state.ListState<RoutedEvent> lateHeld;
 
@@ -256,12 +262,11 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
     /** Writes the values held for the keys worked on last (RocksDB): before a snapshot and the end of input's scan. */
     private void flushHeld() throws Exception {
         pointLookups.flush();
-        cases.flush();
     }
 
-    /** @return the number of keys whose case is held now (for tests) */
+    /** @return the number of keys whose value (case, NFA state, CEP's maps) is held now (for tests) */
     int heldCases() {
-        return cases.size();
+        return pointLookups.heldKeys();
     }
 
     @Override
@@ -272,7 +277,13 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         // change written through
         boolean rocksDb = backend.getClass().getSimpleName().equals("RocksDBKeyedStateBackend");
         int held = !rocksDb ? 0 : heldKeys > 0 ? heldKeys : HELD_KEYS;
-        pointLookups = new CepPointLookups(backend, held);
+        pointLookups = new CepPointLookups(
+                backend,
+                held,
+                new ValueStateDescriptor<>(
+                        CASES.getName(),
+                        io.flightcontroller.serialization.DomainSerializers.SEQUENCE_CASE.createSerializer(
+                                getExecutionConfig().getSerializerConfig())));
         super.initializeState(pointLookups.wrap(context));
         try {
             pointLookups.bind(context.getKeyedStateStore());
@@ -286,13 +297,13 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
             java.util.Map<String, Integer> moved = pointLookups.moveEarlierLayout(context.getKeyedStateStore());
             if (!moved.isEmpty()) {
                 LOG.info(
-                        "sequence measure '{}': moved flink-cep's map states of the earlier layout to one value per"
-                                + " key (keys per state: {})",
+                        "sequence measure '{}': moved the state of an earlier layout to one value per key (keys per"
+                                + " state: {})",
                         def.getName(),
                         moved);
             }
         }
-        cases = new HeldValueState<>(context.getKeyedStateStore().getState(CASES), backend, held, true);
+        cases = pointLookups.cases();
         lateHeld = context.getKeyedStateStore()
                 .getListState(new org.apache.flink.api.common.state.ListStateDescriptor<>(
                         "sequence-late-held", RoutedEvent.TYPE));
@@ -866,9 +877,9 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
         backend.applyToAllKeys(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                CASES,
-                (String key, ValueState<SequenceCase> state) -> {
-                    SequenceCase c = state.value();
+                pointLookups.descriptor(),
+                (String key, ValueState<org.apache.flink.api.java.tuple.Tuple3<Object, Object, Object>> state) -> {
+                    SequenceCase c = (SequenceCase) state.value().f0;
                     OpenCase open = c == null ? null : machine.endOfInput(key, c, lastWatermark, out);
                     if (open != null) {
                         counters.inc(PipelineCounters.OPEN_AT_END);

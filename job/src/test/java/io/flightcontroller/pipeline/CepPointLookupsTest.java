@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -43,6 +45,10 @@ class CepPointLookupsTest {
         transient MapState<Long, String> counts;
         transient MapState<Long, String> queue;
         transient MapState<Long, String> other;
+        /** flink-cep's NFA state and the operator's case: the other two fields of a key's value. */
+        transient ValueState<String> nfa;
+
+        transient ValueState<String> cases;
 
         Holder(String backend) {
             this.keepReads = !backend.equals("hashmap");
@@ -51,8 +57,12 @@ class CepPointLookupsTest {
         @Override
         public void initializeState(StateInitializationContext context) throws Exception {
             super.initializeState(context);
-            lookups = new CepPointLookups(getKeyedStateBackend(), keepReads ? 1 : 0);
+            lookups = new CepPointLookups(
+                    getKeyedStateBackend(),
+                    keepReads ? 1 : 0,
+                    new ValueStateDescriptor<>("sequence-case", StringSerializer.INSTANCE));
             KeyedStateStore wrapped = lookups.wrap(context).getKeyedStateStore();
+            nfa = wrapped.getState(new ValueStateDescriptor<>(CepPointLookups.NFA_STATE, StringSerializer.INSTANCE));
             for (String name : CepPointLookups.CEP_MAP_STATES) {
                 MapState<Long, String> m = wrapped.getMapState(
                         new MapStateDescriptor<>(name, LongSerializer.INSTANCE, StringSerializer.INSTANCE));
@@ -65,6 +75,7 @@ class CepPointLookupsTest {
             other = wrapped.getMapState(
                     new MapStateDescriptor<>("not-cep", LongSerializer.INSTANCE, StringSerializer.INSTANCE));
             lookups.bind(context.getKeyedStateStore());
+            cases = lookups.cases();
         }
 
         @Override
@@ -151,6 +162,56 @@ class CepPointLookupsTest {
             op.lookups.flush();
             assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).isEmpty();
             assertThat(op.lookups.replacedStates()).containsExactlyElementsOf(CepPointLookups.CEP_MAP_STATES);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aKeysCaseNfaStateAndMapsAreOneEntry_eachFieldItsOwn_andAValueWithNoFieldLeftIsNoEntry(String backend)
+            throws Exception {
+        Holder op = new Holder(backend);
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(op, backend, null)) {
+            op.setCurrentKey("a");
+            op.cases.update("case-a");
+            op.nfa.update("nfa-a");
+            op.counts.put(1L, "one");
+            op.setCurrentKey("b");
+            op.cases.update("case-b"); // a case alone: CEP released the key
+            op.setCurrentKey("c");
+            op.queue.put(7L, "queued"); // CEP's state alone: an event held for the key's next case
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).containsExactly("a", "b", "c");
+            for (String other : new String[] {CepPointLookups.NFA_STATE, "sequence-case"}) {
+                assertThat(keysWith(op, other)).as(other).isEmpty();
+            }
+
+            op.setCurrentKey("a");
+            assertThat(op.cases.value()).isEqualTo("case-a");
+            assertThat(op.nfa.value()).isEqualTo("nfa-a");
+            op.nfa.clear();
+            op.counts.clear();
+            assertThat(op.cases.value()).as("the case outlives CEP's state").isEqualTo("case-a");
+            op.setCurrentKey("b");
+            assertThat(op.nfa.value()).isNull();
+            assertThat(op.counts.isEmpty()).isTrue();
+            op.cases.clear();
+            op.lookups.flush();
+            assertThat(keysWith(op, CepPointLookups.VALUE_NAME)).containsExactly("a", "c");
+            op.setCurrentKey("c");
+            op.nfa.update("nfa-c");
+            snapshot = h.snapshot(1, 1);
+        }
+        Holder restored = new Holder(backend);
+        try (KeyedOneInputStreamOperatorTestHarness<String, String, String> h = harness(restored, backend, snapshot)) {
+            restored.setCurrentKey("a");
+            assertThat(restored.cases.value()).isEqualTo("case-a");
+            assertThat(restored.nfa.value()).isNull();
+            assertThat(restored.counts.isEmpty()).isTrue();
+            restored.setCurrentKey("c");
+            assertThat(restored.cases.value()).isNull();
+            assertThat(restored.nfa.value()).isEqualTo("nfa-c");
+            assertThat(entries(restored.queue)).containsExactly("7=queued");
         }
     }
 

@@ -19,15 +19,21 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.StateBackendLoader;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A sequence measure's open cases survive an upgrade of its state layout: snapshots written by the layout before
- * {@code CepPointLookups} (flink-cep's own map states: its event queue and shared buffer, one RocksDB entry per map
- * entry) are committed under {@code src/test/resources/snapshots/}, one per backend, and restore into today's operator,
- * which moves each key's entries into its one value per map. The cases then finish exactly as in a run that was never
- * stopped. Regenerate a fixture only with the code of that earlier layout ({@code 39b4258}):
- * {@code mvn -pl job test -Dtest=SequenceStateUpgradeTest -Dfc.sequence.snapshot.regenerate=true}.
+ * A sequence measure's open cases survive an upgrade of its state layout. Snapshots written by the two earlier layouts
+ * are committed under {@code src/test/resources/snapshots/}, one per layout and backend:
+ * <ul>
+ *   <li>{@code cep-map-states}: before {@code CepPointLookups}, flink-cep's own map states (its event queue and shared
+ *       buffer, one RocksDB entry per map entry), its NFA state and the case, written by {@code 39b4258};
+ *   <li>{@code three-values}: CEP's four maps in one value per key, beside CEP's NFA state and the case (three entries
+ *       per key), written by {@code 092774f}.
+ * </ul>
+ * Each restores into today's operator, which moves each key's state into its one value (case, NFA state and maps). The
+ * cases then finish exactly as in a run that was never stopped. Regenerate a fixture only with the code of its layout:
+ * {@code mvn -pl job test -Dtest=SequenceStateUpgradeTest -Dfc.sequence.snapshot.regenerate=LAYOUT}.
  */
 class SequenceStateUpgradeTest {
 
@@ -57,8 +63,8 @@ class SequenceStateUpgradeTest {
         s.watermark(T + 20 * H);
     }
 
-    static Path fixture(String backend) {
-        return Paths.get("src/test/resources/snapshots/sequence-cep-map-states-" + backend + ".snapshot");
+    static Path fixture(String layout, String backend) {
+        return Paths.get("src/test/resources/snapshots/sequence-" + layout + "-" + backend + ".snapshot");
     }
 
     static StateBackend backend(String name) {
@@ -70,6 +76,19 @@ class SequenceStateUpgradeTest {
                     conf, SequenceStateUpgradeTest.class.getClassLoader(), null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the keys with an entry in the state {@code state}, as stored (on RocksDB: written) */
+    static List<String> keysWith(SequenceHarness s, String state) {
+        org.apache.flink.runtime.state.KeyedStateBackend<Object> backend =
+                s.h.getOperator() instanceof org.apache.flink.streaming.api.operators.AbstractStreamOperator
+                        ? ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) s.h.getOperator())
+                                .getKeyedStateBackend()
+                        : null;
+        try (java.util.stream.Stream<Object> keys =
+                backend.getKeys(state, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            return keys.map(Object::toString).sorted().collect(Collectors.toList());
         }
     }
 
@@ -111,10 +130,11 @@ class SequenceStateUpgradeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void openSequencesInASnapshotOfCepsMapStatesFinishAsIfTheJobHadNeverStopped(String backend) throws Exception {
-        Path fixture = fixture(backend);
-        if (Boolean.getBoolean("fc.sequence.snapshot.regenerate")) {
+    @CsvSource({"cep-map-states, hashmap", "cep-map-states, rocksdb", "three-values, hashmap", "three-values, rocksdb"})
+    void openSequencesInASnapshotOfAnEarlierLayoutFinishAsIfTheJobHadNeverStopped(String layout, String backend)
+            throws Exception {
+        Path fixture = fixture(layout, backend);
+        if (layout.equals(System.getProperty("fc.sequence.snapshot.regenerate"))) {
             try (SequenceHarness a = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), null)) {
                 partA(a);
                 OperatorSubtaskState state = a.h.snapshot(1, 1);
@@ -127,6 +147,17 @@ class SequenceStateUpgradeTest {
 
         OperatorSubtaskState restored = OperatorSnapshotUtil.readStateHandle(fixture.toString());
         try (SequenceHarness b = new SequenceHarness(PROJECT, 30L * 24 * H, null, backend(backend), restored)) {
+            // moved: one value per key, nothing left in the earlier layout's states
+            assertThat(keysWith(b, CepPointLookups.VALUE_NAME))
+                    .containsExactly("assigned", "done", "queued", "requested");
+            for (String earlier : new String[] {
+                CepPointLookups.MAPS_VALUE_NAME, CepPointLookups.NFA_STATE, SequenceOperator.CASES.getName()
+            }) {
+                assertThat(keysWith(b, earlier)).as(earlier).isEmpty();
+            }
+            for (String earlier : CepPointLookups.CEP_MAP_STATES) {
+                assertThat(keysWith(b, earlier)).as(earlier).isEmpty();
+            }
             partB(b);
             // every case: the hop and whole rows of the cases open at the snapshot, no second case for the repeat
             assertThat(results(b)).containsExactlyInAnyOrderElementsOf(afterA);
