@@ -879,7 +879,8 @@ class SequenceOperator extends CepOperator<RoutedEvent, String, Measurement> imp
                 VoidNamespaceSerializer.INSTANCE,
                 pointLookups.descriptor(),
                 (String key, ValueState<org.apache.flink.api.java.tuple.Tuple3<Object, Object, Object>> state) -> {
-                    SequenceCase c = (SequenceCase) state.value().f0;
+                    org.apache.flink.api.java.tuple.Tuple3<Object, Object, Object> value = state.value();
+                    SequenceCase c = value == null ? null : (SequenceCase) value.f0; // null: CEP's state alone
                     OpenCase open = c == null ? null : machine.endOfInput(key, c, lastWatermark, out);
                     if (open != null) {
                         counters.inc(PipelineCounters.OPEN_AT_END);
