@@ -246,10 +246,7 @@ final class CepPointLookups {
 
     /** Sets field {@code index} of the current key's value (null: none); a value with no field left is no entry. */
     private void set(int index, Object v) throws java.io.IOException {
-        if (value == null) {
-            throw new IllegalStateException("flink-cep used its state before it had asked for all of it");
-        }
-        Tuple3<Object, Object, Object> t = value.value();
+        Tuple3<Object, Object, Object> t = stored();
         if (t == null) {
             if (v == null) {
                 return;
@@ -266,11 +263,16 @@ final class CepPointLookups {
 
     /** @return field {@code index} of the current key's value, or null */
     private Object get(int index) throws java.io.IOException {
+        Tuple3<Object, Object, Object> t = stored();
+        return t == null ? null : t.getField(index);
+    }
+
+    /** @return the current key's value, or null when it has none */
+    private Tuple3<Object, Object, Object> stored() throws java.io.IOException {
         if (value == null) {
             throw new IllegalStateException("flink-cep used its state before it had asked for all of it");
         }
-        Tuple3<Object, Object, Object> t = value.value();
-        return t == null ? null : t.getField(index);
+        return value.value();
     }
 
     /** One field of the current key's value, as a value state of its own (the case; flink-cep's NFA state). */
