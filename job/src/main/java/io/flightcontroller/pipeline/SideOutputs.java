@@ -5,6 +5,7 @@ import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.result.Alert;
 import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.OpenCase;
+import io.flightcontroller.serialization.DomainSerializers;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 
@@ -20,8 +21,8 @@ public final class SideOutputs {
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
     /** Case alerts (timeouts, breaches). */
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
-    /** SLO outcomes and leads for aggregates and burn rates. */
-    public static final OutputTag<Outcome> OUTCOMES = new OutputTag<>("outcomes", TypeInformation.of(Outcome.class));
+    /** SLO outcomes and leads for aggregates and burn rates (their own serializer: {@link DomainSerializers#OUTCOME}). */
+    public static final OutputTag<Outcome> OUTCOMES = new OutputTag<>("outcomes", DomainSerializers.OUTCOME);
     /** Cases still open at the end of a bounded input. */
     public static final OutputTag<OpenCase> OPEN_CASES =
             new OutputTag<>("open-cases", TypeInformation.of(OpenCase.class));

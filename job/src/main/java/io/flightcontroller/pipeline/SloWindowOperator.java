@@ -98,6 +98,7 @@ final class SloWindowOperator extends AbstractStreamOperator<WindowAggregate>
         super.open();
         TimeWindow.Serializer windows = new TimeWindow.Serializer();
         contents = (InternalListState<String, TimeWindow, Outcome>)
+                // the POJO serializer in state, as savepoints hold it (between tasks: DomainSerializers.OUTCOME)
                 getOrCreateKeyedState(windows, new ListStateDescriptor<>(CONTENTS, TypeInformation.of(Outcome.class)));
         timers = getInternalTimerService(TIMERS, windows, this);
         pending = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.flightcontroller.serialization;
 
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.engine.BurnRateState;
 import io.flightcontroller.domain.engine.CasePhase;
 import io.flightcontroller.domain.engine.CaseState;
@@ -24,8 +25,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The serializers of the domain records that are not plain Flink POJOs (they hold payload maps, lists of events,
- * dimension maps or sorted buckets), and their {@link TypeInformation}s. Every other record type the job ships or
- * keeps ({@code Alert}, {@code Outcome}, {@code OpenCase}, {@code WindowAggregate}, {@code ErrorBudget}) is a Flink POJO
+ * dimension maps or sorted buckets), and their {@link TypeInformation}s, and of {@link Outcome} between tasks (one per
+ * measured case: see {@link #OUTCOME}). Every other record type the job ships or keeps ({@code Alert}, {@code OpenCase},
+ * {@code WindowAggregate}, {@code ErrorBudget}, and {@code Outcome} in the window operator's state) is a Flink POJO
  * with the POJO serializer's own schema evolution. Format versions: see each class.
  */
 public final class DomainSerializers {
@@ -49,6 +51,16 @@ public final class DomainSerializers {
     /** {@link BurnRateState} (keyed state of the burn-rate operator). */
     public static final TypeInformation<BurnRateState> BURN_RATE_STATE =
             new VersionedSerializer.Info<>(BurnRateState.class, BurnRateStateSerializer::new);
+
+    /**
+     * {@link Outcome} between tasks (the outcomes side output, to the burn-rate and window operators): about one per
+     * event in the benchmark's workload, where Flink's POJO serializer (reflective field access, a boxed long per
+     * field read, a created instance per record) took 5.6 % of the samples of the whole job (`benchmark/README.md`,
+     * "Results: 2026-12-03, night"). Network only: the window operator keeps its outcomes in state with the POJO
+     * serializer still, so that savepoints restore unchanged.
+     */
+    public static final TypeInformation<Outcome> OUTCOME =
+            new VersionedSerializer.Info<>(Outcome.class, OutcomeSerializer::new);
 
     /**
      * v1: eventId, correlationId, eventType (strings), timeMs, payload (see {@link Fields}), identity, seq,
@@ -321,6 +333,62 @@ public final class DomainSerializers {
         @Override
         public TypeSerializerSnapshot<Measurement> snapshotConfiguration() {
             return new MeasurementSnapshot();
+        }
+    }
+
+    /** v1: measure (string), timeMs (long), good (null, false, true as one byte), decided, leadMs (nullable long). */
+    public static final class OutcomeSerializer extends VersionedSerializer<Outcome> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected int version() {
+            return 1;
+        }
+
+        @Override
+        protected String typeName() {
+            return "Outcome";
+        }
+
+        @Override
+        public Outcome createInstance() {
+            return new Outcome();
+        }
+
+        @Override
+        protected void write(Outcome o, DataOutputView out) throws IOException {
+            Fields.string(o.getMeasure(), out);
+            out.writeLong(o.getTimeMs());
+            Fields.booleanObj(o.getGood(), out);
+            out.writeBoolean(o.isDecided());
+            Fields.longObj(o.getLeadMs(), out);
+        }
+
+        @Override
+        protected Outcome read(int version, DataInputView in) throws IOException {
+            String measure = Fields.string(in);
+            long timeMs = in.readLong();
+            Boolean good = Fields.booleanObj(in);
+            boolean decided = in.readBoolean();
+            return Outcome.of(measure, timeMs, good, decided, Fields.longObj(in));
+        }
+
+        @Override
+        protected Outcome fieldCopy(Outcome o) {
+            // every field is a string, a primitive or an immutable box
+            return Outcome.of(o.getMeasure(), o.getTimeMs(), o.getGood(), o.isDecided(), o.getLeadMs());
+        }
+
+        @Override
+        public TypeSerializerSnapshot<Outcome> snapshotConfiguration() {
+            return new OutcomeSnapshot();
+        }
+    }
+
+    /** Snapshot of {@link OutcomeSerializer}. */
+    public static final class OutcomeSnapshot extends SimpleTypeSerializerSnapshot<Outcome> {
+        public OutcomeSnapshot() {
+            super(OutcomeSerializer::new);
         }
     }
 

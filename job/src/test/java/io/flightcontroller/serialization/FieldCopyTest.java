@@ -2,6 +2,7 @@ package io.flightcontroller.serialization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
@@ -128,5 +129,29 @@ class FieldCopyTest {
         assertThat(c.event.payloadField("added")).isNull();
         RoutedEvent bare = new RoutedEvent("m", null, ProcessEvent.of(null, "case-2", "t", 5L, null), false);
         assertThat(bytes(s, s.copy(bare))).isEqualTo(bytes(s, roundTrip(s, bare)));
+    }
+
+    @Test
+    void anOutcomesCopyAndRoundTripKeepEveryFieldIncludingTheNullVerdictAndLead() throws Exception {
+        DomainSerializers.OutcomeSerializer s = new DomainSerializers.OutcomeSerializer();
+        Outcome decided = Outcome.of("project_lead_time", 1_700_000_000_123L, false, true, 86_400_001L);
+        Outcome open = Outcome.of("project_assigned_lead_time", -5L, null, false, null);
+        for (Outcome o : List.of(decided, open)) {
+            Outcome back = roundTrip(s, o);
+            Outcome c = s.copy(o);
+            for (Outcome x : List.of(back, c)) {
+                assertThat(x).isNotSameAs(o);
+                assertThat(x.getMeasure()).isEqualTo(o.getMeasure());
+                assertThat(x.getTimeMs()).isEqualTo(o.getTimeMs());
+                assertThat(x.getGood()).isEqualTo(o.getGood());
+                assertThat(x.isDecided()).isEqualTo(o.isDecided());
+                assertThat(x.getLeadMs()).isEqualTo(o.getLeadMs());
+            }
+            assertThat(bytes(s, c)).isEqualTo(bytes(s, back)).isEqualTo(bytes(s, o));
+        }
+        // true, false and null verdicts are three different bytes
+        assertThat(bytes(s, Outcome.of("m", 1L, true, true, 2L)))
+                .isNotEqualTo(bytes(s, Outcome.of("m", 1L, false, true, 2L)))
+                .isNotEqualTo(bytes(s, Outcome.of("m", 1L, null, true, 2L)));
     }
 }
