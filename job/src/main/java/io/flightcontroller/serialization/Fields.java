@@ -1,5 +1,6 @@
 package io.flightcontroller.serialization;
 
+import io.flightcontroller.domain.event.FrozenPayload;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -135,7 +136,7 @@ public final class Fields {
     /**
      * A copy of a payload value as {@link #value(Object, DataOutputView)} then {@link #value(DataInputView)} give:
      * lists and maps copied deeply (maps as {@link LinkedHashMap} with string keys, in order), immutable scalars
-     * shared.
+     * shared, and so is a frozen payload or part of one ({@link FrozenPayload}: it writes the same bytes).
      *
      * @param v a payload value
      * @return its copy
@@ -143,6 +144,9 @@ public final class Fields {
      */
     @SuppressWarnings("unchecked")
     static Object copyValue(Object v) {
+        if (FrozenPayload.isFrozen(v)) {
+            return v; // nothing in it can change: shared, as an immutable type's copy is (a parsed line's payload)
+        }
         if (v == null
                 || v instanceof String
                 || v instanceof Integer

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flightcontroller.domain.Outcome;
 import io.flightcontroller.domain.event.DeadLetter;
+import io.flightcontroller.domain.event.FrozenPayload;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.domain.result.Measurement;
@@ -85,6 +86,27 @@ class FieldCopyTest {
         assertThat(bytes(s, dc)).isEqualTo(bytes(s, roundTrip(s, dead)));
         assertThat(dc.getDeadLetter()).isNotSameAs(d);
         assertThat(dc.getDeadLetter().getCorrelationId()).isEqualTo("case-3");
+    }
+
+    @Test
+    void aFrozenPayloadIsSharedByTheCopyWhichWritesTheBytesOfItsRoundTrip() throws Exception {
+        ProcessEvent mutable = eventWithNestedPayload();
+        ProcessEvent frozen = eventWithNestedPayload();
+        frozen.setPayload(FrozenPayload.freeze(frozen.getPayload()));
+        DomainSerializers.ProcessEventSerializer s = new DomainSerializers.ProcessEventSerializer();
+        ProcessEvent c = s.copy(frozen);
+        assertThat(c).isNotSameAs(frozen);
+        assertThat(c.getPayload()).isSameAs(frozen.getPayload());
+        assertThat(bytes(s, c)).isEqualTo(bytes(s, roundTrip(s, frozen))).isEqualTo(bytes(s, mutable));
+        // a payload not frozen is still copied: the copy is not the original's map
+        assertThat(s.copy(mutable).getPayload())
+                .isNotSameAs(mutable.getPayload())
+                .isEqualTo(mutable.getPayload());
+        // a parsed record's copy (source -> cap -> split) shares it too
+        DomainSerializers.ParsedRecordSerializer rs = new DomainSerializers.ParsedRecordSerializer();
+        ParsedRecord r = ParsedRecord.ofEvent(frozen, "{\"raw\":1}");
+        assertThat(rs.copy(r).getEvent().getPayload()).isSameAs(frozen.getPayload());
+        assertThat(bytes(rs, rs.copy(r))).isEqualTo(bytes(rs, roundTrip(rs, r)));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.event.FrozenPayload;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
 import java.io.IOException;
@@ -485,7 +486,9 @@ public final class EventParser implements Serializable {
                     correlationId,
                     timeMs);
         }
-        return ParsedRecord.ofEvent(ProcessEvent.of(eventId, correlationId, eventType, timeMs, payload(detail)), raw);
+        // frozen, as FastEventReader's: the copies Flink makes between the source's chained operators share it
+        Map<String, Object> payload = FrozenPayload.freeze(payload(detail));
+        return ParsedRecord.ofEvent(ProcessEvent.of(eventId, correlationId, eventType, timeMs, payload), raw);
     }
 
     @SuppressWarnings("unchecked")

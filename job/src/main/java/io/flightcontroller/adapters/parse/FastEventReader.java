@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.event.FrozenPayload;
 import io.flightcontroller.domain.event.ProcessEvent;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.Set;
  * The common case of {@link EventParser}, read in one streaming pass: a record that becomes an event (a flat event,
  * or an EventBridge envelope whose {@code detail} is an object or a string holding one) with string ids and a string
  * or numeric {@code time}. Gives the same {@link ProcessEvent} as the tree-based code of {@link EventParser}, field
- * by field (the payload as the same {@code LinkedHashMap}/{@code ArrayList}/String/Integer/Long/BigInteger/Double/
- * Boolean values {@code ObjectMapper.convertValue} makes of the tree), or gives up ({@code null}) whenever the record
+ * by field (the payload equal to the {@code LinkedHashMap}/{@code ArrayList}/String/Integer/Long/BigInteger/Double/
+ * Boolean values {@code ObjectMapper.convertValue} makes of the tree, in the same order, and frozen:
+ * {@link FrozenPayload}), or gives up ({@code null}) whenever the record
  * is anything else: not JSON, a repeated key at any level, trailing tokens, a dead letter to re-drive, a missing or
  * non-string field, a bad, out-of-range or future time, a payload that is not an object. {@link EventParser} then
  * runs its tree-based code on the record, so every dead letter keeps its reason and text.
@@ -404,7 +406,8 @@ final class FastEventReader {
         if (f.payload == null || f.payload == JsonToken.VALUE_NULL) {
             payload = null;
         } else if (f.payload == JsonToken.START_OBJECT) {
-            payload = timeOnly ? null : f.payloadMap;
+            // frozen: the copies Flink makes between the source's chained operators share it (FrozenPayload)
+            payload = timeOnly ? null : FrozenPayload.freeze(f.payloadMap);
         } else {
             return null; // a payload that is not an object: left to the tree
         }

@@ -1,16 +1,19 @@
 package io.flightcontroller.adapters.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flightcontroller.adapters.json.Json;
 import io.flightcontroller.domain.event.DeadLetter;
 import io.flightcontroller.domain.event.EventTimes;
+import io.flightcontroller.domain.event.FrozenPayload;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,6 +44,25 @@ class EventParserTest {
         assertThat(e.getTimeMs()).isEqualTo(T);
         assertThat(e.getPayload()).containsEntry("team", "a");
         assertThat(e.getEventId()).isNull();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aParsedPayloadIsFrozenOnTheFastAndTheTreePath() {
+        // the fast path reads an object payload; one that is not an object is left to the tree ({"value": ...})
+        ProcessEvent fast = event("{\"correlation_id\":\"p-1\",\"event_type\":\"project_requested\","
+                + "\"time\":\"2022-11-08T16:22:06Z\",\"payload\":{\"team\":\"a\",\"value\":[1,{\"k\":2}]}}");
+        ProcessEvent tree = event("{\"correlation_id\":\"p-1\",\"event_type\":\"project_requested\","
+                + "\"time\":\"2022-11-08T16:22:06Z\",\"payload\":[1,{\"k\":2}]}");
+        for (ProcessEvent e : List.of(fast, tree)) {
+            assertThat(FrozenPayload.isFrozen(e.getPayload())).isTrue();
+            List<Object> n = (List<Object>) e.getPayload().get("value");
+            assertThat(n).hasSize(2);
+            assertThat(FrozenPayload.isFrozen(n)).isTrue();
+            assertThat(FrozenPayload.isFrozen(n.get(1))).isTrue();
+            assertThatThrownBy(() -> e.getPayload().put("team", "b")).isInstanceOf(UnsupportedOperationException.class);
+        }
+        assertThat(tree.getPayload()).containsOnlyKeys("value");
     }
 
     @Test
