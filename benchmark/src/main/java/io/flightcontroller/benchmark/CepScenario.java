@@ -9,6 +9,7 @@ import io.flightcontroller.domain.measure.MeasureKind;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineOptions;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
@@ -79,7 +79,9 @@ final class CepScenario {
                 .filter(ParsedRecord::isEvent)
                 .setParallelism(files.size())
                 .map(ParsedRecord::getEvent)
-                .returns(TypeInformation.of(ProcessEvent.class))
+                // the job's own serializer for events, as the FC rows ship them (Kryo, the POJO serializer's choice for
+                // the payload map, cannot rebuild a parsed payload: it is frozen, FrozenPayload)
+                .returns(DomainSerializers.PROCESS_EVENT)
                 .setParallelism(files.size());
         KeyedStream<ProcessEvent, String> keyed = events.keyBy(ProcessEvent::getCorrelationId);
         for (MeasureDefinition d : measures.getMeasures()) {

@@ -9,6 +9,7 @@ import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.pipeline.FlightControllerTopology;
 import io.flightcontroller.pipeline.PipelineCounters;
 import io.flightcontroller.pipeline.PipelineOptions;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -16,7 +17,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -224,10 +224,7 @@ final class LatencyRun {
         }
         long count = (long) rate * seconds;
         DataGeneratorSource<ParsedRecord> src = new DataGeneratorSource<>(
-                new CaseGenerator(),
-                count,
-                RateLimiterStrategy.perSecond(rate),
-                TypeInformation.of(ParsedRecord.class));
+                new CaseGenerator(), count, RateLimiterStrategy.perSecond(rate), DomainSerializers.PARSED_RECORD);
         DataStream<ParsedRecord> input = env.fromSource(
                         src, FlightControllerTopology.watermarkStrategy(options), "steady generator")
                 .setParallelism(1);

@@ -10,6 +10,7 @@ import io.flightcontroller.adapters.parse.MeasuresYaml;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.event.ProcessEvent;
 import io.flightcontroller.pipeline.PipelineOptions;
+import io.flightcontroller.serialization.DomainSerializers;
 import io.flightcontroller.testing.SharedData;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
@@ -60,7 +60,7 @@ class CepReferenceTest {
                 .filter(ParsedRecord::isEvent)
                 .setParallelism(1)
                 .map(ParsedRecord::getEvent)
-                .returns(TypeInformation.of(ProcessEvent.class))
+                .returns(DomainSerializers.PROCESS_EVENT)
                 .setParallelism(1);
         Pattern<ProcessEvent, ProcessEvent> pattern = Pattern.<ProcessEvent>begin(
                         "start", AfterMatchSkipStrategy.skipPastLastEvent())

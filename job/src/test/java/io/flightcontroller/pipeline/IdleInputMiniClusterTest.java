@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flightcontroller.domain.event.ParsedRecord;
 import io.flightcontroller.domain.measure.MeasuresConfig;
 import io.flightcontroller.domain.result.Alert;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -81,7 +81,7 @@ class IdleInputMiniClusterTest {
                         twoPartitions(),
                         WatermarkStrategy.noWatermarks(),
                         "two partitions",
-                        TypeInformation.of(ParsedRecord.class))
+                        DomainSerializers.PARSED_RECORD)
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                 .setParallelism(2);

@@ -15,6 +15,7 @@ import io.flightcontroller.domain.result.ErrorBudget;
 import io.flightcontroller.domain.result.Measurement;
 import io.flightcontroller.domain.result.OpenCase;
 import io.flightcontroller.domain.result.WindowAggregate;
+import io.flightcontroller.serialization.DomainSerializers;
 import io.flightcontroller.testing.StateBackends;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -315,7 +315,7 @@ class SequenceMiniClusterTest {
                         twoPartitions(),
                         WatermarkStrategy.noWatermarks(),
                         "two partitions",
-                        TypeInformation.of(ParsedRecord.class))
+                        DomainSerializers.PARSED_RECORD)
                 .setParallelism(2)
                 .assignTimestampsAndWatermarks(FlightControllerTopology.watermarkStrategy(options))
                 .setParallelism(2);
