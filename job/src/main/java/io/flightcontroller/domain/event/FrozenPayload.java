@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * A payload that can no longer change, its nested objects and arrays included, so that a copy of its event may share
  * it instead of copying it: Flink copies every record between chained operators (the job runs without object reuse),
- * and the parsed record of each line is copied twice on its way from the source to the split (issue 16: the payload's
- * deep copies were about 3 % of the job's samples and 400 MB of every 7 GB allocated in the benchmark's profile of
- * 2026-12-03, night).
+ * and the parsed record of each line is copied twice on its way from the source to the split (issue 16: in the
+ * benchmark's profile of 2026-12-03, night, those copies, payload included, were 5.1 % of the job's samples, and the
+ * payload's maps 400 MB of every 7.2 GB allocated).
  *
  * <p>Shape: {@link #freeze} wraps the maps and lists it is given, it does not copy them (one wrapper per map and list),
  * and checks that every leaf is an immutable JSON value (a string, a number as {@link Integer}, {@link Long},
