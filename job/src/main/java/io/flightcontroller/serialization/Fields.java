@@ -144,19 +144,8 @@ public final class Fields {
      */
     @SuppressWarnings("unchecked")
     static Object copyValue(Object v) {
-        if (FrozenPayload.isFrozen(v)) {
-            return v; // nothing in it can change: shared, as an immutable type's copy is (a parsed line's payload)
-        }
-        if (v == null
-                || v instanceof String
-                || v instanceof Integer
-                || v instanceof Long
-                || v instanceof Double
-                || v instanceof Boolean
-                || v instanceof BigInteger
-                || v instanceof BigDecimal
-                || v instanceof Float) {
-            return v;
+        if (FrozenPayload.isImmutableScalar(v) || FrozenPayload.isFrozen(v)) {
+            return v; // nothing in it can change: shared (a frozen map or list: a parsed line's payload)
         } else if (v instanceof List) {
             List<Object> l = (List<Object>) v;
             List<Object> c = new ArrayList<>(l.size());

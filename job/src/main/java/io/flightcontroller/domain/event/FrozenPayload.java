@@ -48,18 +48,26 @@ public final class FrozenPayload {
         return value instanceof FrozenMap || value instanceof FrozenList;
     }
 
+    /**
+     * @param value a payload value
+     * @return whether it is an immutable JSON scalar: null, a string, a boolean, or a number as {@link Integer},
+     *     {@link Long}, {@link Float}, {@link Double}, {@link BigInteger} or {@link BigDecimal}
+     */
+    public static boolean isImmutableScalar(Object value) {
+        return value == null
+                || value instanceof String
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Double
+                || value instanceof Boolean
+                || value instanceof BigInteger
+                || value instanceof BigDecimal
+                || value instanceof Float;
+    }
+
     @SuppressWarnings("unchecked")
     private static Object frozen(Object v) {
-        if (v == null
-                || v instanceof String
-                || v instanceof Integer
-                || v instanceof Long
-                || v instanceof Double
-                || v instanceof Boolean
-                || v instanceof BigInteger
-                || v instanceof BigDecimal
-                || v instanceof Float
-                || isFrozen(v)) {
+        if (isImmutableScalar(v) || isFrozen(v)) {
             return v;
         } else if (v instanceof Map) {
             Map<String, Object> m = (Map<String, Object>) v;

@@ -80,6 +80,16 @@ class FrozenPayloadTest {
     }
 
     @Test
+    void theImmutableScalarsAreTheJsonScalarsTheParserMakes() {
+        for (Object v : Arrays.asList(null, "s", 1, 2L, 1.5, 1.5f, true, new BigInteger("1"), new BigDecimal("1.0"))) {
+            assertThat(FrozenPayload.isImmutableScalar(v)).as("%s", v).isTrue();
+        }
+        for (Object v : List.of(new StringBuilder("s"), new LinkedHashMap<>(), new ArrayList<>(), new int[0])) {
+            assertThat(FrozenPayload.isImmutableScalar(v)).as("%s", v).isFalse();
+        }
+    }
+
+    @Test
     void aLeafThatIsNotAnImmutableJsonValueIsRefusedNamingItsType() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("buffer", new StringBuilder("mutable"));
