@@ -86,14 +86,17 @@ public final class FrozenPayload {
     private static final class FrozenMap extends AbstractMap<String, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Map<String, Object> map;
+        /** Made once: each read of the entries (the identity hash, the serializer) would otherwise wrap the map anew. */
+        private final Map<String, Object> view;
 
         FrozenMap(Map<String, Object> map) {
             this.map = map;
+            this.view = Collections.unmodifiableMap(map);
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
-            return Collections.unmodifiableMap(map).entrySet();
+            return view.entrySet(); // made once by the view too; its entries refuse setValue
         }
 
         @Override
