@@ -3,6 +3,8 @@ package io.flightcontroller.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flightcontroller.domain.Outcome;
+import io.flightcontroller.serialization.DomainSerializers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +157,30 @@ class ManagedFlinkJobSettingsTest {
             }
         }
         assertThat(alertsSeen).containsExactlyInAnyOrderElementsOf(alertSinks);
+    }
+
+    @Test
+    void outcomesAndEventsCrossBetweenTasksWithTheJobsOwnSerializersNeverKryo() throws Exception {
+        StreamGraph graph = buildLikeMain(config("file", "jdbc", "log")).getStreamGraph();
+        int outcomeInputs = 0;
+        for (StreamNode n : graph.getStreamNodes()) {
+            for (TypeSerializer<?> in : n.getTypeSerializersIn()) {
+                if (in == null) {
+                    continue;
+                }
+                // a parsed event's payload is frozen: Kryo could not rebuild it (FrozenPayload)
+                assertThat(in).as("input of %s", n.getOperatorName()).isNotInstanceOf(KryoSerializer.class);
+                if (in.createInstance() instanceof Outcome) {
+                    outcomeInputs++;
+                    assertThat(in)
+                            .as("outcomes into %s", n.getOperatorName())
+                            .isInstanceOf(DomainSerializers.OutcomeSerializer.class);
+                }
+            }
+        }
+        assertThat(outcomeInputs)
+                .as("burn rates and one window operator per aggregate window")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
